@@ -1,0 +1,130 @@
+/**
+ * The result model every reporter reads. One RunResult per `deepperform run`,
+ * one SuiteResult per suite file, one MethodResult per way of producing test
+ * inputs (DeepPerform's generator, uniform random noise, later the baselines).
+ * Plain JSON data only: the json reporter writes it as is.
+ */
+
+export type AssertionStatus = 'passed' | 'failed' | 'skipped';
+export type SuiteStatus = 'passed' | 'failed' | 'error';
+export type AssertionLevel = 'error' | 'warn';
+
+/** Summary statistics of a per-input sample (I-FLOPs, FLOPs, ...). */
+export interface Aggregates {
+  mean: number;
+  max: number;
+  min: number;
+  p50: number;
+  p95: number;
+}
+
+/** What one set of inputs (seeds, or inputs made by one method) did to the AdNN. */
+export interface InputSetMeasurement {
+  /** FLOPs counted by the real adaptive execution, one per input (Eq. 5). */
+  flops: number[];
+  flopsStats: Aggregates;
+  /** Fraction of blocks run by at least one input of the set. */
+  coverage: number;
+  /** Per block: fraction of inputs that ran it. */
+  blockActivation: number[];
+  /** Top-1 accuracy of the adaptive execution on this set. */
+  accuracy: number;
+}
+
+export interface MethodResult extends InputSetMeasurement {
+  /** 'deepperform' | 'random' (later 'ilfo', 'deepsloth'). */
+  method: string;
+  /** Eq. 9 per input: (f(x + delta) - f(x)) / f(x). */
+  iflops: number[];
+  iflopsStats: Aggregates;
+  /** Eq. 10: number of inputs whose FLOPs grew, and its share of the seeds. */
+  successCount: number;
+  successRate: number;
+  /** Norms of the perturbation actually applied (after projection and clamping). */
+  perturbationL2: Aggregates;
+  perturbationLinf: Aggregates;
+  /** Time to produce the inputs, per input (one forward pass of G for DeepPerform). */
+  generationMsPerInput: number;
+}
+
+export interface TrainingSummary {
+  /** True when the generator came from a file or the cache instead of training. */
+  loaded: boolean;
+  steps: number;
+  epochs: number;
+  durationMs: number;
+  /** Validation mean I-FLOPs after each evaluation, in order. */
+  validationIflops: number[];
+  bestValidationIflops: number;
+  finalLosses: { gan: number; perf: number; pert: number; total: number; discriminator: number };
+}
+
+export interface AssertionResult {
+  /** The assertion as written in the suite. */
+  source: string;
+  level: AssertionLevel;
+  status: AssertionStatus;
+  /** The metric it reads, e.g. "max I-FLOPs" or "block coverage". */
+  metric: string;
+  /** Human readable expectation, e.g. "< 50%". */
+  expected: string;
+  /** Measured value (raw number, ratios as fractions), or null when skipped. */
+  value: number | null;
+  /** Measured value formatted in the assertion's unit, e.g. "37.2%". */
+  actual: string | null;
+  /** Why it was skipped or how it failed. */
+  message?: string;
+}
+
+export interface BlockSummary {
+  name: string;
+  flops: number;
+}
+
+export interface SuiteResult {
+  /** Suite file, relative to the working directory, forward slashes. */
+  file: string;
+  name: string;
+  status: SuiteStatus;
+  durationMs: number;
+  model: {
+    name: string;
+    arch: string;
+    kind: 'skipping' | 'early-exit';
+    /** FLOPs of the parts that always run (stem, first segment, ...). */
+    baseFlops: number;
+    blocks: BlockSummary[];
+  };
+  config: {
+    dataset: string;
+    split: string;
+    seeds: number;
+    norm: 'linf' | 'l2';
+    epsilon: number;
+    threshold: number;
+    seed: number;
+  };
+  seeds?: InputSetMeasurement;
+  methods: MethodResult[];
+  training?: TrainingSummary;
+  assertions: AssertionResult[];
+  /** Set when the suite crashed (status 'error'). */
+  error?: { message: string; stack?: string };
+}
+
+export interface EnvironmentInfo {
+  toolVersion: string;
+  backend: string;
+  node: string;
+  platform: string;
+  cpu: string;
+  cpuCount: number;
+}
+
+export interface RunResult {
+  startedAt: string;
+  durationMs: number;
+  environment: EnvironmentInfo;
+  suites: SuiteResult[];
+  status: 'passed' | 'failed';
+}
