@@ -1,0 +1,139 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JunitReporter, renderJunit } from './junit.js';
+import { HOSTILE_FILE, HOSTILE_NAME_XML, run, XSS_ASSERTION, XSS_SUITE } from './test-fixtures.js';
+
+type Attrs = Record<string, string>;
+interface ParsedCase {
+  '@_name': string;
+  '@_classname': string;
+  '@_file': string;
+  failure?: { '@_type': string; '@_message': string; '#text': string };
+  error?: { '@_type': string; '@_message': string; '#text': string };
+  skipped?: { '@_message': string };
+  'system-out'?: string;
+}
+/** fast-xml-parser puts a node's attributes and its children on one object. */
+type ParsedSuite = Attrs & { testcase?: ParsedCase[]; properties: { property: Attrs[] } };
+
+function parse(xml: string) {
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    htmlEntities: true,
+    trimValues: false,
+    isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
+  });
+  return parser.parse(xml) as {
+    testsuites: Attrs & {
+      testsuite: ParsedSuite[];
+    };
+  };
+}
+
+const xml = renderJunit(run);
+
+describe('renderJunit', () => {
+  it('is well-formed XML without characters XML 1.0 forbids', () => {
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')).toBe(true);
+  });
+
+  it('counts tests, failures, errors and skipped on the root', () => {
+    const root = parse(xml).testsuites;
+    // 4 + 1 assertions, plus one crash testcase for the errored suite.
+    expect(root['@_tests']).toBe('6');
+    // Only the error-level failure; the warn-level one passes.
+    expect(root['@_failures']).toBe('1');
+    expect(root['@_errors']).toBe('1');
+    expect(root['@_skipped']).toBe('1');
+    expect(root['@_name']).toBe('deepperform');
+    expect(root['@_time']).toBe('14.096');
+    expect(root['@_timestamp']).toBe('2025-03-04T05:06:07');
+  });
+
+  it('counts per testsuite and keeps names, file and time', () => {
+    const [a, b, c] = parse(xml).testsuites.testsuite;
+    expect([a!['@_tests'], a!['@_failures'], a!['@_errors'], a!['@_skipped']]).toEqual(['4', '1', '0', '1']);
+    expect([b!['@_tests'], b!['@_failures'], b!['@_errors'], b!['@_skipped']]).toEqual(['1', '0', '0', '0']);
+    expect([c!['@_tests'], c!['@_failures'], c!['@_errors'], c!['@_skipped']]).toEqual(['1', '0', '1', '0']);
+    expect(a!['@_name']).toBe(HOSTILE_NAME_XML);
+    expect(a!['@_file']).toBe(HOSTILE_FILE);
+    expect(a!['@_time']).toBe('12.346');
+    expect(b!['@_name']).toBe(XSS_SUITE);
+    expect(b!['@_time']).toBe('1.5');
+    expect(c!['@_time']).toBe('0.25');
+  });
+
+  it('names each testcase "<suite> > <assertion>" with the file as classname', () => {
+    const [a, b] = parse(xml).testsuites.testsuite;
+    const names = a!.testcase!.map((t) => t['@_name']);
+    expect(names).toEqual([
+      `${HOSTILE_NAME_XML} > max I-FLOPs < 99%`,
+      `${HOSTILE_NAME_XML} > mean I-FLOPs > 50%`,
+      `${HOSTILE_NAME_XML} > mean I-energy < 5%`,
+      `${HOSTILE_NAME_XML} > block coverage > 0.9`,
+    ]);
+    expect(a!.testcase!.every((t) => t['@_classname'] === HOSTILE_FILE && t['@_file'] === HOSTILE_FILE)).toBe(true);
+    expect(b!.testcase![0]!['@_name']).toBe(`${XSS_SUITE} > ${XSS_ASSERTION}`);
+  });
+
+  it('reports a failure with expected and found, a skip with its reason, a warning as output', () => {
+    const cases = parse(xml).testsuites.testsuite[0]!.testcase!;
+    expect(cases[0]!.failure).toBeUndefined();
+    expect(cases[1]!.failure!['@_type']).toBe('AssertionFailed');
+    expect(cases[1]!.failure!['@_message']).toBe('mean I-FLOPs: expected > 50%, found 37.2%');
+    expect(cases[1]!.failure!['#text']).toBe(
+      'expected: > 50%\nfound: 37.2%\nmean I-FLOPs of "deepperform" was 37.2% & not > 50%',
+    );
+    expect(cases[2]!.skipped!['@_message']).toBe('no power sensor <rapl> on this machine');
+    expect(cases[3]!.failure).toBeUndefined();
+    expect(cases[3]!['system-out']).toBe(
+      'warning: block coverage > 0.9: expected > 0.9, found 0.85 (coverage below target)',
+    );
+  });
+
+  it('turns a crashed suite into one error testcase carrying the stack', () => {
+    const c = parse(xml).testsuites.testsuite[2]!;
+    expect(c.testcase).toHaveLength(1);
+    const err = c.testcase![0]!.error!;
+    expect(err['@_type']).toBe('Crash');
+    expect(err['@_message']).toBe('Cannot read weights <w.bin> & retry');
+    expect(err['#text']).toContain('\n    at load (src/adnn/load.ts:10:5)');
+  });
+
+  it('lists environment and metrics as properties', () => {
+    const props = parse(xml).testsuites.testsuite[0]!.properties.property;
+    const map = new Map(props.map((p) => [p['@_name'], p['@_value']]));
+    expect(map.get('backend')).toBe('wasm');
+    expect(map.get('tool.version')).toBe('0.1.0');
+    expect(map.get('deepperform.iflops.mean')).toBe('0.372');
+    expect(map.get('deepperform.iflops.max')).toBe('0.95');
+    expect(map.get('deepperform.coverage')).toBe('1');
+    expect(map.get('random.iflops.mean')).toBe('0.01');
+    expect(map.get('seeds.flops.mean')).toBe('35000000');
+    expect(map.get('training.steps')).toBe('500');
+  });
+});
+
+describe('JunitReporter', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dp-junit-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes <outputDir>/junit.xml (creating the directory) and leaves no temp file', async () => {
+    const out = join(dir, 'nested', 'reports');
+    const paths = await new JunitReporter({ outputDir: out }).onRunEnd(run);
+    expect(paths).toEqual([join(out, 'junit.xml')]);
+    expect(await readFile(paths[0]!, 'utf8')).toBe(xml);
+    expect(await readdir(out)).toEqual(['junit.xml']);
+  });
+});

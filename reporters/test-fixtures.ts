@@ -1,0 +1,174 @@
+/**
+ * Hand-built results for the reporter tests (not exported from index.ts).
+ * Names are hostile on purpose: quotes, <, &, ]]>, a control character,
+ * emoji and non-ASCII letters must survive every report.
+ */
+import type { Aggregates, MethodResult, RunResult, SuiteResult } from '../src/runner/result.js';
+
+export const HOSTILE_NAME = `SkipNet <smoke> & "double" 'single' ]]> \u0001bell 🚀 Übergröße`;
+/** HOSTILE_NAME as a valid XML document can carry it: the control character removed. */
+export const HOSTILE_NAME_XML = `SkipNet <smoke> & "double" 'single' ]]> bell 🚀 Übergröße`;
+export const HOSTILE_FILE = `suites/skip "net"/a&b <c>.perf.yaml`;
+export const XSS_SUITE = '<img src=x onerror=alert(1)>';
+export const XSS_ASSERTION = 'p95 I-FLOPs < 80% <script>alert("x")</script>';
+
+function agg(mean: number, max: number, min = 0, p50 = mean, p95 = max): Aggregates {
+  return { mean, max, min, p50, p95 };
+}
+
+const model: SuiteResult['model'] = {
+  name: 'skipnet-tiny',
+  arch: 'resnet8-gated',
+  kind: 'skipping',
+  baseFlops: 10e6,
+  blocks: [
+    { name: 'block1', flops: 9_437_184 },
+    { name: 'block2', flops: 9_437_184 },
+    { name: 'block3 <x>', flops: 4_718_592 },
+    { name: 'block4', flops: 4_718_592 },
+  ],
+};
+
+const config: SuiteResult['config'] = {
+  dataset: 'fashion-mnist',
+  split: 'test',
+  seeds: 8,
+  norm: 'linf',
+  epsilon: 8 / 255,
+  threshold: 0.5,
+  seed: 42,
+};
+
+const deepperform: MethodResult = {
+  method: 'deepperform',
+  flops: [48e6],
+  flopsStats: agg(48e6, 52e6),
+  coverage: 1,
+  blockActivation: [1, 1, 0.75, 0.5],
+  accuracy: 0.5,
+  iflops: [0.372],
+  iflopsStats: agg(0.372, 0.95, 0.01, 0.3, 0.9),
+  successCount: 7,
+  successRate: 0.875,
+  perturbationL2: agg(1.25, 1.5),
+  perturbationLinf: agg(0.0314, 0.0314),
+  generationMsPerInput: 0.42,
+};
+
+const random: MethodResult = {
+  method: 'random',
+  flops: [35.3e6],
+  flopsStats: agg(35.3e6, 40e6),
+  coverage: 0.5,
+  blockActivation: [1, 0.5, 0, 0.25],
+  accuracy: 0.875,
+  iflops: [0.01],
+  iflopsStats: agg(0.01, 0.05),
+  successCount: 1,
+  successRate: 0.125,
+  perturbationL2: agg(1.7, 1.8),
+  perturbationLinf: agg(0.0314, 0.0314),
+  generationMsPerInput: 0.01,
+};
+
+export const failedSuite: SuiteResult = {
+  file: HOSTILE_FILE,
+  name: HOSTILE_NAME,
+  status: 'failed',
+  durationMs: 12_345.6789,
+  model,
+  config,
+  seeds: {
+    flops: [30e6, 40e6],
+    flopsStats: agg(35e6, 40e6, 30e6),
+    coverage: 0.5,
+    blockActivation: [1, 0.5, 0, 0.25],
+    accuracy: 0.9,
+  },
+  methods: [deepperform, random],
+  training: {
+    loaded: false,
+    steps: 500,
+    epochs: 5,
+    durationMs: 65_000,
+    validationIflops: [0.1, 0.3, 0.35],
+    bestValidationIflops: 0.35,
+    finalLosses: { gan: 0.25, perf: 0.125, pert: 0, total: 0.375, discriminator: 0.5 },
+  },
+  assertions: [
+    { source: 'max I-FLOPs < 99%', level: 'error', status: 'passed', metric: 'max I-FLOPs', expected: '< 99%', value: 0.95, actual: '95.0%' },
+    {
+      source: 'mean I-FLOPs > 50%',
+      level: 'error',
+      status: 'failed',
+      metric: 'mean I-FLOPs',
+      expected: '> 50%',
+      value: 0.372,
+      actual: '37.2%',
+      message: 'mean I-FLOPs of "deepperform" was 37.2% & not > 50%',
+    },
+    {
+      source: 'mean I-energy < 5%',
+      level: 'error',
+      status: 'skipped',
+      metric: 'mean I-energy',
+      expected: '< 5%',
+      value: null,
+      actual: null,
+      message: 'no power sensor <rapl> on this machine',
+    },
+    {
+      source: 'block coverage > 0.9',
+      level: 'warn',
+      status: 'failed',
+      metric: 'block coverage',
+      expected: '> 0.9',
+      value: 0.85,
+      actual: '0.85',
+      message: 'coverage below target',
+    },
+  ],
+};
+
+export const xssSuite: SuiteResult = {
+  file: 'suites/xss.perf.yaml',
+  name: XSS_SUITE,
+  status: 'passed',
+  durationMs: 1500,
+  model: { ...model, blocks: [] },
+  config: { ...config, norm: 'l2', epsilon: 0.5 },
+  methods: [],
+  assertions: [
+    { source: XSS_ASSERTION, level: 'error', status: 'passed', metric: 'p95 I-FLOPs', expected: '< 80%', value: 0.5, actual: '50.0%' },
+  ],
+};
+
+export const erroredSuite: SuiteResult = {
+  file: 'suites/broken.perf.yaml',
+  name: 'broken suite',
+  status: 'error',
+  durationMs: 250,
+  model: { ...model, blocks: [] },
+  config,
+  methods: [],
+  assertions: [],
+  error: {
+    message: 'Cannot read weights <w.bin> & \u0007retry',
+    stack: 'Error: Cannot read weights\n    at load (src/adnn/load.ts:10:5)\n    at run (src/runner/run.ts:20:3)',
+  },
+};
+
+export const run: RunResult = {
+  startedAt: '2025-03-04T05:06:07.890Z',
+  durationMs: 14_096.0004,
+  environment: {
+    toolVersion: '0.1.0',
+    backend: 'wasm',
+    node: 'v20.20.2',
+    platform: 'linux-x64',
+    cpu: 'Test CPU @ 2.0GHz',
+    cpuCount: 2,
+  },
+  suites: [failedSuite, xssSuite, erroredSuite],
+  status: 'failed',
+};

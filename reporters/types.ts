@@ -1,0 +1,77 @@
+/**
+ * The interface the runner calls while it works. Every hook is optional so a
+ * reporter implements only what it shows; the runner calls them in order
+ * onRunStart, then per suite onSuiteStart, onPhase / onTrainingProgress
+ * (any number), onSuiteEnd, and finally onRunEnd once.
+ */
+import type { EnvironmentInfo, RunResult, SuiteResult } from '../src/runner/result.js';
+
+export type {
+  AssertionResult,
+  EnvironmentInfo,
+  InputSetMeasurement,
+  MethodResult,
+  RunResult,
+  SuiteResult,
+} from '../src/runner/result.js';
+
+export interface RunStartInfo {
+  environment: EnvironmentInfo;
+  suiteFiles: string[];
+}
+
+export interface SuiteStartInfo {
+  file: string;
+  name: string;
+}
+
+export interface PhaseInfo {
+  file: string;
+  /** 'loading model' | 'training generator' | 'loading generator' | 'generating' | 'measuring' | ... */
+  phase: string;
+  detail?: string;
+}
+
+export interface TrainingLosses {
+  total: number;
+  perf: number;
+  gan: number;
+  pert: number;
+}
+
+export interface TrainingProgressInfo {
+  file: string;
+  step: number;
+  totalSteps: number;
+  losses: TrainingLosses;
+  /** Latest validation mean I-FLOPs (fraction), when one was computed. */
+  validationIflops?: number;
+}
+
+export interface Reporter {
+  onRunStart?(info: RunStartInfo): void;
+  onSuiteStart?(info: SuiteStartInfo): void;
+  /** A phase of a suite: 'loading model' | 'training generator' | 'loading generator' | 'generating' | 'measuring' | ... */
+  onPhase?(info: PhaseInfo): void;
+  onTrainingProgress?(info: TrainingProgressInfo): void;
+  onSuiteEnd?(result: SuiteResult): void;
+  /** Writes its files; returns the paths written. */
+  onRunEnd?(result: RunResult): Promise<string[]>;
+  /**
+   * Every path the reporters wrote, after all onRunEnd calls finished.
+   * combineReporters calls it so the console can list the report files.
+   */
+  onReportsWritten?(paths: string[]): void;
+}
+
+/** A reporter name or option the user gave that cannot be honoured. */
+export class ReporterError extends Error {
+  constructor(
+    message: string,
+    readonly reporter: string,
+    readonly known: readonly string[],
+  ) {
+    super(message);
+    this.name = 'ReporterError';
+  }
+}

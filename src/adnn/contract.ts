@@ -1,0 +1,70 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * The AdNN contract (DESIGN.md §3). Every model, built in or user supplied,
+ * implements it; the rest of the pipeline only talks to this interface.
+ */
+
+export type AdnnKind = 'skipping' | 'early-exit';
+
+/** Input images are NHWC float32 in `range`; normalisation belongs to the model. */
+export interface InputSpec {
+  height: number;
+  width: number;
+  channels: number;
+  range: [number, number];
+}
+
+/**
+ * A conditional block: a unit of computation the model may run or not.
+ * For early-exit models, block i is the segment after exit i-1 together with
+ * the exit head evaluated after it; it runs iff no earlier exit was confident.
+ */
+export interface Block {
+  name: string;
+  flops: number;
+}
+
+export interface AdnnMeta {
+  /** Display name, e.g. "sdn-tiny". */
+  name: string;
+  /** Zoo architecture it was built from. */
+  arch: string;
+  kind: AdnnKind;
+  input: InputSpec;
+  numClasses: number;
+  /** FLOPs that every input pays (stem, first segment, first exit, gates ...). */
+  baseFlops: number;
+  blocks: Block[];
+}
+
+/** Differentiable pass: the activation probabilities p_i(x), one per block. */
+export interface SoftOutput {
+  /** Logits of the final classifier, [B, classes]. */
+  logits: tf.Tensor2D;
+  /** Activation probability of each block, [B, K], in [0, 1]. */
+  p: tf.Tensor2D;
+}
+
+/** What the real adaptive execution did, per input. */
+export interface Execution {
+  predictions: Int32Array;
+  /** Row-major [B, K]: 1 when block k ran for input b. */
+  ran: Uint8Array;
+  /** FLOPs counted while executing, per input. */
+  flops: Float64Array;
+}
+
+export interface AdaptiveNetwork {
+  readonly meta: AdnnMeta;
+  soft(x: tf.Tensor4D): SoftOutput;
+  /** The real adaptive execution at threshold tau: skipped blocks are not computed. */
+  run(x: tf.Tensor4D, tau: number): Execution;
+  /** The family's training objective for a labelled batch (labels one-hot, [B, classes]). */
+  trainingLoss(x: tf.Tensor4D, labels: tf.Tensor2D): tf.Scalar;
+  /** Variables that training updates. */
+  trainableVariables(): tf.Variable[];
+  /** Every named weight, for saving. */
+  namedWeights(): Map<string, tf.Variable>;
+  dispose(): void;
+}

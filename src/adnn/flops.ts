@@ -1,0 +1,74 @@
+import type { AdnnKind, AdnnMeta } from './contract.js';
+
+/**
+ * FLOPs conventions (DESIGN.md §3): 2 x multiply-accumulates of convolutions
+ * (groups counted) and dense layers; batch norm, activations and pooling are free.
+ */
+
+export interface ConvShape {
+  inChannels: number;
+  outChannels: number;
+  kernelHeight: number;
+  kernelWidth: number;
+  outHeight: number;
+  outWidth: number;
+  groups?: number;
+}
+
+export function convFlops(c: ConvShape): number {
+  const groups = c.groups ?? 1;
+  const macs = (c.inChannels / groups) * c.outChannels * c.kernelHeight * c.kernelWidth * c.outHeight * c.outWidth;
+  return 2 * macs;
+}
+
+export function denseFlops(inFeatures: number, outFeatures: number): number {
+  return 2 * inFeatures * outFeatures;
+}
+
+/**
+ * Accumulates the FLOPs of the layers that actually execute. Layers add their
+ * per-input cost for the shape they really received; the adaptive execution
+ * reads the counter between blocks to attribute cost to the inputs that ran them.
+ */
+export class FlopsCounter {
+  private total = 0;
+  add(perInput: number): void {
+    this.total += perInput;
+  }
+  get value(): number {
+    return this.total;
+  }
+}
+
+/**
+ * Whether block i runs, by the model's own rule at threshold tau.
+ * Skipping models: p_i > tau. Early-exit models: p_i = 1 - confidence of the
+ * exit before block i, and block i runs iff no earlier exit was confident,
+ * i.e. every earlier confidence < tau (DESIGN.md §2: the rule, not 1[p > tau]).
+ */
+export function blocksRun(kind: AdnnKind, p: ArrayLike<number>, tau: number): boolean[] {
+  const out: boolean[] = [];
+  let stillGoing = true;
+  for (let i = 0; i < p.length; i++) {
+    if (kind === 'skipping') {
+      out.push(p[i] > tau);
+    } else {
+      stillGoing = stillGoing && 1 - p[i] < tau;
+      out.push(stillGoing);
+    }
+  }
+  return out;
+}
+
+/** Eq. 5: f(x) = base + sum_i FLOPs_i * 1[block i runs]. */
+export function costModel(meta: AdnnMeta, ran: ArrayLike<boolean | number>): number {
+  let f = meta.baseFlops;
+  meta.blocks.forEach((b, i) => {
+    if (ran[i]) f += b.flops;
+  });
+  return f;
+}
+
+export function totalFlops(meta: AdnnMeta): number {
+  return meta.blocks.reduce((s, b) => s + b.flops, meta.baseFlops);
+}

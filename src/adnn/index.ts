@@ -1,0 +1,7 @@
+/** The AdNN stage: the contract, FLOPs accounting, the zoo, weights and training. */
+export type { AdaptiveNetwork, AdnnKind, AdnnMeta, Block, Execution, InputSpec, SoftOutput } from './contract.js';
+export { blocksRun, convFlops, costModel, denseFlops, FlopsCounter, totalFlops } from './flops.js';
+export { runBatched, softBatched, type ImageBatch } from './execute.js';
+export { evaluateAdaptive, trainAdnn, type AdaptiveEvaluation, type LabelledImages, type TrainOptions } from './train.js';
+export { loadAdnn, saveAdnn, type AdnnFileMetadata, type LoadedAdnn, type TrainingRecord } from './model-io.js';
+export { UnknownArchError, zooArchs, zooEntry, type ZooEntry } from './zoo/index.js';

@@ -1,0 +1,2 @@
+/** Baselines reported beside DeepPerform on the same seeds, epsilon and tau. */
+export { randomNoise } from './random.js';

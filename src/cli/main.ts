@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import chalk from 'chalk';
+import { EXIT, isConfigError } from './errors.js';
+import { runCommand } from './commands/run.js';
+import { trainModelCommand } from './commands/train-model.js';
+import { toolVersion } from './version.js';
+
+function number(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number`);
+    return n;
+  };
+}
+
+function program(exit: (code: number) => void): Command {
+  const cli = new Command('deepperform')
+    .description('Performance tests for adaptive neural networks (DeepPerform, ASE 2022)')
+    .version(toolVersion())
+    .exitOverride();
+
+  cli
+    .command('run')
+    .description('find *.perf.yaml suites, generate test inputs, check the assertions, write reports')
+    .argument('[paths...]', 'suite files or folders to search', ['suites'])
+    .option('-t, --test-name-pattern <regex>', 'only run suites whose name matches')
+    .option('--reporter <names>', 'comma-separated: console, junit, html', 'console,junit,html')
+    .option('-o, --output-dir <dir>', 'where report files go', 'reports')
+    .option('--backend <name>', 'tfjs backend: node, wasm, cpu (default: best available)')
+    .action(async (paths: string[], opts) => exit(await runCommand({ paths, ...opts })));
+
+  cli
+    .command('train-model')
+    .description('train a zoo AdNN on a dataset and save its weights with measured accuracy and FLOPs')
+    .requiredOption('--arch <name>', 'zoo architecture, e.g. sdn-tiny')
+    .option('--dataset <name>', 'fashion-mnist-embedded, fashion-mnist, mnist', 'fashion-mnist-embedded')
+    .option('--data-path <dir>', 'folder with the dataset files')
+    .option('--epochs <n>', 'training epochs', number('--epochs'), 10)
+    .option('--batch-size <n>', 'mini-batch size', number('--batch-size'), 64)
+    .option('--lr <rate>', 'Adam learning rate', number('--lr'), 1e-3)
+    .option('--seed <n>', 'random seed', number('--seed'), 0)
+    .option('--tau <t>', 'threshold for the reported adaptive FLOPs', number('--tau'), 0.5)
+    .requiredOption('--out <dir>', 'folder to write model.json and weights.bin to')
+    .option('--backend <name>', 'tfjs backend: node, wasm, cpu')
+    .action(async (opts) => exit(await trainModelCommand(opts, process.argv.slice(2))));
+  return cli;
+}
+
+async function main(): Promise<void> {
+  let code: number = EXIT.pass;
+  const cli = program((c) => {
+    code = c;
+  });
+  try {
+    await cli.parseAsync(process.argv);
+  } catch (e) {
+    code = reportError(e);
+  }
+  process.exitCode = code;
+}
+
+function reportError(e: unknown): number {
+  const err = e as { code?: string; exitCode?: number };
+  if (typeof err.code === 'string' && err.code.startsWith('commander.')) {
+    // commander printed its own message (or help / version).
+    return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.pass : EXIT.config;
+  }
+  if (isConfigError(e)) {
+    console.error(chalk.red(`error: ${e.message}`));
+    return EXIT.config;
+  }
+  console.error(chalk.red('deepperform crashed:'), e instanceof Error ? (e.stack ?? e.message) : String(e));
+  return EXIT.crash;
+}
+
+await main();

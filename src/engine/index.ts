@@ -1,0 +1,19 @@
+export { initBackend, backendInfo, type InitBackendOptions } from './backend.js';
+export {
+  BackendError,
+  BACKEND_ORDER,
+  parseBackendName,
+  type BackendInfo,
+  type BackendLoader,
+  type BackendLoaders,
+  type BackendName,
+} from './select.js';
+export { KernelError } from './kernel-calls.js';
+export type { InputGradStrategy } from './backprop-input.js';
+export {
+  registerConvGradKernels,
+  convGradKernelsRegistered,
+  registerWasmConvKernels,
+  wasmConvKernelsRegistered,
+  type ConvGradOptions,
+} from './wasm-kernels.js';

@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendLoaders } from './select.js';
+import { registerWasmConvKernels } from './wasm-kernels.js';
+
+/**
+ * The real loaders. Each imports its package lazily, so a missing or broken
+ * one only fails its own branch, and registers on the tfjs-core instance the
+ * project imports (npm dedupes @tensorflow/tfjs-core; a mismatch is detected).
+ */
+
+function firstLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n')[0] ?? text;
+}
+
+async function activate(name: string): Promise<void> {
+  if (tf.findBackendFactory(name) == null) {
+    throw new Error(
+      `the ${name} backend registered on a different copy of @tensorflow/tfjs-core; ` +
+        `install versions matching @tensorflow/tfjs-core ${tf.version_core}`,
+    );
+  }
+  if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to initialise`);
+}
+
+async function loadTensorflow(): Promise<{ threads?: number }> {
+  // A variable specifier: the package is optional, so TypeScript must not resolve it.
+  const specifier = '@tensorflow/tfjs-node';
+  try {
+    await import(specifier);
+  } catch (e) {
+    throw new Error(`@tensorflow/tfjs-node is not installed or its native binding failed to load (${firstLine(e)})`);
+  }
+  await activate('tensorflow');
+  return {}; // libtensorflow sizes its own thread pools
+}
+
+async function loadWasm(threads: number | undefined): Promise<{ threads?: number; notes?: string[] }> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  // Only honoured by the multithreaded binary, which tfjs-backend-wasm 4.22
+  // never selects in Node (WASM_HAS_MULTITHREAD_SUPPORT is false there).
+  if (threads !== undefined) wasm.setThreadsCount(threads);
+  await activate('wasm');
+  registerWasmConvKernels();
+  const actual = wasm.getThreadsCount();
+  const notes =
+    threads !== undefined && threads > actual
+      ? [`wasm: ${threads} threads requested, running ${actual}: tfjs-backend-wasm does not use threads in Node`]
+      : [];
+  return { threads: actual, notes };
+}
+
+async function loadCpu(): Promise<{ threads?: number }> {
+  await import('@tensorflow/tfjs-backend-cpu');
+  await activate('cpu');
+  // We chose cpu knowingly (and recorded why); skip its "install tfjs-node" banner.
+  (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+  return { threads: 1 };
+}
+
+export const realLoaders: BackendLoaders = {
+  tensorflow: loadTensorflow,
+  wasm: loadWasm,
+  cpu: loadCpu,
+};

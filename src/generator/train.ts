@@ -1,0 +1,187 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { runBatched, type AdaptiveNetwork, type ImageBatch } from '../adnn/index.js';
+import { assignNamed } from '../nn/index.js';
+import { shuffledIndices } from '../util/random.js';
+import { Discriminator, Generator } from './architecture.js';
+import { generate, type Attack } from './generate.js';
+import { discriminatorLoss, generatorGanLoss, perfLoss, pertLoss, totalLoss, type PerfLoss } from './losses.js';
+import { perturb } from './projection.js';
+
+export interface GeneratorTrainConfig {
+  steps: number;
+  batchSize: number;
+  learningRate: number;
+  alpha: number;
+  beta: number;
+  gan: boolean;
+  perfLoss: PerfLoss;
+  width: number;
+  validateEvery: number;
+  patience: number;
+  seed: number;
+}
+
+export interface LossValues {
+  gan: number;
+  perf: number;
+  pert: number;
+  total: number;
+  discriminator: number;
+}
+
+export interface TrainProgress {
+  step: number;
+  totalSteps: number;
+  losses: LossValues;
+  validationIflops?: number;
+}
+
+export interface TrainGeneratorInput {
+  network: AdaptiveNetwork;
+  /** Inputs G learns from, and the held-out ones early stopping watches. */
+  train: ImageBatch;
+  validation: ImageBatch;
+  attack: Attack & { tau: number };
+  config: GeneratorTrainConfig;
+  onProgress?: (p: TrainProgress) => void;
+}
+
+export interface TrainedGenerator {
+  generator: Generator;
+  steps: number;
+  durationMs: number;
+  validationIflops: number[];
+  bestValidationIflops: number;
+  finalLosses: LossValues;
+}
+
+/**
+ * Trains G (and D) on Eq. 8 with Adam, keeping the generator whose validation
+ * mean I-FLOPs was best; stops early after `patience` validations without gain.
+ */
+export async function trainGenerator(input: TrainGeneratorInput): Promise<TrainedGenerator> {
+  const { network, config, attack } = input;
+  const started = performance.now();
+  const g = new Generator(network.meta.input, config.width, config.seed);
+  const d = new Discriminator(network.meta.input, config.seed + 1);
+  const gOpt = tf.train.adam(config.learningRate, 0.5, 0.999);
+  const dOpt = tf.train.adam(config.learningRate, 0.5, 0.999);
+  const validator = makeValidator(network, input.validation, attack);
+  const blockFlops = network.meta.blocks.map((b) => b.flops);
+  let order: number[] = [];
+  let best = { score: -Infinity, weights: snapshot(g) };
+  const history: number[] = [];
+  let sinceBest = 0;
+  let losses: LossValues = { gan: 0, perf: 0, pert: 0, total: 0, discriminator: 0 };
+  let step = 0;
+  for (step = 1; step <= config.steps; step++) {
+    if (order.length < config.batchSize) order = order.concat(Array.from(shuffledIndices(input.train.count, input.train.count, config.seed + step * 7919)));
+    const x = sliceBatch(input.train, order.splice(0, config.batchSize), network);
+    losses = trainStep({ g, d, gOpt, dOpt, network, x, attack, config, blockFlops });
+    x.dispose();
+    let validationIflops: number | undefined;
+    if (step % config.validateEvery === 0 || step === config.steps) {
+      validationIflops = validator(g);
+      history.push(validationIflops);
+      if (validationIflops > best.score) {
+        tf.dispose([...best.weights.values()]);
+        best = { score: validationIflops, weights: snapshot(g) };
+        sinceBest = 0;
+      } else if (++sinceBest >= config.patience) {
+        input.onProgress?.({ step, totalSteps: config.steps, losses, validationIflops });
+        break;
+      }
+    }
+    input.onProgress?.({ step, totalSteps: config.steps, losses, validationIflops });
+    // Let progress output and signals through between steps.
+    await new Promise((r) => setImmediate(r));
+  }
+  assignNamed(g.store.named(), best.weights);
+  tf.dispose([...best.weights.values()]);
+  d.store.dispose();
+  gOpt.dispose();
+  dOpt.dispose();
+  return {
+    generator: g,
+    steps: Math.min(step, config.steps),
+    durationMs: performance.now() - started,
+    validationIflops: history,
+    bestValidationIflops: best.score,
+    finalLosses: losses,
+  };
+}
+
+interface StepContext {
+  g: Generator;
+  d: Discriminator;
+  gOpt: tf.Optimizer;
+  dOpt: tf.Optimizer;
+  network: AdaptiveNetwork;
+  x: tf.Tensor4D;
+  attack: Attack;
+  config: GeneratorTrainConfig;
+  blockFlops: number[];
+}
+
+function trainStep(c: StepContext): LossValues {
+  const { g, d, x, attack, config } = c;
+  const range = c.network.meta.input.range;
+  let dLoss = 0;
+  if (config.gan) {
+    // D learns to tell seeds from generated inputs; G is held fixed here.
+    const adv = tf.tidy(() => perturb(x, g.apply(x, true), attack.norm, attack.epsilon, range));
+    const cost = c.dOpt.minimize(() => discriminatorLoss(d.apply(x, true), d.apply(adv, true)), true, d.store.trainable());
+    dLoss = readScalar(cost);
+    adv.dispose();
+  }
+  const parts: Partial<Record<'gan' | 'perf' | 'pert', number>> = {};
+  const cost = c.gOpt.minimize(
+    () => {
+      const delta = g.apply(x, true);
+      const adv = perturb(x, delta, attack.norm, attack.epsilon, range);
+      const gan = config.gan ? generatorGanLoss(d.apply(adv, true)) : tf.scalar(0);
+      const { p, logits } = c.network.soft(adv);
+      logits.dispose();
+      const perf = perfLoss(p, config.perfLoss, c.blockFlops); // Eq. 6
+      const pert = pertLoss(delta, attack.norm, attack.epsilon); // Eq. 7
+      parts.gan = gan.dataSync()[0];
+      parts.perf = perf.dataSync()[0];
+      parts.pert = pert.dataSync()[0];
+      return totalLoss({ gan, perf, pert }, config); // Eq. 8
+    },
+    true,
+    g.store.trainable(),
+  );
+  return { gan: parts.gan ?? 0, perf: parts.perf ?? 0, pert: parts.pert ?? 0, total: readScalar(cost), discriminator: dLoss };
+}
+
+function readScalar(t: tf.Scalar | null): number {
+  if (!t) return NaN;
+  const v = t.dataSync()[0];
+  t.dispose();
+  return v;
+}
+
+/** Mean I-FLOPs (Eq. 9) of G's inputs on the validation set, against the seeds' own FLOPs. */
+function makeValidator(network: AdaptiveNetwork, validation: ImageBatch, attack: Attack & { tau: number }): (g: Generator) => number {
+  const base = runBatched(network, validation, attack.tau).flops;
+  return (g) => {
+    const adv = generate(g, validation, attack);
+    const flops = runBatched(network, adv, attack.tau).flops;
+    let sum = 0;
+    for (let i = 0; i < validation.count; i++) sum += (flops[i] - base[i]) / base[i];
+    return sum / validation.count;
+  };
+}
+
+function snapshot(g: Generator): Map<string, tf.Tensor> {
+  return new Map([...g.store.named()].map(([n, v]) => [n, tf.clone(v)]));
+}
+
+function sliceBatch(batch: ImageBatch, idx: number[], network: AdaptiveNetwork): tf.Tensor4D {
+  const { height, width, channels } = network.meta.input;
+  const size = height * width * channels;
+  const out = new Float32Array(idx.length * size);
+  idx.forEach((src, i) => out.set(batch.images.subarray(src * size, (src + 1) * size), i * size));
+  return tf.tensor4d(out, [idx.length, height, width, channels]);
+}

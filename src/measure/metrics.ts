@@ -1,0 +1,90 @@
+import type { AdaptiveNetwork, Execution, ImageBatch } from '../adnn/index.js';
+import type { InputSetMeasurement, MethodResult } from '../runner/result.js';
+import { aggregate } from './aggregate.js';
+
+/** Eq. 9 per input: I-FLOPs = (f(x + delta) - f(x)) / f(x). */
+export function increasedFlops(seed: ArrayLike<number>, generated: ArrayLike<number>): number[] {
+  return Array.from(seed, (f, i) => (generated[i] - f) / f);
+}
+
+/** Eq. 10: how many inputs got strictly more expensive. */
+export function successNumber(seed: ArrayLike<number>, generated: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < seed.length; i++) if (generated[i] > seed[i]) n++;
+  return n;
+}
+
+/** Per block: share of inputs that ran it. `ran` is row-major [count, blocks]. */
+export function blockActivation(ran: Uint8Array, count: number, blocks: number): number[] {
+  const freq = new Array<number>(blocks).fill(0);
+  for (let b = 0; b < count; b++) for (let k = 0; k < blocks; k++) freq[k] += ran[b * blocks + k];
+  return freq.map((f) => (count ? f / count : 0));
+}
+
+/** Eq. 11: |{i : some input of the set ran block i}| / N. */
+export function blockCoverage(ran: Uint8Array, count: number, blocks: number): number {
+  if (blocks === 0) return 1;
+  return blockActivation(ran, count, blocks).filter((f) => f > 0).length / blocks;
+}
+
+/** What a set of inputs did, from its real adaptive execution. */
+export function measureSet(network: AdaptiveNetwork, exec: Execution, labels: Int32Array): InputSetMeasurement {
+  const count = labels.length;
+  const k = network.meta.blocks.length;
+  let correct = 0;
+  for (let i = 0; i < count; i++) if (exec.predictions[i] === labels[i]) correct++;
+  return {
+    flops: Array.from(exec.flops),
+    flopsStats: aggregate(exec.flops),
+    coverage: blockCoverage(exec.ran, count, k),
+    blockActivation: blockActivation(exec.ran, count, k),
+    accuracy: count ? correct / count : NaN,
+  };
+}
+
+/** L2 and Linf norm of x' - x per input, over flat NHWC images. */
+export function perturbationSizes(seeds: ImageBatch, generated: ImageBatch): { l2: number[]; linf: number[] } {
+  const size = seeds.images.length / Math.max(seeds.count, 1);
+  const l2: number[] = [];
+  const linf: number[] = [];
+  for (let i = 0; i < seeds.count; i++) {
+    let sq = 0;
+    let mx = 0;
+    for (let j = i * size; j < (i + 1) * size; j++) {
+      const d = Math.abs(generated.images[j] - seeds.images[j]);
+      sq += d * d;
+      if (d > mx) mx = d;
+    }
+    l2.push(Math.sqrt(sq));
+    linf.push(mx);
+  }
+  return { l2, linf };
+}
+
+export interface MethodInputs {
+  method: string;
+  seeds: ImageBatch & { labels: Int32Array };
+  seedExecution: Execution;
+  generated: ImageBatch;
+  generatedExecution: Execution;
+  generationMsPerInput: number;
+}
+
+/** Every per-method metric of DESIGN.md §2 for one way of making test inputs. */
+export function measureMethod(network: AdaptiveNetwork, m: MethodInputs): MethodResult {
+  const set = measureSet(network, m.generatedExecution, m.seeds.labels);
+  const iflops = increasedFlops(m.seedExecution.flops, m.generatedExecution.flops);
+  const success = successNumber(m.seedExecution.flops, m.generatedExecution.flops);
+  const sizes = perturbationSizes(m.seeds, m.generated);
+  return {
+    method: m.method,
+    ...set,
+    iflops,
+    iflopsStats: aggregate(iflops),
+    successCount: success,
+    successRate: m.seeds.count ? success / m.seeds.count : NaN,
+    perturbationL2: aggregate(sizes.l2),
+    perturbationLinf: aggregate(sizes.linf),
+    generationMsPerInput: m.generationMsPerInput,
+  };
+}

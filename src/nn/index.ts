@@ -1,0 +1,7 @@
+/** Building blocks shared by the AdNN zoo, the generator and the discriminator. */
+export { ParamStore, WeightsMismatchError, assignNamed } from './params.js';
+export { Conv2d, ConvTranspose2d, type ConvSpec, type Init } from './conv.js';
+export { Dense } from './dense.js';
+export { BatchNorm, instanceNorm } from './norm.js';
+export { convOutLength, convTransposeOutLength, type FeatureShape, type Padding } from './shape.js';
+export { saveWeights, loadWeights, WeightsFileError, type WeightsFile } from './weights-io.js';

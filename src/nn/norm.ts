@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ParamStore } from './params.js';
+
+const EPS = 1e-5;
+
+/** Instance normalisation without affine parameters (per image, per channel). */
+export function instanceNorm(x: tf.Tensor4D): tf.Tensor4D {
+  const { mean, variance } = tf.moments(x, [1, 2], true);
+  return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, EPS))) as tf.Tensor4D;
+}
+
+/**
+ * Batch normalisation with running statistics: batch statistics while
+ * training, the running ones at inference (so an AdNN under test is deterministic).
+ */
+export class BatchNorm {
+  private readonly gamma: tf.Variable;
+  private readonly beta: tf.Variable;
+  private readonly runningMean: tf.Variable;
+  private readonly runningVar: tf.Variable;
+
+  constructor(store: ParamStore, name: string, channels: number, private readonly momentum = 0.1) {
+    this.gamma = store.add(`${name}.weight`, (seed) => tf.randomNormal([channels], 1, 0.02, 'float32', seed));
+    this.beta = store.add(`${name}.bias`, () => tf.zeros([channels]));
+    this.runningMean = store.add(`${name}.running_mean`, () => tf.zeros([channels]), false);
+    this.runningVar = store.add(`${name}.running_var`, () => tf.ones([channels]), false);
+  }
+
+  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+    if (!training) {
+      return tf.batchNorm(x, this.runningMean, this.runningVar, this.beta, this.gamma, EPS) as tf.Tensor4D;
+    }
+    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    this.updateRunning(mean, variance);
+    return tf.batchNorm(x, mean, variance, this.beta, this.gamma, EPS) as tf.Tensor4D;
+  }
+
+  private updateRunning(mean: tf.Tensor, variance: tf.Tensor): void {
+    const m = this.momentum;
+    // The running statistics do not feed the loss, so no gradient reaches them.
+    tf.tidy(() => {
+      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
+      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, m)));
+    });
+  }
+}

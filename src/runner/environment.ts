@@ -1,0 +1,14 @@
+import { cpus, platform, release } from 'node:os';
+import type { EnvironmentInfo } from './result.js';
+
+export function environmentInfo(backend: string, toolVersion: string): EnvironmentInfo {
+  const cpu = cpus();
+  return {
+    toolVersion,
+    backend,
+    node: process.version,
+    platform: `${platform()} ${release()}`,
+    cpu: cpu[0]?.model.trim() ?? 'unknown',
+    cpuCount: cpu.length,
+  };
+}

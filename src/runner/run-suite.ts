@@ -1,0 +1,131 @@
+import { relative } from 'node:path';
+import { loadAdnn, runBatched, type AdaptiveNetwork } from '../adnn/index.js';
+import { randomNoise } from '../baselines/index.js';
+import { loadDataset, splitTrainValidation, takeSeeded, type Dataset } from '../data/index.js';
+import { generate, trainGenerator, type GeneratedInputs } from '../generator/index.js';
+import { measureMethod, measureSet } from '../measure/index.js';
+import { evaluateAssertion, type Suite } from '../suite/index.js';
+import type { Reporter } from '../../reporters/index.js';
+import { metricValue } from './metric-source.js';
+import type { MethodResult, SuiteResult, TrainingSummary } from './result.js';
+
+/** Share of the generator's training data held out for early stopping. */
+const VALIDATION_FRACTION = 0.1;
+
+export class ModelDataMismatchError extends Error {
+  override readonly name = 'ModelDataMismatchError';
+}
+
+/** Runs one suite: model -> data -> generator and baselines -> measurement -> assertions. */
+export async function runSuite(suite: Suite, reporter: Reporter, cwd: string): Promise<SuiteResult> {
+  const file = relative(cwd, suite.file).split('\\').join('/');
+  const started = performance.now();
+  const phase = (name: string, detail?: string) => reporter.onPhase?.({ file, phase: name, detail });
+  reporter.onSuiteStart?.({ file, name: suite.name });
+
+  phase('loading model', suite.model.weights);
+  const { network } = await loadAdnn(suite.model.weights);
+  try {
+    phase('loading data', `${suite.data.dataset}/${suite.data.split}`);
+    const seedsData = takeSeeded(await loadDataset(datasetSpec(suite, suite.data.split)), suite.data.seeds, suite.seed);
+    checkShapes(network, seedsData, suite);
+    const trainData = await loadDataset(datasetSpec(suite, suite.data.trainSplit));
+    const { train, validation } = splitTrainValidation(trainData, VALIDATION_FRACTION, suite.seed);
+
+    phase('training generator', `${suite.generator.train.steps} steps`);
+    const trained = await trainGenerator({
+      network,
+      train,
+      validation,
+      attack: { norm: suite.norm, epsilon: suite.epsilon, tau: suite.threshold },
+      config: { ...suite.generator.train, seed: suite.seed },
+      onProgress: (p) => reporter.onTrainingProgress?.({ file, ...p }),
+    });
+
+    phase('generating', `${seedsData.count} inputs`);
+    const attack = { norm: suite.norm, epsilon: suite.epsilon };
+    const produced: [string, GeneratedInputs][] = [['deepperform', generate(trained.generator, seedsData, attack)]];
+    if (suite.baselines.includes('random')) produced.push(['random', randomNoise(seedsData, network.meta.input, attack, suite.seed)]);
+    trained.generator.store.dispose();
+
+    phase('measuring');
+    const seedExecution = runBatched(network, seedsData, suite.threshold);
+    const methods: MethodResult[] = produced.map(([method, generated]) =>
+      measureMethod(network, {
+        method,
+        seeds: seedsData,
+        seedExecution,
+        generated,
+        generatedExecution: runBatched(network, generated, suite.threshold),
+        generationMsPerInput: generated.msPerInput,
+      }),
+    );
+    const seeds = measureSet(network, seedExecution, seedsData.labels);
+    const partial = { seeds, methods };
+    const assertions = suite.assertions.map((a) =>
+      evaluateAssertion(a, { value: (metric, aggregate, method) => metricValue(partial, metric, aggregate, method) }),
+    );
+    const failed = assertions.some((a) => a.level === 'error' && a.status === 'failed');
+    return {
+      ...baseResult(suite, file, network),
+      status: failed ? 'failed' : 'passed',
+      durationMs: performance.now() - started,
+      seeds,
+      methods,
+      training: trainingSummary(trained),
+      assertions,
+    };
+  } finally {
+    network.dispose();
+  }
+}
+
+/** The parts of a result known before anything ran; also used for crashed suites. */
+export function baseResult(suite: Suite, file: string, network?: AdaptiveNetwork): SuiteResult {
+  return {
+    file,
+    name: suite.name,
+    status: 'error',
+    durationMs: 0,
+    model: network
+      ? { name: network.meta.name, arch: network.meta.arch, kind: network.meta.kind, baseFlops: network.meta.baseFlops, blocks: network.meta.blocks }
+      : { name: suite.model.arch, arch: suite.model.arch, kind: 'early-exit', baseFlops: 0, blocks: [] },
+    config: {
+      dataset: suite.data.dataset,
+      split: suite.data.split,
+      seeds: suite.data.seeds,
+      norm: suite.norm,
+      epsilon: suite.epsilon,
+      threshold: suite.threshold,
+      seed: suite.seed,
+    },
+    methods: [],
+    assertions: [],
+  };
+}
+
+function datasetSpec(suite: Suite, split: 'train' | 'test') {
+  return { name: suite.data.dataset, split, path: suite.data.path };
+}
+
+function checkShapes(network: AdaptiveNetwork, data: Dataset, suite: Suite): void {
+  const { height, width, channels } = network.meta.input;
+  if (data.height !== height || data.width !== width || data.channels !== channels) {
+    throw new ModelDataMismatchError(
+      `${suite.file}: model ${suite.model.arch} takes ${height}x${width}x${channels} inputs, ` +
+        `dataset ${suite.data.dataset} has ${data.height}x${data.width}x${data.channels}`,
+    );
+  }
+}
+
+function trainingSummary(t: Awaited<ReturnType<typeof trainGenerator>>): TrainingSummary {
+  return {
+    loaded: false,
+    steps: t.steps,
+    epochs: 0,
+    durationMs: t.durationMs,
+    validationIflops: t.validationIflops,
+    bestValidationIflops: t.bestValidationIflops,
+    finalLosses: t.finalLosses,
+  };
+}

@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AssertionSyntaxError,
+  evaluateAssertion,
+  parseAssertion,
+  parseStructuredAssertion,
+  type MetricSource,
+} from './index.js';
+
+function syntaxError(text: string, methods?: string[]): AssertionSyntaxError {
+  try {
+    parseAssertion(text, methods === undefined ? {} : { methods });
+  } catch (e) {
+    if (e instanceof AssertionSyntaxError) return e;
+    throw e;
+  }
+  throw new Error(`"${text}" parsed without error`);
+}
+
+describe('parseAssertion', () => {
+  it('reads aggregate, metric, op and a % bound as a fraction', () => {
+    expect(parseAssertion('max I-FLOPs < 500%')).toEqual({
+      source: 'max I-FLOPs < 500%',
+      level: 'error',
+      aggregate: 'max',
+      metric: 'I-FLOPs',
+      method: 'deepperform',
+      op: '<',
+      value: 5,
+      bound: { number: 500, unit: '%', text: '500%' },
+    });
+  });
+
+  it.each([
+    ['MAX i-flops <= 2x', 'I-FLOPs', '<=', 2],
+    ['mean FLOPs < 1.5M', 'FLOPs', '<', 1_500_000],
+    ['p50 FLOPs >= 20K', 'FLOPs', '>=', 20_000],
+    ['min FLOPs > 1e6', 'FLOPs', '>', 1_000_000],
+    ['generation time < 2s', 'generation time', '<', 2000],
+    ['generation time < 20 ms', 'generation time', '<', 20],
+    ['seed block coverage >= 90%', 'seed block coverage', '>=', 0.9],
+    ['block   coverage > 0.9', 'block coverage', '>', 0.9],
+    ['p95 perturbation Linf <= 0.1', 'perturbation Linf', '<=', 0.1],
+    ['mean perturbation L2 < 3', 'perturbation L2', '<', 3],
+    ['success number >= 10', 'success number', '>=', 10],
+    ['success rate > 0.5', 'success rate', '>', 0.5],
+    ['Seed Accuracy >= 80%', 'seed accuracy', '>=', 0.8],
+    ['accuracy>=50%', 'accuracy', '>=', 0.5],
+  ])('%s', (text, metric, op, value) => {
+    const a = parseAssertion(text);
+    expect([a.metric, a.op]).toEqual([metric, op]);
+    expect(a.value).toBeCloseTo(value, 12);
+    expect(a.method).toBe('deepperform');
+  });
+
+  it('reads the method suffix', () => {
+    const a = parseAssertion('mean I-FLOPs of Random < 5%');
+    expect([a.aggregate, a.metric, a.method, a.value]).toEqual(['mean', 'I-FLOPs', 'random', 0.05]);
+  });
+
+  it('reads the structured form', () => {
+    const a = parseStructuredAssertion({ metric: 'max I-FLOPs of random', op: '<', value: '5%' }, { level: 'warn' });
+    expect(a).toMatchObject({ source: 'max I-FLOPs of random < 5%', level: 'warn', method: 'random', value: 0.05 });
+    const b = parseStructuredAssertion({ metric: 'block coverage', op: '>', value: 0.9 });
+    expect(b).toMatchObject({ source: 'block coverage > 0.9', metric: 'block coverage', value: 0.9 });
+  });
+
+  it.each([
+    ['I-FLOPs < 5%', '"I-FLOPs" has one value per input: put an aggregate before it (mean, max, min, p50, p95), e.g. "max I-FLOPs"', 0],
+    ['max block coverage > 0.9', '"block coverage" is a single number, so it takes no aggregate: drop "max"', 0],
+    ['block coverge > 0.9', 'unknown metric "block coverge" (did you mean "block coverage"?)', 0],
+    ['max I-FLOPz < 5%', 'unknown metric "I-FLOPz" (did you mean "I-FLOPs"?)', 4],
+    ['avg I-FLOPs < 5%', 'unknown aggregate "avg": use one of mean, max, min, p50, p95', 0],
+    ['block coverage == 0.9', 'unknown operator "==": use one of <, <=, >, >=', 15],
+    ['block coverage => 0.9', 'unknown operator "=>": use one of <, <=, >, >=', 15],
+    ['block coverage 0.9', 'no comparison in "block coverage 0.9": write <metric> <op> <value> with op one of <, <=, >, >=', 0],
+    ['block coverage > 90x', 'unit "x" is not allowed for "block coverage": use no unit, "%"', 19],
+    ['generation time < 5%', 'unit "%" is not allowed for "generation time": use "ms", "s"', 19],
+    ['generation time < 5', '"generation time" needs a unit: use "ms", "s"', 19],
+    ['max I-FLOPs < 5 percent', 'unit "percent" is not allowed for "I-FLOPs": use no unit, "%", "x"', 16],
+    ['block coverage >', 'missing value after ">"', 16],
+    ['block coverage >   ', 'missing value after ">"', 19],
+    ['block coverage > high', 'value "high" is not a number', 17],
+    [' < 5', 'missing metric before the operator', 1],
+    ['max I-FLOPs of < 5%', 'missing method name after "of"', 12],
+    ['max I-FLOPs of randm < 5%', 'unknown method "randm" (did you mean "random"?): use one of deepperform, random', 15],
+    ['seed accuracy of random > 0.5', '"seed accuracy" is measured on the seed inputs: drop "of random"', 14],
+    ['max I-FLOPs extra < 5%', 'unexpected "extra" after "I-FLOPs"; expected the operator or "of <method>"', 12],
+  ])('rejects %j', (text, message, index) => {
+    const e = syntaxError(text);
+    expect(e.message).toBe(message);
+    expect(e.index).toBe(index);
+  });
+
+  it('lists the known metrics when no name is close', () => {
+    expect(syntaxError('latency < 5ms').message).toBe(
+      'unknown metric "latency"; known metrics: I-FLOPs, FLOPs, block coverage, seed block coverage, success rate, ' +
+        'success number, accuracy, seed accuracy, perturbation L2, perturbation Linf, generation time',
+    );
+  });
+
+  it('rejects a method the suite does not run', () => {
+    expect(syntaxError('max I-FLOPs of random < 5%', ['deepperform']).message).toBe(
+      'method "random" is not run by this suite: add it to baselines',
+    );
+  });
+
+  it('structured form errors name the field at fault', () => {
+    const bad = (spec: { metric: string; op: string; value: number | string }): AssertionSyntaxError => {
+      try {
+        parseStructuredAssertion(spec);
+      } catch (e) {
+        return e as AssertionSyntaxError;
+      }
+      throw new Error('parsed');
+    };
+    expect(bad({ metric: 'I-FLOPs', op: '<', value: 1 })).toMatchObject({ part: 'metric', index: 0 });
+    expect(bad({ metric: 'block coverage', op: '<', value: '9 parsecs' })).toMatchObject({ part: 'value', index: 2 });
+    expect(bad({ metric: 'generation time', op: '<', value: 9 })).toMatchObject({ part: 'value' });
+  });
+});
+
+/** A source that returns one fixed value for every metric. */
+const constant = (v: number): MetricSource => ({ value: () => v });
+
+describe('evaluateAssertion', () => {
+  it.each([
+    // value 0.5 against 50%, at the boundary each op decides.
+    [0.5, 'block coverage < 50%', 'failed'],
+    [0.5, 'block coverage <= 50%', 'passed'],
+    [0.5, 'block coverage > 50%', 'failed'],
+    [0.5, 'block coverage >= 50%', 'passed'],
+    // and just either side of it.
+    [0.499, 'block coverage < 50%', 'passed'],
+    [0.501, 'block coverage <= 50%', 'failed'],
+    [0.501, 'block coverage > 50%', 'passed'],
+    [0.499, 'block coverage >= 50%', 'failed'],
+    [0.9, 'block coverage > 0.9', 'failed'],
+    [0.91, 'block coverage > 0.9', 'passed'],
+  ])('%d vs "%s" -> %s', (value, text, status) => {
+    expect(evaluateAssertion(parseAssertion(text), constant(value)).status).toBe(status);
+  });
+
+  it('reports expected as written and actual in the assertion unit', () => {
+    const r = evaluateAssertion(parseAssertion('max I-FLOPs < 30%'), constant(0.372));
+    expect(r).toEqual({
+      source: 'max I-FLOPs < 30%',
+      level: 'error',
+      status: 'failed',
+      metric: 'max I-FLOPs',
+      expected: '< 30%',
+      value: 0.372,
+      actual: '37.2%',
+      message: 'expected max I-FLOPs < 30%, found 37.2%',
+    });
+  });
+
+  it('formats the x unit as a multiplier', () => {
+    const r = evaluateAssertion(parseAssertion('mean I-FLOPs < 5x'), constant(3.5));
+    expect([r.status, r.expected, r.actual, r.value]).toEqual(['passed', '< 5x', '3.50x', 3.5]);
+    expect(r.message).toBeUndefined();
+  });
+
+  it('shows enough digits to tell a near miss from the bound', () => {
+    const r = evaluateAssertion(parseAssertion('block coverage <= 50%'), constant(0.50004));
+    expect([r.status, r.actual]).toEqual(['failed', '50.004%']);
+    const equal = evaluateAssertion(parseAssertion('block coverage < 50%'), constant(0.5));
+    expect(equal.message).toBe('expected block coverage < 50%, found 50.0%');
+  });
+
+  it('formats time, FLOPs and counts', () => {
+    expect(evaluateAssertion(parseAssertion('generation time < 2s'), constant(1500)).actual).toBe('1.500s');
+    expect(evaluateAssertion(parseAssertion('generation time < 20ms'), constant(12.34)).actual).toBe('12.3ms');
+    const flops = evaluateAssertion(parseAssertion('mean FLOPs < 1M'), constant(1_234_567));
+    expect([flops.status, flops.actual]).toEqual(['failed', '1.23M']);
+    expect(evaluateAssertion(parseAssertion('success number >= 10'), constant(12)).actual).toBe('12');
+    expect(evaluateAssertion(parseAssertion('block coverage > 0.9'), constant(0.91234)).actual).toBe('0.912');
+  });
+
+  it('names the method in the metric label', () => {
+    const r = evaluateAssertion(parseAssertion('max I-FLOPs of random < 10%'), constant(0));
+    expect(r.metric).toBe('max I-FLOPs of random');
+  });
+
+  it('passes the metric, aggregate and method to the source', () => {
+    const calls: unknown[] = [];
+    const source: MetricSource = {
+      value: (...args) => {
+        calls.push(args);
+        return 0;
+      },
+    };
+    evaluateAssertion(parseAssertion('p95 FLOPs of random < 1G'), source);
+    evaluateAssertion(parseAssertion('accuracy > 0'), source);
+    expect(calls).toEqual([
+      ['FLOPs', 'p95', 'random'],
+      ['accuracy', undefined, 'deepperform'],
+    ]);
+  });
+
+  it('is skipped, never passed, when the metric is unavailable', () => {
+    const source: MetricSource = { value: () => ({ unavailable: 'no power sensor' }) };
+    const r = evaluateAssertion(parseAssertion('block coverage > 0.9', { level: 'warn' }), source);
+    expect(r).toEqual({
+      source: 'block coverage > 0.9',
+      level: 'warn',
+      status: 'skipped',
+      metric: 'block coverage',
+      expected: '> 0.9',
+      value: null,
+      actual: null,
+      message: 'no power sensor',
+    });
+    expect(evaluateAssertion(parseAssertion('block coverage > 0.9'), constant(Number.NaN)).status).toBe('skipped');
+  });
+});

@@ -1,0 +1,281 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SuiteError, UsageError, loadSuite, type SuiteProblem } from './index.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'suite-load-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+let counter = 0;
+async function write(text: string): Promise<string> {
+  const file = join(dir, `s${counter++}.perf.yaml`);
+  await writeFile(file, text);
+  return file;
+}
+
+const MINIMAL = `name: tiny
+model:
+  arch: sdn-tiny
+  weights: ../w
+data:
+  dataset: fashion-mnist-embedded
+norm: linf
+epsilon: 0.1
+`;
+
+async function problemsOf(text: string): Promise<SuiteProblem[]> {
+  const file = await write(text);
+  const err = await loadSuite(file).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(SuiteError);
+  const se = err as SuiteError;
+  expect(se.file).toBe(file);
+  return se.problems;
+}
+
+describe('loadSuite: a valid suite', () => {
+  it('fills in every default', async () => {
+    const file = await write(MINIMAL);
+    const s = await loadSuite(file);
+    expect(s.file).toBe(file);
+    expect(s.name).toBe('tiny');
+    expect(s.model).toEqual({ arch: 'sdn-tiny', weights: join(dir, '..', 'w') });
+    expect(s.data).toEqual({ dataset: 'fashion-mnist-embedded', split: 'test', seeds: 100, trainSplit: 'train' });
+    expect(s.norm).toBe('linf');
+    expect(s.epsilon).toBe(0.1);
+    expect(s.threshold).toBe(0.5);
+    expect(s.seed).toBe(0);
+    expect(s.generator.train).toEqual({
+      steps: 300,
+      batchSize: 32,
+      learningRate: 0.0001,
+      alpha: 1,
+      beta: 0.001,
+      gan: true,
+      width: 64,
+      validateEvery: 50,
+      patience: 5,
+      perfLoss: 'mse',
+    });
+    expect(s.baselines).toEqual(['random']);
+    expect(s.assertions).toEqual([]);
+  });
+
+  it('keeps given values, fills the rest of a partial generator block, resolves paths', async () => {
+    const s = await loadSuite(
+      await write(`name: full
+model: { arch: sdn-tiny, weights: /abs/w }
+data:
+  dataset: fashion-mnist
+  path: data/fm
+  split: train
+  seeds: 200
+  trainSplit: test
+norm: l2
+epsilon: 0.5
+threshold: 0.4
+seed: 333
+generator:
+  train:
+    steps: 400
+    gan: false
+baselines: []
+assertions:
+  - "max I-FLOPs < 500%"
+  - { assert: "mean I-FLOPs < 300%", level: warn }
+  - { metric: block coverage, op: ">", value: 0.9, level: error }
+`),
+    );
+    expect(s.model.weights).toBe('/abs/w');
+    expect(s.data).toEqual({ dataset: 'fashion-mnist', path: join(dir, 'data', 'fm'), split: 'train', seeds: 200, trainSplit: 'test' });
+    expect([s.norm, s.epsilon, s.threshold, s.seed]).toEqual(['l2', 0.5, 0.4, 333]);
+    expect(s.generator.train.steps).toBe(400);
+    expect(s.generator.train.gan).toBe(false);
+    expect(s.generator.train.batchSize).toBe(32);
+    expect(s.generator.train.width).toBe(64);
+    expect(s.baselines).toEqual([]);
+    expect(s.assertions.map((a) => [a.source, a.level, a.aggregate, a.metric, a.op, a.value])).toEqual([
+      ['max I-FLOPs < 500%', 'error', 'max', 'I-FLOPs', '<', 5],
+      ['mean I-FLOPs < 300%', 'warn', 'mean', 'I-FLOPs', '<', 3],
+      ['block coverage > 0.9', 'error', undefined, 'block coverage', '>', 0.9],
+    ]);
+  });
+
+  it('reads epsilon fractions', async () => {
+    const s = await loadSuite(await write(MINIMAL.replace('epsilon: 0.1', 'epsilon: 8/255')));
+    expect(s.epsilon).toBeCloseTo(0.0313725490196, 12);
+    const quoted = await loadSuite(await write(MINIMAL.replace('epsilon: 0.1', 'epsilon: " 1 / 4 "')));
+    expect(quoted.epsilon).toBe(0.25);
+  });
+
+  it.each([
+    ['inf', 'linf'],
+    ['linf', 'linf'],
+    ['2', 'l2'],
+    ['"2"', 'l2'],
+    ['l2', 'l2'],
+  ])('norm %s -> %s', async (written, norm) => {
+    const s = await loadSuite(await write(MINIMAL.replace('norm: linf', `norm: ${written}`)));
+    expect(s.norm).toBe(norm);
+  });
+});
+
+describe('loadSuite: problems', () => {
+  it('points at an unknown key and suggests the right one', async () => {
+    const text = `${MINIMAL}generator:\n  train:\n    stepz: 400\n`;
+    // Lines 1-8 are MINIMAL; "generator:" is line 9, "train:" 10, "    stepz" line 11 column 5.
+    const problems = await problemsOf(text);
+    expect(problems).toEqual([
+      { line: 11, column: 5, path: 'generator.train.stepz', message: 'unknown key "stepz" (did you mean "steps"?)' },
+    ]);
+  });
+
+  it('lists the allowed keys when nothing is close', async () => {
+    const [p] = await problemsOf(`${MINIMAL}colour: blue\n`);
+    expect(p).toMatchObject({ line: 9, column: 1, path: 'colour' });
+    expect(p.message).toContain('allowed keys: name, model, data, norm, epsilon');
+  });
+
+  it('reports a wrong type at the value, with what was found', async () => {
+    const problems = await problemsOf(MINIMAL.replace('  dataset: fashion-mnist-embedded', '  dataset: x\n  seeds: many'));
+    // "  seeds: many" is line 7; the value starts at column 10.
+    expect(problems).toEqual([{ line: 7, column: 10, path: 'data.seeds', message: 'must be a whole number, got "many"' }]);
+  });
+
+  it('reports range violations', async () => {
+    const problems = await problemsOf(MINIMAL.replace('epsilon: 0.1', 'epsilon: 0\nthreshold: 1\nseed: 1.5'));
+    expect(problems.map((p) => [p.path, p.line, p.message])).toEqual([
+      ['epsilon', 8, 'must be > 0, got 0'],
+      ['threshold', 9, 'must be < 1, got 1'],
+      ['seed', 10, 'must be a whole number, got 1.5'],
+    ]);
+  });
+
+  it('rejects infinite numbers and an empty block', async () => {
+    const problems = await problemsOf(MINIMAL.replace('epsilon: 0.1', 'epsilon: .inf\ngenerator:'));
+    expect(problems.map((p) => [p.line, p.column, p.path, p.message])).toEqual([
+      [8, 10, 'epsilon', 'must be a number or a string, got .inf'],
+      [9, 1, 'generator', 'must be a map, got an empty value'],
+    ]);
+  });
+
+  it('rejects a bad epsilon string and a fraction that divides by zero', async () => {
+    const [bad] = await problemsOf(MINIMAL.replace('epsilon: 0.1', 'epsilon: eight'));
+    expect(bad).toMatchObject({ line: 8, column: 10, path: 'epsilon' });
+    expect(bad.message).toBe('has the wrong form: "eight"; write it like 0.1 or "8/255"');
+    const [zero] = await problemsOf(MINIMAL.replace('epsilon: 0.1', 'epsilon: 8/0'));
+    expect(zero).toEqual({ line: 8, column: 10, path: 'epsilon', message: '"8/0" divides by zero' });
+  });
+
+  it('suggests the closest enum value', async () => {
+    const problems = await problemsOf(MINIMAL.replace('norm: linf', 'norm: lnf').replace('  dataset: fashion-mnist-embedded', '  dataset: d\n  split: tset'));
+    expect(problems.map((p) => p.message)).toEqual([
+      'must be one of train, test, got "tset" (did you mean "test"?)',
+      'must be one of linf, inf, l2, 2, got "lnf" (did you mean "linf"?)',
+    ]);
+  });
+
+  it('reports missing required keys at the map that lacks them, every one', async () => {
+    const problems = await problemsOf('name: x\nmodel:\n  arch: a\ndata: {}\n');
+    expect(problems.map((p) => [p.line, p.column, p.path, p.message])).toEqual([
+      [2, 1, 'model.weights', 'missing required key "weights"'],
+      [4, 1, 'data.dataset', 'missing required key "dataset"'],
+      [1, 1, 'norm', 'missing required key "norm"'],
+      [1, 1, 'epsilon', 'missing required key "epsilon"'],
+    ]);
+  });
+
+  it('counts a misspelt required key once', async () => {
+    const problems = await problemsOf(MINIMAL.replace('  arch: sdn-tiny', '  arhc: sdn-tiny'));
+    expect(problems).toEqual([{ line: 3, column: 3, path: 'model.arhc', message: 'unknown key "arhc" (did you mean "arch"?)' }]);
+  });
+
+  it('gives file:line:column for YAML syntax errors', async () => {
+    const file = await write('name: x\nmodel: [a, b\nnorm: linf\n');
+    const err = (await loadSuite(file).catch((e: unknown) => e)) as SuiteError;
+    expect(err).toBeInstanceOf(SuiteError);
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toMatchObject({ line: 3, column: 1, path: '' });
+    expect(err.problems[0].message).toMatch(/^YAML syntax: /);
+    expect(err.message).toBe(`${file}:3:1  ${err.problems[0].message}`.replace(`${process.cwd()}/`, ''));
+  });
+
+  it('names a duplicated key', async () => {
+    const [p] = await problemsOf(`${MINIMAL}seed: 1\nseed: 2\n`);
+    expect(p).toEqual({ line: 10, column: 1, path: '', message: 'YAML syntax: key "seed" appears twice in the same map' });
+  });
+
+  it.each([
+    ['', 'the file is empty'],
+    ['# nothing here\n', 'the file is empty'],
+    ['- name: x\n', 'a suite must be a map of keys (name:, model:, ...), found a list'],
+    ['just words\n', 'a suite must be a map of keys (name:, model:, ...), found a single value'],
+  ])('rejects %j', async (text, message) => {
+    const problems = await problemsOf(text);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ line: 1, column: 1, path: '' });
+    expect(problems[0].message).toContain(message);
+  });
+
+  it('puts a malformed assertion at the offending word inside the string', async () => {
+    const text = `${MINIMAL}assertions:\n  - "max I-FLOPs < 5%"\n  - "max I-FLOPz < 5%"\n`;
+    // Line 11 is `  - "max I-FLOPz < 5%"`: the string opens at column 5, its text at 6, "I-FLOPz" at 10.
+    const problems = await problemsOf(text);
+    expect(problems).toEqual([
+      { line: 11, column: 10, path: 'assertions[1]', message: 'unknown metric "I-FLOPz" (did you mean "I-FLOPs"?)' },
+    ]);
+  });
+
+  it('reports every bad assertion form, with its field', async () => {
+    const text = `${MINIMAL}assertions:
+  - 42
+  - { assert: "block coverage => 0.9", level: warn }
+  - { metric: max block coverage, op: ">", value: 0.9 }
+  - { metric: block coverage, op: "=", value: 0.9 }
+  - { metric: generation time, op: "<", value: 20 }
+  - { assrt: "block coverage > 0.9" }
+`;
+    const problems = await problemsOf(text);
+    expect(problems.map((p) => [p.line, p.column, p.path, p.message])).toEqual([
+      // "  - { assert: " is 14 characters, the quote is column 15, "=>" at 15 + 1 + 15 = 31.
+      [11, 31, 'assertions[1].assert', 'unknown operator "=>": use one of <, <=, >, >='],
+      // "  - { metric: " is 14 characters; "max" at 15. On the next lines `op: "="`
+      // opens at 14 + 14 ("block coverage") + 7 = 35, and `20` at 14 + 15 + 19 = 48.
+      [12, 15, 'assertions[2].metric', '"block coverage" is a single number, so it takes no aggregate: drop "max"'],
+      [13, 35, 'assertions[3].op', 'must be one of <, <=, >, >=, got "="'],
+      [14, 48, 'assertions[4].value', '"generation time" needs a unit: use "ms", "s"'],
+      [15, 7, 'assertions[5].assrt', 'unknown key "assrt" (did you mean "assert"?)'],
+      [10, 5, 'assertions[0]', 'must be a string or a map, got 42'],
+    ]);
+  });
+
+  it('rejects an assertion reading a method the suite does not run', async () => {
+    const text = `${MINIMAL}baselines: []\nassertions: ["mean I-FLOPs of random < 5%"]\n`;
+    const [p] = await problemsOf(text);
+    expect(p.path).toBe('assertions[0]');
+    expect(p.message).toBe('method "random" is not run by this suite: add it to baselines');
+  });
+
+  it('message lists one problem per line, deepest first', async () => {
+    const file = await write('name: 3\nmodel: { arch: a, weights: w }\ndata: { dataset: d, seeds: 0 }\nnorm: l3\nepsilon: 1\n');
+    const err = (await loadSuite(file).catch((e: unknown) => e)) as SuiteError;
+    const shown = file.replace(`${process.cwd()}/`, '');
+    expect(err.message.split('\n')).toEqual([
+      `${shown}:3:28  data.seeds: must be >= 1, got 0`,
+      `${shown}:1:7  name: must be a string, got 3`,
+      `${shown}:4:7  norm: must be one of linf, inf, l2, 2, got "l3" (did you mean "l2"?)`,
+    ]);
+  });
+
+  it('a missing file is a usage error', async () => {
+    await expect(loadSuite(join(dir, 'nope.perf.yaml'))).rejects.toBeInstanceOf(UsageError);
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * Reads a *.perf.yaml suite: YAML with positions, schema validation, the
+ * assertion grammar, then normalisation into a resolved Suite. Every problem
+ * is collected and thrown together as one SuiteError.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import {
+  AssertionSyntaxError,
+  OPS,
+  parseAssertion,
+  parseStructuredAssertion,
+  type Assertion,
+} from './assertions.js';
+import { SuiteError, UsageError, type SuiteProblem } from './errors.js';
+import { locate, locateInString, type Segment, type SourceMap } from './locate.js';
+import { DEFAULT_METHOD } from './metrics.js';
+import type { SuiteFile, TrainSpec } from './suite.types.js';
+import type { NormName, Suite } from './types.js';
+import { validateSuiteData, type RawProblem } from './validate.js';
+
+export async function loadSuite(file: string): Promise<Suite> {
+  const abs = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(abs, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === 'ENOENT' ? `suite file not found: ${file}` : `cannot read suite file ${file}: ${String(e)}`,
+    );
+  }
+  return parseSuite(text, abs);
+}
+
+/** Parses suite text; `file` is where it came from (relative paths resolve against its folder). */
+export function parseSuite(text: string, file: string): Suite {
+  const abs = resolve(file);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const src: SourceMap = { doc, lineCounter, text };
+  checkDocument(src, abs);
+  const data = doc.toJS() as Record<string, unknown>;
+  const raw = validateSuiteData(data);
+  const problems = raw.map((p) => place(src, p));
+  const epsilon = resolveEpsilon(data.epsilon, src, problems);
+  const assertions = parseAssertions(data, src, problems);
+  if (problems.length > 0) throw new SuiteError(abs, sortProblems(dedupe(problems)));
+  return normalise(data as unknown as SuiteFile, abs, epsilon, assertions);
+}
+
+/** YAML syntax errors, an empty file or a root that is not a map: nothing further can be checked. */
+function checkDocument(src: SourceMap, file: string): void {
+  const { doc } = src;
+  if (doc.errors.length > 0) {
+    throw new SuiteError(file, sortProblems(doc.errors.map((e) => syntaxProblem(src, e.code, e.message, e.pos[0]))));
+  }
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    const message = 'the file is empty: a suite needs at least name, model, data, norm and epsilon';
+    throw new SuiteError(file, [{ line: 1, column: 1, path: '', message }]);
+  }
+  if (!isMap(doc.contents)) {
+    const found = isSeq(doc.contents) ? 'a list' : 'a single value';
+    const message = `a suite must be a map of keys (name:, model:, ...), found ${found}`;
+    throw new SuiteError(file, [{ ...locate(src, [], 'value'), path: '', message }]);
+  }
+}
+
+function syntaxProblem(src: SourceMap, code: string, message: string, offset: number): SuiteProblem {
+  const { line, col } = src.lineCounter.linePos(offset);
+  const plain: Record<string, string> = {
+    MULTIPLE_DOCS: 'a suite file holds one YAML document; found a second one (---)',
+    DUPLICATE_KEY: `key "${keyAt(src.text, offset)}" appears twice in the same map`,
+  };
+  return { line, column: col, path: '', message: `YAML syntax: ${plain[code] ?? message}` };
+}
+
+function keyAt(text: string, offset: number): string {
+  return /^["']?([^:"'\n]*)/.exec(text.slice(offset))?.[1].trim() ?? '';
+}
+
+function place(src: SourceMap, p: RawProblem): SuiteProblem {
+  return { ...locate(src, p.path, p.part), path: formatPath(p.path), message: p.message };
+}
+
+export function formatPath(path: readonly Segment[]): string {
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+const FRACTION = /^\s*([^/]+?)\s*(?:\/\s*([^/]+?)\s*)?$/;
+
+/** "8/255" -> 0.0313...; numbers pass through. Problems with the form itself are the schema's to report. */
+function resolveEpsilon(value: unknown, src: SourceMap, problems: SuiteProblem[]): number {
+  const report = (message: string): number => {
+    problems.push({ ...locate(src, ['epsilon'], 'value'), path: 'epsilon', message });
+    return Number.NaN;
+  };
+  // Non-finite numbers (.inf, .nan) fail the schema's number type already.
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return Number.NaN;
+  const m = FRACTION.exec(value);
+  if (m === null) return Number.NaN;
+  const num = Number(m[1]);
+  const den = m[2] === undefined ? 1 : Number(m[2]);
+  if (Number.isNaN(num) || Number.isNaN(den)) return Number.NaN;
+  if (den === 0) return report(`"${value}" divides by zero`);
+  const eps = num / den;
+  if (!(eps > 0) || !Number.isFinite(eps)) return report(`must be > 0, got "${value}" = ${eps}`);
+  return eps;
+}
+
+function parseAssertions(data: Record<string, unknown>, src: SourceMap, problems: SuiteProblem[]): Assertion[] {
+  const items = Array.isArray(data.assertions) ? (data.assertions as unknown[]) : [];
+  const baselines = Array.isArray(data.baselines) ? data.baselines.filter((b) => typeof b === 'string') : [];
+  const methods = [DEFAULT_METHOD, ...baselines];
+  const out: Assertion[] = [];
+  items.forEach((item, i) => {
+    try {
+      const a = parseItem(item, methods);
+      if (a !== undefined) out.push(a);
+    } catch (e) {
+      if (!(e instanceof AssertionSyntaxError)) throw e;
+      const path: Segment[] = ['assertions', i, ...fieldOf(item, e.part)];
+      problems.push({ ...locateInString(src, path, e.index), path: formatPath(path), message: e.message });
+    }
+  });
+  return out;
+}
+
+/** One list item in any of its three forms; undefined when its shape is wrong (the schema reports that). */
+function parseItem(item: unknown, methods: readonly string[]): Assertion | undefined {
+  if (typeof item === 'string') return parseAssertion(item, { methods });
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;
+  const o = item as Record<string, unknown>;
+  const level = o.level === 'warn' || o.level === 'error' ? o.level : 'error';
+  if (typeof o.assert === 'string') return parseAssertion(o.assert, { level, methods });
+  const valueOk = typeof o.value === 'number' || typeof o.value === 'string';
+  if (typeof o.metric !== 'string' || !(OPS as readonly unknown[]).includes(o.op) || !valueOk) return undefined;
+  const spec = { metric: o.metric, op: o.op as string, value: o.value as number | string };
+  return parseStructuredAssertion(spec, { level, methods });
+}
+
+function fieldOf(item: unknown, part: AssertionSyntaxError['part']): Segment[] {
+  if (typeof item === 'string') return [];
+  if (part === 'expression') return ['assert'];
+  return [part];
+}
+
+const NORMS: Readonly<Record<string, NormName>> = { linf: 'linf', inf: 'linf', l2: 'l2', '2': 'l2' };
+
+function normalise(f: SuiteFile, file: string, epsilon: number, assertions: Assertion[]): Suite {
+  const dir = dirname(file);
+  // The schema filled in every default, so these are all present.
+  const data = f.data as Required<SuiteFile['data']>;
+  const suite: Suite = {
+    file,
+    name: f.name,
+    model: { arch: f.model.arch, weights: resolve(dir, f.model.weights) },
+    data: { dataset: data.dataset, split: data.split, seeds: data.seeds, trainSplit: data.trainSplit },
+    norm: NORMS[String(f.norm)],
+    epsilon,
+    threshold: f.threshold as number,
+    seed: f.seed as number,
+    generator: { train: { ...(f.generator?.train as Required<TrainSpec>) } },
+    baselines: f.baselines ?? [],
+    assertions,
+  };
+  if (f.data.path !== undefined) suite.data.path = resolve(dir, f.data.path);
+  return suite;
+}
+
+/** Deepest key path first, then in file order. */
+function sortProblems(problems: SuiteProblem[]): SuiteProblem[] {
+  const depth = (p: SuiteProblem): number => (p.path === '' ? 0 : p.path.split(/\.|\[/).length);
+  return [...problems].sort((a, b) => depth(b) - depth(a) || a.line - b.line || a.column - b.column);
+}
+
+function dedupe(problems: SuiteProblem[]): SuiteProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const id = `${p.line}:${p.column}:${p.path}:${p.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}

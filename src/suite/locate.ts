@@ -1,0 +1,94 @@
+/**
+ * Maps a key path in the parsed suite back to a line and column of the YAML
+ * source, so every problem points at the exact key or value at fault.
+ */
+import { isMap, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
+
+export type Segment = string | number;
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface SourceMap {
+  doc: Document;
+  lineCounter: LineCounter;
+  text: string;
+}
+
+/**
+ * Position of the key (`part: 'key'`) or value at `path`. When the path does
+ * not exist in full (a missing key), the deepest existing entry is used.
+ */
+export function locate(src: SourceMap, path: readonly Segment[], part: 'key' | 'value'): Position {
+  let node: unknown = src.doc.contents;
+  let offset = startOf(node) ?? 0;
+  // A missing key is reported at the key of the map that lacks it.
+  let parentKeyAt: number | undefined;
+  for (let k = 0; k < path.length; k++) {
+    const seg = path[k];
+    if (isMap(node)) {
+      const pair = node.items.find((p) => keyText(p.key) === String(seg));
+      if (pair === undefined) return at(src, parentKeyAt ?? offset);
+      const keyAt = startOf(pair.key) ?? offset;
+      parentKeyAt = keyAt;
+      if (k === path.length - 1 && part === 'key') return at(src, keyAt);
+      node = pair.value;
+      offset = startOf(node) ?? keyAt;
+    } else if (isSeq(node)) {
+      node = node.items[Number(seg)];
+      if (node === undefined) break;
+      offset = startOf(node) ?? offset;
+      parentKeyAt = offset;
+    } else {
+      break;
+    }
+  }
+  return at(src, offset);
+}
+
+/**
+ * Position of character `index` inside the string value at `path`, when the
+ * source spells that value out verbatim (plain or quoted on one line, no
+ * escapes); otherwise the start of the value.
+ */
+export function locateInString(src: SourceMap, path: readonly Segment[], index: number): Position {
+  const node = nodeAt(src, path);
+  const start = startOf(node);
+  if (!isScalar(node) || typeof node.value !== 'string' || start === undefined) {
+    return locate(src, path, 'value');
+  }
+  const quote = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
+  const value = node.value;
+  const verbatim = src.text.slice(start + quote, start + quote + value.length) === value;
+  return at(src, verbatim ? start + quote + Math.min(index, value.length) : start);
+}
+
+function nodeAt(src: SourceMap, path: readonly Segment[]): unknown {
+  let node: unknown = src.doc.contents;
+  for (const seg of path) {
+    if (isMap(node)) node = node.items.find((p) => keyText(p.key) === String(seg))?.value;
+    else if (isSeq(node)) node = node.items[Number(seg)];
+    else return undefined;
+  }
+  return node;
+}
+
+function keyText(key: unknown): string {
+  return isScalar(key) ? String(key.value) : String(key);
+}
+
+/** Start offset of a node; an empty value (`train:` with nothing after it) has none worth pointing at. */
+function startOf(node: unknown): number | undefined {
+  if (node === null || typeof node !== 'object') return undefined;
+  const range = (node as { range?: [number, number, number] }).range;
+  if (range === undefined) return undefined;
+  if (isScalar(node) && node.value === null && range[0] === range[1]) return undefined;
+  return range[0];
+}
+
+function at(src: SourceMap, offset: number): Position {
+  const { line, col } = src.lineCounter.linePos(offset);
+  return { line, column: col };
+}

@@ -1,0 +1,65 @@
+/**
+ * The metrics an assertion can read. One table, so the grammar, the error
+ * messages and the result lookup agree on names, shapes and units.
+ */
+
+export type Aggregate = 'mean' | 'max' | 'min' | 'p50' | 'p95';
+export const AGGREGATES: readonly Aggregate[] = ['mean', 'max', 'min', 'p50', 'p95'];
+
+/** ratio: a fraction (0.37 = 37%); norm: a perturbation size; time: milliseconds. */
+export type MetricKind = 'ratio' | 'count' | 'flops' | 'time' | 'norm';
+
+/** '' is a bare number. */
+export type Unit = '' | '%' | 'x' | 'ms' | 's' | 'K' | 'M' | 'G';
+
+/** What one unit of each kind is worth in the metric's canonical scale. */
+export const UNIT_SCALE: Readonly<Record<Unit, number>> = {
+  '': 1,
+  '%': 0.01,
+  x: 1,
+  ms: 1,
+  s: 1000,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+};
+
+export interface MetricDef {
+  /** Canonical name, as shown in reports and passed to a MetricSource. */
+  name: string;
+  /** sample: one value per input, needs an aggregate; scalar: one value per input set, takes none. */
+  shape: 'sample' | 'scalar';
+  kind: MetricKind;
+  /** Units allowed after the value; '' allows a bare number. */
+  units: readonly Unit[];
+  /** 'seeds' metrics describe the seed inputs themselves and take no `of <method>`. */
+  of: 'method' | 'seeds';
+}
+
+const RATIO: readonly Unit[] = ['', '%'];
+
+export const METRICS: readonly MetricDef[] = [
+  { name: 'I-FLOPs', shape: 'sample', kind: 'ratio', units: ['', '%', 'x'], of: 'method' },
+  { name: 'FLOPs', shape: 'sample', kind: 'flops', units: ['', 'K', 'M', 'G'], of: 'method' },
+  { name: 'block coverage', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'method' },
+  { name: 'seed block coverage', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'seeds' },
+  { name: 'success rate', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'method' },
+  { name: 'success number', shape: 'scalar', kind: 'count', units: [''], of: 'method' },
+  { name: 'accuracy', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'method' },
+  { name: 'seed accuracy', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'seeds' },
+  { name: 'perturbation L2', shape: 'sample', kind: 'norm', units: [''], of: 'method' },
+  { name: 'perturbation Linf', shape: 'sample', kind: 'norm', units: [''], of: 'method' },
+  { name: 'generation time', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'method' },
+];
+
+/** Longest first, so "seed block coverage" is tried before "block coverage". */
+export const METRICS_LONGEST_FIRST: readonly MetricDef[] = [...METRICS].sort(
+  (a, b) => b.name.length - a.name.length,
+);
+
+export function metricByName(name: string): MetricDef | undefined {
+  return METRICS.find((m) => m.name.toLowerCase() === name.toLowerCase());
+}
+
+/** The method whose inputs an assertion reads when it names none. */
+export const DEFAULT_METHOD = 'deepperform';

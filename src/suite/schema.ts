@@ -1,0 +1,10 @@
+/**
+ * The suite JSON Schema (the single source of truth of the format) and the
+ * few facts other modules read from it.
+ */
+import schemaJson from './suite.schema.json' with { type: 'json' };
+
+export const suiteSchema: Readonly<Record<string, unknown>> = schemaJson;
+
+/** Baseline methods a suite may list, from the schema's enum. */
+export const BASELINE_NAMES: readonly string[] = schemaJson.properties.baselines.items.enum;

@@ -1,0 +1,31 @@
+/**
+ * The resolved suite: what the runner receives after loading. Built from the
+ * generated types of the schema, with every default filled in and every
+ * alias and relative path resolved.
+ */
+import type { Assertion } from './assertions.js';
+import type { DataSpec, ModelSpec, SuiteFile, TrainSpec } from './suite.types.js';
+
+export type NormName = 'linf' | 'l2';
+export type BaselineName = NonNullable<SuiteFile['baselines']>[number];
+
+export interface ResolvedData extends Required<Omit<DataSpec, 'path'>> {
+  /** Absolute dataset folder, when the suite names one. */
+  path?: string;
+}
+
+export interface Suite {
+  /** Absolute path of the suite file. */
+  file: string;
+  name: string;
+  /** `weights` is absolute. */
+  model: ModelSpec;
+  data: ResolvedData;
+  norm: NormName;
+  epsilon: number;
+  threshold: number;
+  seed: number;
+  generator: { train: Required<TrainSpec> };
+  baselines: BaselineName[];
+  assertions: Assertion[];
+}

@@ -1,0 +1,188 @@
+/**
+ * Schema validation with ajv, and the translation of ajv's errors into plain
+ * words a suite author can act on (unknown keys with a suggestion, wrong
+ * types with what was found, the one relevant branch of an anyOf).
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+import { didYouMean, suggestion } from './did-you-mean.js';
+import type { Segment } from './locate.js';
+import { suiteSchema } from './schema.js';
+
+/** A problem before it is placed in the file: the key path and whether the key or the value is at fault. */
+export interface RawProblem {
+  path: Segment[];
+  part: 'key' | 'value';
+  message: string;
+  /** For an unknown key: the allowed key it probably meant. */
+  suggested?: string;
+  /** For a missing required key. */
+  missing?: boolean;
+}
+
+const ajv = new Ajv({ allErrors: true, verbose: true, useDefaults: true, allowUnionTypes: true });
+const validate = ajv.compile(suiteSchema);
+
+/** Validates `data` against the suite schema, filling in defaults in place. */
+export function validateSuiteData(data: unknown): RawProblem[] {
+  if (validate(data)) return [];
+  const problems = pickAnyOfBranches(validate.errors ?? [], data);
+  return dropRedundant(dedupe(problems));
+}
+
+/**
+ * anyOf reports every branch's errors. Keep only the branch the value was
+ * evidently meant for (right type, fewest complaints); when no branch has the
+ * right type, say which types would do.
+ */
+function pickAnyOfBranches(errors: readonly ErrorObject[], data: unknown): RawProblem[] {
+  const dropped = new Set<ErrorObject>();
+  const extra: RawProblem[] = [];
+  for (const any of errors.filter((e) => e.keyword === 'anyOf')) {
+    dropped.add(any);
+    const branches = groupByBranch(errors, any);
+    for (const errs of branches.values()) errs.forEach((e) => dropped.add(e));
+    const fitting = [...branches.values()].filter(
+      (errs) => !errs.some((e) => e.keyword === 'type' && e.instancePath === any.instancePath),
+    );
+    if (fitting.length > 0) {
+      const best = fitting.reduce((a, b) => (b.length < a.length ? b : a));
+      best.forEach((e) => dropped.delete(e));
+    } else {
+      const types = [...branches.values()].flat().flatMap((e) => typesOf(e));
+      extra.push({ path: pathOf(any.instancePath, data), part: 'value', message: mustBe(types, any.data) });
+    }
+  }
+  const kept = errors.filter((e) => !dropped.has(e)).map((e) => translate(e, data));
+  return [...kept, ...extra];
+}
+
+/** The errors of each branch of one anyOf failure (same schema position and same list item). */
+function groupByBranch(errors: readonly ErrorObject[], any: ErrorObject): Map<number, ErrorObject[]> {
+  const prefix = `${any.schemaPath}/`;
+  const within = (e: ErrorObject): boolean =>
+    e.instancePath === any.instancePath || e.instancePath.startsWith(`${any.instancePath}/`);
+  const branches = new Map<number, ErrorObject[]>();
+  for (const e of errors) {
+    if (!e.schemaPath.startsWith(prefix) || !within(e)) continue;
+    const index = Number.parseInt(e.schemaPath.slice(prefix.length), 10);
+    branches.set(index, [...(branches.get(index) ?? []), e]);
+  }
+  return branches;
+}
+
+function translate(e: ErrorObject, data: unknown): RawProblem {
+  const path = pathOf(e.instancePath, data);
+  const value = (message: string): RawProblem => ({ path, part: 'value', message });
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(p.additionalProperty);
+      const allowed = Object.keys((e.parentSchema?.properties ?? {}) as object);
+      const meant = didYouMean(key, allowed);
+      const hint = meant === undefined ? `; allowed keys: ${allowed.join(', ')}` : ` (did you mean "${meant}"?)`;
+      const problem: RawProblem = { path: [...path, key], part: 'key', message: `unknown key "${key}"${hint}` };
+      if (meant !== undefined) problem.suggested = meant;
+      return problem;
+    }
+    case 'required': {
+      const key = String(p.missingProperty);
+      return { path: [...path, key], part: 'key', message: `missing required key "${key}"`, missing: true };
+    }
+    case 'type':
+      return value(mustBe(typesOf(e), e.data));
+    case 'enum': {
+      const allowed = [...new Set((e.schema as unknown[]).map(String))];
+      // Words only: "=" is as close to "<=" as to ">=", a guess there would mislead.
+      const hint = typeof e.data === 'string' && /[a-z]/i.test(e.data) ? suggestion(e.data, allowed) : '';
+      return value(`must be one of ${allowed.join(', ')}, got ${show(e.data)}${hint}`);
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return value(`must be ${String(p.comparison)} ${String(p.limit)}, got ${show(e.data)}`);
+    case 'minLength':
+      return value('must not be empty');
+    case 'pattern': {
+      const examples = (e.parentSchema?.examples ?? []) as unknown[];
+      const like = examples.length > 0 ? `; write it like ${examples.map(show).join(' or ')}` : '';
+      return value(`has the wrong form: ${show(e.data)}${like}`);
+    }
+    case 'uniqueItems':
+      return {
+        path: [...path, Number(p.i)],
+        part: 'value',
+        message: `${show((e.data as unknown[])[Number(p.i)])} is listed twice`,
+      };
+    default:
+      return value(e.message ?? 'is invalid');
+  }
+}
+
+/** An unknown key that looks like a typo of a missing required key is one mistake, not two. */
+function dropRedundant(problems: RawProblem[]): RawProblem[] {
+  const typoFor = new Set(
+    problems.filter((p) => p.suggested !== undefined).map((p) => pathId([...p.path.slice(0, -1), p.suggested ?? ''])),
+  );
+  return problems.filter((p) => !(p.missing === true && typoFor.has(pathId(p.path))));
+}
+
+function pathId(path: readonly Segment[]): string {
+  return path.join('\0');
+}
+
+function dedupe(problems: RawProblem[]): RawProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const id = `${pathId(p.path)}\u0001${p.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/** JSON pointer to key path; array indices become numbers so they print as [i]. */
+function pathOf(pointer: string, data: unknown): Segment[] {
+  if (pointer === '') return [];
+  const path: Segment[] = [];
+  let node = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const seg: Segment = Array.isArray(node) ? Number(key) : key;
+    path.push(seg);
+    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  return path;
+}
+
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  object: 'a map',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  null: 'empty',
+};
+
+function typesOf(e: ErrorObject): string[] {
+  if (e.keyword !== 'type') return [];
+  const t = (e.params as { type: string | string[] }).type;
+  return Array.isArray(t) ? t : String(t).split(',');
+}
+
+function mustBe(types: readonly string[], data: unknown): string {
+  const words = [...new Set(types)].map((t) => TYPE_WORDS[t] ?? t);
+  const list = words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}` : words[0];
+  return `must be ${list}, got ${show(data)}`;
+}
+
+/** A value as the user would recognise it from the YAML. */
+export function show(v: unknown): string {
+  if (v === null || v === undefined) return 'an empty value';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf';
+  return String(v);
+}
