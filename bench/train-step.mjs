@@ -11,7 +11,8 @@
  *   wasm-hybrid  our Conv2DBackpropFilter + the stock Conv2DBackpropInput
  *   wasm-dilate  both of our kernels, input gradient by zero-dilating dy
  *   wasm-ours    both of our kernels, input gradient by phases (what initBackend installs)
- *   cpu          the pure-JS backend (slow: --cpu-steps steps after one warm-up)
+ *   cpu-stock    the pure-JS backend as shipped (slow: --cpu-steps steps after one warm-up)
+ *   cpu-ours     the pure-JS backend with our Conv2DBackpropFilter (what initBackend installs)
  * Then times Conv2DBackpropInput alone (stock, dilate, phases) at the net's
  * shapes and at the default generator's decoder shapes.
  */
@@ -19,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const VARIANTS = ['wasm-stock', 'wasm-hybrid', 'wasm-dilate', 'wasm-ours', 'cpu'];
+const VARIANTS = ['wasm-stock', 'wasm-hybrid', 'wasm-dilate', 'wasm-ours', 'cpu-stock', 'cpu-ours'];
 const engineUrl = new URL('../dist/src/engine/index.js', import.meta.url);
 
 function arg(name, fallback) {
@@ -39,8 +40,12 @@ async function setUp(variant) {
   await import('@tensorflow/tfjs'); // gradients + chained ops (tfjs-core alone has none)
   await import('@tensorflow/tfjs-backend-cpu');
   await import('@tensorflow/tfjs-backend-wasm');
-  if (variant === 'cpu') {
+  if (variant.startsWith('cpu')) {
     await tf.setBackend('cpu');
+    if (variant === 'cpu-ours') {
+      const { registerConvGradKernels } = await import(engineUrl.href);
+      registerConvGradKernels('cpu', { kernels: ['Conv2DBackpropFilter'] });
+    }
     return tf;
   }
   await tf.setBackend('wasm');
@@ -87,19 +92,19 @@ async function child(variant, steps, warmup, batch) {
     loss.dispose();
     return { ms: performance.now() - t0, value };
   };
+  // The losses of the first two steps: the second one depends on the first
+  // update, so equal values across variants mean equal gradients.
+  let firstLosses;
   try {
-    for (let i = 0; i < warmup; i++) step();
+    const first = [step().value, step().value];
+    firstLosses = first.map((v) => v.toFixed(5)).join(' -> ');
+    for (let i = 2; i < warmup; i++) step();
   } catch (e) {
     return { variant, error: String(e instanceof Error ? e.message : e).split('\n')[0] };
   }
   const times = [];
-  let last = NaN;
-  for (let i = 0; i < steps; i++) {
-    const r = step();
-    times.push(r.ms);
-    last = r.value;
-  }
-  return { variant, backend: tf.getBackend(), medianMs: median(times), minMs: Math.min(...times), loss: last };
+  for (let i = 0; i < steps; i++) times.push(step().ms);
+  return { variant, backend: tf.getBackend(), medianMs: median(times), minMs: Math.min(...times), loss: firstLosses };
 }
 
 /** Conv2DBackpropInput alone on wasm: stock vs our two strategies. */
@@ -176,12 +181,12 @@ async function main() {
   }
   const rounds = Number(arg('rounds', '1'));
   const cpuSteps = Number(arg('cpu-steps', '3'));
-  console.log(`train step, batch ${batch}, 28x28x1, median of ${steps} steps after ${warmup} warm-up (cpu: ${cpuSteps} after 1)`);
+  console.log(`train step, batch ${batch}, 28x28x1, median of ${steps} steps after ${warmup} warm-up (cpu: ${cpuSteps} after 2)`);
   for (let round = 1; round <= rounds; round++) {
     for (const v of VARIANTS) {
-      const n = v === 'cpu' ? [cpuSteps, 1] : [steps, warmup];
+      const n = v.startsWith('cpu') ? [cpuSteps, 2] : [steps, warmup];
       const r = runChild([`--child=${v}`, `--steps=${n[0]}`, `--warmup=${n[1]}`, `--batch=${batch}`]);
-      const text = r.error ? `cannot run: ${r.error}` : `${r.medianMs.toFixed(1)} ms (min ${r.minMs.toFixed(1)}, loss ${r.loss.toFixed(4)})`;
+      const text = r.error ? `cannot run: ${r.error}` : `${r.medianMs.toFixed(1)} ms (min ${r.minMs.toFixed(1)}; loss ${r.loss})`;
       console.log(`  ${v.padEnd(12)} ${text}`);
     }
   }

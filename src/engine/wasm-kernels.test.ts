@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { KernelError } from './kernel-calls.js';
 import { registerConvGradKernels, wasmConvKernelsRegistered } from './wasm-kernels.js';
@@ -163,6 +163,27 @@ for (const strategy of ['dilate', 'phases'] as const) {
     }
   });
 }
+
+describe('the conv-based filter gradient registered for the cpu backend', () => {
+  let stock: tf.KernelConfig;
+  beforeAll(async () => {
+    stock = tf.getKernel('Conv2DBackpropFilter', 'cpu');
+    for (const c of cases) if (!cpuRefs.has(c)) cpuRefs.set(c, await on('cpu', () => backprop(c)));
+    registerConvGradKernels('cpu', { kernels: ['Conv2DBackpropFilter'] });
+  });
+  afterAll(() => {
+    tf.unregisterKernel('Conv2DBackpropFilter', 'cpu');
+    tf.registerKernel(stock);
+  });
+
+  it('matches the stock cpu kernel on every case', async () => {
+    expect(tf.getKernel('Conv2DBackpropFilter', 'cpu').kernelFunc).not.toBe(stock.kernelFunc);
+    for (const c of cases) {
+      const got = await on('cpu', () => backprop(c));
+      expect(relErr(got.dw, cpuRefs.get(c)?.dw ?? new Float32Array(0)), JSON.stringify(c)).toBeLessThan(1e-4);
+    }
+  });
+});
 
 describe('gradients through the public ops', () => {
   /** Gradients of sum(op(x, w) * r) w.r.t. x and w. */

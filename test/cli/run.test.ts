@@ -1,0 +1,62 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir, writeTinySuite } from '../helpers/cli.js';
+
+describe('deepperform run, end to end', () => {
+  it('passing suite: exit 0, console lines, valid JUnit and HTML written', () => {
+    const dir = tempDir();
+    writeTinySuite(dir, 'ok.perf.yaml', 'assertions:\n  - "seed accuracy > 0.1"\n  - "max I-FLOPs < 400%"\n');
+    const r = runCli(['run', '.', '-o', 'out'], dir);
+    expect(r.stderr).not.toMatch(/crashed/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/✓ seed accuracy > 0.1/);
+    expect(r.stdout).toMatch(/backend wasm/);
+    const xml = readFileSync(join(dir, 'out/junit.xml'), 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false }).parse(xml);
+    expect(doc.testsuites['@_tests']).toBe('2');
+    expect(doc.testsuites['@_failures']).toBe('0');
+    expect(existsSync(join(dir, 'out/index.html'))).toBe(true);
+  });
+
+  it('failing assertion: exit 1 and a failure in JUnit', () => {
+    const dir = tempDir();
+    writeTinySuite(dir, 'bad.perf.yaml', 'assertions:\n  - "seed accuracy > 1"\n');
+    const r = runCli(['run', '.', '-o', 'out', '--reporter', 'console,junit'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✗ seed accuracy > 1/);
+    const xml = readFileSync(join(dir, 'out/junit.xml'), 'utf8');
+    expect(xml).toMatch(/<failure/);
+  });
+
+  it('malformed suite: exit 2 with file:line:column and the key, before any work', () => {
+    const dir = tempDir();
+    writeTinySuite(dir, 'typo.perf.yaml', 'assertions:\n  - "max I-FLOPz < 50%"\nthreshhold: 0.5\n');
+    const r = runCli(['run', '.'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/typo\.perf\.yaml:15:\d+/);
+    expect(r.stderr).toMatch(/threshhold/);
+    expect(r.stderr).toMatch(/I-FLOPz/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('missing model weights: exit 2 naming the path', () => {
+    const dir = tempDir();
+    const file = writeTinySuite(dir, 'nomodel.perf.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/weights: .*/, 'weights: ./nowhere'));
+    const r = runCli(['run', '.'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nowhere\/model\.json: does not exist/);
+  });
+
+  it('usage errors: unknown reporter and no suites found exit 2', () => {
+    const dir = tempDir();
+    expect(runCli(['run', '.'], dir).code).toBe(2);
+    writeTinySuite(dir, 'a.perf.yaml');
+    const r = runCli(['run', '.', '--reporter', 'tap'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Unknown reporter "tap"/);
+  });
+});
