@@ -41,7 +41,7 @@ function phaseTaps(r: number, s: number, k: number, padBefore: number): Taps | u
 }
 
 /** One window covering several phases: its length and how dy must be padded (signed) to give `outLen` outputs. */
-function window(taps: Taps[], dyLen: number, outLen: number): { size: number; before: number; pad: Pair } {
+function phaseWindow(taps: Taps[], dyLen: number, outLen: number): { size: number; before: number; pad: Pair } {
   const before = -Math.min(...taps.map((t) => t.lo));
   const size = Math.max(...taps.map((t) => t.hi)) + before + 1;
   return { size, before, pad: [before, outLen - dyLen - before + size - 1] };
@@ -56,7 +56,7 @@ function byPhases(calls: KernelCalls, dy: tf.TensorInfo, filter: tf.TensorInfo, 
   const values = calls.read(filter);
   const cols = Array.from({ length: sw }, (_, c) => phaseTaps(c, sw, info.filterWidth, info.padInfo.left));
   // Some column phase has p0 = 0, so at least one is present.
-  const colWin = window(cols.filter((t): t is Taps => t !== undefined), info.outWidth, mw);
+  const colWin = phaseWindow(cols.filter((t): t is Taps => t !== undefined), info.outWidth, mw);
   const blocks = cols.map((t) => (t === undefined ? undefined : { ...t, step: sw, at: t.lo + colWin.before }));
   const parts: tf.TensorInfo[] = [];
   for (let r = 0; r < sh; r++) {
@@ -66,7 +66,7 @@ function byPhases(calls: KernelCalls, dy: tf.TensorInfo, filter: tf.TensorInfo, 
       continue;
     }
     const f = phaseFilter(values, filter.shape, { ...t, step: sh }, blocks, colWin.size);
-    const [d, pad] = padOrCrop(calls, dy, window([t], info.outHeight, mh).pad, colWin.pad);
+    const [d, pad] = padOrCrop(calls, dy, phaseWindow([t], info.outHeight, mh).pad, colWin.pad);
     parts.push(calls.conv2d(d, calls.fromValues(f.values, f.shape), { strides: 1, dilations: 1, pad }));
   }
   // [B,mh,mw,(c,Cin)] is already [B,mh,(mw,c),Cin]; stack row phases as [B,mh,r,...].

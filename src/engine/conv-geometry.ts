@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { KernelError, type KernelCalls, type Paddings4 } from './kernel-calls.js';
+import { KernelError, type KernelCalls, type Paddings4, type Pair } from './kernel-calls.js';
 
-export type Pair = [number, number];
+export type { Pair };
 export type GradAttrs = tf.Conv2DBackpropFilterAttrs | tf.Conv2DBackpropInputAttrs;
 
 /** Validates the attrs the gradient kernels support and returns the forward convolution's geometry. */

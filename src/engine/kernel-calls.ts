@@ -5,7 +5,7 @@ export class KernelError extends Error {
   override readonly name = 'KernelError';
 }
 
-type Pair = [number, number];
+export type Pair = [number, number];
 export type Paddings4 = [Pair, Pair, Pair, Pair];
 
 export interface Conv2DCall {
