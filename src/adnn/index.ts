@@ -4,4 +4,4 @@ export { blocksRun, convFlops, costModel, denseFlops, FlopsCounter, totalFlops }
 export { runBatched, softBatched, type ImageBatch } from './execute.js';
 export { evaluateAdaptive, trainAdnn, type AdaptiveEvaluation, type LabelledImages, type TrainOptions } from './train.js';
 export { loadAdnn, saveAdnn, type AdnnFileMetadata, type LoadedAdnn, type TrainingRecord } from './model-io.js';
-export { UnknownArchError, zooArchs, zooEntry, type ZooEntry } from './zoo/index.js';
+export { UnknownArchError, zooArchs, zooEntry, type ZooEntry, type ZooFamily } from './zoo/index.js';

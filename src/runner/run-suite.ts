@@ -72,7 +72,7 @@ export async function runSuite(suite: Suite, reporter: Reporter, cwd: string): P
       durationMs: performance.now() - started,
       seeds,
       methods,
-      training: trainingSummary(trained),
+      training: trainingSummary(trained, (trained.steps * suite.generator.train.batchSize) / train.count),
       assertions,
     };
   } finally {
@@ -118,11 +118,12 @@ function checkShapes(network: AdaptiveNetwork, data: Dataset, suite: Suite): voi
   }
 }
 
-function trainingSummary(t: Awaited<ReturnType<typeof trainGenerator>>): TrainingSummary {
+/** `epochs`: passes over the generator's training inputs, to one decimal. */
+function trainingSummary(t: Awaited<ReturnType<typeof trainGenerator>>, epochs: number): TrainingSummary {
   return {
     loaded: false,
     steps: t.steps,
-    epochs: 0,
+    epochs: Math.round(epochs * 10) / 10,
     durationMs: t.durationMs,
     validationIflops: t.validationIflops,
     bestValidationIflops: t.bestValidationIflops,

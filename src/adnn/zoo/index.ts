@@ -1,28 +1,12 @@
-import type { AdaptiveNetwork, InputSpec } from '../contract.js';
-import { buildSdnTiny, SDN_TINY_DEFAULT, type SdnTinyConfig } from './sdn/sdn-tiny.js';
+import type { ZooEntry } from './entry.js';
+import { entries as blockdrop } from './blockdrop/index.js';
+import { entries as ranet } from './ranet/index.js';
+import { entries as sdn } from './sdn/index.js';
+import { entries as skipnet } from './skipnet/index.js';
 
-/** A zoo architecture: how to make its config for an input shape, and how to build it. */
-export interface ZooEntry {
-  arch: string;
-  family: 'sdn';
-  description: string;
-  defaultConfig(input?: InputSpec, numClasses?: number): unknown;
-  build(config: unknown, seed: number): AdaptiveNetwork;
-}
+export type { ZooEntry, ZooFamily } from './entry.js';
 
-const sdnTiny: ZooEntry = {
-  arch: 'sdn-tiny',
-  family: 'sdn',
-  description: 'Shallow-Deep Network, 4 segments with 3 internal classifiers (for 28x28 grey images and tests)',
-  defaultConfig: (input, numClasses) => ({
-    ...SDN_TINY_DEFAULT,
-    input: input ?? SDN_TINY_DEFAULT.input,
-    numClasses: numClasses ?? SDN_TINY_DEFAULT.numClasses,
-  }),
-  build: (config, seed) => buildSdnTiny(config as SdnTinyConfig, seed),
-};
-
-const ZOO = new Map<string, ZooEntry>([[sdnTiny.arch, sdnTiny]]);
+const ZOO = new Map<string, ZooEntry>([...skipnet, ...blockdrop, ...sdn, ...ranet].map((e) => [e.arch, e]));
 
 export class UnknownArchError extends Error {
   constructor(readonly arch: string) {
