@@ -3,5 +3,6 @@ export type { AdaptiveNetwork, AdnnKind, AdnnMeta, Block, Execution, InputSpec, 
 export { blocksRun, convFlops, costModel, denseFlops, FlopsCounter, totalFlops } from './flops.js';
 export { runBatched, softBatched, type ImageBatch } from './execute.js';
 export { evaluateAdaptive, trainAdnn, type AdaptiveEvaluation, type LabelledImages, type TrainOptions } from './train.js';
+export { checkpointDir, loadCheckpoint, saveCheckpoint, type CheckpointMetadata } from './checkpoint.js';
 export { loadAdnn, saveAdnn, type AdnnFileMetadata, type LoadedAdnn, type TrainingRecord } from './model-io.js';
 export { UnknownArchError, zooArchs, zooEntry, type ZooEntry, type ZooFamily } from './zoo/index.js';

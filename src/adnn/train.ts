@@ -15,16 +15,25 @@ export interface TrainOptions {
   batchSize: number;
   learningRate: number;
   seed: number;
+  /** First epoch to run (0-based), when resuming from a checkpoint. */
+  startEpoch?: number;
+  /** An optimizer with restored state, when resuming; default a fresh Adam. */
+  optimizer?: tf.Optimizer;
   onStep?: (info: { epoch: number; step: number; stepsPerEpoch: number; loss: number }) => void;
+  /** Called after each epoch, e.g. to write a checkpoint. */
+  onEpochEnd?: (epoch: number, optimizer: tf.Optimizer) => Promise<void>;
 }
 
-/** Trains the network's own objective (trainingLoss) with Adam on shuffled mini-batches. */
-export function trainAdnn(network: AdaptiveNetwork, data: LabelledImages, opts: TrainOptions): void {
-  const optimizer = tf.train.adam(opts.learningRate);
+/**
+ * Trains the network's own objective (trainingLoss) with Adam on shuffled
+ * mini-batches. Each epoch's order depends only on (seed, epoch), so a run
+ * resumed from a checkpoint sees the same batches as an uninterrupted one.
+ */
+export async function trainAdnn(network: AdaptiveNetwork, data: LabelledImages, opts: TrainOptions): Promise<void> {
+  const optimizer = opts.optimizer ?? tf.train.adam(opts.learningRate);
   const vars = network.trainableVariables();
   const stepsPerEpoch = Math.ceil(data.count / opts.batchSize);
-  for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    // A fresh seeded order each epoch.
+  for (let epoch = opts.startEpoch ?? 0; epoch < opts.epochs; epoch++) {
     const order = Array.from(shuffledIndices(data.count, data.count, opts.seed + epoch * 7919));
     for (let step = 0; step < stepsPerEpoch; step++) {
       const idx = order.slice(step * opts.batchSize, (step + 1) * opts.batchSize);
@@ -33,7 +42,10 @@ export function trainAdnn(network: AdaptiveNetwork, data: LabelledImages, opts: 
       const value = loss ? loss.dataSync()[0] : NaN;
       tf.dispose(loss ? [x, y, loss] : [x, y]);
       opts.onStep?.({ epoch, step, stepsPerEpoch, loss: value });
+      // Let the progress bar redraw and signals through.
+      await new Promise((r) => setImmediate(r));
     }
+    await opts.onEpochEnd?.(epoch, optimizer);
   }
   optimizer.dispose();
 }

@@ -4,6 +4,7 @@ import chalk from 'chalk';
 import { EXIT, isConfigError } from './errors.js';
 import { runCommand } from './commands/run.js';
 import { trainModelCommand } from './commands/train-model.js';
+import { modelInfoCommand, modelsCommand } from './commands/model-info.js';
 import { toolVersion } from './version.js';
 
 function number(name: string) {
@@ -43,7 +44,22 @@ function program(exit: (code: number) => void): Command {
     .option('--tau <t>', 'threshold for the reported adaptive FLOPs', number('--tau'), 0.5)
     .requiredOption('--out <dir>', 'folder to write model.json and weights.bin to')
     .option('--backend <name>', 'tfjs backend: node, wasm, cpu')
+    .option('--resume', 'continue from <out>/checkpoint, written after every epoch')
     .action(async (opts) => exit(await trainModelCommand(opts, process.argv.slice(2))));
+  cli
+    .command('model-info')
+    .description("a zoo model's blocks and FLOPs (2 x multiply-accumulates)")
+    .argument('<arch>', 'zoo architecture, see `deepperform models`')
+    .option('--input <HxWxC>', 'input shape, e.g. 32x32x3 (default: the architecture\'s own)')
+    .option('--classes <n>', 'number of classes', number('--classes'))
+    .option('--json', 'print JSON: blocks, totalFlops, cumulativeExitFlops')
+    .option('--backend <name>', 'tfjs backend: node, wasm, cpu')
+    .action(async (arch: string, opts) => exit(await modelInfoCommand(arch, opts)));
+
+  cli
+    .command('models')
+    .description('list the zoo architectures')
+    .action(() => exit(modelsCommand()));
   return cli;
 }
 

@@ -65,8 +65,9 @@ function parseModelJson<M>(file: string, text: string): ModelJson<M> {
   if (j.format !== 'deepperform-weights' || !Array.isArray(j.weightsManifest) || j.weightsManifest.length !== 1) {
     throw new WeightsFileError(file, 'is not a deepperform weights file (format or weightsManifest missing)');
   }
-  if (j.weightsManifest[0].weights.some((w) => w.dtype !== 'float32')) {
-    throw new WeightsFileError(file, 'holds non-float32 weights, which are not supported');
+  // Both 4 bytes per value, which the size check in loadWeights relies on.
+  if (j.weightsManifest[0].weights.some((w) => w.dtype !== 'float32' && w.dtype !== 'int32')) {
+    throw new WeightsFileError(file, 'holds weights that are neither float32 nor int32, which are not supported');
   }
   return j as ModelJson<M>;
 }

@@ -1,9 +1,11 @@
 import { relative } from 'node:path';
 import chalk from 'chalk';
 import { SingleBar } from 'cli-progress';
-import { evaluateAdaptive, saveAdnn, trainAdnn, zooEntry } from '../../adnn/index.js';
+import { evaluateAdaptive, loadCheckpoint, saveAdnn, saveCheckpoint, trainAdnn, zooEntry, type CheckpointMetadata } from '../../adnn/index.js';
 import { loadDataset } from '../../data/index.js';
 import { initBackend } from '../../engine/index.js';
+import { UsageError } from '../errors.js';
+import type { AdaptiveNetwork } from '../../adnn/index.js';
 
 export interface TrainModelOptions {
   arch: string;
@@ -16,6 +18,8 @@ export interface TrainModelOptions {
   tau: number;
   out: string;
   backend?: string;
+  /** Continue from `<out>/checkpoint` (written after every epoch). */
+  resume?: boolean;
 }
 
 /** `deepperform train-model`: trains a zoo AdNN with its own objective and saves it with its measured facts. */
@@ -27,20 +31,34 @@ export async function trainModelCommand(opts: TrainModelOptions, argv: string[])
   const input = { height: train.height, width: train.width, channels: train.channels, range: [0, 1] as [number, number] };
   const config = entry.defaultConfig(input, train.numClasses);
   const network = entry.build(config, opts.seed);
-  console.log(`${chalk.bold('deepperform train-model')} ${opts.arch} on ${opts.dataset} (${train.count} images), backend ${backend.name}`);
-  const started = performance.now();
-  const bar = new SingleBar({ format: 'epoch {epoch} |{bar}| {percentage}% loss {loss} eta {eta}s', noTTYOutput: false });
-  const totalSteps = opts.epochs * Math.ceil(train.count / opts.batchSize);
-  if (process.stdout.isTTY) bar.start(totalSteps, 0, { epoch: 1, loss: '-' });
-  trainAdnn(network, train, {
+  const options: CheckpointMetadata['options'] = {
     epochs: opts.epochs,
     batchSize: opts.batchSize,
     learningRate: opts.lr,
     seed: opts.seed,
-    onStep: ({ epoch, step, stepsPerEpoch, loss }) => {
+    dataset: opts.dataset,
+  };
+  const resumed = opts.resume ? await resumeFrom(opts, network, options) : undefined;
+  const startEpoch = resumed?.metadata.epochsDone ?? 0;
+  console.log(`${chalk.bold('deepperform train-model')} ${opts.arch} on ${opts.dataset} (${train.count} images), backend ${backend.name}`);
+  if (resumed) console.log(`resuming after epoch ${startEpoch} from ${relative(process.cwd(), opts.out) || '.'}/checkpoint`);
+  const started = performance.now();
+  const bar = new SingleBar({ format: 'epoch {epoch} |{bar}| {percentage}% loss {loss} eta {eta}s', noTTYOutput: false });
+  const stepsPerEpoch = Math.ceil(train.count / opts.batchSize);
+  if (process.stdout.isTTY) bar.start(opts.epochs * stepsPerEpoch, startEpoch * stepsPerEpoch, { epoch: startEpoch + 1, loss: '-' });
+  await trainAdnn(network, train, {
+    epochs: opts.epochs,
+    batchSize: opts.batchSize,
+    learningRate: opts.lr,
+    seed: opts.seed,
+    startEpoch,
+    optimizer: resumed?.optimizer,
+    onStep: ({ epoch, step, loss }) => {
       if (process.stdout.isTTY) bar.update(epoch * stepsPerEpoch + step + 1, { epoch: epoch + 1, loss: loss.toFixed(3) });
       else if (step === stepsPerEpoch - 1) console.log(`epoch ${epoch + 1}/${opts.epochs} loss ${loss.toFixed(4)}`);
     },
+    onEpochEnd: (epoch, optimizer) =>
+      saveCheckpoint(opts.out, network, optimizer, { arch: opts.arch, epochsDone: epoch + 1, options }),
   });
   bar.stop();
   const evaluation = evaluateAdaptive(network, test, opts.tau);
@@ -72,6 +90,17 @@ export async function trainModelCommand(opts: TrainModelOptions, argv: string[])
   console.log(`saved ${relative(process.cwd(), opts.out) || '.'}/model.json`);
   network.dispose();
   return 0;
+}
+
+async function resumeFrom(opts: TrainModelOptions, network: AdaptiveNetwork, options: CheckpointMetadata['options']) {
+  const resumed = await loadCheckpoint(opts.out, network, opts.lr);
+  const saved = resumed.metadata.options;
+  const differs = (Object.keys(options) as (keyof typeof options)[]).filter((k) => saved[k] !== options[k]);
+  if (resumed.metadata.arch !== opts.arch || differs.length) {
+    const what = differs.map((k) => `--${k} was ${saved[k]}`).join(', ') || `--arch was ${resumed.metadata.arch}`;
+    throw new UsageError(`${opts.out}/checkpoint was written by a different run (${what}); resume with the same options`);
+  }
+  return resumed;
 }
 
 function fmtM(flops: number): string {

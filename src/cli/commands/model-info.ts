@@ -1,0 +1,85 @@
+import chalk from 'chalk';
+import { totalFlops, zooArchs, zooEntry, type AdnnMeta, type InputSpec } from '../../adnn/index.js';
+import { initBackend } from '../../engine/index.js';
+import { UsageError } from '../errors.js';
+
+export interface ModelInfoOptions {
+  input?: string;
+  classes?: number;
+  json?: boolean;
+  backend?: string;
+}
+
+/** What `model-info --json` prints. */
+export interface ModelInfoJson {
+  arch: string;
+  kind: AdnnMeta['kind'];
+  input: InputSpec;
+  numClasses: number;
+  baseFlops: number;
+  blocks: { name: string; flops: number }[];
+  totalFlops: number;
+  /** Early-exit models: FLOPs spent when leaving at each exit, in order. */
+  cumulativeExitFlops?: number[];
+}
+
+/** `deepperform model-info <arch>`: a zoo model's blocks and their FLOPs (2 x MAC). */
+export async function modelInfoCommand(arch: string, opts: ModelInfoOptions): Promise<number> {
+  await initBackend({ backend: opts.backend });
+  const entry = zooEntry(arch);
+  const config = entry.defaultConfig(opts.input ? parseInput(opts.input) : undefined, opts.classes);
+  const network = entry.build(config, 0);
+  const info = describe(network.meta);
+  network.dispose();
+  console.log(opts.json ? JSON.stringify(info, null, 2) : table(info));
+  return 0;
+}
+
+export function describe(meta: AdnnMeta): ModelInfoJson {
+  const info: ModelInfoJson = {
+    arch: meta.arch,
+    kind: meta.kind,
+    input: meta.input,
+    numClasses: meta.numClasses,
+    baseFlops: meta.baseFlops,
+    blocks: meta.blocks.map((b) => ({ name: b.name, flops: b.flops })),
+    totalFlops: totalFlops(meta),
+  };
+  if (meta.kind === 'early-exit') info.cumulativeExitFlops = cumulativeExitFlops(meta);
+  return info;
+}
+
+/** Leaving at exit i costs the base (first segment and exit) plus blocks 1..i, each with its exit. */
+export function cumulativeExitFlops(meta: AdnnMeta): number[] {
+  const out = [meta.baseFlops];
+  for (const b of meta.blocks) out.push(out[out.length - 1] + b.flops);
+  return out;
+}
+
+/** "32x32x3" -> input spec in [0, 1]. */
+export function parseInput(text: string): InputSpec {
+  const m = /^(\d+)x(\d+)x(\d+)$/.exec(text.trim());
+  if (!m) throw new UsageError(`--input ${text}: expected HxWxC, e.g. 32x32x3`);
+  const [h, w, c] = m.slice(1).map(Number);
+  if (h < 1 || w < 1 || c < 1) throw new UsageError(`--input ${text}: sizes must be at least 1`);
+  return { height: h, width: w, channels: c, range: [0, 1] };
+}
+
+function table(info: ModelInfoJson): string {
+  const m = (f: number) => `${(f / 1e6).toFixed(3)}M`.padStart(12);
+  const lines = [
+    `${chalk.bold(info.arch)}  ${info.kind}, input ${info.input.height}x${info.input.width}x${info.input.channels}, ${info.numClasses} classes`,
+    `  ${'always runs'.padEnd(28)}${m(info.baseFlops)}`,
+    ...info.blocks.map((b, i) => `  ${`${i + 1}. ${b.name}`.padEnd(28)}${m(b.flops)}`),
+    `  ${'all blocks'.padEnd(28)}${m(info.totalFlops)}`,
+  ];
+  if (info.cumulativeExitFlops) lines.push(`  exits (cumulative)  ${info.cumulativeExitFlops.map((f) => `${(f / 1e6).toFixed(1)}M`).join(' / ')}`);
+  return lines.join('\n');
+}
+
+/** `deepperform models`: the zoo. */
+export function modelsCommand(): number {
+  const rows = zooArchs().map((e) => `  ${e.arch.padEnd(18)}${e.family.padEnd(11)}${e.size.padEnd(6)}${e.description}`);
+  console.log([`  ${'arch'.padEnd(18)}${'family'.padEnd(11)}${'size'.padEnd(6)}description`, ...rows].join('\n'));
+  return 0;
+}
