@@ -1,5 +1,5 @@
-import { relative } from 'node:path';
-import { loadAdnn, runBatched, type AdaptiveNetwork } from '../adnn/index.js';
+import { basename, relative } from 'node:path';
+import { loadAdnn, loadUserAdnn, runBatched, type AdaptiveNetwork } from '../adnn/index.js';
 import { randomNoise } from '../baselines/index.js';
 import { loadDataset, splitTrainValidation, takeSeeded, type Dataset } from '../data/index.js';
 import { generate, trainGenerator, type GeneratedInputs } from '../generator/index.js';
@@ -23,8 +23,8 @@ export async function runSuite(suite: Suite, reporter: Reporter, cwd: string): P
   const phase = (name: string, detail?: string) => reporter.onPhase?.({ file, phase: name, detail });
   reporter.onSuiteStart?.({ file, name: suite.name });
 
-  phase('loading model', suite.model.weights);
-  const { network } = await loadAdnn(suite.model.weights);
+  phase('loading model', suite.model.source === 'zoo' ? suite.model.weights : suite.model.module);
+  const network = await loadModel(suite);
   try {
     phase('loading data', `${suite.data.dataset}/${suite.data.split}`);
     const seedsData = takeSeeded(await loadDataset(datasetSpec(suite, suite.data.split)), suite.data.seeds, suite.seed);
@@ -89,7 +89,7 @@ export function baseResult(suite: Suite, file: string, network?: AdaptiveNetwork
     durationMs: 0,
     model: network
       ? { name: network.meta.name, arch: network.meta.arch, kind: network.meta.kind, baseFlops: network.meta.baseFlops, blocks: network.meta.blocks }
-      : { name: suite.model.arch, arch: suite.model.arch, kind: 'early-exit', baseFlops: 0, blocks: [] },
+      : { name: modelLabel(suite), arch: modelLabel(suite), kind: 'early-exit', baseFlops: 0, blocks: [] },
     config: {
       dataset: suite.data.dataset,
       split: suite.data.split,
@@ -104,6 +104,17 @@ export function baseResult(suite: Suite, file: string, network?: AdaptiveNetwork
   };
 }
 
+async function loadModel(suite: Suite): Promise<AdaptiveNetwork> {
+  const m = suite.model;
+  if (m.source === 'module') return loadUserAdnn(m.module, m.exportName, m.options);
+  return (await loadAdnn(m.weights)).network;
+}
+
+/** How the suite names its model, for reports and messages. */
+function modelLabel(suite: Suite): string {
+  return suite.model.source === 'zoo' ? suite.model.arch : basename(suite.model.module);
+}
+
 function datasetSpec(suite: Suite, split: 'train' | 'test') {
   return { name: suite.data.dataset, split, path: suite.data.path };
 }
@@ -112,7 +123,7 @@ function checkShapes(network: AdaptiveNetwork, data: Dataset, suite: Suite): voi
   const { height, width, channels } = network.meta.input;
   if (data.height !== height || data.width !== width || data.channels !== channels) {
     throw new ModelDataMismatchError(
-      `${suite.file}: model ${suite.model.arch} takes ${height}x${width}x${channels} inputs, ` +
+      `${suite.file}: model ${modelLabel(suite)} takes ${height}x${width}x${channels} inputs, ` +
         `dataset ${suite.data.dataset} has ${data.height}x${data.width}x${data.channels}`,
     );
   }

@@ -47,17 +47,29 @@ export interface SuiteFile {
   assertions?: (string | AssertionExpression | StructuredAssertion)[];
 }
 /**
- * The adaptive neural network under test.
+ * The adaptive neural network under test: a zoo model (arch + weights) or your own (module).
  */
 export interface ModelSpec {
   /**
-   * Architecture name from the model zoo (e.g. "sdn-tiny").
+   * Architecture name from the model zoo (e.g. "sdn-tiny"); needs weights. Use either arch or module.
    */
-  arch: string;
+  arch?: string;
   /**
-   * Folder holding the trained weights (model.json), relative to the suite file unless absolute.
+   * Folder holding the trained weights (model.json) of a zoo model, relative to the suite file unless absolute.
    */
-  weights: string;
+  weights?: string;
+  /**
+   * Your own AdNN: a .js, .mjs or .ts module, relative to the suite file unless absolute, whose export is a function ({ tf, options }) returning an object that implements the AdNN contract (see fixtures/example-adnn). Use either module or arch.
+   */
+  module?: string;
+  /**
+   * Name of the module's export to call. Default: default.
+   */
+  export?: string;
+  /**
+   * A map handed to the module's function as `options`.
+   */
+  options?: {};
 }
 /**
  * Where the seed inputs and the generator's training inputs come from.

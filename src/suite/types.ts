@@ -4,7 +4,7 @@
  * alias and relative path resolved.
  */
 import type { Assertion } from './assertions.js';
-import type { DataSpec, ModelSpec, SuiteFile, TrainSpec } from './suite.types.js';
+import type { DataSpec, SuiteFile, TrainSpec } from './suite.types.js';
 
 export type NormName = 'linf' | 'l2';
 export type BaselineName = NonNullable<SuiteFile['baselines']>[number];
@@ -14,12 +14,16 @@ export interface ResolvedData extends Required<Omit<DataSpec, 'path'>> {
   path?: string;
 }
 
+/** A zoo model with its weights folder, or the user's own module; paths absolute. */
+export type ModelSource =
+  | { source: 'zoo'; arch: string; weights: string }
+  | { source: 'module'; module: string; exportName: string; options: Record<string, unknown> };
+
 export interface Suite {
   /** Absolute path of the suite file. */
   file: string;
   name: string;
-  /** `weights` is absolute. */
-  model: ModelSpec;
+  model: ModelSource;
   data: ResolvedData;
   norm: NormName;
   epsilon: number;
