@@ -1,6 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SuiteError, UsageError, loadSuite, type SuiteProblem } from './index.js';
 
@@ -47,7 +47,7 @@ describe('loadSuite: a valid suite', () => {
     const s = await loadSuite(file);
     expect(s.file).toBe(file);
     expect(s.name).toBe('tiny');
-    expect(s.model).toEqual({ arch: 'sdn-tiny', weights: join(dir, '..', 'w') });
+    expect(s.model).toEqual({ source: 'zoo', arch: 'sdn-tiny', weights: join(dir, '..', 'w') });
     expect(s.data).toEqual({ dataset: 'fashion-mnist-embedded', split: 'test', seeds: 100, trainSplit: 'train' });
     expect(s.norm).toBe('linf');
     expect(s.epsilon).toBe(0.1);
@@ -277,5 +277,25 @@ describe('loadSuite: problems', () => {
 
   it('a missing file is a usage error', async () => {
     await expect(loadSuite(join(dir, 'nope.perf.yaml'))).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
+describe('loadSuite: the model is a zoo model or a user module', () => {
+  it('module: path resolved against the suite, export defaults to "default", options kept', async () => {
+    const file = await write(MINIMAL.replace('  arch: sdn-tiny\n  weights: ../w', '  module: ./m.mjs\n  options: { a: 1 }'));
+    const s = await loadSuite(file);
+    expect(s.model).toEqual({ source: 'module', module: join(dirname(file), 'm.mjs'), exportName: 'default', options: { a: 1 } });
+  });
+
+  it('module with arch is one problem at the model key', async () => {
+    const problems = await problemsOf(MINIMAL.replace('  weights: ../w', '  weights: ../w\n  module: ./m.mjs'));
+    expect(problems).toEqual([
+      { line: 2, column: 1, path: 'model', message: 'give either module (your own AdNN) or arch + weights (a zoo model), not both' },
+    ]);
+  });
+
+  it('options on a zoo model are refused, not ignored', async () => {
+    const problems = await problemsOf(MINIMAL.replace('  weights: ../w', '  weights: ../w\n  options: { a: 1 }'));
+    expect(problems.map((p) => p.message)).toEqual(['export and options belong to module:, not to a zoo model']);
   });
 });

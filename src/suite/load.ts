@@ -46,7 +46,6 @@ export function parseSuite(text: string, file: string): Suite {
   const problems = raw.map((p) => place(src, p));
   const epsilon = resolveEpsilon(data.epsilon, src, problems);
   const assertions = parseAssertions(data, src, problems);
-  checkModelSource(data, src, problems);
   if (problems.length > 0) throw new SuiteError(abs, sortProblems(dedupe(problems)));
   return normalise(data as unknown as SuiteFile, abs, epsilon, assertions);
 }
@@ -146,21 +145,6 @@ function fieldOf(item: unknown, part: AssertionSyntaxError['part']): Segment[] {
   if (typeof item === 'string') return [];
   if (part === 'expression') return ['assert'];
   return [part];
-}
-
-/** A model is either from the zoo (arch + weights) or the user's own (module), never both. */
-function checkModelSource(data: Record<string, unknown>, src: SourceMap, problems: SuiteProblem[]): void {
-  const m = data.model;
-  if (m === null || typeof m !== 'object' || Array.isArray(m)) return; // the schema reports that
-  const has = (k: string) => (m as Record<string, unknown>)[k] !== undefined;
-  const problem = (message: string) => problems.push({ ...locate(src, ['model'], 'key'), path: 'model', message });
-  if (has('module')) {
-    if (has('arch') || has('weights')) problem('give either module (your own AdNN) or arch + weights (a zoo model), not both');
-  } else if (!has('arch') || !has('weights')) {
-    problem(`a zoo model needs both arch and weights (missing ${has('arch') ? 'weights' : 'arch'}); or give module: for your own AdNN`);
-  } else if (has('export') || has('options')) {
-    problem('export and options belong to module:, not to a zoo model');
-  }
 }
 
 const NORMS: Readonly<Record<string, NormName>> = { linf: 'linf', inf: 'linf', l2: 'l2', '2': 'l2' };

@@ -52,7 +52,8 @@ function pickAnyOfBranches(errors: readonly ErrorObject[], data: unknown): RawPr
       extra.push({ path: pathOf(any.instancePath, data), part: 'value', message: mustBe(types, any.data) });
     }
   }
-  const kept = errors.filter((e) => !dropped.has(e)).map((e) => translate(e, data));
+  // An if/then/else failure is explained by the errors of the branch that failed.
+  const kept = errors.filter((e) => !dropped.has(e) && e.keyword !== 'if').map((e) => translate(e, data));
   return [...kept, ...extra];
 }
 
@@ -114,6 +115,9 @@ function translate(e: ErrorObject, data: unknown): RawProblem {
         part: 'value',
         message: `${show((e.data as unknown[])[Number(p.i)])} is listed twice`,
       };
+    case 'not':
+      // The schema that holds the `not` says in words what is ruled out.
+      return { path, part: 'key', message: String(e.parentSchema?.description ?? e.message) };
     default:
       return value(e.message ?? 'is invalid');
   }
