@@ -1,0 +1,116 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test/helpers/cli.js';
+import { encodeSafetensors } from '../../../test/helpers/safetensors-writer.js';
+import { useCpu } from '../../../test/helpers/tf.js';
+import { Conv2d, Dense, ParamStore } from '../../nn/index.js';
+import type { AdaptiveNetwork } from '../contract.js';
+import { convert, importTorchWeights, parseSafetensors, readSafetensors, type TorchMapping } from './index.js';
+
+beforeAll(useCpu);
+
+describe('safetensors reader', () => {
+  it('decodes F32, F16 and I64 tensors with their shapes', () => {
+    const bytes = encodeSafetensors({
+      'a.weight': { dtype: 'F32', shape: [2, 2], values: [1, -2, 0.5, 4] },
+      'h': { dtype: 'F16', shape: [2], values: [0x3e00, 0xc000] }, // 1.5, -2
+      'bn.num_batches_tracked': { dtype: 'I64', shape: [], values: [7] },
+    });
+    const t = parseSafetensors(bytes, 'x.safetensors');
+    expect(Array.from(t.get('a.weight')!.values)).toEqual([1, -2, 0.5, 4]);
+    expect(t.get('a.weight')!.shape).toEqual([2, 2]);
+    expect(Array.from(t.get('h')!.values)).toEqual([1.5, -2]);
+    expect(Array.from(t.get('bn.num_batches_tracked')!.values)).toEqual([7]);
+  });
+
+  it('a truncated file or an out-of-range tensor is an error naming the file', async () => {
+    const bytes = encodeSafetensors({ w: { dtype: 'F32', shape: [4], values: [1, 2, 3, 4] } });
+    expect(() => parseSafetensors(bytes.subarray(0, bytes.length - 4), 'cut.safetensors')).toThrow(/cut\.safetensors: tensor w .* does not fit/);
+    expect(() => parseSafetensors(bytes.subarray(0, 12), 'cut.safetensors')).toThrow(/cut\.safetensors: header says/);
+    await expect(readSafetensors('/nonexistent/x.safetensors')).rejects.toThrow(/x\.safetensors: does not exist/);
+  });
+});
+
+describe('PyTorch layouts, by hand', () => {
+  it('conv [out, in, kh, kw] -> [kh, kw, in, out]', () => {
+    // torch w[o][i][0][j] = 10 * o + j for out 2, in 1, kernel 1x2
+    const t = convert({ shape: [2, 1, 1, 2], values: Float32Array.from([0, 1, 10, 11]) }, { kind: 'conv' });
+    expect(t.shape).toEqual([1, 2, 1, 2]);
+    // ours[0][j][0][o]: j = 0 -> (o0, o1) = (0, 10); j = 1 -> (1, 11)
+    expect(Array.from(t.dataSync())).toEqual([0, 10, 1, 11]);
+  });
+
+  it('linear after flatten: PyTorch C,H,W order -> our H,W,C order', () => {
+    // one output; torch input features ordered (c, w) for C 2, H 1, W 2: [c0w0, c0w1, c1w0, c1w1] = [1, 2, 3, 4]
+    const t = convert({ shape: [1, 4], values: Float32Array.from([1, 2, 3, 4]) }, { kind: 'linear', flattenedFrom: [2, 1, 2] });
+    // ours ordered (w, c): [w0c0, w0c1, w1c0, w1c1] = [1, 3, 2, 4], as a column [4, 1]
+    expect(t.shape).toEqual([4, 1]);
+    expect(Array.from(t.dataSync())).toEqual([1, 3, 2, 4]);
+  });
+});
+
+/** A two-layer model with our layers: conv 3x3 (3 -> 4, same) + ReLU, flatten, linear to 5. */
+function tinyNet(): { net: AdaptiveNetwork; forward: (x: tf.Tensor4D) => tf.Tensor } {
+  const store = new ParamStore(0);
+  const conv = new Conv2d(store, 'conv', { inChannels: 3, outChannels: 4, kernel: 3, pad: 'same' });
+  const fc = new Dense(store, 'fc', 4 * 6 * 6, 5);
+  const forward = (x: tf.Tensor4D) => fc.apply(tf.reshape(tf.relu(conv.apply(x)), [x.shape[0], -1]) as tf.Tensor2D);
+  const net = { meta: { arch: 'tiny-import-check' }, namedWeights: () => store.named() } as unknown as AdaptiveNetwork;
+  return { net, forward };
+}
+
+const mapping: TorchMapping = new Map([
+  ['conv.weight', { torch: 'conv.weight', layout: { kind: 'conv' } }],
+  ['conv.bias', { torch: 'conv.bias', layout: { kind: 'same' } }],
+  ['fc.weight', { torch: 'fc.weight', layout: { kind: 'linear', flattenedFrom: [4, 6, 6] } }],
+  ['fc.bias', { torch: 'fc.bias', layout: { kind: 'same' } }],
+]);
+
+describe('importTorchWeights', () => {
+  it('lists missing, unexpected and mis-shaped tensors in one error', () => {
+    const { net } = tinyNet();
+    const bytes = encodeSafetensors({
+      'conv.weight': { dtype: 'F32', shape: [4, 3, 3, 1], values: new Array(36).fill(0) },
+      'fc.weight': { dtype: 'F32', shape: [5, 144], values: new Array(720).fill(0) },
+      'fc.bias': { dtype: 'F32', shape: [5], values: new Array(5).fill(0) },
+      'extra.weight': { dtype: 'F32', shape: [1], values: [0] },
+    });
+    expect(() => importTorchWeights(net, parseSafetensors(bytes, 'm.safetensors'), mapping, 'm.safetensors')).toThrow(
+      /m\.safetensors: does not fit tiny-import-check: missing: conv\.bias; unexpected: extra\.weight; wrong shape: conv\.weight \[4,3,3,1\] -> \[3,1,3,4\], expected \[3,3,3,4\]/,
+    );
+  });
+
+  const torchAvailable = spawnSync('/usr/bin/python3.11', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+  // Needs Debian's python3-torch (the reference peer); where it is not installed this one check is skipped.
+  it.skipIf(!torchAvailable)('gives the same outputs as PyTorch on the same input (python3-torch)', () => {
+    const dir = tempDir();
+    const script = `
+import json, struct, sys, torch
+torch.manual_seed(0)
+conv = torch.nn.Conv2d(3, 4, 3, padding=1); fc = torch.nn.Linear(4 * 6 * 6, 5)
+x = torch.rand(2, 3, 6, 6)
+y = fc(torch.relu(conv(x)).flatten(1))
+sd = {'conv.weight': conv.weight, 'conv.bias': conv.bias, 'fc.weight': fc.weight, 'fc.bias': fc.bias, 'conv.num_batches_tracked': torch.tensor(3)}
+header, blobs, off = {}, [], 0
+for k, v in sd.items():
+    b = v.detach().contiguous().numpy().tobytes()
+    header[k] = {'dtype': 'I64' if v.dtype == torch.int64 else 'F32', 'shape': list(v.shape), 'data_offsets': [off, off + len(b)]}
+    blobs.append(b); off += len(b)
+h = json.dumps(header).encode()
+open(sys.argv[1] + '/m.safetensors', 'wb').write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
+json.dump({'x': x.permute(0, 2, 3, 1).flatten().tolist(), 'y': y.flatten().tolist()}, open(sys.argv[1] + '/io.json', 'w'))
+`;
+    const r = spawnSync('/usr/bin/python3.11', ['-c', script, dir], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const { net, forward } = tinyNet();
+    const file = join(dir, 'm.safetensors');
+    importTorchWeights(net, parseSafetensors(readFileSync(file), file), mapping, file);
+    const io = JSON.parse(readFileSync(join(dir, 'io.json'), 'utf8')) as { x: number[]; y: number[] };
+    const y = forward(tf.tensor4d(io.x, [2, 6, 6, 3])).dataSync();
+    io.y.forEach((v, i) => expect(y[i]).toBeCloseTo(v, 4));
+    writeFileSync(join(dir, 'done'), '');
+  });
+});
