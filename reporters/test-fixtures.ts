@@ -88,6 +88,7 @@ export const failedSuite: SuiteResult = {
   methods: [deepperform, random],
   training: {
     loaded: false,
+    source: 'trained',
     steps: 500,
     epochs: 5,
     durationMs: 65_000,

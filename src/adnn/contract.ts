@@ -36,6 +36,11 @@ export interface AdnnMeta {
   /** FLOPs that every input pays (stem, first segment, first exit, gates ...). */
   baseFlops: number;
   blocks: Block[];
+  /**
+   * Early-exit models: cumulative FLOPs spent by an input that leaves at each
+   * exit, in order (the first is baseFlops, the last every block). Optional.
+   */
+  exitFlops?: number[];
 }
 
 /** Differentiable pass: the activation probabilities p_i(x), one per block. */
@@ -57,7 +62,21 @@ export interface Execution {
 
 export interface AdaptiveNetwork {
   readonly meta: AdnnMeta;
-  soft(x: tf.Tensor4D): SoftOutput;
+  /**
+   * `tau` (optional, default the model's own, 0.5): for models whose later p
+   * depend on which earlier blocks ran (SkipNet's gates read the state the
+   * skipped or run blocks produced), the soft pass follows the decisions at
+   * this threshold, so its p are the ones `run(x, tau)` acts on. Models whose
+   * p do not depend on it ignore it.
+   */
+  soft(x: tf.Tensor4D, tau?: number): SoftOutput;
+  /**
+   * Early-exit models, optional: the logits of every exit in order, the last
+   * being the final classifier's, each [B, classes], in inference mode and
+   * differentiable. Attacks on the internal classifiers (DeepSloth) use it
+   * when present; without it they fall back to a loss on `soft(x).p`.
+   */
+  exitLogits?(x: tf.Tensor4D): tf.Tensor2D[];
   /** The real adaptive execution at threshold tau: skipped blocks are not computed. */
   run(x: tf.Tensor4D, tau: number): Execution;
   /** The family's training objective for a labelled batch (labels one-hot, [B, classes]). */

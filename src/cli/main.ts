@@ -29,14 +29,17 @@ function program(exit: (code: number) => void): Command {
     .option('--reporter <names>', 'comma-separated: console, junit, html', 'console,junit,html')
     .option('-o, --output-dir <dir>', 'where report files go', 'reports')
     .option('--backend <name>', 'tfjs backend: node, wasm, cpu (default: best available)')
+    .option('--cache-dir <dir>', 'where trained generators are kept (default: .deepperform-cache/generators; env DEEPPERFORM_CACHE_DIR)')
+    .option('--retrain', 'ignore cached generators and train them anew')
     .action(async (paths: string[], opts) => exit(await runCommand({ paths, ...opts })));
 
   cli
     .command('train-model')
     .description('train a zoo AdNN on a dataset and save its weights with measured accuracy and FLOPs')
     .requiredOption('--arch <name>', 'zoo architecture, e.g. sdn-tiny')
-    .option('--dataset <name>', 'fashion-mnist-embedded, fashion-mnist, mnist', 'fashion-mnist-embedded')
+    .option('--dataset <name>', 'fashion-mnist-embedded, fashion-mnist, mnist, cifar10, cifar100, svhn', 'fashion-mnist-embedded')
     .option('--data-path <dir>', 'folder with the dataset files')
+    .option('--labels <kind>', 'cifar100: fine or coarse labels')
     .option('--epochs <n>', 'training epochs', number('--epochs'), 10)
     .option('--batch-size <n>', 'mini-batch size', number('--batch-size'), 64)
     .option('--lr <rate>', 'Adam learning rate', number('--lr'), 1e-3)

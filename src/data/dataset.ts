@@ -1,32 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { CIFAR100_FILES_HELP, CIFAR10_FILES_HELP, loadCifar10, loadCifar100 } from './cifar.js';
 import { DataError } from './errors.js';
+import { bytesToUnit } from './files.js';
 import { readIdxFile, type IdxArray } from './idx.js';
+import { loadSvhn, SVHN_FILES_HELP } from './svhn.js';
+import type { Dataset, DatasetSpec, Split } from './types.js';
 import { packageRoot } from '../util/package-root.js';
 
-export type Split = 'train' | 'test';
-
-/** A labelled image set, NHWC float32 in [0, 1] (DESIGN.md §4). */
-export interface Dataset {
-  name: string;
-  split: Split;
-  /** count * height * width * channels values, NHWC order. */
-  images: Float32Array;
-  labels: Int32Array;
-  count: number;
-  height: number;
-  width: number;
-  channels: number;
-  numClasses: number;
-  classNames?: string[];
-}
-
-export interface DatasetSpec {
-  name: string;
-  split: Split;
-  /** Folder holding the files; defaults depend on the dataset. */
-  path?: string;
-}
+export type { Cifar100Labels, Dataset, DatasetSpec, Split } from './types.js';
 
 export const FASHION_MNIST_CLASSES: readonly string[] = [
   'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',
@@ -38,32 +20,41 @@ export const FASHION_MNIST_DEFAULT_PATH = '/usr/share/datasets/fashion-mnist';
 /** The balanced slice shipped with the package, relative to its root. */
 export const EMBEDDED_SLICE_DIR = 'fixtures/data/fashion-mnist-slice';
 
-interface IdxDatasetKind {
-  classNames: readonly string[];
-  /** Folder used when the spec gives no path; undefined means a path is required. */
-  defaultPath: (() => string) | undefined;
-  /** The embedded slice lives at a fixed place and refuses a user path. */
-  fixedPath: boolean;
-}
-
-const KINDS: Readonly<Record<string, IdxDatasetKind>> = {
-  'fashion-mnist': { classNames: FASHION_MNIST_CLASSES, defaultPath: () => FASHION_MNIST_DEFAULT_PATH, fixedPath: false },
-  mnist: { classNames: DIGITS, defaultPath: undefined, fixedPath: false },
-  'fashion-mnist-embedded': {
-    classNames: FASHION_MNIST_CLASSES,
-    defaultPath: () => join(packageRoot(), EMBEDDED_SLICE_DIR),
-    fixedPath: true,
-  },
-};
-
-/** Dataset names loadDataset understands. */
-export const KNOWN_DATASETS: readonly string[] = Object.keys(KINDS);
-
 /** The standard MNIST file names; each may also carry a .gz suffix. */
 const FILES: Readonly<Record<Split, { images: string; labels: string }>> = {
   train: { images: 'train-images-idx3-ubyte', labels: 'train-labels-idx1-ubyte' },
   test: { images: 't10k-images-idx3-ubyte', labels: 't10k-labels-idx1-ubyte' },
 };
+
+interface DatasetKind {
+  /** What the folder must hold, for messages. */
+  files: string;
+  /** Folder used when the spec gives no path; undefined means a path is required. */
+  defaultPath?: () => string;
+  /** The embedded slice lives at a fixed place and refuses a user path. */
+  fixedPath?: boolean;
+  /** Reads the split from an existing folder. */
+  load: (dir: string, spec: DatasetSpec) => Promise<Dataset>;
+}
+
+function idxKind(classNames: readonly string[], extra: Omit<DatasetKind, 'files' | 'load'>): DatasetKind {
+  return { files: describeIdxFiles(), load: (dir, spec) => loadIdx(dir, spec, classNames), ...extra };
+}
+
+const KINDS: Readonly<Record<string, DatasetKind>> = {
+  'fashion-mnist': idxKind(FASHION_MNIST_CLASSES, { defaultPath: () => FASHION_MNIST_DEFAULT_PATH }),
+  mnist: idxKind(DIGITS, {}),
+  'fashion-mnist-embedded': idxKind(FASHION_MNIST_CLASSES, {
+    defaultPath: () => join(packageRoot(), EMBEDDED_SLICE_DIR),
+    fixedPath: true,
+  }),
+  cifar10: { files: CIFAR10_FILES_HELP, load: loadCifar10 },
+  cifar100: { files: CIFAR100_FILES_HELP, load: loadCifar100 },
+  svhn: { files: SVHN_FILES_HELP, load: loadSvhn },
+};
+
+/** Dataset names loadDataset understands. */
+export const KNOWN_DATASETS: readonly string[] = Object.keys(KINDS);
 
 export async function loadDataset(spec: DatasetSpec): Promise<Dataset> {
   const kind = KINDS[spec.name];
@@ -73,21 +64,35 @@ export async function loadDataset(spec: DatasetSpec): Promise<Dataset> {
   if (spec.split !== 'train' && spec.split !== 'test') {
     throw new DataError(undefined, `unknown split '${String(spec.split)}' for dataset '${spec.name}'; use train or test`);
   }
-  const dir = await datasetDir(spec, kind);
+  checkLabelsOption(spec);
+  return kind.load(await datasetDir(spec, kind), spec);
+}
+
+function checkLabelsOption(spec: DatasetSpec): void {
+  if (spec.labels === undefined) return;
+  if (spec.name !== 'cifar100') {
+    throw new DataError(undefined, `dataset '${spec.name}' takes no labels option; only cifar100 has fine and coarse labels`);
+  }
+  if (spec.labels !== 'fine' && spec.labels !== 'coarse') {
+    throw new DataError(undefined, `unknown labels '${String(spec.labels)}' for dataset 'cifar100'; use fine (100 classes) or coarse (20)`);
+  }
+}
+
+async function loadIdx(dir: string, spec: DatasetSpec, classNames: readonly string[]): Promise<Dataset> {
   const names = FILES[spec.split];
   const imagesFile = await findIdxFile(dir, names.images);
   const labelsFile = await findIdxFile(dir, names.labels);
   const [images, labels] = await Promise.all([readIdxFile(imagesFile), readIdxFile(labelsFile)]);
-  return toDataset(spec, kind.classNames, { file: imagesFile, idx: images }, { file: labelsFile, idx: labels });
+  return toDataset(spec, classNames, { file: imagesFile, idx: images }, { file: labelsFile, idx: labels });
 }
 
-async function datasetDir(spec: DatasetSpec, kind: IdxDatasetKind): Promise<string> {
-  if (kind.fixedPath && spec.path !== undefined) {
+async function datasetDir(spec: DatasetSpec, kind: DatasetKind): Promise<string> {
+  if (kind.fixedPath === true && spec.path !== undefined) {
     throw new DataError(spec.path, `dataset '${spec.name}' ships with deepperform and takes no path; use 'fashion-mnist' to read a folder of your own`);
   }
   const given = spec.path ?? kind.defaultPath?.();
   if (given === undefined) {
-    throw new DataError(undefined, `dataset '${spec.name}' needs a path: a folder holding ${describeFiles()}`);
+    throw new DataError(undefined, `dataset '${spec.name}' needs a path: a folder holding ${kind.files}`);
   }
   const dir = resolve(given);
   const info = await stat(dir).catch((e: NodeJS.ErrnoException) => e);
@@ -95,7 +100,7 @@ async function datasetDir(spec: DatasetSpec, kind: IdxDatasetKind): Promise<stri
     const why = info.code === 'ENOENT' ? 'does not exist' : `cannot be read (${info.code ?? info.message})`;
     throw new DataError(dir, `dataset folder for '${spec.name}' ${why}`);
   }
-  if (!info.isDirectory()) throw new DataError(dir, `is not a folder; dataset '${spec.name}' needs a folder holding ${describeFiles()}`);
+  if (!info.isDirectory()) throw new DataError(dir, `is not a folder; dataset '${spec.name}' needs a folder holding ${kind.files}`);
   return dir;
 }
 
@@ -108,7 +113,7 @@ async function findIdxFile(dir: string, base: string): Promise<string> {
   throw new DataError(join(dir, base), `does not exist (neither ${base} nor ${base}.gz is in ${dir})`);
 }
 
-function describeFiles(): string {
+function describeIdxFiles(): string {
   const all = Object.values(FILES).flatMap((f) => [f.images, f.labels]);
   return `${all.join(', ')} (each optionally .gz)`;
 }
@@ -159,14 +164,5 @@ function checkedLabels({ file, idx }: IdxSource, numClasses: number): Int32Array
     }
     out[i] = label;
   }
-  return out;
-}
-
-// A table keeps the division out of the per-pixel loop (47M pixels for the full training set).
-const UNIT = Float32Array.from({ length: 256 }, (_, i) => i / 255);
-
-function bytesToUnit(bytes: Uint8Array): Float32Array {
-  const out = new Float32Array(bytes.length);
-  for (let i = 0; i < bytes.length; i++) out[i] = UNIT[bytes[i]];
   return out;
 }

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { DataError } from './errors.js';
+import { readBytes } from './files.js';
 
 /**
  * IDX, the MNIST file format: two zero bytes, a type code, the number of
@@ -70,16 +70,6 @@ function checkMagic(bytes: Uint8Array, file: string): void {
     throw new DataError(file, `has ${found}; only type 0x08 (unsigned byte) is supported`);
   }
   if (bytes[3] === 0) throw new DataError(file, 'declares 0 dimensions in its IDX header; at least 1 is needed');
-}
-
-async function readBytes(file: string): Promise<Uint8Array> {
-  try {
-    return await readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code ?? String(e)})`;
-    throw new DataError(file, why);
-  }
 }
 
 async function gunzipOrThrow(file: string, raw: Uint8Array): Promise<Uint8Array> {

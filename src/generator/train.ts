@@ -8,7 +8,10 @@ import { discriminatorLoss, generatorGanLoss, perfLoss, pertLoss, totalLoss, typ
 import { perturb } from './projection.js';
 
 export interface GeneratorTrainConfig {
+  /** Budget: training stops at whichever of steps, epochs and minutes is reached first. */
   steps: number;
+  epochs?: number;
+  minutes?: number;
   batchSize: number;
   learningRate: number;
   alpha: number;
@@ -73,14 +76,17 @@ export async function trainGenerator(input: TrainGeneratorInput): Promise<Traine
   const history: number[] = [];
   let sinceBest = 0;
   let losses: LossValues = { gan: 0, perf: 0, pert: 0, total: 0, discriminator: 0 };
+  const totalSteps = stepBudget(config, input.train.count);
+  const deadline = config.minutes === undefined ? Infinity : started + config.minutes * 60_000;
   let step = 0;
-  for (step = 1; step <= config.steps; step++) {
+  for (step = 1; step <= totalSteps; step++) {
     if (order.length < config.batchSize) order = order.concat(Array.from(shuffledIndices(input.train.count, input.train.count, config.seed + step * 7919)));
     const x = sliceBatch(input.train, order.splice(0, config.batchSize), network);
     losses = trainStep({ g, d, gOpt, dOpt, network, x, attack, config, blockFlops });
     x.dispose();
     let validationIflops: number | undefined;
-    if (step % config.validateEvery === 0 || step === config.steps) {
+    const outOfTime = performance.now() >= deadline;
+    if (step % config.validateEvery === 0 || step === totalSteps || outOfTime) {
       validationIflops = validator(g);
       history.push(validationIflops);
       if (validationIflops > best.score) {
@@ -88,11 +94,12 @@ export async function trainGenerator(input: TrainGeneratorInput): Promise<Traine
         best = { score: validationIflops, weights: snapshot(g) };
         sinceBest = 0;
       } else if (++sinceBest >= config.patience) {
-        input.onProgress?.({ step, totalSteps: config.steps, losses, validationIflops });
+        input.onProgress?.({ step, totalSteps, losses, validationIflops });
         break;
       }
     }
-    input.onProgress?.({ step, totalSteps: config.steps, losses, validationIflops });
+    input.onProgress?.({ step, totalSteps, losses, validationIflops });
+    if (outOfTime) break;
     // Let progress output and signals through between steps.
     await new Promise((r) => setImmediate(r));
   }
@@ -103,12 +110,18 @@ export async function trainGenerator(input: TrainGeneratorInput): Promise<Traine
   dOpt.dispose();
   return {
     generator: g,
-    steps: Math.min(step, config.steps),
+    steps: Math.min(step, totalSteps),
     durationMs: performance.now() - started,
     validationIflops: history,
     bestValidationIflops: best.score,
     finalLosses: losses,
   };
+}
+
+/** Steps allowed by the step and epoch budgets. */
+export function stepBudget(config: Pick<GeneratorTrainConfig, 'steps' | 'epochs' | 'batchSize'>, trainCount: number): number {
+  const byEpochs = config.epochs === undefined ? Infinity : Math.max(1, Math.ceil((config.epochs * trainCount) / config.batchSize));
+  return Math.min(config.steps, byEpochs);
 }
 
 interface StepContext {

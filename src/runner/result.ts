@@ -50,6 +50,8 @@ export interface MethodResult extends InputSetMeasurement {
 export interface TrainingSummary {
   /** True when the generator came from a file or the cache instead of training. */
   loaded: boolean;
+  /** Where it came from: trained in this run, the generator cache, or a file the suite named. */
+  source: 'trained' | 'cache' | 'file';
   steps: number;
   epochs: number;
   durationMs: number;

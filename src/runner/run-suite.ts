@@ -2,23 +2,33 @@ import { basename, relative } from 'node:path';
 import { loadAdnn, loadUserAdnn, runBatched, type AdaptiveNetwork } from '../adnn/index.js';
 import { randomNoise } from '../baselines/index.js';
 import { loadDataset, splitTrainValidation, takeSeeded, type Dataset } from '../data/index.js';
-import { generate, trainGenerator, type GeneratedInputs } from '../generator/index.js';
+import { generate, type GeneratedInputs, type GeneratorCache } from '../generator/index.js';
 import { measureMethod, measureSet } from '../measure/index.js';
 import { evaluateAssertion, type Suite } from '../suite/index.js';
 import type { Reporter } from '../../reporters/index.js';
 import { metricValue } from './metric-source.js';
-import type { MethodResult, SuiteResult, TrainingSummary } from './result.js';
+import { generatorFor } from './generator-source.js';
+import type { MethodResult, SuiteResult } from './result.js';
 
 /** Share of the generator's training data held out for early stopping. */
 const VALIDATION_FRACTION = 0.1;
+
+/** What every suite of a run shares. */
+export interface SuiteContext {
+  cwd: string;
+  cache: GeneratorCache;
+  /** --retrain: ignore cached generators. */
+  retrain: boolean;
+  toolVersion: string;
+}
 
 export class ModelDataMismatchError extends Error {
   override readonly name = 'ModelDataMismatchError';
 }
 
 /** Runs one suite: model -> data -> generator and baselines -> measurement -> assertions. */
-export async function runSuite(suite: Suite, reporter: Reporter, cwd: string): Promise<SuiteResult> {
-  const file = relative(cwd, suite.file).split('\\').join('/');
+export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteContext): Promise<SuiteResult> {
+  const file = relative(ctx.cwd, suite.file).split('\\').join('/');
   const started = performance.now();
   const phase = (name: string, detail?: string) => reporter.onPhase?.({ file, phase: name, detail });
   reporter.onSuiteStart?.({ file, name: suite.name });
@@ -32,21 +42,18 @@ export async function runSuite(suite: Suite, reporter: Reporter, cwd: string): P
     const trainData = await loadDataset(datasetSpec(suite, suite.data.trainSplit));
     const { train, validation } = splitTrainValidation(trainData, VALIDATION_FRACTION, suite.seed);
 
-    phase('training generator', `${suite.generator.train.steps} steps`);
-    const trained = await trainGenerator({
+    const { generator, training } = await generatorFor(
+      suite,
       network,
-      train,
-      validation,
-      attack: { norm: suite.norm, epsilon: suite.epsilon, tau: suite.threshold },
-      config: { ...suite.generator.train, seed: suite.seed },
-      onProgress: (p) => reporter.onTrainingProgress?.({ file, ...p }),
-    });
+      { identity: `${suite.data.dataset}/${suite.data.trainSplit}`, train, validation },
+      { ...ctx, onPhase: phase, onProgress: (p) => reporter.onTrainingProgress?.({ file, ...p }) },
+    );
 
     phase('generating', `${seedsData.count} inputs`);
     const attack = { norm: suite.norm, epsilon: suite.epsilon };
-    const produced: [string, GeneratedInputs][] = [['deepperform', generate(trained.generator, seedsData, attack)]];
+    const produced: [string, GeneratedInputs][] = [['deepperform', generate(generator, seedsData, attack)]];
     if (suite.baselines.includes('random')) produced.push(['random', randomNoise(seedsData, network.meta.input, attack, suite.seed)]);
-    trained.generator.store.dispose();
+    generator.store.dispose();
 
     phase('measuring');
     const seedExecution = runBatched(network, seedsData, suite.threshold);
@@ -72,7 +79,7 @@ export async function runSuite(suite: Suite, reporter: Reporter, cwd: string): P
       durationMs: performance.now() - started,
       seeds,
       methods,
-      training: trainingSummary(trained, (trained.steps * suite.generator.train.batchSize) / train.count),
+      training,
       assertions,
     };
   } finally {
@@ -116,7 +123,7 @@ function modelLabel(suite: Suite): string {
 }
 
 function datasetSpec(suite: Suite, split: 'train' | 'test') {
-  return { name: suite.data.dataset, split, path: suite.data.path };
+  return { name: suite.data.dataset, split, path: suite.data.path, labels: suite.data.labels };
 }
 
 function checkShapes(network: AdaptiveNetwork, data: Dataset, suite: Suite): void {
@@ -127,17 +134,4 @@ function checkShapes(network: AdaptiveNetwork, data: Dataset, suite: Suite): voi
         `dataset ${suite.data.dataset} has ${data.height}x${data.width}x${data.channels}`,
     );
   }
-}
-
-/** `epochs`: passes over the generator's training inputs, to one decimal. */
-function trainingSummary(t: Awaited<ReturnType<typeof trainGenerator>>, epochs: number): TrainingSummary {
-  return {
-    loaded: false,
-    steps: t.steps,
-    epochs: Math.round(epochs * 10) / 10,
-    durationMs: t.durationMs,
-    validationIflops: t.validationIflops,
-    bestValidationIflops: t.bestValidationIflops,
-    finalLosses: t.finalLosses,
-  };
 }

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { initBackend } from '../engine/index.js';
+import { GeneratorCache } from '../generator/index.js';
 import { loadSuite, type Suite } from '../suite/index.js';
 import { combineReporters, type Reporter } from '../../reporters/index.js';
 import { environmentInfo } from './environment.js';
@@ -14,6 +15,10 @@ export interface RunOptions {
   backend?: string;
   /** Only suites whose name matches run. */
   namePattern?: RegExp;
+  /** Where trained generators are kept; read-only layers (shipped generators) after it. */
+  cacheDir: string;
+  readOnlyCaches?: string[];
+  retrain?: boolean;
   /** Errors that mean bad configuration: rethrown, not recorded as a crashed suite. */
   isConfigError: (e: unknown) => boolean;
 }
@@ -52,7 +57,8 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
 async function runOne(suite: Suite, reporter: Reporter, opts: RunOptions): Promise<SuiteResult> {
   const started = performance.now();
   try {
-    return await runSuite(suite, reporter, opts.cwd);
+    const cache = new GeneratorCache(opts.cacheDir, opts.readOnlyCaches);
+    return await runSuite(suite, reporter, { cwd: opts.cwd, cache, retrain: opts.retrain ?? false, toolVersion: opts.toolVersion });
   } catch (e) {
     if (opts.isConfigError(e)) throw e;
     const error = e instanceof Error ? { message: e.message, stack: e.stack } : { message: String(e) };

@@ -17,7 +17,7 @@ import { SuiteError, UsageError, type SuiteProblem } from './errors.js';
 import { locate, locateInString, type Segment, type SourceMap } from './locate.js';
 import { DEFAULT_METHOD } from './metrics.js';
 import type { SuiteFile, TrainSpec } from './suite.types.js';
-import type { NormName, Suite } from './types.js';
+import { PRESET_WIDTH, type NormName, type ResolvedTrain, type Suite } from './types.js';
 import { validateSuiteData, type RawProblem } from './validate.js';
 
 export async function loadSuite(file: string): Promise<Suite> {
@@ -164,12 +164,22 @@ function normalise(f: SuiteFile, file: string, epsilon: number, assertions: Asse
     epsilon,
     threshold: f.threshold as number,
     seed: f.seed as number,
-    generator: { train: { ...(f.generator?.train as Required<TrainSpec>) } },
+    generator: resolveGenerator(f, dir),
     baselines: f.baselines ?? [],
     assertions,
   };
   if (f.data.path !== undefined) suite.data.path = resolve(dir, f.data.path);
+  if (f.data.labels !== undefined) suite.data.labels = f.data.labels;
   return suite;
+}
+
+function resolveGenerator(f: SuiteFile, dir: string): Suite['generator'] {
+  // The schema filled in every default but width, which comes from the preset.
+  const preset = f.generator?.preset ?? 'full';
+  const train = f.generator?.train as TrainSpec;
+  const out: Suite['generator'] = { preset, train: { ...train, width: train.width ?? PRESET_WIDTH[preset] } as ResolvedTrain };
+  if (f.generator?.load !== undefined) out.load = resolve(dir, f.generator.load);
+  return out;
 }
 
 /** Deepest key path first, then in file order. */

@@ -95,12 +95,24 @@ export interface DataSpec {
    * Split the generator is trained on: train or test. Default: train.
    */
   trainSplit?: 'train' | 'test';
+  /**
+   * cifar100 only: fine (100 classes) or coarse (20 superclasses) labels. Default: fine.
+   */
+  labels?: 'fine' | 'coarse';
 }
 /**
  * Options of the DeepPerform generator. Default: all defaults below.
  */
 export interface GeneratorSpec {
   train?: TrainSpec;
+  /**
+   * Generator size: full (the paper's, width 64, about 1.2 GFLOPs per 32x32x3 input), light (width 16, under a tenth of full), tiny (width 8, for tests). Default: full.
+   */
+  preset?: 'full' | 'light' | 'tiny';
+  /**
+   * Use a generator saved earlier (a folder with model.json, e.g. a cache entry) instead of training one; relative to the suite file unless absolute.
+   */
+  load?: string;
 }
 /**
  * How the generator is trained (Eq. 4-8 of the paper). Default: all defaults below.
@@ -131,7 +143,7 @@ export interface TrainSpec {
    */
   gan?: boolean;
   /**
-   * Base channel width of the generator (the authors use 64), at least 1. Default: 64.
+   * Base channel width of the generator (the paper's is 64); overrides the preset's width.
    */
   width?: number;
   /**
@@ -146,6 +158,14 @@ export interface TrainSpec {
    * Form of L_perf (Eq. 6): mse (the paper's MSE(p, 1)), bce (BCE towards 1, as in the authors' release) or flops-mse (blocks weighted by their FLOPs share). Default: mse.
    */
   perfLoss?: 'mse' | 'bce' | 'flops-mse';
+  /**
+   * Training budget in passes over the training inputs; training stops at whichever of steps, epochs and minutes comes first. Default: none.
+   */
+  epochs?: number;
+  /**
+   * Training budget in wall-clock minutes (makes the result depend on machine speed). Default: none.
+   */
+  minutes?: number;
 }
 /**
  * An assertion string with its level.

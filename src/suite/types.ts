@@ -9,7 +9,7 @@ import type { DataSpec, SuiteFile, TrainSpec } from './suite.types.js';
 export type NormName = 'linf' | 'l2';
 export type BaselineName = NonNullable<SuiteFile['baselines']>[number];
 
-export interface ResolvedData extends Required<Omit<DataSpec, 'path'>> {
+export interface ResolvedData extends Required<Omit<DataSpec, 'path' | 'labels'>>, Pick<DataSpec, 'labels'> {
   /** Absolute dataset folder, when the suite names one. */
   path?: string;
 }
@@ -18,6 +18,21 @@ export interface ResolvedData extends Required<Omit<DataSpec, 'path'>> {
 export type ModelSource =
   | { source: 'zoo'; arch: string; weights: string }
   | { source: 'module'; module: string; exportName: string; options: Record<string, unknown> };
+
+export type GeneratorPreset = 'full' | 'light' | 'tiny';
+
+/** Base widths of the presets; light stays under a tenth of full's FLOPs (width scales them ~quadratically). */
+export const PRESET_WIDTH: Readonly<Record<GeneratorPreset, number>> = { full: 64, light: 16, tiny: 8 };
+
+/** Training settings with every default filled in; width from the preset unless given. */
+export type ResolvedTrain = Required<Omit<TrainSpec, 'epochs' | 'minutes'>> & Pick<TrainSpec, 'epochs' | 'minutes'>;
+
+export interface ResolvedGenerator {
+  preset: GeneratorPreset;
+  train: ResolvedTrain;
+  /** Absolute folder of a saved generator to use instead of training. */
+  load?: string;
+}
 
 export interface Suite {
   /** Absolute path of the suite file. */
@@ -29,7 +44,7 @@ export interface Suite {
   epsilon: number;
   threshold: number;
   seed: number;
-  generator: { train: Required<TrainSpec> };
+  generator: ResolvedGenerator;
   baselines: BaselineName[];
   assertions: Assertion[];
 }

@@ -44,6 +44,7 @@ export function writeTinySuite(dir: string, file: string, extra = ''): string {
       'epsilon: 0.1',
       'seed: 1',
       'generator:',
+      '  preset: tiny',
       '  train: { steps: 4, batchSize: 8, width: 2, validateEvery: 2 }',
       extra,
     ].join('\n'),

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { packageRoot } from '../../util/package-root.js';
 import { createReporters } from '../../../reporters/index.js';
 import { runSuites } from '../../runner/index.js';
 import { discoverSuites } from '../../suite/index.js';
@@ -11,6 +12,8 @@ export interface RunCommandOptions {
   reporter: string;
   outputDir: string;
   backend?: string;
+  cacheDir?: string;
+  retrain?: boolean;
 }
 
 /** `deepperform run`: exit 0 when every error-level assertion holds, 1 when one fails, 3 when a suite crashed. */
@@ -29,6 +32,10 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     cwd,
     toolVersion: toolVersion(),
     backend: opts.backend,
+    cacheDir: resolve(cwd, opts.cacheDir ?? process.env.DEEPPERFORM_CACHE_DIR ?? '.deepperform-cache/generators'),
+    // Generators shipped for the default suites: used when their key matches exactly.
+    readOnlyCaches: [join(packageRoot(), 'fixtures/generators')],
+    retrain: opts.retrain ?? false,
     namePattern: opts.testNamePattern ? namePattern(opts.testNamePattern) : undefined,
     isConfigError,
   });

@@ -11,6 +11,7 @@ export interface TrainModelOptions {
   arch: string;
   dataset: string;
   dataPath?: string;
+  labels?: 'fine' | 'coarse';
   epochs: number;
   batchSize: number;
   lr: number;
@@ -25,8 +26,9 @@ export interface TrainModelOptions {
 /** `deepperform train-model`: trains a zoo AdNN with its own objective and saves it with its measured facts. */
 export async function trainModelCommand(opts: TrainModelOptions, argv: string[]): Promise<number> {
   const backend = await initBackend({ backend: opts.backend });
-  const train = await loadDataset({ name: opts.dataset, split: 'train', path: opts.dataPath });
-  const test = await loadDataset({ name: opts.dataset, split: 'test', path: opts.dataPath });
+  const spec = { name: opts.dataset, path: opts.dataPath, labels: opts.labels };
+  const train = await loadDataset({ ...spec, split: 'train' });
+  const test = await loadDataset({ ...spec, split: 'test' });
   const entry = zooEntry(opts.arch);
   const input = { height: train.height, width: train.width, channels: train.channels, range: [0, 1] as [number, number] };
   const config = entry.defaultConfig(input, train.numClasses);

@@ -2,13 +2,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, AdnnMeta, Execution, SoftOutput } from '../../contract.js';
 import { FlopsCounter } from '../../flops.js';
 import type { FeatureShape, ParamStore } from '../../../nn/index.js';
-import type { ExitHead } from './exit-head.js';
+import { SdnConfigError } from './config.js';
 
-/** A piece of backbone between two exits. */
+/**
+ * A piece of backbone between two exits. `training` selects batch statistics
+ * in batch norm (and dropout); soft() and run() always pass false.
+ */
 export interface Segment {
-  apply(x: tf.Tensor4D, counter?: FlopsCounter): tf.Tensor4D;
+  apply(x: tf.Tensor4D, counter?: FlopsCounter, training?: boolean): tf.Tensor4D;
   outputShape(input: FeatureShape): FeatureShape;
   flops(input: FeatureShape): number;
+}
+
+/** A classifier read after a segment: an internal one or the backbone's final one. */
+export interface Exit {
+  apply(x: tf.Tensor4D, counter?: FlopsCounter, training?: boolean): tf.Tensor2D;
+  flops(): number;
 }
 
 export interface EarlyExitParts {
@@ -16,8 +25,13 @@ export interface EarlyExitParts {
   /** Runs first and always: input normalisation and the stem; part of segment 0's cost. */
   segments: Segment[];
   /** exits[i] reads segments[i]'s output; the last one is the final classifier. */
-  exits: ExitHead[];
+  exits: Exit[];
   inputShape: FeatureShape;
+  /**
+   * Weight of each exit's cross-entropy in trainingLoss, summed. Default: the
+   * mean over exits (equal weights 1/K).
+   */
+  lossWeights?: number[];
 }
 
 /**
@@ -28,13 +42,19 @@ export interface EarlyExitParts {
 export class EarlyExitNetwork implements AdaptiveNetwork {
   readonly meta: AdnnMeta;
 
-  constructor(private readonly parts: EarlyExitParts, meta: Omit<AdnnMeta, 'kind' | 'baseFlops' | 'blocks'>) {
+  constructor(private readonly parts: EarlyExitParts, meta: Omit<AdnnMeta, 'kind' | 'baseFlops' | 'blocks' | 'exitFlops'>) {
     const costs = this.segmentCosts();
+    if (parts.lossWeights && parts.lossWeights.length !== parts.exits.length) {
+      throw new SdnConfigError(meta.arch, `lossWeights has ${parts.lossWeights.length} entries for ${parts.exits.length} exits`);
+    }
+    let spent = 0;
     this.meta = {
       ...meta,
       kind: 'early-exit',
       baseFlops: costs[0],
       blocks: costs.slice(1).map((flops, i) => ({ name: `segment${i + 1}+exit${i + 1}`, flops })),
+      // Leaving at exit i pays segments 0..i and exits 0..i.
+      exitFlops: costs.map((f) => (spent += f)),
     };
   }
 
@@ -48,13 +68,13 @@ export class EarlyExitNetwork implements AdaptiveNetwork {
     });
   }
 
-  /** Logits of every exit, in order. */
-  exitLogits(x: tf.Tensor4D): tf.Tensor2D[] {
+  /** Logits of every exit, in order; `training` uses batch statistics (trainingLoss only). */
+  exitLogits(x: tf.Tensor4D, training = false): tf.Tensor2D[] {
     const out: tf.Tensor2D[] = [];
     let h = x;
     this.parts.segments.forEach((seg, i) => {
-      h = seg.apply(h);
-      out.push(this.parts.exits[i].apply(h));
+      h = seg.apply(h, undefined, training);
+      out.push(this.parts.exits[i].apply(h, undefined, training));
     });
     return out;
   }
@@ -110,10 +130,16 @@ export class EarlyExitNetwork implements AdaptiveNetwork {
     return result;
   }
 
-  /** SDN joint training: every exit learns the label, weighted equally. */
+  /**
+   * SDN joint training: every exit learns the label. Weighted sum with
+   * `lossWeights` when given (the full configs: Kaya et al.'s weights), else
+   * the mean over exits (sdn-tiny).
+   */
   trainingLoss(x: tf.Tensor4D, labels: tf.Tensor2D): tf.Scalar {
-    const losses = this.exitLogits(x).map((l) => tf.losses.softmaxCrossEntropy(labels, l));
-    return tf.div(tf.addN(losses), losses.length) as tf.Scalar;
+    const losses = this.exitLogits(x, true).map((l) => tf.losses.softmaxCrossEntropy(labels, l));
+    const weights = this.parts.lossWeights;
+    if (!weights) return tf.div(tf.addN(losses), losses.length) as tf.Scalar;
+    return tf.addN(losses.map((l, i) => tf.mul(l, weights[i]))) as tf.Scalar;
   }
 
   trainableVariables(): tf.Variable[] {

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Generator } from './architecture.js';
+import { loadGenerator, saveGenerator } from './io.js';
+
+/**
+ * Trained generators, stored under a content hash of everything that
+ * determines them (DESIGN.md §6). An entry is a folder written beside its
+ * final place and renamed in, with a checksum of its weights: a half-written
+ * or corrupted entry is detected and reported, never used.
+ */
+export interface CacheKeyParts {
+  toolVersion: string;
+  /** Hash of the model's files (weights, or the user module and its options). */
+  model: string;
+  /** Dataset name, split and a hash of the images the generator trains on. */
+  data: string;
+  attack: { norm: string; epsilon: number; tau: number };
+  /** Training hyper-parameters, preset, width, seed. */
+  training: Record<string, unknown>;
+}
+
+export function cacheKey(parts: CacheKeyParts): string {
+  return sha256(stableJson(parts)).slice(0, 32);
+}
+
+export type CacheLookup =
+  | { status: 'hit'; generator: Generator; dir: string }
+  | { status: 'miss' }
+  | { status: 'corrupt'; dir: string; reason: string };
+
+export class GeneratorCache {
+  /** `readOnly` layers (e.g. generators shipped in the package) are searched after `dir`. */
+  constructor(
+    readonly dir: string,
+    private readonly readOnly: string[] = [],
+  ) {}
+
+  async lookup(key: string): Promise<CacheLookup> {
+    for (const root of [this.dir, ...this.readOnly]) {
+      const found = await this.lookupIn(root, key);
+      if (found.status !== 'miss') return found;
+    }
+    return { status: 'miss' };
+  }
+
+  private async lookupIn(root: string, key: string): Promise<CacheLookup> {
+    const dir = join(root, key);
+    if (!(await exists(join(dir, 'checksum')))) return { status: 'miss' };
+    try {
+      const [want, bin, json] = await Promise.all([
+        readFile(join(dir, 'checksum'), 'utf8'),
+        readFile(join(dir, 'weights.bin')),
+        readFile(join(dir, 'model.json')),
+      ]);
+      if (sha256(Buffer.concat([json, bin])) !== want.trim()) return { status: 'corrupt', dir, reason: 'checksum mismatch' };
+      const { generator } = await loadGenerator(dir);
+      return { status: 'hit', generator, dir };
+    } catch (e) {
+      return { status: 'corrupt', dir, reason: (e as Error).message };
+    }
+  }
+
+  /**
+   * Stores a generator. Two runs that trained the same key at once both
+   * succeed: the second finds the entry in place and keeps it. `replace`
+   * (--retrain) removes an existing entry first.
+   */
+  async store(key: string, g: Generator, info: Record<string, unknown>, opts: { replace?: boolean } = {}): Promise<string> {
+    const final = join(this.dir, key);
+    const tmp = `${final}.tmp-${process.pid}-${Date.now()}`;
+    await saveGenerator(tmp, g, info);
+    const [json, bin] = await Promise.all([readFile(join(tmp, 'model.json')), readFile(join(tmp, 'weights.bin'))]);
+    await writeFile(join(tmp, 'checksum'), `${sha256(Buffer.concat([json, bin]))}\n`);
+    if (opts.replace) await this.evict(final);
+    try {
+      await rename(tmp, final);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+      await rm(tmp, { recursive: true, force: true }); // another run got there first
+    }
+    return final;
+  }
+
+  /** Removes a corrupt entry so the next store can replace it. */
+  async evict(dir: string): Promise<void> {
+    // Renamed aside first, so no reader sees a half-deleted entry.
+    const trash = `${dir}.evicted-${process.pid}-${Date.now()}`;
+    await rename(dir, trash).catch(() => undefined);
+    await rm(trash, { recursive: true, force: true });
+  }
+}
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** JSON with sorted keys, so equal objects hash equally. */
+export function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
