@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/index.js';
 import { runSuite } from '../../src/runner/index.js';
 import { parseSuite } from '../../src/suite/index.js';
-import { FIXTURE_MODEL, ROOT } from '../helpers/cli.js';
+import { FIXTURE_MODEL, ROOT, tempDir } from '../helpers/cli.js';
+import { GeneratorCache } from '../../src/generator/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
@@ -16,7 +17,8 @@ norm: ${norm}
 epsilon: ${epsilon}
 seed: 333
 generator:
-  train: { steps: 60, batchSize: 16, learningRate: 0.001, width: 8, perfLoss: bce, validateEvery: 20 }
+  preset: tiny
+  train: { steps: 60, batchSize: 16, learningRate: 0.001, perfLoss: bce, validateEvery: 20 }
 `;
 
 describe('DeepPerform on a small budget beats random noise of the same epsilon', () => {
@@ -26,7 +28,8 @@ describe('DeepPerform on a small budget beats random noise of the same epsilon',
   ] as const) {
     it(`${norm}: mean I-FLOPs above zero and above random on the same seeds`, async () => {
       const suite = parseSuite(suiteText(norm, eps), `${ROOT}/test/runner/inline-${norm}.perf.yaml`);
-      const result = await runSuite(suite, {}, ROOT);
+      const ctx = { cwd: ROOT, cache: new GeneratorCache(tempDir()), retrain: false, toolVersion: 'test' };
+      const result = await runSuite(suite, {}, ctx);
       const dp = result.methods.find((m) => m.method === 'deepperform')!;
       const random = result.methods.find((m) => m.method === 'random')!;
       expect(dp.iflopsStats.mean).toBeGreaterThan(0);
