@@ -6,7 +6,7 @@
 import chalk, { Chalk, type ChalkInstance, type ColorSupportLevel } from 'chalk';
 import type { AssertionResult, RunResult, SuiteResult } from '../src/runner/result.js';
 import { DASH, formatDuration, formatLoss, formatPercent } from './format.js';
-import { METRIC_COLUMNS, metricRows } from './metrics.js';
+import { extraLines, METRIC_COLUMNS, metricRows } from './metrics.js';
 import { isWarning, runTotals } from './summary.js';
 import type {
   PhaseInfo,
@@ -99,6 +99,7 @@ export class ConsoleReporter implements Reporter {
     this.line(this.suiteHeader(result));
     if (result.error) this.printError(result.error);
     this.printMetrics(result);
+    for (const l of extraLines(result)) this.line(this.c.dim(`    ${l}`));
     for (const a of result.assertions) this.printAssertion(a);
   }
 

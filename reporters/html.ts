@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { AssertionResult, RunResult, SuiteResult, TrainingSummary } from '../src/runner/result.js';
 import { html } from './escape.js';
 import { DASH, formatDuration, formatFlops, formatLoss, formatPercent } from './format.js';
-import { METRIC_COLUMNS, metricRows } from './metrics.js';
+import { extraLines, METRIC_COLUMNS, metricRows } from './metrics.js';
 import { isWarning, runTotals } from './summary.js';
 import type { Reporter } from './types.js';
 import { writeFileAtomic } from '../src/util/write-atomic.js';
@@ -120,7 +120,7 @@ function suiteSection(s: SuiteResult, index: number): string {
   parts.push('<div class="facts">', modelFacts(s), configFacts(s));
   if (s.training) parts.push(trainingFacts(s.training));
   parts.push('</div>');
-  parts.push(assertionTable(s.assertions), metricsTable(s), blocksTable(s), '</section>');
+  parts.push(assertionTable(s.assertions), metricsTable(s), extrasList(s), blocksTable(s), '</section>');
   return parts.filter((p) => p !== '').join('\n');
 }
 
@@ -208,6 +208,13 @@ function metricsTable(s: SuiteResult): string {
     (r) => `<tr><th scope="row">${html(r.label)}</th>${METRIC_COLUMNS.map((c) => `<td class="num">${html(r.cells[c.key])}</td>`).join('')}</tr>`,
   );
   return ['<h3>Metrics</h3>', '<table class="metrics">', `<thead><tr>${head}</tr></thead>`, `<tbody>\n${body.join('\n')}\n</tbody>`, '</table>'].join('\n');
+}
+
+/** Latency, energy, correlation and threshold sensitivity, as plain lines. */
+function extrasList(s: SuiteResult): string {
+  const lines = extraLines(s);
+  if (lines.length === 0) return '';
+  return ['<ul class="extras">', ...lines.map((l) => `<li>${html(l)}</li>`), '</ul>'].join('\n');
 }
 
 /** Per-block FLOPs and the share of inputs that ran each block, seeds vs each method. */

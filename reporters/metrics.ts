@@ -74,3 +74,31 @@ function methodCells(m: MethodResult): Record<MetricKey, string> {
     genMs: formatMs(m.generationMsPerInput),
   };
 }
+
+/**
+ * The measurements beyond the FLOPs table, one line each, plain text:
+ * latency and I-latency, energy (or why it was not measured), the FLOPs-latency
+ * correlation and the threshold sensitivity.
+ */
+export function extraLines(s: SuiteResult): string[] {
+  const lines: string[] = [];
+  const seedsLatency = s.seeds?.latencyStats;
+  if (seedsLatency) {
+    const per = s.methods
+      .filter((m) => m.ilatencyStats)
+      .map((m) => `${m.method} mean ${formatPercent(m.ilatencyStats!.mean)}, max ${formatPercent(m.ilatencyStats!.max)}`);
+    lines.push(`latency (batch 1, ${s.seeds!.latencyMs!.length} inputs): seeds median ${formatMs(seedsLatency.p50)}; I-latency ${per.join('; ')}`);
+  } else if (s.unmeasured?.latency) lines.push(`latency: not measured (${s.unmeasured.latency})`);
+  if (s.correlation) {
+    const r = Number.isNaN(s.correlation.r) ? `undefined (${s.correlation.reason ?? ''})` : s.correlation.r.toFixed(3);
+    lines.push(`FLOPs-latency correlation over ${s.correlation.n} seeds: r = ${r}`);
+  }
+  if (s.seeds?.energyStats) {
+    const per = s.methods.filter((m) => m.ienergyStats).map((m) => `${m.method} mean ${formatPercent(m.ienergyStats!.mean)}`);
+    lines.push(`energy: seeds mean ${s.seeds.energyStats.mean.toExponential(3)} J; I-energy ${per.join('; ')}`);
+  } else if (s.unmeasured?.energy) lines.push(`energy: not measured (${s.unmeasured.energy})`);
+  for (const { method, points } of s.sensitivity ?? []) {
+    lines.push(`threshold sensitivity, ${method} max I-FLOPs: ${points.map((p) => `tau ${p.tau} ${formatPercent(p.iflops.max)}`).join(', ')}`);
+  }
+  return lines;
+}

@@ -2,6 +2,7 @@ import type { Aggregates, InputSetMeasurement, MethodResult, SuiteResult } from 
 
 type Aggregate = keyof Aggregates;
 type Unavailable = { unavailable: string };
+type Value = number | Unavailable;
 
 /**
  * Looks up the value an assertion reads, from a finished suite's measurements.
@@ -9,45 +10,71 @@ type Unavailable = { unavailable: string };
  * the input set ('deepperform' by default, or a baseline such as 'random').
  */
 export function metricValue(
-  result: Pick<SuiteResult, 'seeds' | 'methods'>,
+  result: Pick<SuiteResult, 'seeds' | 'methods' | 'training' | 'durationMs' | 'correlation' | 'unmeasured'>,
   metric: string,
   aggregate: Aggregate | undefined,
   method: string,
-): number | Unavailable {
-  const m = result.methods.find((x) => x.method === method);
+): Value {
   const name = metric.toLowerCase();
-  if (name.startsWith('seed ')) {
-    return result.seeds ? seedMetric(result.seeds, name) : { unavailable: 'the seeds were not measured' };
+  const agg = (a: Aggregates | undefined, why: string): Value =>
+    !a ? { unavailable: why } : aggregate ? a[aggregate] : { unavailable: `"${metric}" needs an aggregate` };
+  const latencyWhy = result.unmeasured?.latency ?? 'latency was not measured';
+  const energyWhy = result.unmeasured?.energy ?? 'energy was not measured';
+  switch (name) {
+    case 'training time':
+      return result.training ? result.training.durationMs : { unavailable: 'no generator was trained' };
+    case 'total time':
+      return result.durationMs;
+    case 'flops-latency correlation':
+      if (!result.correlation) return { unavailable: latencyWhy };
+      return Number.isNaN(result.correlation.r) ? { unavailable: result.correlation.reason ?? 'undefined' } : result.correlation.r;
   }
+  if (name.startsWith('seed ')) {
+    return result.seeds ? seedMetric(result.seeds, name, agg, latencyWhy, energyWhy) : { unavailable: 'the seeds were not measured' };
+  }
+  const m = result.methods.find((x) => x.method === method);
   if (!m) {
     const known = result.methods.map((x) => x.method).join(', ') || 'none';
     return { unavailable: `method "${method}" did not run in this suite (ran: ${known})` };
   }
-  return methodMetric(m, name, aggregate);
+  return methodMetric(m, name, agg, latencyWhy, energyWhy);
 }
 
-function seedMetric(seeds: InputSetMeasurement, name: string): number | Unavailable {
+type Agg = (a: Aggregates | undefined, why: string) => Value;
+
+function seedMetric(seeds: InputSetMeasurement, name: string, agg: Agg, latencyWhy: string, energyWhy: string): Value {
   switch (name) {
     case 'seed block coverage':
       return seeds.coverage;
     case 'seed accuracy':
       return seeds.accuracy;
+    case 'seed latency':
+      return agg(seeds.latencyStats, latencyWhy);
+    case 'seed energy':
+      return agg(seeds.energyStats, energyWhy);
     default:
       return { unavailable: `no metric "${name}"` };
   }
 }
 
-function methodMetric(m: MethodResult, name: string, aggregate: Aggregate | undefined): number | Unavailable {
-  const agg = (a: Aggregates): number | Unavailable => (aggregate ? a[aggregate] : { unavailable: `"${name}" needs an aggregate` });
+function methodMetric(m: MethodResult, name: string, agg: Agg, latencyWhy: string, energyWhy: string): Value {
   switch (name) {
     case 'i-flops':
-      return agg(m.iflopsStats);
+      return agg(m.iflopsStats, '');
     case 'flops':
-      return agg(m.flopsStats);
+      return agg(m.flopsStats, '');
     case 'perturbation l2':
-      return agg(m.perturbationL2);
+      return agg(m.perturbationL2, '');
     case 'perturbation linf':
-      return agg(m.perturbationLinf);
+      return agg(m.perturbationLinf, '');
+    case 'latency':
+      return agg(m.latencyStats, latencyWhy);
+    case 'i-latency':
+      return agg(m.ilatencyStats, latencyWhy);
+    case 'energy':
+      return agg(m.energyStats, energyWhy);
+    case 'i-energy':
+      return agg(m.ienergyStats, energyWhy);
     case 'block coverage':
       return m.coverage;
     case 'success rate':

@@ -29,6 +29,12 @@ export interface InputSetMeasurement {
   blockActivation: number[];
   /** Top-1 accuracy of the adaptive execution on this set. */
   accuracy: number;
+  /** Batch-1 latency of the real adaptive execution, ms, on the first `measure.latencyInputs` inputs. */
+  latencyMs?: number[];
+  latencyStats?: Aggregates;
+  /** Joules per input where a power sensor can be read. */
+  energyJ?: number[];
+  energyStats?: Aggregates;
 }
 
 export interface MethodResult extends InputSetMeasurement {
@@ -45,6 +51,18 @@ export interface MethodResult extends InputSetMeasurement {
   perturbationLinf: Aggregates;
   /** Time to produce the inputs, per input (one forward pass of G for DeepPerform). */
   generationMsPerInput: number;
+  /** (l' - l) / l per input, over the inputs whose latency was measured. */
+  ilatency?: number[];
+  ilatencyStats?: Aggregates;
+  ienergy?: number[];
+  ienergyStats?: Aggregates;
+}
+
+/** One method's I-FLOPs with the same inputs re-run at another threshold (Table 7). */
+export interface SensitivityPoint {
+  tau: number;
+  iflops: Aggregates;
+  successRate: number;
 }
 
 export interface TrainingSummary {
@@ -109,6 +127,12 @@ export interface SuiteResult {
   seeds?: InputSetMeasurement;
   methods: MethodResult[];
   training?: TrainingSummary;
+  /** Per method: I-FLOPs at each threshold of `measure.sensitivity`. */
+  sensitivity?: { method: string; points: SensitivityPoint[] }[];
+  /** Pearson r of FLOPs with latency over the seeds (Table 2); r is NaN with a reason when undefined. */
+  correlation?: { r: number; n: number; reason?: string };
+  /** Metrics that could not be measured here, with why (e.g. no power sensor). */
+  unmeasured?: { latency?: string; energy?: string };
   assertions: AssertionResult[];
   /** Set when the suite crashed (status 'error'). */
   error?: { message: string; stack?: string };

@@ -7,6 +7,7 @@ import { measureMethod, measureSet } from '../measure/index.js';
 import { evaluateAssertion, type Suite } from '../suite/index.js';
 import type { Reporter } from '../../reporters/index.js';
 import { metricValue } from './metric-source.js';
+import { measureExtras } from './extras.js';
 import { generatorFor } from './generator-source.js';
 import type { MethodResult, SuiteResult } from './result.js';
 
@@ -68,20 +69,22 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
       }),
     );
     const seeds = measureSet(network, seedExecution, seedsData.labels);
-    const partial = { seeds, methods };
-    const assertions = suite.assertions.map((a) =>
-      evaluateAssertion(a, { value: (metric, aggregate, method) => metricValue(partial, metric, aggregate, method) }),
-    );
-    const failed = assertions.some((a) => a.level === 'error' && a.status === 'failed');
-    return {
+    const extras = measureExtras(network, suite, seedsData, produced, seeds, methods);
+    const result: SuiteResult = {
       ...baseResult(suite, file, network),
-      status: failed ? 'failed' : 'passed',
+      status: 'passed',
       durationMs: performance.now() - started,
       seeds,
       methods,
       training,
-      assertions,
+      ...extras,
+      assertions: [],
     };
+    result.assertions = suite.assertions.map((a) =>
+      evaluateAssertion(a, { value: (metric, aggregate, method) => metricValue(result, metric, aggregate, method) }),
+    );
+    if (result.assertions.some((a) => a.level === 'error' && a.status === 'failed')) result.status = 'failed';
+    return result;
   } finally {
     network.dispose();
   }

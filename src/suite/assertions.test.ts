@@ -93,9 +93,10 @@ describe('parseAssertion', () => {
   });
 
   it('lists the known metrics when no name is close', () => {
-    expect(syntaxError('latency < 5ms').message).toBe(
-      'unknown metric "latency"; known metrics: I-FLOPs, FLOPs, block coverage, seed block coverage, success rate, ' +
-        'success number, accuracy, seed accuracy, perturbation L2, perturbation Linf, generation time',
+    expect(syntaxError('speed < 5ms').message).toBe(
+      'unknown metric "speed"; known metrics: I-FLOPs, FLOPs, block coverage, seed block coverage, success rate, ' +
+        'success number, accuracy, seed accuracy, perturbation L2, perturbation Linf, generation time, latency, ' +
+        'seed latency, I-latency, energy, seed energy, I-energy, training time, total time, FLOPs-latency correlation',
     );
   });
 

@@ -233,8 +233,9 @@ function parseMethod(
     );
   }
   if (m[1] === undefined) throw new AssertionSyntaxError('missing method name after "of"', at, part);
-  if (def.of === 'seeds') {
-    throw new AssertionSyntaxError(`"${def.name}" is measured on the seed inputs: drop "of ${m[1]}"`, at, part);
+  if (def.of !== 'method') {
+    const what = def.of === 'seeds' ? 'on the seed inputs' : 'once per suite';
+    throw new AssertionSyntaxError(`"${def.name}" is measured ${what}: drop "of ${m[1]}"`, at, part);
   }
   const methodAt = text.indexOf(m[1], at + 2);
   const method = m[1].toLowerCase();

@@ -49,7 +49,7 @@ export function compare(value: number, op: ComparisonOp, bound: number): boolean
 
 /** Decimals shown for a value in each unit ('' depends on what the metric counts). */
 const UNIT_DECIMALS: Readonly<Record<Exclude<Unit, ''>, number>> = { '%': 1, x: 2, ms: 1, s: 3, K: 2, M: 2, G: 2 };
-const BARE_DECIMALS: Readonly<Record<MetricKind, number>> = { ratio: 3, count: 0, flops: 0, time: 1, norm: 4 };
+const BARE_DECIMALS: Readonly<Record<MetricKind, number>> = { ratio: 3, count: 0, flops: 0, time: 1, norm: 4, energy: 4, correlation: 3 };
 
 /**
  * The measured value in the unit the assertion was written in ("37.2%"). It

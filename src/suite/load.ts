@@ -165,6 +165,7 @@ function normalise(f: SuiteFile, file: string, epsilon: number, assertions: Asse
     threshold: f.threshold as number,
     seed: f.seed as number,
     generator: resolveGenerator(f, dir),
+    measure: f.measure as Suite['measure'],
     baselines: f.baselines ?? [],
     assertions,
   };

@@ -7,7 +7,7 @@ export type Aggregate = 'mean' | 'max' | 'min' | 'p50' | 'p95';
 export const AGGREGATES: readonly Aggregate[] = ['mean', 'max', 'min', 'p50', 'p95'];
 
 /** ratio: a fraction (0.37 = 37%); norm: a perturbation size; time: milliseconds. */
-export type MetricKind = 'ratio' | 'count' | 'flops' | 'time' | 'norm';
+export type MetricKind = 'ratio' | 'count' | 'flops' | 'time' | 'norm' | 'energy' | 'correlation';
 
 /** '' is a bare number. */
 export type Unit = '' | '%' | 'x' | 'ms' | 's' | 'K' | 'M' | 'G';
@@ -32,8 +32,8 @@ export interface MetricDef {
   kind: MetricKind;
   /** Units allowed after the value; '' allows a bare number. */
   units: readonly Unit[];
-  /** 'seeds' metrics describe the seed inputs themselves and take no `of <method>`. */
-  of: 'method' | 'seeds';
+  /** 'seeds' metrics describe the seed inputs themselves, 'suite' ones the whole run: neither takes `of <method>`. */
+  of: 'method' | 'seeds' | 'suite';
 }
 
 const RATIO: readonly Unit[] = ['', '%'];
@@ -50,6 +50,18 @@ export const METRICS: readonly MetricDef[] = [
   { name: 'perturbation L2', shape: 'sample', kind: 'norm', units: [''], of: 'method' },
   { name: 'perturbation Linf', shape: 'sample', kind: 'norm', units: [''], of: 'method' },
   { name: 'generation time', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'method' },
+  // Real adaptive execution at batch size 1 (DESIGN.md §2), per input.
+  { name: 'latency', shape: 'sample', kind: 'time', units: ['ms', 's'], of: 'method' },
+  { name: 'seed latency', shape: 'sample', kind: 'time', units: ['ms', 's'], of: 'seeds' },
+  { name: 'I-latency', shape: 'sample', kind: 'ratio', units: ['', '%', 'x'], of: 'method' },
+  // Joules per input, where a power sensor can be read; skipped (never passed) elsewhere.
+  { name: 'energy', shape: 'sample', kind: 'energy', units: [''], of: 'method' },
+  { name: 'seed energy', shape: 'sample', kind: 'energy', units: [''], of: 'seeds' },
+  { name: 'I-energy', shape: 'sample', kind: 'ratio', units: ['', '%', 'x'], of: 'method' },
+  { name: 'training time', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'suite' },
+  { name: 'total time', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'suite' },
+  // Pearson r of FLOPs with latency over the seeds (Table 2).
+  { name: 'FLOPs-latency correlation', shape: 'scalar', kind: 'correlation', units: [''], of: 'suite' },
 ];
 
 /** Longest first, so "seed block coverage" is tried before "block coverage". */

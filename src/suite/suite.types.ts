@@ -45,6 +45,7 @@ export interface SuiteFile {
    * Items: One assertion: a string such as "max I-FLOPs < 50%", or a map in one of the two forms below.
    */
   assertions?: (string | AssertionExpression | StructuredAssertion)[];
+  measure?: MeasureSpec;
 }
 /**
  * The adaptive neural network under test: a zoo model (arch + weights) or your own (module).
@@ -200,4 +201,29 @@ export interface StructuredAssertion {
    * error fails the suite, warn only reports. Default: error.
    */
   level?: 'error' | 'warn';
+}
+/**
+ * What is measured beyond FLOPs. Default: all defaults below.
+ */
+export interface MeasureSpec {
+  /**
+   * Measure batch-1 latency of the real adaptive execution (and I-latency). Default: true.
+   */
+  latency?: boolean;
+  /**
+   * How many seeds (and their generated inputs) latency and energy are measured on, at least 3. Default: 50.
+   */
+  latencyInputs?: number;
+  /**
+   * Timed runs per input after the warm-up; the median is kept. Default: 5.
+   */
+  repeats?: number;
+  /**
+   * Measure energy per input where a power sensor can be read (RAPL, nvidia-smi, INA3221). Default: true.
+   */
+  energy?: boolean;
+  /**
+   * Thresholds at which the same inputs are re-run to report I-FLOPs (Table 7). Default: [0.3, 0.4, 0.5, 0.6, 0.7].
+   */
+  sensitivity?: number[];
 }

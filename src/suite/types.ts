@@ -4,7 +4,7 @@
  * alias and relative path resolved.
  */
 import type { Assertion } from './assertions.js';
-import type { DataSpec, SuiteFile, TrainSpec } from './suite.types.js';
+import type { DataSpec, MeasureSpec, SuiteFile, TrainSpec } from './suite.types.js';
 
 export type NormName = 'linf' | 'l2';
 export type BaselineName = NonNullable<SuiteFile['baselines']>[number];
@@ -45,6 +45,7 @@ export interface Suite {
   threshold: number;
   seed: number;
   generator: ResolvedGenerator;
+  measure: Required<MeasureSpec>;
   baselines: BaselineName[];
   assertions: Assertion[];
 }

@@ -60,3 +60,25 @@ describe('deepperform run, end to end', () => {
     expect(r.stderr).toMatch(/Unknown reporter "tap"/);
   });
 });
+
+describe('deepperform run, measurements beyond FLOPs', () => {
+  it('latency, correlation and sensitivity are reported; energy without a sensor is skipped with the reason, not passed', () => {
+    const dir = tempDir();
+    writeTinySuite(
+      dir,
+      'm.perf.yaml',
+      'measure: { latencyInputs: 4, repeats: 1, sensitivity: [0.4, 0.6] }\nassertions:\n  - "mean I-energy < 50%"\n  - "p50 seed latency < 10s"\n',
+    );
+    const r = runCli(['run', '.', '--reporter', 'console,junit', '-o', 'out'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/latency \(batch 1, 4 inputs\): seeds median/);
+    expect(r.stdout).toMatch(/FLOPs-latency correlation over 4 seeds: r = /);
+    expect(r.stdout).toMatch(/threshold sensitivity, deepperform max I-FLOPs: tau 0\.4 [\d.]+%, tau 0\.6 [\d.]+%/);
+    const hasSensor = /energy: seeds mean/.test(r.stdout);
+    if (!hasSensor) {
+      expect(r.stdout).toMatch(/↓ mean I-energy < 50%\s+skipped: no power sensor can be read here \(RAPL: /);
+      expect(readFileSync(join(dir, 'out/junit.xml'), 'utf8')).toMatch(/<skipped message="no power sensor/);
+    }
+    expect(r.stdout).toMatch(/✓ p50 seed latency < 10s/);
+  });
+});
