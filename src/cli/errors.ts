@@ -15,5 +15,5 @@ const CONFIG_ERRORS = [UsageError, DataError, UnknownArchError, WeightsFileError
 /** Configuration errors carry messages meant for the user; anything else is a crash. */
 export function isConfigError(e: unknown): e is Error {
   if (!(e instanceof Error)) return false;
-  return CONFIG_ERRORS.some((cls) => e instanceof cls) || ['SuiteError', 'BackendError', 'ReporterError', 'GeneratorShapeError', 'ModelDataMismatchError', 'UserModelError', 'WeightsImportError', 'GeneratorMismatchError', 'SdnConfigError'].includes(e.name);
+  return CONFIG_ERRORS.some((cls) => e instanceof cls) || ['SuiteError', 'BackendError', 'ReporterError', 'GeneratorShapeError', 'ModelDataMismatchError', 'UserModelError', 'WeightsImportError', 'GeneratorMismatchError', 'SdnConfigError', 'BaselineError', 'UnsupportedModelError'].includes(e.name);
 }

@@ -1,6 +1,6 @@
 import { basename, relative } from 'node:path';
 import { loadAdnn, loadUserAdnn, runBatched, type AdaptiveNetwork } from '../adnn/index.js';
-import { randomNoise } from '../baselines/index.js';
+import { BASELINES } from '../baselines/index.js';
 import { loadDataset, splitTrainValidation, takeSeeded, type Dataset } from '../data/index.js';
 import { generate, type GeneratedInputs, type GeneratorCache } from '../generator/index.js';
 import { measureMethod, measureSet } from '../measure/index.js';
@@ -53,8 +53,11 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
     phase('generating', `${seedsData.count} inputs`);
     const attack = { norm: suite.norm, epsilon: suite.epsilon };
     const produced: [string, GeneratedInputs][] = [['deepperform', generate(generator, seedsData, attack)]];
-    if (suite.baselines.includes('random')) produced.push(['random', randomNoise(seedsData, network.meta.input, attack, suite.seed)]);
     generator.store.dispose();
+    for (const name of suite.baselines) {
+      phase('baseline', name);
+      produced.push([name, await BASELINES[name](network, seedsData, { ...attack, tau: suite.threshold }, suite.seed)]);
+    }
 
     phase('measuring');
     const seedExecution = runBatched(network, seedsData, suite.threshold);

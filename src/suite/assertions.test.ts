@@ -83,7 +83,7 @@ describe('parseAssertion', () => {
     ['block coverage > high', 'value "high" is not a number', 17],
     [' < 5', 'missing metric before the operator', 1],
     ['max I-FLOPs of < 5%', 'missing method name after "of"', 12],
-    ['max I-FLOPs of randm < 5%', 'unknown method "randm" (did you mean "random"?): use one of deepperform, random', 15],
+    ['max I-FLOPs of randm < 5%', 'unknown method "randm" (did you mean "random"?): use one of deepperform, random, ilfo, deepsloth', 15],
     ['seed accuracy of random > 0.5', '"seed accuracy" is measured on the seed inputs: drop "of random"', 14],
     ['max I-FLOPs extra < 5%', 'unexpected "extra" after "I-FLOPs"; expected the operator or "of <method>"', 12],
   ])('rejects %j', (text, message, index) => {

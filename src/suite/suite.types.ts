@@ -34,11 +34,11 @@ export interface SuiteFile {
   seed?: number;
   generator?: GeneratorSpec;
   /**
-   * Other ways of producing test inputs to run and compare with DeepPerform. Default: [random].
+   * Other ways of producing test inputs, run on the same seeds, epsilon and tau and reported beside DeepPerform: random (uniform noise in the epsilon ball), ilfo (per-input optimisation, 300 iterations; slow), deepsloth (PGD on the internal classifiers; early-exit models only). Default: [random].
    *
-   * Items: A baseline method: random (uniform noise in the epsilon ball).
+   * Items: A baseline method: random, ilfo or deepsloth.
    */
-  baselines?: 'random'[];
+  baselines?: ('random' | 'ilfo' | 'deepsloth')[];
   /**
    * Checks on the measured metrics; the suite fails when an error-level one fails. Default: none.
    *

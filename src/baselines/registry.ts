@@ -1,0 +1,29 @@
+import type { AdaptiveNetwork, ImageBatch } from '../adnn/index.js';
+import type { GeneratedInputs } from '../generator/index.js';
+import { BaselineError, type BaselineAttack } from './common.js';
+import { deepsloth } from './deepsloth.js';
+import { ilfo } from './ilfo.js';
+import { randomNoise } from './random.js';
+
+/**
+ * One signature for every baseline, so the runner can pick them by name.
+ * `options` are the baseline's own (checked: an unknown key or a bad value
+ * throws a BaselineError naming it); `seed` seeds every random choice.
+ */
+export type Baseline = (
+  network: AdaptiveNetwork,
+  seeds: ImageBatch,
+  attack: BaselineAttack,
+  seed: number,
+  options?: Readonly<Record<string, unknown>>,
+) => Promise<GeneratedInputs> | GeneratedInputs;
+
+function random(network: AdaptiveNetwork, seeds: ImageBatch, attack: BaselineAttack, seed: number, options?: Readonly<Record<string, unknown>>) {
+  const keys = Object.keys(options ?? {});
+  if (keys.length > 0) throw new BaselineError(`random: takes no options, got ${keys.map((k) => `"${k}"`).join(', ')}`);
+  return randomNoise(seeds, network.meta.input, attack, seed);
+}
+
+export const BASELINES = Object.freeze({ random, ilfo, deepsloth }) satisfies Readonly<Record<string, Baseline>>;
+
+export type BaselineName = keyof typeof BASELINES;
