@@ -1,7 +1,8 @@
+import { rm } from 'node:fs/promises';
 import { relative } from 'node:path';
 import chalk from 'chalk';
 import { SingleBar } from 'cli-progress';
-import { evaluateAdaptive, loadCheckpoint, saveAdnn, saveCheckpoint, trainAdnn, zooEntry, type CheckpointMetadata } from '../../adnn/index.js';
+import { checkpointDir, evaluateAdaptive, loadCheckpoint, saveAdnn, saveCheckpoint, trainAdnn, zooEntry, type CheckpointMetadata } from '../../adnn/index.js';
 import { loadDataset } from '../../data/index.js';
 import { initBackend } from '../../engine/index.js';
 import { UsageError } from '../errors.js';
@@ -89,6 +90,8 @@ export async function trainModelCommand(opts: TrainModelOptions, argv: string[])
       `(min ${fmtM(evaluation.minFlops)}, max ${fmtM(evaluation.maxFlops)}), ` +
       `${(evaluation.adaptiveShare * 100).toFixed(1)}% of inputs exit early; ${durationSeconds.toFixed(0)} s`,
   );
+  // The run finished: its checkpoint was only there to resume an interrupted one.
+  await rm(checkpointDir(opts.out), { recursive: true, force: true });
   console.log(`saved ${relative(process.cwd(), opts.out) || '.'}/model.json`);
   network.dispose();
   return 0;
