@@ -189,6 +189,13 @@ export function suiteProperties(s: SuiteResult, run: RunResult): [string, string
       ['seeds.coverage', s.seeds.coverage],
       ['seeds.accuracy', s.seeds.accuracy],
     );
+    if (s.seeds.latencyStats) props.push(['seeds.latency.p50Ms', s.seeds.latencyStats.p50]);
+    if (s.seeds.energyStats) props.push(['seeds.energy.meanJ', s.seeds.energyStats.mean]);
+  }
+  if (s.correlation && !Number.isNaN(s.correlation.r)) props.push(['flopsLatency.r', s.correlation.r]);
+  for (const [what, why] of Object.entries(s.unmeasured ?? {})) if (why) props.push([`${what}.unmeasured`, why]);
+  for (const { method, points } of s.sensitivity ?? []) {
+    for (const pt of points) props.push([`${method}.sensitivity.tau${pt.tau}.iflops.max`, pt.iflops.max]);
   }
   for (const m of s.methods) props.push(...methodProperties(m));
   if (s.training) {
@@ -220,6 +227,8 @@ function methodProperties(m: MethodResult): [string, number][] {
     [`${p}.perturbation.l2.mean`, m.perturbationL2.mean],
     [`${p}.perturbation.linf.mean`, m.perturbationLinf.mean],
     [`${p}.generation.msPerInput`, m.generationMsPerInput],
+    ...(m.ilatencyStats ? ([[`${p}.ilatency.mean`, m.ilatencyStats.mean], [`${p}.ilatency.max`, m.ilatencyStats.max]] as [string, number][]) : []),
+    ...(m.ienergyStats ? ([[`${p}.ienergy.mean`, m.ienergyStats.mean]] as [string, number][]) : []),
   ];
 }
 
