@@ -32,3 +32,16 @@ describe('deepperform model-info / models', () => {
     expect(r.stdout).toMatch(/sdn-tiny\s+sdn\s+tiny/);
   });
 });
+
+describe('model-info reproduces the published FLOPs', () => {
+  it('sdn-resnet56 on 32x32x3 with 100 classes: cumulative exit FLOPs (DESIGN.md §3)', () => {
+    const r = runCli(['model-info', 'sdn-resnet56', '--input', '32x32x3', '--classes', '100', '--json'], ROOT);
+    expect(r.code).toBe(0);
+    const exits: number[] = JSON.parse(r.stdout).cumulativeExitFlops;
+    const reference = [38.7, 76.5, 112.2, 150.1, 186.0, 223.9, 252.2];
+    // Hand count of the first: stem 2*3*16*9*1024 + 4 blocks of 2*(2*16*16*9*1024) + exit 2*(4*4*16)*100
+    expect(exits[0]).toBe(884_736 + 4 * 9_437_184 + 51_200);
+    // Within 0.06M of every published figure; exit 5 is 185.946M by the layer list (the reference prints 186.0).
+    exits.forEach((f, i) => expect(Math.abs(f / 1e6 - reference[i])).toBeLessThan(0.06));
+  });
+});

@@ -45,7 +45,7 @@ export function describe(meta: AdnnMeta): ModelInfoJson {
     blocks: meta.blocks.map((b) => ({ name: b.name, flops: b.flops })),
     totalFlops: totalFlops(meta),
   };
-  if (meta.kind === 'early-exit') info.cumulativeExitFlops = cumulativeExitFlops(meta);
+  if (meta.kind === 'early-exit') info.cumulativeExitFlops = meta.exitFlops ?? cumulativeExitFlops(meta);
   return info;
 }
 
