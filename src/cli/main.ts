@@ -5,6 +5,7 @@ import { EXIT, isConfigError } from './errors.js';
 import { runCommand } from './commands/run.js';
 import { trainModelCommand } from './commands/train-model.js';
 import { modelInfoCommand, modelsCommand } from './commands/model-info.js';
+import { importWeightsCommand } from './commands/import-weights.js';
 import { toolVersion } from './version.js';
 
 function number(name: string) {
@@ -58,6 +59,18 @@ function program(exit: (code: number) => void): Command {
     .option('--json', 'print JSON: blocks, totalFlops, cumulativeExitFlops')
     .option('--backend <name>', 'tfjs backend: node, wasm, cpu')
     .action(async (arch: string, opts) => exit(await modelInfoCommand(arch, opts)));
+
+  cli
+    .command('import-weights')
+    .description("fill a zoo model from a PyTorch state_dict (.safetensors, the original code's names) and save it")
+    .requiredOption('--arch <name>', 'zoo architecture, e.g. sdn-resnet56')
+    .requiredOption('--from <file>', 'the .safetensors file')
+    .requiredOption('--out <dir>', 'folder to write model.json and weights.bin to')
+    .option('--classes <n>', 'number of classes (default: the architecture\'s own)', number('--classes'))
+    .option('--input <HxWxC>', 'input shape, e.g. 32x32x3 (default: the architecture\'s own)')
+    .option('--normalize <dataset>', 'the input normalisation the weights were trained with: cifar10, cifar100, svhn, none')
+    .option('--backend <name>', 'tfjs backend: node, wasm, cpu')
+    .action(async (opts) => exit(await importWeightsCommand(opts, process.argv.slice(2))));
 
   cli
     .command('models')

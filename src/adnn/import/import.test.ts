@@ -50,6 +50,13 @@ describe('PyTorch layouts, by hand', () => {
     expect(t.shape).toEqual([4, 1]);
     expect(Array.from(t.dataSync())).toEqual([1, 3, 2, 4]);
   });
+
+  it('same with a shape reshapes a [1] tensor to a scalar; a size that does not fit is left for the shape check', () => {
+    const alpha = convert({ shape: [1], values: Float32Array.from([0.25]) }, { kind: 'same', shape: [] });
+    expect(alpha.shape).toEqual([]);
+    expect(alpha.dataSync()[0]).toBe(0.25);
+    expect(convert({ shape: [2], values: Float32Array.from([1, 2]) }, { kind: 'same', shape: [] }).shape).toEqual([2]);
+  });
 });
 
 /** A two-layer model with our layers: conv 3x3 (3 -> 4, same) + ReLU, flatten, linear to 5. */
@@ -81,6 +88,28 @@ describe('importTorchWeights', () => {
     expect(() => importTorchWeights(net, parseSafetensors(bytes, 'm.safetensors'), mapping, 'm.safetensors')).toThrow(
       /m\.safetensors: does not fit tiny-import-check: missing: conv\.bias; unexpected: extra\.weight; wrong shape: conv\.weight \[4,3,3,1\] -> \[3,1,3,4\], expected \[3,3,3,4\]/,
     );
+  });
+
+  it("an 'unused' entry marks a state_dict tensor as expected without filling any parameter", () => {
+    const { net } = tinyNet();
+    const tensors = parseSafetensors(
+      encodeSafetensors({
+        'conv.weight': { dtype: 'F32', shape: [4, 3, 3, 3], values: new Array(108).fill(1) },
+        'conv.bias': { dtype: 'F32', shape: [4], values: [1, 2, 3, 4] },
+        'fc.weight': { dtype: 'F32', shape: [5, 144], values: new Array(720).fill(0) },
+        'fc.bias': { dtype: 'F32', shape: [5], values: [0, 0, 0, 0, 7] },
+        'idle.alpha': { dtype: 'F32', shape: [1], values: [0.3] },
+      }),
+      'm.safetensors',
+    );
+    const withIdle: TorchMapping = new Map([...mapping, ['unused:idle.alpha', { torch: 'idle.alpha', layout: { kind: 'unused', why: 'test' } }]]);
+    importTorchWeights(net, tensors, withIdle, 'm.safetensors');
+    expect(Array.from(net.namedWeights().get('fc.bias')!.dataSync())).toEqual([0, 0, 0, 0, 7]);
+    // Without the entry the same file has one unexpected tensor.
+    expect(() => importTorchWeights(net, tensors, mapping, 'm.safetensors')).toThrow(/unexpected: idle\.alpha$/);
+    // A parameter of ours mapped to an 'unused' entry is missing, not silently skipped.
+    const wrong: TorchMapping = new Map([...mapping, ['fc.bias', { torch: 'fc.bias', layout: { kind: 'unused', why: 'test' } }]]);
+    expect(() => importTorchWeights(net, tensors, wrong, 'm.safetensors')).toThrow(/missing: \(no mapping for fc\.bias\)/);
   });
 
   const torchAvailable = spawnSync('/usr/bin/python3.11', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;

@@ -8,13 +8,19 @@ import { WeightsImportError, type RawTensor } from './safetensors.js';
  * - depthwise: [C, 1, kh, kw] -> [kh, kw, C, 1]
  * - linear: [out, in] -> [in, out]; with `flattenedFrom` [C, H, W] the input
  *   features are reordered from PyTorch's C,H,W flattening to our H,W,C one.
- * - same: copied as is (biases, batch-norm parameters and statistics).
+ * - same: copied as is (biases, batch-norm parameters and statistics); with
+ *   `shape`, reshaped to it (a learned scalar PyTorch keeps as shape [1]).
+ * - unused: a state_dict entry with no counterpart by design (e.g. a parameter
+ *   the original creates but never lets change the output). Such an entry's
+ *   key in the mapping names no parameter of ours; it only marks the tensor
+ *   as expected, so it is not reported as unexpected.
  */
 export type TorchLayout =
   | { kind: 'conv' }
   | { kind: 'depthwise' }
   | { kind: 'linear'; flattenedFrom?: [number, number, number] }
-  | { kind: 'same' };
+  | { kind: 'same'; shape?: number[] }
+  | { kind: 'unused'; why: string };
 
 export interface TorchSource {
   /** The state_dict key. */
@@ -39,7 +45,9 @@ export function importTorchWeights(network: AdaptiveNetwork, tensors: Map<string
   const misShaped: string[] = [];
   const converted = new Map<string, tf.Tensor>();
   for (const [name, variable] of ours) {
-    const src = mapping.get(name);
+    const entry = mapping.get(name);
+    // A parameter of ours is never filled from an 'unused' entry.
+    const src = entry?.layout.kind === 'unused' ? undefined : entry;
     const raw = src ? tensors.get(src.torch) : undefined;
     if (!src || !raw) {
       missing.push(src ? src.torch : `(no mapping for ${name})`);
@@ -84,8 +92,13 @@ export function convert(raw: RawTensor, layout: TorchLayout): tf.Tensor {
         // [out, C*H*W] -> [out, C, H, W] -> [out, H, W, C] -> [H*W*C, out]
         return tf.transpose(tf.reshape(tf.transpose(tf.reshape(t, [out, c, h, w]), [0, 2, 3, 1]), [out, h * w * c]), [1, 0]);
       }
-      case 'same':
-        return t;
+      case 'same': {
+        // A size that does not fit is left as it is, so the caller reports the shape.
+        const fits = layout.shape && layout.shape.reduce((a, b) => a * b, 1) === t.size;
+        return fits ? tf.reshape(t, layout.shape!) : t;
+      }
+      case 'unused':
+        throw new Error(`an unused tensor (${layout.why}) is never converted`);
     }
   });
 }

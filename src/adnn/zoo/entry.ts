@@ -1,4 +1,5 @@
 import type { AdaptiveNetwork, InputSpec } from '../contract.js';
+import type { TorchMapping } from '../import/index.js';
 
 export type ZooFamily = 'sdn' | 'skipnet' | 'blockdrop' | 'ranet';
 
@@ -17,4 +18,10 @@ export interface ZooEntry {
   defaultConfig(input?: InputSpec, numClasses?: number): unknown;
   /** Builds the network with freshly initialised, seeded weights. */
   build(config: unknown, seed: number): AdaptiveNetwork;
+  /**
+   * Where each of the built network's parameters comes from in the original
+   * PyTorch code's state_dict (`deepperform import-weights`); absent when the
+   * architecture has no PyTorch original to import from.
+   */
+  torchMapping?(network: AdaptiveNetwork): TorchMapping;
 }

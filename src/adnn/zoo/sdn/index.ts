@@ -5,6 +5,7 @@ import { buildSdnMobilenet } from './sdn-mobilenet.js';
 import { buildSdnResnet56 } from './sdn-resnet56.js';
 import { buildSdnTiny, SDN_TINY_DEFAULT, type SdnTinyConfig } from './sdn-tiny.js';
 import { buildSdnVgg16 } from './sdn-vgg16.js';
+import { sdnTorchMapping } from './torch-names.js';
 
 const sdnTiny: ZooEntry = {
   arch: 'sdn-tiny',
@@ -28,6 +29,7 @@ function full(arch: string, description: string, build: (c: SdnFullConfig, seed:
     description,
     defaultConfig: (input, numClasses) => fullDefaults(input, numClasses),
     build: (config, seed) => build(config as SdnFullConfig, seed),
+    torchMapping: (network) => sdnTorchMapping(network, arch),
   };
 }
 

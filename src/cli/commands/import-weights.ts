@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import chalk from 'chalk';
+import { saveAdnn, zooArchs, zooEntry, type AdnnFileMetadata, type ZooFamily } from '../../adnn/index.js';
+import { importTorchWeights, readSafetensors, type RawTensor, type TorchMapping } from '../../adnn/import/index.js';
+import type { AdaptiveNetwork } from '../../adnn/index.js';
+import { SDN_NORMALIZATION, type ChannelNorm } from '../../adnn/zoo/sdn/config.js';
+import { initBackend } from '../../engine/index.js';
+import { UsageError } from '../errors.js';
+import { parseInput } from './model-info.js';
+
+export interface ImportWeightsOptions {
+  arch: string;
+  from: string;
+  out: string;
+  classes?: number;
+  input?: string;
+  normalize?: string;
+  backend?: string;
+}
+
+/**
+ * The per-channel normalisation each family's original code applies in its
+ * data loaders, by the dataset the weights were trained on. Our models fold
+ * it in (`config.normalize`), so imported weights need the matching one.
+ */
+const NORMALIZATION_PRESETS: Partial<Record<ZooFamily, Record<string, ChannelNorm | null>>> = {
+  sdn: SDN_NORMALIZATION,
+};
+
+/** Where imported weights came from, kept in model.json beside the architecture. */
+export interface ImportRecord {
+  from: string;
+  sha256: string;
+  format: 'safetensors (PyTorch state_dict)';
+  /** The --normalize preset, or "default" (the architecture's own default). */
+  normalize: string;
+  command: string;
+}
+
+/**
+ * `deepperform import-weights`: builds a zoo architecture, fills it from a
+ * PyTorch state_dict saved as .safetensors (the original code's names), and
+ * saves it like `train-model` does, so a suite can use it as
+ * `model: { arch, weights: <out> }`. Nothing is evaluated.
+ */
+export async function importWeightsCommand(opts: ImportWeightsOptions, argv: string[]): Promise<number> {
+  const entry = zooEntry(opts.arch);
+  if (!entry.torchMapping) {
+    const able = zooArchs().filter((e) => e.torchMapping).map((e) => e.arch);
+    throw new UsageError(`${opts.arch} has no PyTorch import; architectures that have one: ${able.join(', ')}`);
+  }
+  await initBackend({ backend: opts.backend });
+  const config = entry.defaultConfig(opts.input ? parseInput(opts.input) : undefined, opts.classes);
+  if (opts.normalize) setNormalization(config, entry.family, opts.arch, opts.normalize);
+  const tensors = await readSafetensors(opts.from);
+  const network = entry.build(config, 0);
+  try {
+    const mapping = entry.torchMapping(network);
+    try {
+      importTorchWeights(network, tensors, mapping, opts.from);
+    } catch (e) {
+      const classes = fileClasses(network, tensors, mapping);
+      if (classes !== undefined && !opts.classes) console.error(`hint: the file's classifiers have ${classes} classes; pass --classes ${classes}`);
+      throw e;
+    }
+    const imported: ImportRecord = {
+      from: opts.from,
+      sha256: createHash('sha256').update(await readFile(opts.from)).digest('hex'),
+      format: 'safetensors (PyTorch state_dict)',
+      normalize: opts.normalize ?? 'default',
+      command: `deepperform ${argv.join(' ')}`,
+    };
+    // model.json's metadata is open-ended; `imported` sits beside arch and config.
+    const metadata: AdnnFileMetadata & { imported: ImportRecord } = { arch: opts.arch, config, seed: 0, imported };
+    await saveAdnn(opts.out, network, metadata);
+    const { input, numClasses } = network.meta;
+    console.log(
+      `${chalk.bold('deepperform import-weights')} ${opts.arch} (${input.height}x${input.width}x${input.channels}, ${numClasses} classes, ` +
+        `normalisation ${opts.normalize ?? 'default'}): ${network.namedWeights().size} weights filled from ${opts.from} (sha256 ${imported.sha256.slice(0, 12)}…)`,
+    );
+    if (!opts.normalize) console.log(`note: no --normalize given; the architecture's default input normalisation is used`);
+    console.log(`saved ${relative(process.cwd(), opts.out) || '.'}/model.json`);
+  } finally {
+    network.dispose();
+  }
+  return 0;
+}
+
+/** Replaces the configuration's `normalize` with a named preset ("none": raw inputs). */
+function setNormalization(config: unknown, family: ZooFamily, arch: string, name: string): void {
+  if (typeof config !== 'object' || config === null || !('normalize' in config)) {
+    throw new UsageError(`--normalize: ${arch} has no input normalisation setting`);
+  }
+  const presets = NORMALIZATION_PRESETS[family] ?? {};
+  if (name !== 'none' && !(name in presets)) {
+    throw new UsageError(`--normalize ${name}: expected one of ${[...Object.keys(presets), 'none'].join(', ')} for ${arch}`);
+  }
+  (config as { normalize: ChannelNorm | null }).normalize = name === 'none' ? null : presets[name];
+}
+
+/**
+ * The class count of the file's classifiers when it differs from the
+ * network's: every bias of ours with one entry per class whose tensor in the
+ * file has another length, all agreeing (the common slip: no --classes).
+ */
+function fileClasses(network: AdaptiveNetwork, tensors: Map<string, RawTensor>, mapping: TorchMapping): number | undefined {
+  const k = network.meta.numClasses;
+  const found = new Set<number>();
+  for (const [name, v] of network.namedWeights()) {
+    const raw = name.endsWith('.bias') && v.shape.join() === String(k) ? tensors.get(mapping.get(name)?.torch ?? '') : undefined;
+    if (raw?.shape.length === 1 && raw.shape[0] !== k) found.add(raw.shape[0]);
+  }
+  return found.size === 1 ? [...found][0] : undefined;
+}

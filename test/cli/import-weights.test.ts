@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadAdnn } from '../../src/adnn/index.js';
+import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { encodeSafetensors } from '../helpers/safetensors-writer.js';
+import { fillStateDict, resnet56StateDict } from '../helpers/sdn-state-dict.js';
+import { useCpu } from '../helpers/tf.js';
+
+beforeAll(useCpu);
+
+describe('deepperform import-weights', () => {
+  it('a missing file is a usage error (exit 2) naming the file', () => {
+    const r = runCli(['import-weights', '--arch', 'sdn-resnet56', '--from', 'nowhere/sdn.safetensors', '--out', tempDir()], ROOT);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nowhere\/sdn\.safetensors: does not exist/);
+  });
+
+  it('an architecture without a PyTorch mapping, or an unknown --normalize, is a usage error', () => {
+    const tiny = runCli(['import-weights', '--arch', 'sdn-tiny', '--from', 'x.safetensors', '--out', tempDir()], ROOT);
+    expect(tiny.code).toBe(2);
+    expect(tiny.stderr).toMatch(/sdn-tiny has no PyTorch import; architectures that have one: .*sdn-resnet56/);
+    const norm = runCli(['import-weights', '--arch', 'sdn-vgg16', '--from', 'x.safetensors', '--out', tempDir(), '--normalize', 'imagenet'], ROOT);
+    expect(norm.code).toBe(2);
+    expect(norm.stderr).toMatch(/--normalize imagenet: expected one of cifar10, cifar100, svhn, none/);
+  });
+
+  it('imports a ResNet-56 SDN state_dict and saves a model that loads, with the source and its sha256', async () => {
+    const dir = tempDir();
+    const tensors: Parameters<typeof encodeSafetensors>[0] = {};
+    const values = fillStateDict(resnet56StateDict({ classes: 10 }), 3);
+    for (const [key, t] of values) {
+      const int = key.endsWith('num_batches_tracked');
+      tensors[key] = { dtype: int ? 'I64' : 'F32', shape: t.shape, values: int ? [0] : Array.from(t.values) };
+    }
+    const file = join(dir, 'c10.safetensors');
+    writeFileSync(file, encodeSafetensors(tensors));
+    const out = join(dir, 'model');
+    // Without --classes the default (100) does not fit, and the hint says what does.
+    const slip = runCli(['import-weights', '--arch', 'sdn-resnet56', '--from', file, '--out', out], ROOT);
+    expect(slip.code).toBe(2);
+    expect(slip.stderr).toMatch(/hint: the file's classifiers have 10 classes; pass --classes 10/);
+    expect(slip.stderr).toMatch(/wrong shape: layers\.3\.output\.linear\.weight \[10,256\] -> \[256,10\], expected \[256,100\]/);
+    const r = runCli(['import-weights', '--arch', 'sdn-resnet56', '--from', file, '--out', out, '--classes', '10', '--normalize', 'cifar10'], ROOT);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/sdn-resnet56 \(32x32x3, 10 classes, normalisation cifar10\)/);
+    const meta = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).metadata;
+    expect(meta.imported.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
+    expect(meta.imported.from).toBe(file);
+    expect(meta.config.normalize).toEqual({ mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
+    const { network } = await loadAdnn(out);
+    const w = network.namedWeights();
+    // Biases are copied: end_layers.2.bias is our fc.bias.
+    expect(Array.from(w.get('fc.bias')!.dataSync())).toEqual(Array.from(values.get('end_layers.2.bias')!.values));
+    // Conv [out 16, in 16, kh 3, kw 3] -> ours [kh, kw, in, out]: torch (o 1, i 2, kh 0, kw 1) is at
+    // torch index ((1 * 16 + 2) * 3 + 0) * 3 + 1 = 163 and our index ((0 * 3 + 1) * 16 + 2) * 16 + 1 = 289.
+    const torchConv = values.get('layers.0.layers.0.0.weight')!.values;
+    expect(w.get('stage0.block0.conv1.weight')!.dataSync()[289]).toBe(torchConv[163]);
+    network.dispose();
+  });
+});
