@@ -81,6 +81,12 @@ export interface AdaptiveNetwork {
   run(x: tf.Tensor4D, tau: number): Execution;
   /** The family's training objective for a labelled batch (labels one-hot, [B, classes]). */
   trainingLoss(x: tf.Tensor4D, labels: tf.Tensor2D): tf.Scalar;
+  /**
+   * Optional, for staged training schemes (BlockDrop: the backbone first, then
+   * the policy): the trainer calls it before each epoch, 0-based, with the
+   * total number of epochs; `trainingLoss` then computes that stage's objective.
+   */
+  beginEpoch?(epoch: number, epochs: number): void;
   /** Variables that training updates. */
   trainableVariables(): tf.Variable[];
   /** Every named weight, for saving. */

@@ -34,6 +34,7 @@ export async function trainAdnn(network: AdaptiveNetwork, data: LabelledImages, 
   const vars = network.trainableVariables();
   const stepsPerEpoch = Math.ceil(data.count / opts.batchSize);
   for (let epoch = opts.startEpoch ?? 0; epoch < opts.epochs; epoch++) {
+    network.beginEpoch?.(epoch, opts.epochs);
     const order = Array.from(shuffledIndices(data.count, data.count, opts.seed + epoch * 7919));
     for (let step = 0; step < stepsPerEpoch; step++) {
       const idx = order.slice(step * opts.batchSize, (step + 1) * opts.batchSize);

@@ -5,3 +5,4 @@ export { Dense } from './dense.js';
 export { BatchNorm, instanceNorm } from './norm.js';
 export { convOutLength, convTransposeOutLength, type FeatureShape, type Padding } from './shape.js';
 export { saveWeights, loadWeights, WeightsFileError, type WeightsFile } from './weights-io.js';
+export { FastBatchNorm, batchNormTraining } from './norm-fast.js';
