@@ -124,4 +124,25 @@ describe('blockdrop-tiny staged training', () => {
     tf.dispose([x, y]);
     net.dispose();
   });
+
+  it('samples its decisions from the policy after the warm-up, reproducibly per epoch', () => {
+    const net = buildBlockDrop('blockdrop-tiny', blockDropTinyConfig(), 1);
+    const x = tf.randomUniform([16, 28, 28, 1], 0, 1, 'float32', 2) as tf.Tensor4D;
+    const y = tf.oneHot(tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 10), 'int32'), 10).toFloat() as tf.Tensor2D;
+    const loss = () => {
+      const l = net.trainingLoss(x, y);
+      const v = l.dataSync()[0];
+      l.dispose();
+      return v;
+    };
+    net.beginEpoch(5, 10);
+    const [first, second] = [loss(), loss()];
+    // A fresh draw per step: the same batch sees other blocks dropped.
+    expect(second).not.toBe(first);
+    // The draws start over with the epoch, so a resumed run sees the same ones.
+    net.beginEpoch(5, 10);
+    expect(loss()).toBe(first);
+    tf.dispose([x, y]);
+    net.dispose();
+  });
 });

@@ -24,7 +24,7 @@ export interface SkipNetConfig extends SkippingResNetConfig {
  * pre-training gates) plus lambda x the expected share of the conditional
  * blocks' FLOPs, in place of its RL stage (README.md).
  */
-export const SKIPNET_OBJECTIVE: SkippingObjective = { lambda: 0.5, warmupFraction: 0.3, sampleGates: true };
+export const SKIPNET_OBJECTIVE: SkippingObjective = { lambda: 0.5, warmupFraction: 0, sampleGates: false };
 
 const RESNET_110 = { stages: [18, 18, 18], widths: [16, 32, 64] };
 const TINY = { stages: [2, 2, 2], widths: [8, 16, 32] };
