@@ -32,7 +32,7 @@ export class PolicyGating implements Gating {
     this.features = new CifarResNet(store, 'agent.', input, { ...spec, shortcut: 'zero-pad' });
     const c = this.features.featureShape[2];
     this.logit = new Dense(store, 'agent.logit', c, blocks);
-    // Every block starts on (p ~ 0.88), as BlockDrop's curriculum starts from the full network (README.md).
+    // Blocks start leaning on (p ~ 0.62), as BlockDrop's curriculum starts from the full network (README.md).
     tf.tidy(() => this.logit.bias.assign(tf.fill([blocks], OPEN_BIAS)));
     this.value = new Dense(store, 'agent.vnet', c, 1);
     const units = this.features.units.reduce((s, u) => s + u.residualFlops + u.shortcutFlops, 0);

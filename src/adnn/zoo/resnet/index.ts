@@ -1,6 +1,7 @@
 /** The CIFAR ResNet backbone and the conditional-skipping AdNN base SkipNet and BlockDrop share. */
 export { CifarResNet, globalAvgPool, type Normalization, type ResNetSpec } from './backbone.js';
 export { BasicResidual, ConvShortcut, IdentityShortcut, ResidualUnit, ZeroPadShortcut, type Shortcut, type ShortcutKind } from './residual.js';
-export { DEFAULT_TAU, SkippingNetwork, type GateSession, type Gating, type SkippingObjective, type SkippingParts } from './skipping.js';
+export { DEFAULT_TAU, OPEN_BIAS, SkippingNetwork, type GateSession, type Gating, type SkippingObjective, type SkippingParts } from './skipping.js';
 export { straightThrough } from './straight-through.js';
 export * from './config.js';
+export { checkCostModel, thresholdsBetween, type CostModelCheck, type CostModelMismatch } from './check-cost-model.js';

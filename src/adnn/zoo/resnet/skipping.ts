@@ -53,9 +53,10 @@ export interface SkippingParts {
 }
 
 /**
- * Gates and policies start open (p = sigmoid(2) ~ 0.88 for an average input)
- * so training first shapes the backbone with its blocks running, then the
- * computation penalty closes what the loss can spare (the families' READMEs).
+ * Gates and policies start leaning open (output bias 0.5: p = sigmoid(0.5) ~
+ * 0.62 for an average input) so training first shapes the backbone with most
+ * blocks running, then the computation penalty closes what the loss can spare
+ * (the families' READMEs; the originals initialise the bias to 0).
  */
 export const OPEN_BIAS = 0.5;
 

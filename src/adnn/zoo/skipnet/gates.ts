@@ -5,7 +5,7 @@ import { globalAvgPool } from '../resnet/backbone.js';
 import { OPEN_BIAS, type GateSession, type Gating } from '../resnet/skipping.js';
 import { LstmCell, type LstmState } from './lstm.js';
 
-/** Sets a fresh gate's output bias so it starts open (OPEN_BIAS). */
+/** Sets a fresh gate's output bias so it starts leaning open (OPEN_BIAS). */
 function openAtStart(dense: Dense, bias: number[]): Dense {
   tf.tidy(() => dense.bias.assign(tf.tensor1d(bias)));
   return dense;
@@ -35,11 +35,6 @@ export class RecurrentGating implements Gating {
     this.proj = new Dense(store, 'control.proj', hiddenDim, 1);
     openAtStart(this.proj, [OPEN_BIAS]);
     this.flops = this.embeds.reduce((s, e) => s + e.flops() + this.lstm.flops() + this.proj.flops(), 0);
-  }
-
-  /** FLOPs of the LSTM steps alone, included in `flops`. */
-  get lstmFlops(): number {
-    return this.embeds.length * this.lstm.flops();
   }
 
   begin(x: tf.Tensor4D): GateSession {
