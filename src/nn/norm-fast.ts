@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ParamStore } from './params.js';
-
-const EPS = 1e-5;
+import { BatchNorm, EPS } from './norm.js';
 
 /**
  * Training-mode batch normalisation over [B, H, W, C] with the batch moments
@@ -43,34 +41,12 @@ export function batchNormTraining(
 }
 
 /**
- * BatchNorm (same parameter names, running statistics and modes as
- * `BatchNorm` in norm.ts) whose training mode uses `batchNormTraining`.
+ * BatchNorm whose training mode uses `batchNormTraining`; parameters, running
+ * statistics and inference mode are BatchNorm's own.
  */
-export class FastBatchNorm {
-  private readonly gamma: tf.Variable;
-  private readonly beta: tf.Variable;
-  private readonly runningMean: tf.Variable;
-  private readonly runningVar: tf.Variable;
-
-  constructor(store: ParamStore, name: string, channels: number, private readonly momentum = 0.1) {
-    this.gamma = store.add(`${name}.weight`, (seed) => tf.randomNormal([channels], 1, 0.02, 'float32', seed));
-    this.beta = store.add(`${name}.bias`, () => tf.zeros([channels]));
-    this.runningMean = store.add(`${name}.running_mean`, () => tf.zeros([channels]), false);
-    this.runningVar = store.add(`${name}.running_var`, () => tf.ones([channels]), false);
-  }
-
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    if (!training) {
-      return tf.batchNorm(x, this.runningMean, this.runningVar, this.beta, this.gamma, EPS) as tf.Tensor4D;
-    }
+export class FastBatchNorm extends BatchNorm {
+  override apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+    if (!training) return super.apply(x, false);
     return batchNormTraining(x, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, EPS, (mean, variance) => this.updateRunning(mean, variance));
-  }
-
-  private updateRunning(mean: tf.Tensor1D, variance: tf.Tensor1D): void {
-    const m = this.momentum;
-    tf.tidy(() => {
-      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
-      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, m)));
-    });
   }
 }

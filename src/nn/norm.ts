@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from './params.js';
 
-const EPS = 1e-5;
+export const EPS = 1e-5;
 
 /** Instance normalisation without affine parameters (per image, per channel). */
 export function instanceNorm(x: tf.Tensor4D): tf.Tensor4D {
@@ -14,10 +14,10 @@ export function instanceNorm(x: tf.Tensor4D): tf.Tensor4D {
  * training, the running ones at inference (so an AdNN under test is deterministic).
  */
 export class BatchNorm {
-  private readonly gamma: tf.Variable;
-  private readonly beta: tf.Variable;
-  private readonly runningMean: tf.Variable;
-  private readonly runningVar: tf.Variable;
+  protected readonly gamma: tf.Variable;
+  protected readonly beta: tf.Variable;
+  protected readonly runningMean: tf.Variable;
+  protected readonly runningVar: tf.Variable;
 
   constructor(store: ParamStore, name: string, channels: number, private readonly momentum = 0.1) {
     this.gamma = store.add(`${name}.weight`, (seed) => tf.randomNormal([channels], 1, 0.02, 'float32', seed));
@@ -35,7 +35,7 @@ export class BatchNorm {
     return tf.batchNorm(x, mean, variance, this.beta, this.gamma, EPS) as tf.Tensor4D;
   }
 
-  private updateRunning(mean: tf.Tensor, variance: tf.Tensor): void {
+  protected updateRunning(mean: tf.Tensor, variance: tf.Tensor): void {
     const m = this.momentum;
     // The running statistics do not feed the loss, so no gradient reaches them.
     tf.tidy(() => {
