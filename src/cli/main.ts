@@ -68,7 +68,7 @@ function program(exit: (code: number) => void): Command {
     .requiredOption('--out <dir>', 'folder to write model.json and weights.bin to')
     .option('--classes <n>', 'number of classes (default: the architecture\'s own)', number('--classes'))
     .option('--input <HxWxC>', 'input shape, e.g. 32x32x3 (default: the architecture\'s own)')
-    .option('--normalize <dataset>', 'the input normalisation the weights were trained with: cifar10, cifar100, svhn, none')
+    .option('--normalize <dataset>', "the dataset whose input normalisation the original applied (per family: cifar10, cifar100, svhn where known, or none); default: the architecture's own")
     .option('--backend <name>', 'tfjs backend: node, wasm, cpu')
     .action(async (opts) => exit(await importWeightsCommand(opts, process.argv.slice(2))));
 

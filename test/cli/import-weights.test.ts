@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAdnn } from '../../src/adnn/index.js';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { encodeSafetensors } from '../helpers/safetensors-writer.js';
+import { blockDropStateDict } from '../helpers/blockdrop-state-dict.js';
 import { fillStateDict, resnet56StateDict } from '../helpers/sdn-state-dict.js';
+import { fillSkipNetStateDict, skipNetStateDict, stateDictFile } from '../helpers/skipnet-state-dict.js';
 import { useCpu } from '../helpers/tf.js';
 
 beforeAll(useCpu);
@@ -58,5 +60,51 @@ describe('deepperform import-weights', () => {
     const torchConv = values.get('layers.0.layers.0.0.weight')!.values;
     expect(w.get('stage0.block0.conv1.weight')!.dataSync()[289]).toBe(torchConv[163]);
     network.dispose();
+  });
+
+  it('imports a SkipNet-110 checkpoint saved from nn.DataParallel ("module." keys) with the CIFAR-100 normalisation', async () => {
+    const dir = tempDir();
+    const values = fillSkipNetStateDict(skipNetStateDict({ gate: 'recurrent', classes: 100 }), 11);
+    const file = join(dir, 'skipnet.safetensors');
+    writeFileSync(file, stateDictFile(values, 'module.'));
+    const out = join(dir, 'model');
+    const r = runCli(['import-weights', '--arch', 'skipnet-110', '--from', file, '--out', out, '--classes', '100', '--normalize', 'cifar100'], ROOT);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/skipnet-110 \(32x32x3, 100 classes, normalisation cifar100\)/);
+    expect(r.stdout).toMatch(/note: every key had nn\.DataParallel's "module\." prefix, which was dropped/);
+    const meta = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).metadata;
+    // SkipNet's data.py normalises CIFAR-10 and CIFAR-100 alike.
+    expect(meta.config.normalize).toEqual({ mean: [0.4914, 0.4822, 0.4465], std: [0.2023, 0.1994, 0.201] });
+    const { network } = await loadAdnn(out);
+    const w = network.namedWeights();
+    const [bih, bhh] = [values.get('control.rnn.bias_ih_l0')!.values, values.get('control.rnn.bias_hh_l0')!.values];
+    expect(w.get('control.lstm.bias')!.dataSync()[17]).toBe(Math.fround(bih[17] + bhh[17]));
+    // fc [100, 64] -> [64, 100]: (o 99, i 1) is 99*64+1 = 6337, ours 1*100+99 = 199.
+    expect(w.get('fc.weight')!.dataSync()[199]).toBe(values.get('fc.weight')!.values[6337]);
+    network.dispose();
+  });
+
+  it('imports a BlockDrop-110 agent + resnet file with its own (absent) normalisation; other input sizes and presets are refused', async () => {
+    const dir = tempDir();
+    const values = fillStateDict(blockDropStateDict(), 12);
+    const file = join(dir, 'blockdrop.safetensors');
+    writeFileSync(file, stateDictFile(values));
+    const out = join(dir, 'model');
+    const r = runCli(['import-weights', '--arch', 'blockdrop-110', '--from', file, '--out', out, '--normalize', 'cifar10'], ROOT);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/blockdrop-110 \(32x32x3, 10 classes, normalisation cifar10\)/);
+    const meta = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).metadata;
+    // The R110 models of BlockDrop read raw [0, 1] images (utils.get_transforms).
+    expect(meta.config.normalize).toBeNull();
+    const { network } = await loadAdnn(out);
+    // logit [54, 64] -> [64, 54]: (block 20, feature 63) is 20*64+63 = 1343, ours 63*54+20 = 3422.
+    expect(network.namedWeights().get('agent.logit.weight')!.dataSync()[3422]).toBe(values.get('agent.logit.weight')!.values[1343]);
+    network.dispose();
+    const svhn = runCli(['import-weights', '--arch', 'blockdrop-110', '--from', file, '--out', join(dir, 'x'), '--normalize', 'svhn'], ROOT);
+    expect(svhn.code).toBe(2);
+    expect(svhn.stderr).toMatch(/--normalize svhn: expected one of cifar10, cifar100, none for blockdrop-110/);
+    const size = runCli(['import-weights', '--arch', 'blockdrop-110', '--from', file, '--out', join(dir, 'y'), '--input', '64x64x3'], ROOT);
+    expect(size.code).toBe(2);
+    expect(size.stderr).toMatch(/blockdrop-110 configuration: PyTorch weights need a 32x32 input/);
   });
 });

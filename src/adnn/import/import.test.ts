@@ -8,7 +8,7 @@ import { encodeSafetensors } from '../../../test/helpers/safetensors-writer.js';
 import { useCpu } from '../../../test/helpers/tf.js';
 import { Conv2d, Dense, ParamStore } from '../../nn/index.js';
 import type { AdaptiveNetwork } from '../contract.js';
-import { convert, importTorchWeights, parseSafetensors, readSafetensors, type TorchMapping } from './index.js';
+import { convert, importTorchWeights, parseSafetensors, readSafetensors, stripDataParallelPrefix, type TorchMapping } from './index.js';
 
 beforeAll(useCpu);
 
@@ -141,5 +141,74 @@ json.dump({'x': x.permute(0, 2, 3, 1).flatten().tolist(), 'y': y.flatten().tolis
     const y = forward(tf.tensor4d(io.x, [2, 6, 6, 3])).dataSync();
     io.y.forEach((v, i) => expect(y[i]).toBeCloseTo(v, 4));
     writeFileSync(join(dir, 'done'), '');
+  });
+});
+
+describe('aliases, summed tensors, 1x1 convs as dense layers, wrong ranks and the DataParallel prefix', () => {
+  /** One dense layer fc [in 2, out 3] and one bias b [3]. */
+  function denseNet(): AdaptiveNetwork {
+    const store = new ParamStore(0);
+    new Dense(store, 'fc', 2, 3);
+    return { meta: { arch: 'alias-check' }, namedWeights: () => store.named() } as unknown as AdaptiveNetwork;
+  }
+  const raw = (shape: number[], values: number[]) => ({ shape, values: Float32Array.from(values) });
+
+  it("dense-from-conv1x1: [out 3, in 2, 1, 1] -> [in, out]; 'plus' adds tensors before the layout", () => {
+    // torch w[o][i] = 10 * o + i -> ours [i][o]: row i = (i, 10 + i, 20 + i)
+    const t = convert(raw([3, 2, 1, 1], [0, 1, 10, 11, 20, 21]), { kind: 'dense-from-conv1x1' });
+    expect(t.shape).toEqual([2, 3]);
+    expect(Array.from(t.dataSync())).toEqual([0, 10, 20, 1, 11, 21]);
+    const net = denseNet();
+    const m: TorchMapping = new Map([
+      ['fc.weight', { torch: 'w', layout: { kind: 'dense-from-conv1x1' } }],
+      ['fc.bias', { torch: 'b_ih', plus: ['b_hh'], layout: { kind: 'same' } }],
+    ]);
+    const tensors = new Map([['w', raw([3, 2, 1, 1], [0, 1, 10, 11, 20, 21])], ['b_ih', raw([3], [1, 2, 3])], ['b_hh', raw([3], [0.5, 0.25, -3])]]);
+    importTorchWeights(net, tensors, m, 'x.safetensors');
+    expect(Array.from(net.namedWeights().get('fc.bias')!.dataSync())).toEqual([1.5, 2.25, 0]);
+    // A missing or wrongly shaped addend is reported like any other tensor.
+    tensors.set('b_hh', raw([4], [0, 0, 0, 0]));
+    expect(() => importTorchWeights(net, tensors, m, 'x.safetensors')).toThrow(/wrong shape: b_hh \[4\], expected \[3\] as b_ih, which it is added to$/);
+    tensors.delete('b_hh');
+    expect(() => importTorchWeights(net, tensors, m, 'x.safetensors')).toThrow(/missing: b_hh$/);
+  });
+
+  it('aliases: either name is read, both are accepted when equal, and differing copies are an error', () => {
+    const net = denseNet();
+    const m: TorchMapping = new Map([
+      ['fc.weight', { torch: 'a.weight', aliases: ['b.weight'], layout: { kind: 'linear' } }],
+      ['fc.bias', { torch: 'a.bias', aliases: ['b.bias'], layout: { kind: 'same' } }],
+    ]);
+    const w = raw([3, 2], [1, 2, 3, 4, 5, 6]);
+    importTorchWeights(net, new Map([['b.weight', w], ['b.bias', raw([3], [7, 8, 9])]]), m, 'x.safetensors');
+    expect(Array.from(net.namedWeights().get('fc.weight')!.dataSync())).toEqual([1, 3, 5, 2, 4, 6]);
+    importTorchWeights(net, new Map([['a.weight', w], ['b.weight', w], ['a.bias', raw([3], [0, 0, 1])]]), m, 'x.safetensors');
+    expect(Array.from(net.namedWeights().get('fc.bias')!.dataSync())).toEqual([0, 0, 1]);
+    expect(() => importTorchWeights(net, new Map([['a.weight', w], ['b.weight', raw([3, 2], [1, 2, 3, 4, 5, 0])]]), m, 'x.safetensors')).toThrow(
+      /missing: a\.bias \(or b\.bias\); conflicting: a\.weight and b\.weight \(one tensor under two names\) differ$/,
+    );
+  });
+
+  it('a tensor of the wrong rank is reported with its shape, not a tfjs failure', () => {
+    const net = denseNet();
+    const m: TorchMapping = new Map([
+      ['fc.weight', { torch: 'w', layout: { kind: 'linear' } }],
+      ['fc.bias', { torch: 'b', layout: { kind: 'same' } }],
+    ]);
+    expect(() => importTorchWeights(net, new Map([['w', raw([6], [1, 2, 3, 4, 5, 6])], ['b', raw([3], [0, 0, 0])]]), m, 'x.safetensors')).toThrow(
+      /wrong shape: w \[6\] -> \[6\], expected \[2,3\]$/,
+    );
+    expect(convert(raw([2, 3], [1, 2, 3, 4, 5, 6]), { kind: 'conv' }).shape).toEqual([2, 3]);
+    expect(convert(raw([1, 5], [1, 2, 3, 4, 5]), { kind: 'linear', flattenedFrom: [2, 1, 2] }).shape).toEqual([1, 5]);
+  });
+
+  it('stripDataParallelPrefix drops "module." only when every key has it', () => {
+    const t = raw([1], [1]);
+    const both = stripDataParallelPrefix(new Map([['module.fc.weight', t], ['module.fc.bias', t]]));
+    expect(both.stripped).toBe(true);
+    expect([...both.tensors.keys()]).toEqual(['fc.weight', 'fc.bias']);
+    const mixed = stripDataParallelPrefix(new Map([['module.fc.weight', t], ['fc.bias', t]]));
+    expect(mixed.stripped).toBe(false);
+    expect([...mixed.tensors.keys()]).toEqual(['module.fc.weight', 'fc.bias']);
   });
 });

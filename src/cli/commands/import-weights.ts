@@ -3,9 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import chalk from 'chalk';
 import { saveAdnn, zooArchs, zooEntry, type AdnnFileMetadata, type ZooFamily } from '../../adnn/index.js';
-import { importTorchWeights, readSafetensors, type RawTensor, type TorchMapping } from '../../adnn/import/index.js';
+import { importTorchWeights, readSafetensors, stripDataParallelPrefix, type RawTensor, type TorchMapping } from '../../adnn/import/index.js';
 import type { AdaptiveNetwork } from '../../adnn/index.js';
+import { BLOCKDROP_NORMALIZATION } from '../../adnn/zoo/blockdrop/index.js';
+import { ResNetConfigError } from '../../adnn/zoo/resnet/config.js';
 import { SDN_NORMALIZATION, type ChannelNorm } from '../../adnn/zoo/sdn/config.js';
+import { SKIPNET_NORMALIZATION } from '../../adnn/zoo/skipnet/index.js';
 import { initBackend } from '../../engine/index.js';
 import { UsageError } from '../errors.js';
 import { parseInput } from './model-info.js';
@@ -27,6 +30,8 @@ export interface ImportWeightsOptions {
  */
 const NORMALIZATION_PRESETS: Partial<Record<ZooFamily, Record<string, ChannelNorm | null>>> = {
   sdn: SDN_NORMALIZATION,
+  skipnet: SKIPNET_NORMALIZATION,
+  blockdrop: BLOCKDROP_NORMALIZATION,
 };
 
 /** Where imported weights came from, kept in model.json beside the architecture. */
@@ -54,10 +59,10 @@ export async function importWeightsCommand(opts: ImportWeightsOptions, argv: str
   await initBackend({ backend: opts.backend });
   const config = entry.defaultConfig(opts.input ? parseInput(opts.input) : undefined, opts.classes);
   if (opts.normalize) setNormalization(config, entry.family, opts.arch, opts.normalize);
-  const tensors = await readSafetensors(opts.from);
+  const { tensors, stripped } = stripDataParallelPrefix(await readSafetensors(opts.from));
   const network = entry.build(config, 0);
   try {
-    const mapping = entry.torchMapping(network);
+    const mapping = mappingFor(entry.torchMapping, network);
     try {
       importTorchWeights(network, tensors, mapping, opts.from);
     } catch (e) {
@@ -80,12 +85,23 @@ export async function importWeightsCommand(opts: ImportWeightsOptions, argv: str
       `${chalk.bold('deepperform import-weights')} ${opts.arch} (${input.height}x${input.width}x${input.channels}, ${numClasses} classes, ` +
         `normalisation ${opts.normalize ?? 'default'}): ${network.namedWeights().size} weights filled from ${opts.from} (sha256 ${imported.sha256.slice(0, 12)}…)`,
     );
+    if (stripped) console.log(`note: every key had nn.DataParallel's "module." prefix, which was dropped`);
     if (!opts.normalize) console.log(`note: no --normalize given; the architecture's default input normalisation is used`);
     console.log(`saved ${relative(process.cwd(), opts.out) || '.'}/model.json`);
   } finally {
     network.dispose();
   }
   return 0;
+}
+
+/** The architecture's mapping; a configuration it cannot import into (e.g. another input size) is a usage error. */
+function mappingFor(torchMapping: (n: AdaptiveNetwork) => TorchMapping, network: AdaptiveNetwork): TorchMapping {
+  try {
+    return torchMapping(network);
+  } catch (e) {
+    if (e instanceof ResNetConfigError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /** Replaces the configuration's `normalize` with a named preset ("none": raw inputs). */

@@ -1,5 +1,8 @@
 import type { ZooEntry } from '../entry.js';
 import { blockDrop110Config, blockDropTinyConfig, buildBlockDrop, type BlockDropConfig } from './blockdrop.js';
+import { blockDropTorchMapping } from './torch-names.js';
+
+export { BLOCKDROP_NORMALIZATION, BLOCKDROP_PREFIX, blockDropTorchMapping } from './torch-names.js';
 
 function entry(arch: string, size: ZooEntry['size'], description: string, config: ZooEntry['defaultConfig']): ZooEntry {
   return {
@@ -9,6 +12,8 @@ function entry(arch: string, size: ZooEntry['size'], description: string, config
     description,
     defaultConfig: config,
     build: (c, seed) => buildBlockDrop(arch, c as BlockDropConfig, seed),
+    // Only the full configuration has a PyTorch original to import from.
+    ...(size === 'full' ? { torchMapping: blockDropTorchMapping } : {}),
   };
 }
 

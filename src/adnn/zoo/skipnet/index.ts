@@ -1,5 +1,8 @@
 import type { ZooEntry } from '../entry.js';
 import { buildSkipNet, skipNet110Config, skipNet110FfConfig, skipNetTinyConfig, type SkipNetConfig } from './skipnet.js';
+import { skipNetTorchMapping } from './torch-names.js';
+
+export { SKIPNET_NORMALIZATION, skipNetTorchMapping } from './torch-names.js';
 
 function entry(arch: string, size: ZooEntry['size'], description: string, config: ZooEntry['defaultConfig']): ZooEntry {
   return {
@@ -9,6 +12,8 @@ function entry(arch: string, size: ZooEntry['size'], description: string, config
     description,
     defaultConfig: config,
     build: (c, seed) => buildSkipNet(arch, c as SkipNetConfig, seed),
+    // Only the full configurations have a PyTorch original to import from.
+    ...(size === 'full' ? { torchMapping: skipNetTorchMapping } : {}),
   };
 }
 
