@@ -131,7 +131,7 @@ interface StepContext {
   dOpt: tf.Optimizer;
   network: AdaptiveNetwork;
   x: tf.Tensor4D;
-  attack: Attack;
+  attack: Attack & { tau: number };
   config: GeneratorTrainConfig;
   blockFlops: number[];
 }
@@ -153,7 +153,9 @@ function trainStep(c: StepContext): LossValues {
       const delta = g.apply(x, true);
       const adv = perturb(x, delta, attack.norm, attack.epsilon, range);
       const gan = config.gan ? generatorGanLoss(d.apply(adv, true)) : tf.scalar(0);
-      const { p, logits } = c.network.soft(adv);
+      // At the suite's tau: a model whose later gates read earlier decisions
+      // (SkipNet) gives the p that the real execution at tau acts on.
+      const { p, logits } = c.network.soft(adv, attack.tau);
       logits.dispose();
       const perf = perfLoss(p, config.perfLoss, c.blockFlops); // Eq. 6
       const pert = pertLoss(delta, attack.norm, attack.epsilon); // Eq. 7

@@ -54,9 +54,9 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
     const attack = { norm: suite.norm, epsilon: suite.epsilon };
     const produced: [string, GeneratedInputs][] = [['deepperform', generate(generator, seedsData, attack)]];
     generator.store.dispose();
-    for (const name of suite.baselines) {
+    for (const { name, options } of suite.baselines) {
       phase('baseline', name);
-      produced.push([name, await BASELINES[name](network, seedsData, { ...attack, tau: suite.threshold }, suite.seed)]);
+      produced.push([name, await BASELINES[name](network, seedsData, { ...attack, tau: suite.threshold }, suite.seed, options)]);
     }
 
     phase('measuring');

@@ -65,7 +65,7 @@ describe('loadSuite: a valid suite', () => {
       patience: 5,
       perfLoss: 'mse',
     });
-    expect(s.baselines).toEqual(['random']);
+    expect(s.baselines).toEqual([{ name: 'random', options: {} }]);
     expect(s.assertions).toEqual([]);
   });
 
@@ -262,6 +262,27 @@ describe('loadSuite: problems', () => {
     const [p] = await problemsOf(text);
     expect(p.path).toBe('assertions[0]');
     expect(p.message).toBe('method "random" is not run by this suite: add it to baselines');
+  });
+
+  it('reads baselines as names or as a name with options', async () => {
+    const text = `${MINIMAL}baselines:\n  - random\n  - ilfo: { iterations: 50, optimizer: sgd }\n  - deepsloth:\n      linfSteps: 10\nassertions: ["mean I-FLOPs of ilfo > 0%"]\n`;
+    const s = await loadSuite(await write(text));
+    expect(s.baselines).toEqual([
+      { name: 'random', options: {} },
+      { name: 'ilfo', options: { iterations: 50, optimizer: 'sgd' } },
+      { name: 'deepsloth', options: { linfSteps: 10 } },
+    ]);
+    expect(s.assertions[0].method).toBe('ilfo');
+  });
+
+  it('places a bad baseline option and an unknown baseline on their lines', async () => {
+    const text = `${MINIMAL}baselines:\n  - ilfoo\n  - ilfo: { iterations: 0, lamda: 3 }\n`;
+    const problems = await problemsOf(text);
+    expect(problems.map((p) => [p.line, p.column, p.path, p.message])).toEqual([
+      [11, 25, 'baselines[1].ilfo.iterations', 'must be >= 1, got 0'],
+      [11, 28, 'baselines[1].ilfo.lamda', 'unknown key "lamda" (did you mean "lambda"?)'],
+      [10, 5, 'baselines[0]', 'must be one of random, ilfo, deepsloth, got "ilfoo" (did you mean "ilfo"?)'],
+    ]);
   });
 
   it('message lists one problem per line, deepest first', async () => {

@@ -17,7 +17,7 @@ import { SuiteError, UsageError, type SuiteProblem } from './errors.js';
 import { locate, locateInString, type Segment, type SourceMap } from './locate.js';
 import { DEFAULT_METHOD } from './metrics.js';
 import type { SuiteFile, TrainSpec } from './suite.types.js';
-import { PRESET_WIDTH, type NormName, type ResolvedTrain, type Suite } from './types.js';
+import { PRESET_WIDTH, type BaselineName, type BaselineSpec, type NormName, type ResolvedTrain, type Suite } from './types.js';
 import { validateSuiteData, type RawProblem } from './validate.js';
 
 export async function loadSuite(file: string): Promise<Suite> {
@@ -112,7 +112,7 @@ function resolveEpsilon(value: unknown, src: SourceMap, problems: SuiteProblem[]
 
 function parseAssertions(data: Record<string, unknown>, src: SourceMap, problems: SuiteProblem[]): Assertion[] {
   const items = Array.isArray(data.assertions) ? (data.assertions as unknown[]) : [];
-  const baselines = Array.isArray(data.baselines) ? data.baselines.filter((b) => typeof b === 'string') : [];
+  const baselines = Array.isArray(data.baselines) ? (data.baselines as unknown[]).flatMap(baselineNameOf) : [];
   const methods = [DEFAULT_METHOD, ...baselines];
   const out: Assertion[] = [];
   items.forEach((item, i) => {
@@ -166,12 +166,24 @@ function normalise(f: SuiteFile, file: string, epsilon: number, assertions: Asse
     seed: f.seed as number,
     generator: resolveGenerator(f, dir),
     measure: f.measure as Suite['measure'],
-    baselines: f.baselines ?? [],
+    baselines: (f.baselines ?? []).map(baselineSpec),
     assertions,
   };
   if (f.data.path !== undefined) suite.data.path = resolve(dir, f.data.path);
   if (f.data.labels !== undefined) suite.data.labels = f.data.labels;
   return suite;
+}
+
+/** The name of a baseline item in either form (`ilfo` or `ilfo: {...}`); none when malformed. */
+function baselineNameOf(item: unknown): string[] {
+  if (typeof item === 'string') return [item];
+  return item !== null && typeof item === 'object' ? Object.keys(item).slice(0, 1) : [];
+}
+
+function baselineSpec(item: NonNullable<SuiteFile['baselines']>[number]): BaselineSpec {
+  if (typeof item === 'string') return { name: item, options: {} };
+  const [name, options] = Object.entries(item)[0] as [BaselineName, Record<string, unknown> | undefined];
+  return { name, options: options ?? {} };
 }
 
 function resolveGenerator(f: SuiteFile, dir: string): Suite['generator'] {

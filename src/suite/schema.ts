@@ -7,4 +7,4 @@ import schemaJson from './suite.schema.json' with { type: 'json' };
 export const suiteSchema: Readonly<Record<string, unknown>> = schemaJson;
 
 /** Baseline methods a suite may list, from the schema's enum. */
-export const BASELINE_NAMES: readonly string[] = schemaJson.properties.baselines.items.enum;
+export const BASELINE_NAMES: readonly string[] = schemaJson.properties.baselines.items.anyOf[0].enum as string[];

@@ -7,6 +7,11 @@
  */
 
 /**
+ * A baseline method: random, ilfo or deepsloth.
+ */
+export type BaselineName = 'random' | 'ilfo' | 'deepsloth';
+
+/**
  * A deepperform performance-test suite (*.perf.yaml) as written by the user. Relative paths are resolved against the folder of the suite file.
  */
 export interface SuiteFile {
@@ -34,11 +39,11 @@ export interface SuiteFile {
   seed?: number;
   generator?: GeneratorSpec;
   /**
-   * Other ways of producing test inputs, run on the same seeds, epsilon and tau and reported beside DeepPerform: random (uniform noise in the epsilon ball), ilfo (per-input optimisation, 300 iterations; slow), deepsloth (PGD on the internal classifiers; early-exit models only). Default: [random].
+   * Other ways of producing test inputs, run on the same seeds, epsilon and tau and reported beside DeepPerform: random (uniform noise in the epsilon ball), ilfo (per-input optimisation, 300 iterations by default; slow), deepsloth (PGD on the internal classifiers; early-exit models only). Each item is a name, or a map from the name to its options (e.g. `ilfo: {iterations: 50}`). Default: [random].
    *
-   * Items: A baseline method: random, ilfo or deepsloth.
+   * Items: A baseline: its name, or a map of one name to its options.
    */
-  baselines?: ('random' | 'ilfo' | 'deepsloth')[];
+  baselines?: (BaselineName | BaselineWithOptions)[];
   /**
    * Checks on the measured metrics; the suite fails when an error-level one fails. Default: none.
    *
@@ -167,6 +172,69 @@ export interface TrainSpec {
    * Training budget in wall-clock minutes (makes the result depend on machine speed). Default: none.
    */
   minutes?: number;
+}
+export interface BaselineWithOptions {
+  random?: RandomOptions;
+  ilfo?: IlfoOptions;
+  deepsloth?: DeepSlothOptions;
+}
+/**
+ * Uniform noise in the epsilon ball takes no options.
+ */
+export interface RandomOptions {}
+/**
+ * ILFO's settings; unset ones keep the published defaults.
+ */
+export interface IlfoOptions {
+  /**
+   * Gradient steps per input. Default: 300 (DeepPerform's setting).
+   */
+  iterations?: number;
+  /**
+   * adam: the original ILFO code (lr 5e-4, lambda 1e5); sgd: DeepPerform's re-implementation (lr 0.01, lambda 1e6). Default: adam.
+   */
+  optimizer?: 'adam' | 'sgd';
+  /**
+   * Step size, or auto for the optimizer's published one. Default: auto.
+   */
+  learningRate?: number | 'auto';
+  /**
+   * Weight of the activation hinge, or auto for the optimizer's published one. Default: auto.
+   */
+  lambda?: number | 'auto';
+  /**
+   * Inputs optimised together. Default: 100.
+   */
+  batchSize?: number;
+}
+/**
+ * DeepSloth's settings; unset ones keep the defaults.
+ */
+export interface DeepSlothOptions {
+  /**
+   * Linf PGD steps. Default: 30 (the original's).
+   */
+  linfSteps?: number;
+  /**
+   * Linf step size, or auto for 0.002 x epsilon / 0.03125 (the original's step, scaled). Default: auto.
+   */
+  stepSize?: number | 'auto';
+  /**
+   * Half-width of the Linf random start, or auto for the step size. Default: auto.
+   */
+  randomStart?: number | 'auto';
+  /**
+   * L2 SGD iterations. Default: 100 (the original ran 550; no gain past ~100 was measured on sdn-tiny).
+   */
+  l2Iterations?: number;
+  /**
+   * Initial L2 learning rate (cosine schedule), or auto for epsilon. Default: auto.
+   */
+  l2LearningRate?: number | 'auto';
+  /**
+   * Inputs attacked together. Default: 100.
+   */
+  batchSize?: number;
 }
 /**
  * An assertion string with its level.

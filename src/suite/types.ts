@@ -7,7 +7,14 @@ import type { Assertion } from './assertions.js';
 import type { DataSpec, MeasureSpec, SuiteFile, TrainSpec } from './suite.types.js';
 
 export type NormName = 'linf' | 'l2';
-export type BaselineName = NonNullable<SuiteFile['baselines']>[number];
+export type { BaselineName } from './suite.types.js';
+import type { BaselineName } from './suite.types.js';
+
+/** A baseline the suite runs, with the options it set (the baseline fills in the rest). */
+export interface BaselineSpec {
+  name: BaselineName;
+  options: Readonly<Record<string, unknown>>;
+}
 
 export interface ResolvedData extends Required<Omit<DataSpec, 'path' | 'labels'>>, Pick<DataSpec, 'labels'> {
   /** Absolute dataset folder, when the suite names one. */
@@ -46,6 +53,6 @@ export interface Suite {
   seed: number;
   generator: ResolvedGenerator;
   measure: Required<MeasureSpec>;
-  baselines: BaselineName[];
+  baselines: BaselineSpec[];
   assertions: Assertion[];
 }

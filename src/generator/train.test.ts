@@ -1,0 +1,125 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AdaptiveNetwork, Execution, ImageBatch } from '../adnn/index.js';
+import { initBackend } from '../engine/index.js';
+import { trainGenerator, type GeneratorTrainConfig } from './train.js';
+
+const SIDE = 16;
+const SIZE = SIDE * SIDE;
+
+/**
+ * A one-block skipping model whose gate is the mean brightness of the input:
+ * p = mean(x); the block (10 FLOPs, base 100) runs iff p > tau. soft()
+ * records the tau it is asked for, so the test sees what training passes.
+ */
+function brightnessGated(taus: (number | undefined)[]): AdaptiveNetwork {
+  return {
+    meta: {
+      name: 'brightness',
+      arch: 'test/brightness',
+      kind: 'skipping',
+      input: { height: SIDE, width: SIDE, channels: 1, range: [0, 1] },
+      numClasses: 2,
+      baseFlops: 100,
+      blocks: [{ name: 'block0', flops: 10 }],
+    },
+    soft(x, tau) {
+      taus.push(tau);
+      return tf.tidy(() => {
+        const p = tf.reshape(tf.mean(x, [1, 2, 3]), [-1, 1]) as tf.Tensor2D;
+        return { p, logits: tf.concat([p, tf.sub(1, p)], 1) as tf.Tensor2D };
+      });
+    },
+    run(x, tau): Execution {
+      const m = tf.tidy(() => tf.mean(x, [1, 2, 3])).dataSync() as Float32Array;
+      const ran = Uint8Array.from(m, (v) => (v > tau ? 1 : 0));
+      return { predictions: new Int32Array(m.length), ran, flops: Float64Array.from(ran, (r) => 100 + 10 * r) };
+    },
+    trainingLoss: () => tf.scalar(0),
+    trainableVariables: () => [],
+    namedWeights: () => new Map(),
+    dispose: () => undefined,
+  };
+}
+
+/** Images of constant brightness `v` (gate p = v). */
+function flat(values: number[]): ImageBatch {
+  const images = new Float32Array(values.length * SIZE);
+  values.forEach((v, i) => images.fill(v, i * SIZE, (i + 1) * SIZE));
+  return { images, count: values.length };
+}
+
+const CONFIG: GeneratorTrainConfig = {
+  steps: 4,
+  batchSize: 4,
+  learningRate: 1e-3,
+  alpha: 1,
+  beta: 0.001,
+  gan: true,
+  perfLoss: 'bce',
+  width: 2,
+  validateEvery: 2,
+  patience: 10,
+  seed: 7,
+};
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+});
+
+describe('trainGenerator', () => {
+  const train = flat([0.1, 0.2, 0.3, 0.4, 0.15, 0.25]);
+  const validation = flat([0.35, 0.45]);
+  const attack = { norm: 'linf' as const, epsilon: 0.1, tau: 0.4 };
+
+  it('asks the model for p at the suite threshold, and stops at the step budget', async () => {
+    const taus: (number | undefined)[] = [];
+    const out = await trainGenerator({ network: brightnessGated(taus), train, validation, attack, config: CONFIG });
+    // One soft pass per training step; every one at tau 0.4.
+    expect(taus).toEqual([0.4, 0.4, 0.4, 0.4]);
+    expect(out.steps).toBe(4);
+    // Validated at steps 2 and 4 (validateEvery 2).
+    expect(out.validationIflops).toHaveLength(2);
+    out.generator.store.dispose();
+  });
+
+  it('validation I-FLOPs is Eq. 9 on the held-out inputs: 0 or +10% per input', async () => {
+    const out = await trainGenerator({ network: brightnessGated([]), train, validation, attack, config: CONFIG });
+    // Seeds: 0.35 skips (100 FLOPs), 0.45 runs (110). Within 0.1 the first
+    // can be brightened past tau (110: +10%) and the second darkened below
+    // it (100: -1/11); so each is 0 or +0.1, resp. 0 or -1/11, and the mean
+    // of the two is one of four values.
+    const allowed = [0, 0.05, -0.5 / 11, 0.05 - 0.5 / 11];
+    for (const v of out.validationIflops) expect(allowed.some((a) => Math.abs(a - v) < 1e-9)).toBe(true);
+    out.generator.store.dispose();
+  });
+
+  it('is deterministic for a seed', async () => {
+    const weights = async (seed: number): Promise<number[]> => {
+      const out = await trainGenerator({ network: brightnessGated([]), train, validation, attack, config: { ...CONFIG, seed } });
+      const values = [...out.generator.store.named().values()].flatMap((v) => [...v.dataSync()]);
+      out.generator.store.dispose();
+      return values;
+    };
+    const [a, b, c] = [await weights(7), await weights(7), await weights(8)];
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+  });
+
+  it('stops early after `patience` validations without a gain', async () => {
+    const out = await trainGenerator({
+      network: brightnessGated([]),
+      train,
+      validation,
+      attack,
+      config: { ...CONFIG, steps: 50, validateEvery: 1, patience: 2 },
+    });
+    // With patience 2 it stops at the second validation in a row that did not beat the best.
+    const h = out.validationIflops;
+    const best = (i: number): number => Math.max(...h.slice(0, i + 1));
+    expect(out.steps).toBe(h.length);
+    if (out.steps < 50) expect(h.at(-1)!).toBeLessThanOrEqual(best(h.length - 3));
+    expect(out.bestValidationIflops).toBe(Math.max(...h));
+    out.generator.store.dispose();
+  });
+});
