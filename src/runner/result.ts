@@ -101,6 +101,21 @@ export interface BlockSummary {
   flops: number;
 }
 
+/**
+ * A few seeds with the inputs each method made of them, for the report's
+ * image grid: flat HWC pixels in the model's input range.
+ */
+export interface SampleImages {
+  /** [height, width, channels]. */
+  shape: [number, number, number];
+  range: [number, number];
+  /** Which seeds (indices into the suite's seeds): those DeepPerform slowed most. */
+  indices: number[];
+  seeds: number[][];
+  /** Per method, the generated input for each sample, in the same order. */
+  generated: { method: string; images: number[][] }[];
+}
+
 export interface SuiteResult {
   /** Suite file, relative to the working directory, forward slashes. */
   file: string;
@@ -131,6 +146,8 @@ export interface SuiteResult {
   sensitivity?: { method: string; points: SensitivityPoint[] }[];
   /** Pearson r of FLOPs with latency over the seeds (Table 2); r is NaN with a reason when undefined. */
   correlation?: { r: number; n: number; reason?: string };
+  /** Seeds and generated inputs to look at (the HTML report's image grid). */
+  samples?: SampleImages;
   /** Metrics that could not be measured here, with why (e.g. no power sensor). */
   unmeasured?: { latency?: string; energy?: string };
   assertions: AssertionResult[];

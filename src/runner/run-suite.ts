@@ -9,6 +9,7 @@ import type { Reporter } from '../../reporters/index.js';
 import { metricValue } from './metric-source.js';
 import { measureExtras } from './extras.js';
 import { generatorFor } from './generator-source.js';
+import { pickSamples } from './samples.js';
 import type { MethodResult, SuiteResult } from './result.js';
 
 /** Share of the generator's training data held out for early stopping. */
@@ -81,6 +82,7 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
       methods,
       training,
       ...extras,
+      samples: pickSamples(network.meta.input, seedsData, produced, methods),
       assertions: [],
     };
     result.assertions = suite.assertions.map((a) =>
