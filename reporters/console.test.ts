@@ -1,11 +1,13 @@
 import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { colorLevelFor, ConsoleReporter, type ConsoleReporterOptions } from './console.js';
-import { erroredSuite, failedSuite, HOSTILE_NAME, run } from './test-fixtures.js';
+import { colorLevelFor, ConsoleReporter, liveProgressText, progressBar, type ConsoleReporterOptions } from './console.js';
+import { erroredSuite, failedSuite, HOSTILE_NAME, run, xssSuite } from './test-fixtures.js';
+import type { TrainingProgressInfo } from './types.js';
 
-function capture(options: Omit<ConsoleReporterOptions, 'stdout'> = {}) {
-  const stream = new PassThrough();
+/** A fake stdout; `columns` set makes it look like a terminal of that width. */
+function capture(options: Omit<ConsoleReporterOptions, 'stdout'> = {}, columns?: number) {
+  const stream = Object.assign(new PassThrough(), columns ? { columns } : {});
   let raw = '';
   stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
   const reporter = new ConsoleReporter({ isTTY: false, env: {}, colorLevel: 0, ...options, stdout: stream });
@@ -13,14 +15,20 @@ function capture(options: Omit<ConsoleReporterOptions, 'stdout'> = {}) {
 }
 
 const losses = { total: 0.375, perf: 0.125, gan: 0.25, pert: 0 };
+const FILE = 'suites/a.perf.yaml';
 
-describe('ConsoleReporter: run start, phases', () => {
-  it('prints the environment line and a line per phase', () => {
+function progress(step: number, totalSteps: number, validationIflops?: number): TrainingProgressInfo {
+  return { file: FILE, step, totalSteps, losses, validationIflops };
+}
+
+describe('ConsoleReporter: plain output (CI or a pipe)', () => {
+  it('prints the environment, then a line per suite start and phase', () => {
     const { reporter, text } = capture();
     reporter.onRunStart({ environment: run.environment, suiteFiles: ['a.perf.yaml', 'b.perf.yaml'] });
-    reporter.onSuiteStart({ file: 'suites/a.perf.yaml', name: 'suite A' });
-    reporter.onPhase({ file: 'suites/a.perf.yaml', phase: 'loading model', detail: 'skipnet-tiny' });
-    reporter.onPhase({ file: 'suites/a.perf.yaml', phase: 'generating' });
+    reporter.onSuiteStart({ file: FILE, name: 'suite A' });
+    reporter.onPhase({ file: FILE, phase: 'loading model', detail: 'skipnet-tiny' });
+    reporter.onPhase({ file: FILE, phase: 'baseline', detail: 'ilfo' });
+    reporter.onPhase({ file: FILE, phase: 'measuring' });
     expect(text()).toBe(
       [
         'deepperform 0.1.0 · backend wasm · node v20.20.2 · linux-x64 · Test CPU @ 2.0GHz (2 cores)',
@@ -28,56 +36,151 @@ describe('ConsoleReporter: run start, phases', () => {
         '',
         '› suite A  suites/a.perf.yaml',
         '  · loading model  skipnet-tiny',
-        '  · generating',
+        '  · baseline  ilfo',
+        '  · measuring',
         '',
       ].join('\n'),
     );
   });
-});
 
-describe('ConsoleReporter: training progress', () => {
-  it('off a TTY prints a plain line every 10% of steps', () => {
-    const { reporter, raw } = capture({ isTTY: false });
+  it('logs training every 10% of steps with ETA and the latest validation I-FLOPs', () => {
+    let clock = 0;
+    const { reporter, raw } = capture({ now: () => clock });
+    reporter.onPhase({ file: FILE, phase: 'training generator' });
     for (let step = 1; step <= 100; step++) {
-      reporter.onTrainingProgress({ file: 'f', step, totalSteps: 100, losses, validationIflops: step === 100 ? 0.35 : undefined });
+      clock = step * 1000; // one second per step
+      reporter.onTrainingProgress(progress(step, 100, step === 20 ? 0.35 : undefined));
     }
     const lines = raw().split('\n').filter((l) => l.includes('training step'));
-    // step 1 (0%), then 10, 20, ..., 100.
     expect(lines.map((l) => /step (\d+)\//.exec(l)![1])).toEqual(['1', '10', '20', '30', '40', '50', '60', '70', '80', '90', '100']);
-    expect(raw()).not.toContain('\r');
-    expect(lines.at(-1)).toBe(
-      '  training step 100/100 (100%)  loss 0.3750  perf 0.1250  gan 0.2500  pert 0.0000  val I-FLOPs 35.0%',
+    // No ETA before a second step was seen; at step 10, 9 s for 9 steps, 90 steps left.
+    expect(lines[0]).toBe('  training step 1/100 (1%)  loss 0.3750  perf 0.1250  gan 0.2500  pert 0.0000');
+    expect(lines[1]).toBe('  training step 10/100 (10%)  ETA 1m 30s  loss 0.3750  perf 0.1250  gan 0.2500  pert 0.0000');
+    // Validation ran at step 20 only; later lines keep showing it.
+    expect(lines[2]).toContain('ETA 1m 20s  loss 0.3750');
+    expect(lines[2]!.endsWith('val I-FLOPs 35.0%')).toBe(true);
+    expect(lines[5]!.endsWith('val I-FLOPs 35.0%')).toBe(true);
+    expect(lines[10]).toBe('  training step 100/100 (100%)  loss 0.3750  perf 0.1250  gan 0.2500  pert 0.0000  val I-FLOPs 35.0%');
+  });
+
+  it('logs the step where training stopped early when the next phase begins', () => {
+    const { reporter, raw } = capture();
+    reporter.onPhase({ file: FILE, phase: 'training generator' });
+    for (let step = 1; step <= 37; step++) reporter.onTrainingProgress(progress(step, 100, step === 37 ? 0.125 : undefined));
+    reporter.onPhase({ file: FILE, phase: 'generating' });
+    const lines = raw().split('\n');
+    expect(lines.at(-3)).toBe('  training step 37/100 (37%)  loss 0.3750  perf 0.1250  gan 0.2500  pert 0.0000  val I-FLOPs 12.5%');
+    expect(lines.at(-2)).toBe('  · generating');
+  });
+
+  it('writes no escape codes and no carriage returns, even on a terminal when CI is set', () => {
+    for (const opts of [{ isTTY: false, env: {} }, { isTTY: true, env: { CI: 'true' } }]) {
+      const { reporter, raw } = capture({ ...opts, colorLevel: undefined });
+      reporter.onSuiteStart({ file: FILE, name: 'suite A' });
+      reporter.onPhase({ file: FILE, phase: 'training generator' });
+      for (let step = 1; step <= 20; step++) reporter.onTrainingProgress(progress(step, 20));
+      reporter.onSuiteEnd(failedSuite);
+      void reporter.onRunEnd(run);
+      expect(raw()).not.toMatch(/[\r\x1b]/);
+      expect(raw().split('\n').filter((l) => l.includes('training step'))).toHaveLength(11);
+    }
+  });
+
+  it('FORCE_COLOR brings colour back to plain output', () => {
+    const { reporter, raw } = capture({ colorLevel: undefined, env: { FORCE_COLOR: '1' } });
+    reporter.onSuiteEnd(failedSuite);
+    expect(raw()).toContain('\x1b[31m✗\x1b[39m');
+    expect(colorLevelFor({ FORCE_COLOR: '3' }, false)).toBe(3);
+    expect(colorLevelFor({ FORCE_COLOR: '0', CI: '1' }, true)).toBe(0);
+    expect(colorLevelFor({ FORCE_COLOR: '', NO_COLOR: '1' }, false)).toBe(1);
+  });
+});
+
+describe('ConsoleReporter: live output (a terminal)', () => {
+  const CLEAR = '\r\x1b[K';
+
+  it('redraws the current phase in place and keeps it with its time when the next begins', () => {
+    let clock = 0;
+    const { reporter, raw } = capture({ isTTY: true, now: () => clock });
+    reporter.onSuiteStart({ file: FILE, name: 'suite A' });
+    reporter.onPhase({ file: FILE, phase: 'loading model', detail: 'skipnet-tiny' });
+    clock = 1500;
+    reporter.onPhase({ file: FILE, phase: 'baseline', detail: 'ilfo' });
+    clock = 64_000;
+    reporter.onPhase({ file: FILE, phase: 'measuring' });
+    expect(raw()).toBe(
+      [
+        '\n› suite A  suites/a.perf.yaml\n',
+        `${CLEAR}  ◦ loading model  skipnet-tiny`,
+        `${CLEAR}  ✓ loading model  skipnet-tiny  (1.5s)\n`,
+        `${CLEAR}  ◦ baseline  ilfo`,
+        `${CLEAR}  ✓ baseline  ilfo  (1m 03s)\n`,
+        `${CLEAR}  ◦ measuring`,
+      ].join(''),
     );
   });
 
-  it('with CI set, a TTY still gets plain lines', () => {
-    const { reporter, raw } = capture({ isTTY: true, env: { CI: 'true' } });
-    for (let step = 1; step <= 20; step++) reporter.onTrainingProgress({ file: 'f', step, totalSteps: 20, losses });
-    expect(raw()).not.toContain('\r');
-    expect(raw().split('\n').filter((l) => l.includes('training step'))).toHaveLength(11);
-  });
-
-  it('on a TTY redraws one line, throttled, and ends it at the last step', () => {
+  it('draws training as a bar with percentage, steps, ETA and validation I-FLOPs, throttled', () => {
     let clock = 0;
     const { reporter, raw } = capture({ isTTY: true, now: () => clock });
-    reporter.onTrainingProgress({ file: 'f', step: 1, totalSteps: 4, losses });
-    clock = 50; // too soon: not drawn
-    reporter.onTrainingProgress({ file: 'f', step: 2, totalSteps: 4, losses });
-    clock = 200;
-    reporter.onTrainingProgress({ file: 'f', step: 3, totalSteps: 4, losses });
-    clock = 210; // last step: always drawn, then a newline
-    reporter.onTrainingProgress({ file: 'f', step: 4, totalSteps: 4, losses, validationIflops: 0.5 });
-    const frames = raw().split('\r\x1b[K').filter((f) => f.length > 0);
-    expect(frames.map((f) => /step (\d)/.exec(f)![1])).toEqual(['1', '3', '4']);
-    expect(raw().endsWith('val I-FLOPs 50.0%\n')).toBe(true);
-    expect(raw().split('\n')).toHaveLength(2);
+    reporter.onPhase({ file: FILE, phase: 'training generator' });
+    clock = 1000;
+    reporter.onTrainingProgress(progress(1, 20, 0.2));
+    clock = 1050; // within 100 ms of the last draw: skipped
+    reporter.onTrainingProgress(progress(2, 20));
+    clock = 5000;
+    reporter.onTrainingProgress(progress(5, 20));
+    clock = 9000;
+    reporter.onPhase({ file: FILE, phase: 'generating' });
+    const frames = raw().split(CLEAR).filter((f) => f.length > 0);
+    expect(frames).toEqual([
+      '  ◦ training generator',
+      // 1/20 fills round(0.05 * 20) = 1 of the 20 cells.
+      '  ◦ training █░░░░░░░░░░░░░░░░░░░ 5% 1/20  val I-FLOPs 20.0%  loss 0.3750',
+      // 4 s for 4 steps since step 1, 15 steps left: 15 s. 5/20 fills 5 of 20 cells.
+      '  ◦ training █████░░░░░░░░░░░░░░░ 25% 5/20  ETA 15s  val I-FLOPs 20.0%  loss 0.3750',
+      '  ✓ training generator  5/20 steps  val I-FLOPs 20.0%  (9.0s)\n',
+      '  ◦ generating',
+    ]);
   });
 
-  it('on a TTY clears an open progress line before printing another line', () => {
-    const { reporter, raw } = capture({ isTTY: true, now: () => 0 });
-    reporter.onTrainingProgress({ file: 'f', step: 1, totalSteps: 10, losses });
-    reporter.onPhase({ file: 'f', phase: 'generating' });
-    expect(raw()).toMatch(/step 1\/10[^\n]*\r\x1b\[K  · generating\n$/);
+  it('cuts the live line to the terminal width so it never wraps', () => {
+    const { reporter, raw } = capture({ isTTY: true, now: () => 0 }, 20);
+    reporter.onPhase({ file: FILE, phase: 'loading model', detail: 'a very long model path/with/many/parts' });
+    expect(raw()).toBe(`${CLEAR}  ◦ loading model …`);
+    expect(Array.from(raw().slice(CLEAR.length))).toHaveLength(19);
+  });
+
+  it('marks the phase a suite crashed in with ✗', () => {
+    const { reporter, text } = capture({ isTTY: true, now: () => 0 });
+    reporter.onPhase({ file: erroredSuite.file, phase: 'loading model' });
+    reporter.onSuiteEnd(erroredSuite);
+    expect(text()).toContain('  ✗ loading model  (0ms)\n✗ ERROR broken suite');
+  });
+
+  it('colours on a terminal: ✓ green, ✗ red, ! yellow', async () => {
+    const { reporter, raw } = capture({ isTTY: true, colorLevel: 1 });
+    await reporter.onRunEnd(run);
+    expect(raw()).toContain('\x1b[32m✓\x1b[39m');
+    expect(raw()).toContain('\x1b[31m✗\x1b[39m');
+    expect(raw()).toContain('\x1b[33m!\x1b[39m');
+  });
+
+  it('NO_COLOR turns colour off on a terminal', () => {
+    const { reporter, raw } = capture({ isTTY: true, colorLevel: undefined, env: { NO_COLOR: '1' } });
+    reporter.onSuiteEnd(failedSuite);
+    expect(raw()).not.toContain('\x1b[');
+  });
+});
+
+describe('liveProgressText / progressBar', () => {
+  it('fills the bar in proportion and clamps it', () => {
+    expect(progressBar(0.5)).toBe(`${'█'.repeat(10)}${'░'.repeat(10)}`);
+    expect(progressBar(1.7)).toBe('█'.repeat(20));
+  });
+
+  it('without a known total shows the step alone', () => {
+    expect(liveProgressText(progress(42, 0), undefined, undefined)).toBe('training step 42  loss 0.3750');
   });
 });
 
@@ -88,7 +191,7 @@ describe('ConsoleReporter: suite end', () => {
   const lines = text().split('\n');
   const lineWith = (s: string) => lines.find((l) => l.includes(s)) ?? '';
 
-  it('names the suite and its file', () => {
+  it('names the suite, its file and time', () => {
     expect(lines[0]).toBe(`✗ ${HOSTILE_NAME}  suites/skip "net"/a&b <c>.perf.yaml  (12.3s)`);
   });
 
@@ -98,58 +201,60 @@ describe('ConsoleReporter: suite end', () => {
     expect(lineWith('deepperform ').split(/\s+/).filter(Boolean)).toEqual([
       'deepperform', '48.0M', '37.2%', '95.0%', '87.5%', '100.0%', '50.0%', '1.25', '0.0314', '0.42', 'ms',
     ]);
-    expect(lineWith('random ').split(/\s+/).filter(Boolean)).toEqual([
-      'random', '35.3M', '1.0%', '5.0%', '12.5%', '50.0%', '87.5%', '1.70', '0.0314', '0.01', 'ms',
-    ]);
   });
 
-  it('marks each assertion with expected and found', () => {
-    expect(lineWith('max I-FLOPs < 99%')).toBe('    ✓ max I-FLOPs < 99%  expected < 99%, found 95.0%');
-    expect(lineWith('mean I-FLOPs > 50%')).toBe('    ✗ mean I-FLOPs > 50%  expected > 50%, found 37.2%');
-    expect(lineWith('was 37.2%')).toBe('      mean I-FLOPs of "deepperform" was 37.2% & not > 50%');
-    expect(lineWith('I-energy')).toBe('    ↓ mean I-energy < 5%  skipped: no power sensor <rapl> on this machine');
-    expect(lineWith('block coverage')).toBe('    ! block coverage > 0.9  expected > 0.9, found 0.85  (warning)');
+  it('leaves the assertions to the final summary', () => {
+    expect(text()).not.toContain('expected > 50%');
   });
 
-  it('shows a crash with its message and stack frames', () => {
+  it('shows a crash by its message; the stack waits for the summary', () => {
     expect(lineWith('broken suite')).toBe('✗ ERROR broken suite  suites/broken.perf.yaml  (250ms)');
     expect(lineWith('Cannot read weights')).toBe('    Cannot read weights <w.bin> & \u0007retry');
-    expect(lineWith('at load')).toBe('      at load (src/adnn/load.ts:10:5)');
+    expect(text()).not.toContain('at load');
   });
 });
 
-describe('ConsoleReporter: colours', () => {
-  it('paints ✓ green and ✗ red when colour is on', () => {
-    const { reporter, raw } = capture({ colorLevel: 1 });
-    reporter.onSuiteEnd(failedSuite);
-    expect(raw()).toContain('\x1b[32m✓\x1b[39m');
-    expect(raw()).toContain('\x1b[31m✗\x1b[39m');
-    expect(raw()).toContain('\x1b[33m!\x1b[39m');
-  });
-
-  it('NO_COLOR turns colour off unless FORCE_COLOR is set', () => {
-    expect(colorLevelFor({ NO_COLOR: '1' })).toBe(0);
-    const { reporter, raw } = capture({ colorLevel: undefined, env: { NO_COLOR: '1' } });
-    reporter.onSuiteEnd(failedSuite);
-    expect(raw()).not.toContain('\x1b[');
-  });
-});
-
-describe('ConsoleReporter: run end', () => {
-  it('prints totals and time, and returns no paths', async () => {
+describe('ConsoleReporter: final summary', () => {
+  it('lists every assertion with ✓ ✗ ! -, expected and found, then totals and time', async () => {
     const { reporter, text } = capture();
     expect(await reporter.onRunEnd(run)).toEqual([]);
-    reporter.onReportsWritten(['out/junit.xml', 'out/index.html']);
+    reporter.onReportsWritten(['out/junit.xml', 'out/report.json']);
     expect(text()).toBe(
       [
+        '',
+        `✗ ${HOSTILE_NAME}  suites/skip "net"/a&b <c>.perf.yaml  (12.3s)`,
+        '    ✓ max I-FLOPs < 99%  expected < 99%, found 95.0%',
+        '    ✗ mean I-FLOPs > 50%  expected > 50%, found 37.2%',
+        '      mean I-FLOPs of "deepperform" was 37.2% & not > 50%',
+        '    - mean I-energy < 5%  skipped: no power sensor <rapl> on this machine',
+        '    ! block coverage > 0.9  expected > 0.9, found 0.85  (warning)',
+        '      coverage below target',
+        '',
+        `✓ ${xssSuite.name}  suites/xss.perf.yaml  (1.5s)`,
+        '    ✓ p95 I-FLOPs < 80% <script>alert("x")</script>  expected < 80%, found 50.0%',
+        '',
+        '✗ ERROR broken suite  suites/broken.perf.yaml  (250ms)',
+        '    Cannot read weights <w.bin> & \u0007retry',
+        '      at load (src/adnn/load.ts:10:5)',
+        '      at run (src/runner/run.ts:20:3)',
         '',
         ' Suites     1 passed | 1 failed | 1 errored (3)',
         ' Assertions 2 passed | 1 failed | 1 warned | 1 skipped (5)',
         ' Time       14.1s',
         ' Result     FAILED',
-        ' Reports    out/junit.xml, out/index.html',
+        ' Reports    out/junit.xml, out/report.json',
         '',
       ].join('\n'),
     );
+  });
+
+  it('says so when a suite has no assertions, and prints no Reports line for no files', async () => {
+    const { reporter, text } = capture();
+    const empty = { ...xssSuite, assertions: [] };
+    await reporter.onRunEnd({ ...run, suites: [empty], status: 'passed' });
+    reporter.onReportsWritten([]);
+    expect(text()).toContain('    (no assertions)\n');
+    expect(text()).toContain(' Suites     1 passed (1)\n Assertions none (0)\n');
+    expect(text()).not.toContain('Reports');
   });
 });

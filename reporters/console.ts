@@ -1,245 +1,266 @@
 /**
  * Human-readable progress and results on a stream (stdout by default).
- * On a TTY, training progress is one line redrawn in place; in CI or when
- * piped it is a plain line every ~10% of steps, so logs stay short.
+ *
+ * Live (a terminal outside CI): the current phase of the running suite is one
+ * line redrawn in place (training shows a progress bar, ETA and the latest
+ * validation I-FLOPs); when a phase ends it stays on screen with its time.
+ * Plain (CI or a pipe): a line when a phase starts, training every ~10% of
+ * steps, no colour, no carriage returns, so logs stay short and greppable.
+ * Either way each suite ends with its metrics, and the run with the summary
+ * of every assertion (summary.ts, shared with the dot reporter).
  */
-import chalk, { Chalk, type ChalkInstance, type ColorSupportLevel } from 'chalk';
-import type { AssertionResult, RunResult, SuiteResult } from '../src/runner/result.js';
-import { DASH, formatDuration, formatLoss, formatPercent } from './format.js';
+import { stripVTControlCharacters } from 'node:util';
+import cliProgress from 'cli-progress';
+import type { RunResult, SuiteResult } from '../src/runner/result.js';
+import { formatDuration, formatEta, formatLoss, formatPercent } from './format.js';
 import { extraLines, METRIC_COLUMNS, metricRows } from './metrics.js';
-import { isWarning, runTotals } from './summary.js';
-import type {
-  PhaseInfo,
-  Reporter,
-  RunStartInfo,
-  SuiteStartInfo,
-  TrainingProgressInfo,
-} from './types.js';
+import { environmentLine, reportsLines, suiteHeader, summaryLines } from './summary.js';
+import { openTerminal, type Terminal, type TerminalOptions } from './terminal.js';
+import type { PhaseInfo, Reporter, RunStartInfo, SuiteStartInfo, TrainingProgressInfo } from './types.js';
 
-export interface ConsoleReporterOptions {
-  stdout?: NodeJS.WritableStream;
-  /** Whether the stream is a terminal; defaults to the stream's own isTTY. */
-  isTTY?: boolean;
-  /** Read for CI and NO_COLOR; defaults to process.env. */
-  env?: NodeJS.ProcessEnv;
-  /** Overrides chalk's colour detection (tests). */
-  colorLevel?: ColorSupportLevel;
-  /** Clock for throttling the live progress line (tests). */
+export { colorLevelFor, isCI } from './terminal.js';
+
+export interface ConsoleReporterOptions extends TerminalOptions {
+  /** Clock for durations, ETA and redraw throttling (tests). */
   now?: () => number;
 }
 
-/** Minimum time between two redraws of the live line; the last step always draws. */
+/** Minimum time between two redraws of the live line. */
 const REDRAW_MS = 100;
 const CLEAR_LINE = '\r\x1b[K';
+const TRAINING_PHASE = 'training generator';
 
-export function isCI(env: NodeJS.ProcessEnv): boolean {
-  const v = env.CI;
-  return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
+/** cli-progress's bar drawing, with its "shades" glyphs, at a fixed width. */
+const BAR_WIDTH = 20;
+const BAR_OPTIONS = {
+  barsize: BAR_WIDTH,
+  barGlue: '',
+  barCompleteString: cliProgress.Presets.shades_classic.barCompleteChar!.repeat(BAR_WIDTH + 1),
+  barIncompleteString: cliProgress.Presets.shades_classic.barIncompleteChar!.repeat(BAR_WIDTH + 1),
+};
+
+export function progressBar(fraction: number): string {
+  return cliProgress.Format.BarFormat(Math.min(1, Math.max(0, fraction)), BAR_OPTIONS);
 }
 
-/**
- * chalk reads FORCE_COLOR and the terminal itself but not NO_COLOR
- * (no-color.org: set and non-empty means no colour); FORCE_COLOR wins.
- */
-export function colorLevelFor(env: NodeJS.ProcessEnv): ColorSupportLevel {
-  if (env.NO_COLOR && env.FORCE_COLOR === undefined) return 0;
-  return chalk.level;
+/** A training run as the reporter follows it, for ETA and the latest validation score. */
+interface TrainingState {
+  startedAt: number;
+  startStep: number;
+  last?: TrainingProgressInfo;
+  lastValidation?: number;
+  /** Plain mode: the last decile logged, and whether the last event was logged. */
+  loggedDecile: number;
+  lastLogged: boolean;
+}
+
+interface OpenPhase {
+  file: string;
+  name: string;
+  detail?: string;
+  startedAt: number;
+  training?: TrainingState;
 }
 
 export class ConsoleReporter implements Reporter {
-  private readonly out: NodeJS.WritableStream;
-  private readonly live: boolean;
-  private readonly c: ChalkInstance;
+  private readonly term: Terminal;
   private readonly now: () => number;
-  /** True while a progress line without newline is on screen. */
-  private liveLineOpen = false;
-  private lastDraw = Number.NEGATIVE_INFINITY;
-  private readonly lastDecile = new Map<string, number>();
+  private readonly liveLine: LiveLine;
+  private phase: OpenPhase | undefined;
 
   constructor(options: ConsoleReporterOptions = {}) {
-    const env = options.env ?? process.env;
-    this.out = options.stdout ?? process.stdout;
-    const tty = options.isTTY ?? (this.out as { isTTY?: boolean }).isTTY === true;
-    this.live = tty && !isCI(env);
-    this.c = new Chalk({ level: options.colorLevel ?? colorLevelFor(env) });
+    this.term = openTerminal(options);
     this.now = options.now ?? Date.now;
+    this.liveLine = new LiveLine(this.term.out, this.now);
   }
 
   onRunStart(info: RunStartInfo): void {
-    const e = info.environment;
-    const parts = [
-      this.c.bold(`deepperform ${e.toolVersion}`),
-      `backend ${e.backend}`,
-      `node ${e.node}`,
-      e.platform,
-      `${e.cpu} (${e.cpuCount} ${e.cpuCount === 1 ? 'core' : 'cores'})`,
-    ];
-    this.line(parts.join(this.c.dim(' · ')));
     const n = info.suiteFiles.length;
-    this.line(this.c.dim(`${n} suite ${n === 1 ? 'file' : 'files'}`));
+    this.line(environmentLine(info.environment, this.term.c));
+    this.line(this.term.c.dim(`${n} suite ${n === 1 ? 'file' : 'files'}`));
   }
 
   onSuiteStart(info: SuiteStartInfo): void {
+    const c = this.term.c;
+    this.closePhase();
     this.line('');
-    this.line(`${this.c.cyan('›')} ${this.c.bold(info.name)}  ${this.c.dim(info.file)}`);
+    this.line(`${c.cyan('›')} ${c.bold(info.name)}  ${c.dim(info.file)}`);
   }
 
   onPhase(info: PhaseInfo): void {
-    const detail = info.detail ? `  ${info.detail}` : '';
-    this.line(this.c.dim(`  · ${info.phase}${detail}`));
+    this.closePhase();
+    this.phase = { file: info.file, name: info.phase, detail: info.detail, startedAt: this.now() };
+    if (this.term.live) this.liveLine.draw(`  ${this.term.c.cyan('◦')} ${phaseLabel(this.phase)}`, true);
+    else this.line(`  · ${phaseLabel(this.phase)}`);
   }
 
   onTrainingProgress(info: TrainingProgressInfo): void {
-    const text = progressText(info);
-    if (this.live) this.drawLive(text, info.step >= info.totalSteps && info.totalSteps > 0);
-    else if (this.shouldLogPlain(info)) this.line(this.c.dim(`  ${text}`));
+    const state = this.trainingState(info);
+    state.last = info;
+    if (info.validationIflops !== undefined) state.lastValidation = info.validationIflops;
+    const eta = etaMs(state, this.now());
+    if (this.term.live) {
+      this.liveLine.draw(`  ${this.term.c.cyan('◦')} ${liveProgressText(info, eta, state.lastValidation)}`, false);
+      return;
+    }
+    state.lastLogged = shouldLogPlain(state, info);
+    if (state.lastLogged) this.line(`  ${plainProgressText(info, eta, state.lastValidation)}`);
   }
 
   onSuiteEnd(result: SuiteResult): void {
-    this.line(this.suiteHeader(result));
-    if (result.error) this.printError(result.error);
+    const c = this.term.c;
+    this.closePhase(result.status === 'error');
+    this.line(suiteHeader(result, c));
+    if (result.error) this.line(`    ${c.red(result.error.message.split('\n')[0] ?? '')}`);
     this.printMetrics(result);
-    for (const l of extraLines(result)) this.line(this.c.dim(`    ${l}`));
-    for (const a of result.assertions) this.printAssertion(a);
+    for (const l of extraLines(result)) this.line(c.dim(`    ${l}`));
   }
 
   async onRunEnd(result: RunResult): Promise<string[]> {
-    const t = runTotals(result);
-    const c = this.c;
-    const suites = joinCounts([
-      t.suites.passed && c.green(`${t.suites.passed} passed`),
-      t.suites.failed && c.red(`${t.suites.failed} failed`),
-      t.suites.errored && c.red(`${t.suites.errored} errored`),
-    ]);
-    const asserts = joinCounts([
-      t.assertions.passed && c.green(`${t.assertions.passed} passed`),
-      t.assertions.failed && c.red(`${t.assertions.failed} failed`),
-      t.assertions.warned && c.yellow(`${t.assertions.warned} warned`),
-      t.assertions.skipped && c.yellow(`${t.assertions.skipped} skipped`),
-    ]);
-    this.line('');
-    this.line(`${c.dim(' Suites'.padEnd(12))}${suites} ${c.dim(`(${t.suites.total})`)}`);
-    this.line(`${c.dim(' Assertions'.padEnd(12))}${asserts} ${c.dim(`(${t.assertions.total})`)}`);
-    this.line(`${c.dim(' Time'.padEnd(12))}${formatDuration(result.durationMs)}`);
-    const status = result.status === 'passed' ? c.bold.green('PASSED') : c.bold.red('FAILED');
-    this.line(`${c.dim(' Result'.padEnd(12))}${status}`);
+    this.closePhase();
+    for (const l of summaryLines(result, this.term.c)) this.line(l);
     return [];
   }
 
   /** Called by combineReporters once every reporter has written its files. */
   onReportsWritten(paths: string[]): void {
-    if (paths.length === 0) return;
-    this.line(`${this.c.dim(' Reports'.padEnd(12))}${paths.join(', ')}`);
+    for (const l of reportsLines(paths, this.term.c)) this.line(l);
   }
 
-  private suiteHeader(s: SuiteResult): string {
-    const c = this.c;
-    const icon =
-      s.status === 'passed' ? c.green('✓') : s.status === 'failed' ? c.red('✗') : c.red.bold('✗ ERROR');
-    return `${icon} ${c.bold(s.name)}  ${c.dim(s.file)}  ${c.dim(`(${formatDuration(s.durationMs)})`)}`;
+  private trainingState(info: TrainingProgressInfo): TrainingState {
+    const phase = this.phase;
+    if (phase && phase.file === info.file && phase.name === TRAINING_PHASE) {
+      phase.training ??= newTraining(info, this.now());
+      return phase.training;
+    }
+    // Progress without its phase event (another runner): follow it as an unnamed phase.
+    this.closePhase();
+    this.phase = { file: info.file, name: TRAINING_PHASE, startedAt: this.now(), training: newTraining(info, this.now()) };
+    return this.phase.training!;
   }
 
-  private printError(error: { message: string; stack?: string }): void {
-    this.line(indent(this.c.red(error.message), 4));
-    if (error.stack) this.line(indent(this.c.dim(stackWithoutMessage(error)), 6));
+  /**
+   * Ends the open phase. Live: its line is replaced by a permanent one with
+   * the time it took. Plain: the last training step is logged if it was not.
+   */
+  private closePhase(crashed = false): void {
+    const phase = this.phase;
+    if (!phase) return;
+    this.phase = undefined;
+    const t = phase.training;
+    if (this.term.live) {
+      const c = this.term.c;
+      const outcome = t?.last ? `  ${t.last.step}/${t.last.totalSteps} steps${validationText(t.lastValidation)}` : '';
+      const took = formatDuration(this.now() - phase.startedAt);
+      this.line(`  ${crashed ? c.red('✗') : c.green('✓')} ${phaseLabel(phase)}${outcome}  ${c.dim(`(${took})`)}`);
+    } else if (t?.last && !t.lastLogged) {
+      this.line(`  ${plainProgressText(t.last, undefined, t.lastValidation)}`);
+    }
   }
 
   private printMetrics(s: SuiteResult): void {
     const rows = metricRows(s);
     if (rows.length === 0) return;
     const labelWidth = Math.max(3, ...rows.map((r) => r.label.length));
-    const widths = METRIC_COLUMNS.map((col) =>
-      Math.max(col.header.length, ...rows.map((r) => r.cells[col.key].length)),
-    );
+    const widths = METRIC_COLUMNS.map((col) => Math.max(col.header.length, ...rows.map((r) => r.cells[col.key].length)));
     const header = ['set'.padEnd(labelWidth), ...METRIC_COLUMNS.map((col, i) => col.header.padStart(widths[i]!))];
-    this.line(this.c.dim(`    ${header.join('  ')}`));
+    this.line(this.term.c.dim(`    ${header.join('  ')}`));
     for (const row of rows) {
       const cells = METRIC_COLUMNS.map((col, i) => row.cells[col.key].padStart(widths[i]!));
       this.line(`    ${row.label.padEnd(labelWidth)}  ${cells.join('  ')}`);
     }
   }
 
-  private printAssertion(a: AssertionResult): void {
-    const c = this.c;
-    const found = a.actual ?? DASH;
-    if (a.status === 'skipped') {
-      const why = a.message ? `: ${a.message}` : '';
-      this.line(`    ${c.yellow('↓')} ${a.source}  ${c.yellow(`skipped${why}`)}`);
-      return;
-    }
-    const compare = `expected ${a.expected}, found ${found}`;
-    if (a.status === 'passed') {
-      this.line(`    ${c.green('✓')} ${a.source}  ${c.dim(compare)}`);
-      return;
-    }
-    const warn = isWarning(a);
-    const paint = warn ? c.yellow : c.red;
-    const icon = warn ? '!' : '✗';
-    const tag = warn ? `  ${c.yellow('(warning)')}` : '';
-    this.line(`    ${paint(icon)} ${paint(a.source)}  ${compare}${tag}`);
-    if (a.message) this.line(indent(paint(a.message), 6));
-  }
-
-  private shouldLogPlain(info: TrainingProgressInfo): boolean {
-    if (!(info.totalSteps > 0)) return info.step === 1 || info.step % 100 === 0;
-    const decile = Math.floor((info.step * 10) / info.totalSteps);
-    const last = this.lastDecile.get(info.file) ?? -1;
-    if (decile <= last) return false;
-    this.lastDecile.set(info.file, decile);
-    return true;
-  }
-
-  private drawLive(text: string, final: boolean): void {
-    const t = this.now();
-    if (!final && t - this.lastDraw < REDRAW_MS) return;
-    this.lastDraw = t;
-    // A line longer than the terminal wraps, and \r then only returns to the last row.
-    const columns = (this.out as { columns?: number }).columns;
-    const shown = columns && columns > 1 ? truncate(`  ${text}`, columns - 1) : `  ${text}`;
-    this.out.write(`${CLEAR_LINE}${shown}${final ? '\n' : ''}`);
-    this.liveLineOpen = !final;
-    if (final) this.lastDraw = Number.NEGATIVE_INFINITY;
-  }
-
   private line(text: string): void {
-    if (this.liveLineOpen) {
-      this.out.write(CLEAR_LINE);
-      this.liveLineOpen = false;
-    }
-    this.out.write(`${text}\n`);
+    this.liveLine.clear();
+    this.term.out.write(`${text}\n`);
   }
 }
 
-export function progressText(info: TrainingProgressInfo): string {
-  const total = info.totalSteps > 0 ? `/${info.totalSteps}` : '';
-  const pct = info.totalSteps > 0 ? ` (${Math.floor((info.step * 100) / info.totalSteps)}%)` : '';
+/**
+ * The one line a terminal redraws in place. `\r` plus erase-line rewrites
+ * it; a line wider than the terminal would wrap, and `\r` then returns only
+ * to the last row, so it is cut to the width.
+ */
+class LiveLine {
+  private open = false;
+  private lastDraw = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly out: NodeJS.WritableStream,
+    private readonly now: () => number,
+  ) {}
+
+  /** Draws unless the last draw was under REDRAW_MS ago; `force` draws regardless. */
+  draw(text: string, force: boolean): void {
+    const t = this.now();
+    if (!force && t - this.lastDraw < REDRAW_MS) return;
+    this.lastDraw = t;
+    const columns = (this.out as { columns?: number }).columns;
+    this.out.write(`${CLEAR_LINE}${columns && columns > 1 ? fit(text, columns - 1) : text}`);
+    this.open = true;
+  }
+
+  clear(): void {
+    if (!this.open) return;
+    this.out.write(CLEAR_LINE);
+    this.open = false;
+  }
+}
+
+function newTraining(info: TrainingProgressInfo, now: number): TrainingState {
+  return { startedAt: now, startStep: info.step, loggedDecile: -1, lastLogged: false };
+}
+
+function phaseLabel(p: { name: string; detail?: string }): string {
+  return p.detail ? `${p.name}  ${p.detail}` : p.name;
+}
+
+/** Linear from the steps seen so far; unknown until two progress events came in. */
+function etaMs(state: TrainingState, now: number): number | undefined {
+  const last = state.last;
+  if (!last || !(last.totalSteps > 0) || last.step <= state.startStep) return undefined;
+  const perStep = (now - state.startedAt) / (last.step - state.startStep);
+  return Math.max(0, (last.totalSteps - last.step) * perStep);
+}
+
+function validationText(v: number | undefined): string {
+  return v === undefined ? '' : `  val I-FLOPs ${formatPercent(v)}`;
+}
+
+function etaText(eta: number | undefined): string {
+  return eta === undefined ? '' : `  ETA ${formatEta(eta)}`;
+}
+
+/** "training ███░░░ 45% 450/1000  ETA 12s  val I-FLOPs 35.2%  loss 0.3750". */
+export function liveProgressText(info: TrainingProgressInfo, eta: number | undefined, validation: number | undefined): string {
+  const known = info.totalSteps > 0;
+  const bar = known ? `${progressBar(info.step / info.totalSteps)} ${Math.floor((info.step * 100) / info.totalSteps)}% ` : '';
+  const steps = known ? `${info.step}/${info.totalSteps}` : `step ${info.step}`;
+  return `training ${bar}${steps}${etaText(eta)}${validationText(validation)}  loss ${formatLoss(info.losses.total)}`;
+}
+
+/** "training step 450/1000 (45%)  ETA 12s  loss 0.3750  perf ...  val I-FLOPs 35.2%". */
+export function plainProgressText(info: TrainingProgressInfo, eta: number | undefined, validation: number | undefined): string {
+  const known = info.totalSteps > 0;
+  const total = known ? `/${info.totalSteps} (${Math.floor((info.step * 100) / info.totalSteps)}%)` : '';
   const l = info.losses;
   const losses = `loss ${formatLoss(l.total)}  perf ${formatLoss(l.perf)}  gan ${formatLoss(l.gan)}  pert ${formatLoss(l.pert)}`;
-  const val = info.validationIflops !== undefined ? `  val I-FLOPs ${formatPercent(info.validationIflops)}` : '';
-  return `training step ${info.step}${total}${pct}  ${losses}${val}`;
+  const shownEta = known && info.step < info.totalSteps ? etaText(eta) : '';
+  return `training step ${info.step}${total}${shownEta}  ${losses}${validationText(validation)}`;
 }
 
-function joinCounts(parts: (string | 0)[]): string {
-  const shown = parts.filter((p): p is string => typeof p === 'string' && p.length > 0);
-  return shown.length > 0 ? shown.join(' | ') : 'none';
+/** The first step, then each new tenth of the steps (every 100 steps when the total is unknown). */
+function shouldLogPlain(state: TrainingState, info: TrainingProgressInfo): boolean {
+  if (!(info.totalSteps > 0)) return info.step === 1 || info.step % 100 === 0;
+  const decile = Math.floor((info.step * 10) / info.totalSteps);
+  if (decile <= state.loggedDecile) return false;
+  state.loggedDecile = decile;
+  return true;
 }
 
-function indent(text: string, n: number): string {
-  const pad = ' '.repeat(n);
-  return text
-    .split('\n')
-    .map((l) => pad + l)
-    .join('\n');
-}
-
-/** V8 stacks start with "Name: message"; the message is already printed above. */
-function stackWithoutMessage(error: { message: string; stack?: string }): string {
-  const stack = error.stack ?? '';
-  const frames = stack.split('\n').filter((l) => /^\s*at /.test(l));
-  return (frames.length > 0 ? frames.map((l) => l.trim()) : [stack]).join('\n');
-}
-
-function truncate(text: string, width: number): string {
-  const chars = Array.from(text);
+/** The text as is when it fits; else cut, without its colours (a cut could split an escape code). */
+function fit(text: string, width: number): string {
+  const chars = Array.from(stripVTControlCharacters(text));
   return chars.length <= width ? text : `${chars.slice(0, width - 1).join('')}…`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatFlops, formatMs, formatNorm, formatPercent } from './format.js';
+import { formatDuration, formatEta, formatFlops, formatMs, formatNorm, formatPercent } from './format.js';
 import { seconds, junitTimestamp } from './junit.js';
 import { formatEpsilon } from './html.js';
 
@@ -30,6 +30,13 @@ describe('number formats', () => {
     expect(formatDuration(12_345)).toBe('12.3s');
     expect(formatDuration(123_000)).toBe('2m 03s');
     expect(formatDuration(3_720_000)).toBe('1h 02m');
+  });
+
+  it('ETA in whole seconds under a minute, rounded up', () => {
+    expect(formatEta(12_001)).toBe('13s');
+    expect(formatEta(400)).toBe('1s');
+    expect(formatEta(125_000)).toBe('2m 05s');
+    expect(formatEta(Number.NaN)).toBe('—');
   });
 
   it('JUnit seconds have at most three decimals', () => {

@@ -67,3 +67,10 @@ export function formatLoss(n: number): string {
   if (abs !== 0 && (abs < 1e-3 || abs >= 1e4)) return n.toExponential(2);
   return n.toFixed(4);
 }
+
+/** Time left, in whole seconds below a minute (a countdown does not need tenths): 12s, 2m 05s. */
+export function formatEta(ms: number | null | undefined): string {
+  if (!finite(ms) || ms < 0) return DASH;
+  if (ms < 60_000) return `${Math.ceil(ms / 1000)}s`;
+  return formatDuration(ms);
+}

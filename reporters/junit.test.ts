@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JunitReporter, renderJunit } from './junit.js';
-import { HOSTILE_FILE, HOSTILE_NAME_XML, run, XSS_ASSERTION, XSS_SUITE } from './test-fixtures.js';
+import { failedSuite, HOSTILE_FILE, HOSTILE_NAME_XML, run, XSS_ASSERTION, XSS_SUITE } from './test-fixtures.js';
 
 type Attrs = Record<string, string>;
 interface ParsedCase {
@@ -117,6 +117,22 @@ describe('renderJunit', () => {
     expect(map.get('random.iflops.mean')).toBe('0.01');
     expect(map.get('seeds.flops.mean')).toBe('35000000');
     expect(map.get('training.steps')).toBe('500');
+  });
+});
+
+describe('renderJunit: numbers that were not measured', () => {
+  it('leaves NaN properties out instead of writing "NaN"', () => {
+    const cached = {
+      ...failedSuite,
+      training: { ...failedSuite.training!, loaded: true, bestValidationIflops: Number.NaN },
+      correlation: { r: Number.NaN, n: 1, reason: 'one seed' },
+    };
+    const out = renderJunit({ ...run, suites: [cached] });
+    const props = parse(out).testsuites.testsuite[0]!.properties.property.map((p) => p['@_name']);
+    expect(props).toContain('training.loaded');
+    expect(props).not.toContain('training.bestValidationIflops');
+    expect(props).not.toContain('flopsLatency.r');
+    expect(out).not.toContain('NaN');
   });
 });
 

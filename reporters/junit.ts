@@ -3,6 +3,14 @@
  * per assertion (DESIGN.md §6). The XML is written by hand through
  * escape.ts, which makes any string safe, rather than through a builder
  * that might throw on control characters in a user's suite name.
+ *
+ * Mapping (docs/reporters.md): a missed error-level assertion is a
+ * <failure>; a missed warn-level one passes, with a <system-out> note, since
+ * it does not fail the run and CI should not turn red for it; an unmeasurable
+ * metric is <skipped>; a crashed suite is one testcase with <error>.
+ * Characters XML 1.0 cannot carry (C0 controls but tab, LF, CR; lone
+ * surrogates; U+FFFE/U+FFFF) are dropped; no CDATA is written, and `>` is
+ * escaped everywhere, so `]]>` never appears.
  */
 import { join } from 'node:path';
 import type { AssertionResult, MethodResult, RunResult, SuiteResult } from '../src/runner/result.js';
@@ -151,8 +159,9 @@ function crashCase(s: SuiteResult): XmlElement {
 
 // ---- properties: environment, configuration, measured metrics ----
 
+/** A number that was not measured (NaN, e.g. training figures of a cached generator) is left out, not written as "NaN". */
 function propertiesElement(s: SuiteResult, run: RunResult): XmlElement {
-  const props = suiteProperties(s, run);
+  const props = suiteProperties(s, run).filter(([, value]) => typeof value !== 'number' || Number.isFinite(value));
   return el(
     'properties',
     [],

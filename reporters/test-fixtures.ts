@@ -173,3 +173,104 @@ export const run: RunResult = {
   suites: [failedSuite, xssSuite, erroredSuite],
   status: 'failed',
 };
+
+// ---- HTML reporter fixtures: charts, sensitivity, latency and a 2x2 image grid ----
+
+export const XSS_METHOD = '<svg onload=alert(2)>"m&m"';
+export const QUOTES_SUITE = '"quotes" & ]]> ünïcödé';
+
+/**
+ * A suite with every optional part filled in: a method with a hostile name,
+ * threshold sensitivity, latency, correlation and two 2x2 grey samples. The
+ * pixel values avoid x.5 bytes so the PNG bytes can be worked out by hand:
+ * seed 0 -> 0, 0.2 -> 51, 0.6 -> 153, 1 -> 255.
+ */
+export const chartSuite: SuiteResult = {
+  file: 'suites/charts.perf.yaml',
+  name: QUOTES_SUITE,
+  status: 'passed',
+  durationMs: 2500,
+  model: { ...model, blocks: [...model.blocks] },
+  config: { ...config, seeds: 4, seed: 7 },
+  seeds: {
+    flops: [20e6, 20e6, 30e6, 40e6],
+    flopsStats: agg(27.5e6, 40e6, 20e6, 25e6, 40e6),
+    coverage: 0.75,
+    blockActivation: [1, 0.5, 0.25, 0],
+    accuracy: 0.75,
+    latencyMs: [1, 2, 3, 4],
+    latencyStats: agg(2.5, 4, 1, 2.5, 4),
+  },
+  methods: [
+    {
+      ...deepperform,
+      flops: [30e6, 40e6, 40e6, 40e6],
+      flopsStats: agg(37.5e6, 40e6, 30e6, 40e6, 40e6),
+      blockActivation: [1, 1, 0.75, 0.5],
+      iflops: [0.5, 1, 0.25, 0],
+      iflopsStats: agg(0.4375, 1, 0, 0.375, 1),
+      successCount: 3,
+      successRate: 0.75,
+      latencyMs: [2, 3, 4, 5],
+      latencyStats: agg(3.5, 5, 2, 3.5, 5),
+      ilatency: [1, 0.5, 0.25, 0.25],
+      ilatencyStats: agg(0.5, 1, 0.25, 0.375, 1),
+    },
+    { ...random, method: XSS_METHOD, flops: [20e6, 30e6, 30e6, 40e6], iflops: [0, 0.5, 0, 0], blockActivation: [1, 0.75, 0.5, 0.25] },
+  ],
+  sensitivity: [
+    {
+      method: 'deepperform',
+      points: [
+        { tau: 0.3, iflops: agg(0.1, 0.25), successRate: 0.25 },
+        { tau: 0.5, iflops: agg(0.4375, 1), successRate: 0.75 },
+        { tau: 0.7, iflops: agg(0.5, 1.5), successRate: 1 },
+      ],
+    },
+    {
+      method: XSS_METHOD,
+      points: [
+        { tau: 0.3, iflops: agg(0, 0), successRate: 0 },
+        { tau: 0.5, iflops: agg(0.125, 0.5), successRate: 0.25 },
+        { tau: 0.7, iflops: agg(0.25, 0.75), successRate: 0.5 },
+      ],
+    },
+  ],
+  correlation: { r: 0.875, n: 4 },
+  unmeasured: { energy: 'no power sensor <rapl> here' },
+  samples: {
+    shape: [2, 2, 1],
+    range: [0, 1],
+    indices: [1, 3],
+    seeds: [
+      [0, 0.2, 0.6, 1],
+      [1, 1, 1, 1],
+    ],
+    generated: [
+      // sample 0: diff [0.4, 0, -0.2, 0], largest 0.4 -> bytes [255, 128, 64, 128]
+      { method: 'deepperform', images: [[0.4, 0.2, 0.4, 1], [1, 1, 1, 1]] },
+      { method: XSS_METHOD, images: [[0, 0.2, 0.6, 1], [0.6, 1, 1, 1]] },
+    ],
+  },
+  training: {
+    loaded: true,
+    source: 'cache',
+    steps: 0,
+    epochs: 0,
+    durationMs: 0,
+    validationIflops: [],
+    bestValidationIflops: Number.NaN,
+    finalLosses: { gan: Number.NaN, perf: Number.NaN, pert: Number.NaN, total: Number.NaN, discriminator: Number.NaN },
+  },
+  assertions: [
+    { source: 'mean I-FLOPs < 50%', level: 'error', status: 'passed', metric: 'mean I-FLOPs', expected: '< 50%', value: 0.4375, actual: '43.8%' },
+    { source: 'max I-FLOPs < 90%', level: 'warn', status: 'failed', metric: 'max I-FLOPs', expected: '< 90%', value: 1, actual: '100.0%', message: 'expected max I-FLOPs < 90%, found 100.0%' },
+  ],
+};
+
+/** The browser test's run: a passed suite named like an XSS payload, the chart suite, a failed one. */
+export const chartRun: RunResult = {
+  ...run,
+  suites: [{ ...chartSuite, name: XSS_SUITE, file: 'suites/xss-charts.perf.yaml' }, chartSuite, failedSuite],
+  status: 'failed',
+};

@@ -1,5 +1,5 @@
 /** The runner: runs suites through the pipeline and produces the result model reporters read. */
-export { runSuites, type RunOptions } from './run.js';
+export { runSuites, runSelected, selectSuites, shardSlice, type RunOptions, type SelectOptions, type Shard, type BailInfo } from './run.js';
 export { runSuite, ModelDataMismatchError } from './run-suite.js';
 export { metricValue } from './metric-source.js';
 export type * from './result.js';

@@ -94,6 +94,26 @@ export interface AssertionResult {
   actual: string | null;
   /** Why it was skipped or how it failed. */
   message?: string;
+  /**
+   * For a comparison with another method of the run or with the saved result
+   * ("mean I-FLOPs >= 1.5x ilfo"): the other operand and the bound computed
+   * from it, in the same scale as `value`. Absent for a fixed bound, and when
+   * the other operand could not be read.
+   */
+  comparison?: AssertionComparison;
+}
+
+export interface AssertionComparison {
+  /** The method compared with, or 'saved'. */
+  against: string;
+  /** Its value of the same metric (and aggregate). */
+  reference: number;
+  factor: number;
+  offset: number;
+  /** factor x reference + offset: what `value` was compared with. */
+  bound: number;
+  /** With 'saved': the saved result file, relative to the working directory. */
+  file?: string;
 }
 
 export interface BlockSummary {
@@ -151,6 +171,12 @@ export interface SuiteResult {
   /** Metrics that could not be measured here, with why (e.g. no power sensor). */
   unmeasured?: { latency?: string; energy?: string };
   assertions: AssertionResult[];
+  /**
+   * The suite's saved result file, when its assertions read one (`saved`):
+   * compared (read and compared with), written (created or replaced by this
+   * run) or missing (absent and not written, because CI is set).
+   */
+  saved?: { file: string; action: 'compared' | 'written' | 'missing' };
   /** Set when the suite crashed (status 'error'). */
   error?: { message: string; stack?: string };
 }
@@ -170,4 +196,6 @@ export interface RunResult {
   environment: EnvironmentInfo;
   suites: SuiteResult[];
   status: 'passed' | 'failed';
+  /** Set when the run was one shard of several (`--shard=index/total`, 1-based). */
+  shard?: { index: number; total: number };
 }

@@ -4,12 +4,13 @@ import { BASELINES } from '../baselines/index.js';
 import { loadDataset, splitTrainValidation, takeSeeded, type Dataset } from '../data/index.js';
 import { generate, type GeneratedInputs, type GeneratorCache } from '../generator/index.js';
 import { measureMethod, measureSet } from '../measure/index.js';
-import { evaluateAssertion, type Suite } from '../suite/index.js';
+import { evaluateAssertion, type MetricSource, type Suite } from '../suite/index.js';
 import type { Reporter } from '../../reporters/index.js';
 import { metricValue } from './metric-source.js';
 import { measureExtras } from './extras.js';
 import { generatorFor } from './generator-source.js';
 import { pickSamples } from './samples.js';
+import { isCI, planSaved, writeSavedResult } from './saved-results.js';
 import type { MethodResult, SuiteResult } from './result.js';
 
 /** Share of the generator's training data held out for early stopping. */
@@ -22,6 +23,8 @@ export interface SuiteContext {
   /** --retrain: ignore cached generators. */
   retrain: boolean;
   toolVersion: string;
+  /** --update-baseline: write saved-result files instead of comparing against them. */
+  updateBaseline?: boolean;
 }
 
 export class ModelDataMismatchError extends Error {
@@ -33,6 +36,8 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
   const file = relative(ctx.cwd, suite.file).split('\\').join('/');
   const started = performance.now();
   const phase = (name: string, detail?: string) => reporter.onPhase?.({ file, phase: name, detail });
+  // A damaged or stale saved result stops the suite before any training.
+  const saved = await planSaved(suite, { updateBaseline: ctx.updateBaseline ?? false, ci: isCI(process.env), cwd: ctx.cwd });
   reporter.onSuiteStart?.({ file, name: suite.name });
 
   phase('loading model', suite.model.source === 'zoo' ? suite.model.weights : suite.model.module);
@@ -85,9 +90,13 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
       samples: pickSamples(network.meta.input, seedsData, produced, methods),
       assertions: [],
     };
-    result.assertions = suite.assertions.map((a) =>
-      evaluateAssertion(a, { value: (metric, aggregate, method) => metricValue(result, metric, aggregate, method) }),
-    );
+    const value: MetricSource['value'] = (metric, aggregate, method) => metricValue(result, metric, aggregate, method);
+    const source: MetricSource = saved === undefined ? { value } : { value, saved: saved.lookup, savedFile: saved.shown };
+    result.assertions = suite.assertions.map((a) => evaluateAssertion(a, source));
+    if (saved !== undefined) {
+      if (saved.action === 'written') await writeSavedResult(saved.file, suite, result, ctx.toolVersion);
+      result.saved = { file: saved.shown, action: saved.action };
+    }
     if (result.assertions.some((a) => a.level === 'error' && a.status === 'failed')) result.status = 'failed';
     return result;
   } finally {

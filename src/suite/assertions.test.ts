@@ -80,7 +80,7 @@ describe('parseAssertion', () => {
     ['max I-FLOPs < 5 percent', 'unit "percent" is not allowed for "I-FLOPs": use no unit, "%", "x"', 16],
     ['block coverage >', 'missing value after ">"', 16],
     ['block coverage >   ', 'missing value after ">"', 19],
-    ['block coverage > high', 'value "high" is not a number', 17],
+    ['block coverage > high', 'value "high" is not a number, a method (deepperform, random, ilfo, deepsloth) or saved', 17],
     [' < 5', 'missing metric before the operator', 1],
     ['max I-FLOPs of < 5%', 'missing method name after "of"', 12],
     ['max I-FLOPs of randm < 5%', 'unknown method "randm" (did you mean "random"?): use one of deepperform, random, ilfo, deepsloth', 15],
@@ -118,6 +118,105 @@ describe('parseAssertion', () => {
     expect(bad({ metric: 'I-FLOPs', op: '<', value: 1 })).toMatchObject({ part: 'metric', index: 0 });
     expect(bad({ metric: 'block coverage', op: '<', value: '9 parsecs' })).toMatchObject({ part: 'value', index: 2 });
     expect(bad({ metric: 'generation time', op: '<', value: 9 })).toMatchObject({ part: 'value' });
+  });
+});
+
+describe('parseAssertion: comparisons with another method or the saved result', () => {
+  it('reads a factor and a method', () => {
+    expect(parseAssertion('mean I-FLOPs >= 1.5x ilfo')).toEqual({
+      source: 'mean I-FLOPs >= 1.5x ilfo',
+      level: 'error',
+      aggregate: 'mean',
+      metric: 'I-FLOPs',
+      method: 'deepperform',
+      op: '>=',
+      against: { to: 'ilfo', factor: 1.5, offset: 0, text: '1.5x ilfo' },
+    });
+  });
+
+  it.each([
+    // text, method measured, to, factor, offset (canonical), offset unit, text
+    ['mean I-FLOPs of random < 0.5x deepperform', 'random', 'deepperform', 0.5, 0, undefined, '0.5x deepperform'],
+    ['mean I-FLOPs >= 1.5 X ILFO', 'deepperform', 'ilfo', 1.5, 0, undefined, '1.5x ilfo'],
+    ['max I-FLOPs <= saved', 'deepperform', 'saved', 1, 0, undefined, 'saved'],
+    ['max I-FLOPs <= 1.1x saved', 'deepperform', 'saved', 1.1, 0, undefined, '1.1x saved'],
+    ['mean I-FLOPs <= saved + 5%', 'deepperform', 'saved', 1, 0.05, '%', 'saved + 5%'],
+    ['mean I-FLOPs >= ilfo+10%', 'deepperform', 'ilfo', 1, 0.1, '%', 'ilfo + 10%'],
+    ['mean latency <= 1.2x saved - 2ms', 'deepperform', 'saved', 1.2, -2, 'ms', '1.2x saved - 2ms'],
+    ['mean FLOPs of random <= saved + 1.5M', 'random', 'saved', 1, 1_500_000, 'M', 'saved + 1.5M'],
+    ['block coverage >= random - 0.05', 'deepperform', 'random', 1, -0.05, '', 'random - 0.05'],
+    ['seed accuracy >= saved - 1%', 'deepperform', 'saved', 1, -0.01, '%', 'saved - 1%'],
+    ['training time < 2x saved', 'deepperform', 'saved', 2, 0, undefined, '2x saved'],
+  ])('%s', (text, method, to, factor, offset, unit, refText) => {
+    const a = parseAssertion(text);
+    expect(a.method).toBe(method);
+    expect(a.against).toBeDefined();
+    const ref = a.against!;
+    expect([ref.to, ref.factor, ref.unit, ref.text]).toEqual([to, factor, unit, refText]);
+    expect(ref.offset).toBeCloseTo(offset, 12);
+  });
+
+  it('keeps "5x" without a method a fixed bound', () => {
+    const a = parseAssertion('mean I-FLOPs < 5 x');
+    expect([a.against, a.against === undefined && a.value]).toEqual([undefined, 5]);
+  });
+
+  it.each([
+    ['mean I-FLOPs >= 1.5x ilfoo', 'unknown method "ilfoo" (did you mean "ilfo"?): compare with one of deepperform, random, ilfo, deepsloth or saved', 21],
+    ['mean I-FLOPs <= 1.1x savd', 'unknown method "savd" (did you mean "saved"?): compare with one of deepperform, random, ilfo, deepsloth or saved', 21],
+    ['mean I-FLOPs >= 1.5x deepperform', 'compares "deepperform" with itself: name another method, or saved', 21],
+    ['mean I-FLOPs of random > random', 'compares "random" with itself: name another method, or saved', 25],
+    ['mean I-FLOPs >= 0x ilfo', 'the factor must be a number > 0, got "0"', 16],
+    ['mean I-FLOPs >= -2x ilfo', 'the factor must be a number > 0, got "-2"', 16],
+    ['seed accuracy > 0.9x random', '"seed accuracy" is measured on the seed inputs, the same for every method: compare it with saved, not "random"', 21],
+    ['total time < 2x ilfo', '"total time" is measured once per suite, the same for every method: compare it with saved, not "ilfo"', 16],
+    ['mean I-FLOPs >= ilfo 10%', 'unexpected "10%" after "ilfo"; expected "+ <value>", "- <value>" or the end', 21],
+    ['mean I-FLOPs >= ilfo +', 'missing value after "+"', 22],
+    ['mean latency <= saved + 5%', 'unit "%" is not allowed for "latency": use "ms", "s" (for a relative margin use a factor, e.g. "1.05x saved")', 25],
+    ['mean latency <= saved + 5', '"latency" needs a unit: use "ms", "s"', 25],
+  ])('rejects %j', (text, message, index) => {
+    const e = syntaxError(text);
+    expect(e.message).toBe(message);
+    expect(e.index).toBe(index);
+  });
+
+  it('rejects a comparison with a method the suite does not run', () => {
+    const e = syntaxError('mean I-FLOPs >= 1.5x ilfo', ['deepperform', 'random']);
+    expect([e.message, e.index]).toEqual(['method "ilfo" is not run by this suite: add it to baselines', 21]);
+  });
+
+  it('reads the map form with against, factor and offset', () => {
+    const a = parseStructuredAssertion({ metric: 'mean I-FLOPs', op: '>=', against: 'ilfo', factor: 1.5 }, { level: 'warn' });
+    expect(a).toMatchObject({ source: 'mean I-FLOPs >= 1.5x ilfo', level: 'warn', against: { to: 'ilfo', factor: 1.5, offset: 0 } });
+    const b = parseStructuredAssertion({ metric: 'max I-FLOPs', op: '<=', against: 'saved', offset: '+5%' });
+    expect(b.source).toBe('max I-FLOPs <= saved + 5%');
+    expect(b.against?.offset).toBeCloseTo(0.05, 12);
+    const c = parseStructuredAssertion({ metric: 'mean latency', op: '<=', against: 'saved', factor: 1.1, offset: '-2ms' });
+    expect([c.source, c.against?.offset]).toEqual(['mean latency <= 1.1x saved - 2ms', -2]);
+    const d = parseStructuredAssertion({ metric: 'block coverage', op: '>=', against: 'random', offset: -0.05 });
+    expect([d.source, d.against?.offset]).toEqual(['block coverage >= random - 0.05', -0.05]);
+  });
+
+  it('map form errors name against or offset', () => {
+    const bad = (spec: Parameters<typeof parseStructuredAssertion>[0], methods?: string[]): AssertionSyntaxError => {
+      try {
+        parseStructuredAssertion(spec, methods === undefined ? {} : { methods });
+      } catch (e) {
+        return e as AssertionSyntaxError;
+      }
+      throw new Error('parsed');
+    };
+    expect(bad({ metric: 'mean I-FLOPs', op: '>', against: 'ilfo' }, ['deepperform'])).toMatchObject({
+      part: 'against',
+      message: 'method "ilfo" is not run by this suite: add it to baselines',
+    });
+    expect(bad({ metric: 'mean latency', op: '<', against: 'saved', offset: '+5%' })).toMatchObject({ part: 'offset', index: 2 });
+    expect(bad({ metric: 'mean latency', op: '<', against: 'saved', offset: 5 })).toMatchObject({ part: 'offset' });
+    expect(bad({ metric: 'mean I-FLOPs', op: '>=', value: '1.5x ilfo' })).toMatchObject({
+      part: 'value',
+      index: 5,
+      message: 'value is a fixed bound; to compare with ilfo, write against: ilfo (with factor: and/or offset:) instead',
+    });
   });
 });
 

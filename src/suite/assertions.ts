@@ -1,29 +1,27 @@
 /**
  * The assertion grammar, k6-style:
- *   "[<aggregate>] <metric> [of <method>] <op> <value>[<unit>]"
- * e.g. "max I-FLOPs < 500%", "block coverage > 0.9", "mean I-FLOPs of random < 5%".
- * A malformed assertion is a configuration error, never a silent pass.
+ *   "[<aggregate>] <metric> [of <method>] <op> <bound>"
+ * where the bound is a value with its unit ("max I-FLOPs < 500%",
+ * "block coverage > 0.9") or a comparison with the same metric of another
+ * method of the run or of the suite's saved result ("mean I-FLOPs >= 1.5x ilfo",
+ * "max I-FLOPs <= saved + 5%"). A malformed assertion is a configuration
+ * error, never a silent pass.
  */
 import type { AssertionLevel } from '../runner/result.js';
-import { suggestion } from './did-you-mean.js';
-import {
-  AGGREGATES,
-  DEFAULT_METHOD,
-  METRICS,
-  METRICS_LONGEST_FIRST,
-  UNIT_SCALE,
-  type Aggregate,
-  type MetricDef,
-  type Unit,
-} from './metrics.js';
-import { BASELINE_NAMES } from './schema.js';
+import { AssertionSyntaxError } from './assertion-error.js';
+import { numberBound, parseBound, parseRightSide, SAVED, structuredReference, type Bound, type Reference, type RightSide } from './assertion-bound.js';
+import { KNOWN_METHODS, parseTarget, type ParseOptions, type Target } from './assertion-target.js';
+import { DEFAULT_METHOD, UNIT_SCALE, type Aggregate } from './metrics.js';
+
+export { AssertionSyntaxError, type AssertionPart } from './assertion-error.js';
+export { KNOWN_METHODS, type ParseOptions } from './assertion-target.js';
+export { SAVED, type Bound, type Reference } from './assertion-bound.js';
 
 export type ComparisonOp = '<' | '<=' | '>' | '>=';
 export const OPS: readonly ComparisonOp[] = ['<', '<=', '>', '>='];
 
-/** A parsed assertion. `value` is in the metric's canonical scale (ratios as fractions, time in ms). */
-export interface Assertion {
-  /** The assertion as written (the structured form is rendered as a string). */
+interface AssertionBase {
+  /** The assertion as written (the map form is rendered as a string). */
   source: string;
   level: AssertionLevel;
   aggregate?: Aggregate;
@@ -32,33 +30,22 @@ export interface Assertion {
   /** Whose inputs are measured: 'deepperform' unless `of <method>` says otherwise. */
   method: string;
   op: ComparisonOp;
+}
+
+/** A fixed bound: "max I-FLOPs < 50%". */
+export interface FixedAssertion extends AssertionBase {
+  /** The bound in the metric's canonical scale (ratios as fractions, time in ms). */
   value: number;
-  /** The bound as written: its number, unit and text (e.g. 500, '%', "500%"). */
-  bound: { number: number; unit: Unit; text: string };
+  bound: Bound;
+  against?: undefined;
 }
 
-/** A malformed assertion; `index` is the offending character in the text that was parsed. */
-export class AssertionSyntaxError extends Error {
-  readonly index: number;
-  /** Which part of a structured assertion is at fault (always 'expression' for the string form). */
-  readonly part: 'expression' | 'metric' | 'value';
-
-  constructor(message: string, index: number, part: AssertionSyntaxError['part'] = 'expression') {
-    super(message);
-    this.name = 'AssertionSyntaxError';
-    this.index = index;
-    this.part = part;
-  }
+/** A bound computed at evaluation time from another method's value or the saved one: "mean I-FLOPs >= 1.5x ilfo". */
+export interface ComparisonAssertion extends AssertionBase {
+  against: Reference;
 }
 
-export interface ParseOptions {
-  level?: AssertionLevel;
-  /** Methods the suite runs (deepperform plus its baselines). Default: every known method. */
-  methods?: readonly string[];
-}
-
-/** Every method an assertion can name. */
-export const KNOWN_METHODS: readonly string[] = [DEFAULT_METHOD, ...BASELINE_NAMES];
+export type Assertion = FixedAssertion | ComparisonAssertion;
 
 const OP_TOKEN = /[<>=!]+/;
 
@@ -68,235 +55,74 @@ export function parseAssertion(text: string, options: ParseOptions = {}): Assert
   if (m === null) {
     throw new AssertionSyntaxError(
       `no comparison in "${text.trim()}": write <metric> <op> <value> with op one of ${OPS.join(', ')}`,
-      firstNonSpace(text, 0),
+      text.length - text.trimStart().length,
     );
   }
   const op = checkOp(m[0], m.index);
   const target = parseTarget(text, 0, m.index, options, 'expression');
-  const bound = parseBound(text, m.index + m[0].length, op, target.def, 'expression');
-  return assemble(target, op, bound, options.level, text.trim());
+  const right = parseRightSide(text, m.index + m[0].length, op, target, options);
+  return assemble(target, op, right, options.level, text.trim());
 }
 
-/** The map form `{ metric, op, value }`; `op` is already checked by the schema. */
-export function parseStructuredAssertion(
-  spec: { metric: string; op: string; value: number | string },
-  options: ParseOptions = {},
-): Assertion {
+/** The fields of the map form; `op` is already checked by the schema. */
+export interface StructuredSpec {
+  metric: string;
+  op: string;
+  value?: number | string;
+  against?: string;
+  factor?: number;
+  offset?: number | string;
+}
+
+/** The map form: `{ metric, op, value }` or `{ metric, op, against, factor?, offset? }`. */
+export function parseStructuredAssertion(spec: StructuredSpec, options: ParseOptions = {}): Assertion {
   const op = checkOp(spec.op, 0);
   const target = parseTarget(spec.metric, 0, spec.metric.length, options, 'metric');
-  const bound =
-    typeof spec.value === 'number'
-      ? numberBound(spec.value, target.def)
-      : parseBound(spec.value, 0, op, target.def, 'value');
-  const source = `${spec.metric.trim()} ${op} ${bound.text}`;
-  return assemble(target, op, bound, options.level, source);
+  let right: RightSide;
+  if (spec.against !== undefined) {
+    right = { kind: 'comparison', against: structuredReference({ ...spec, against: spec.against }, target, options) };
+  } else if (typeof spec.value === 'number') {
+    right = { kind: 'fixed', bound: numberBound(spec.value, target.def) };
+  } else {
+    checkNoReference(spec.value ?? '');
+    right = { kind: 'fixed', bound: parseBound(spec.value ?? '', 0, op, target.def, 'value') };
+  }
+  const shown = right.kind === 'fixed' ? right.bound.text : right.against.text;
+  return assemble(target, op, right, options.level, `${spec.metric.trim()} ${op} ${shown}`);
 }
 
 /** "max I-FLOPs", "block coverage of random": what the assertion reads. */
-export function assertionLabel(a: Pick<Assertion, 'aggregate' | 'metric' | 'method'>): string {
+export function assertionLabel(a: Pick<AssertionBase, 'aggregate' | 'metric' | 'method'>): string {
   const agg = a.aggregate === undefined ? '' : `${a.aggregate} `;
   const of = a.method === DEFAULT_METHOD ? '' : ` of ${a.method}`;
   return `${agg}${a.metric}${of}`;
 }
 
-interface Target {
-  aggregate?: Aggregate;
-  def: MetricDef;
-  method: string;
+/** Whether any of the assertions reads the suite's saved result. */
+export function readsSaved(assertions: readonly Assertion[]): boolean {
+  return assertions.some((a) => a.against?.to === SAVED);
 }
 
-function assemble(
-  t: Target,
-  op: ComparisonOp,
-  bound: Assertion['bound'],
-  level: AssertionLevel | undefined,
-  source: string,
-): Assertion {
-  const a: Assertion = {
-    source,
-    level: level ?? 'error',
-    metric: t.def.name,
-    method: t.method,
-    op,
-    value: bound.number * UNIT_SCALE[bound.unit],
-    bound,
-  };
-  if (t.aggregate !== undefined) a.aggregate = t.aggregate;
-  return a;
+function assemble(t: Target, op: ComparisonOp, right: RightSide, level: AssertionLevel | undefined, source: string): Assertion {
+  const base: AssertionBase = { source, level: level ?? 'error', metric: t.def.name, method: t.method, op };
+  if (t.aggregate !== undefined) base.aggregate = t.aggregate;
+  if (right.kind === 'comparison') return { ...base, against: right.against };
+  return { ...base, value: right.bound.number * UNIT_SCALE[right.bound.unit], bound: right.bound };
+}
+
+/** `value: "1.5x ilfo"` in the map form: say where a comparison goes instead of "unknown unit". */
+function checkNoReference(value: string): void {
+  const words = [...KNOWN_METHODS, SAVED].join('|');
+  const m = new RegExp(`(?<![a-z])(${words})(?![\\w-])`, 'i').exec(value);
+  if (m === null) return;
+  throw new AssertionSyntaxError(
+    `value is a fixed bound; to compare with ${m[1]}, write against: ${m[1].toLowerCase()} (with factor: and/or offset:) instead`,
+    m.index,
+    'value',
+  );
 }
 
 function checkOp(token: string, index: number): ComparisonOp {
   if ((OPS as readonly string[]).includes(token)) return token as ComparisonOp;
   throw new AssertionSyntaxError(`unknown operator "${token}": use one of ${OPS.join(', ')}`, index);
-}
-
-const AGGREGATE_WORD = /(mean|max|min|p50|p95)\s+/iy;
-const METHOD_SUFFIX = /of(?:\s+(\S+))?\s*$/iy;
-
-/** `[aggregate] metric [of method]` between start and end of `text`. */
-function parseTarget(
-  text: string,
-  start: number,
-  end: number,
-  options: ParseOptions,
-  part: AssertionSyntaxError['part'],
-): Target {
-  const head = text.slice(0, end);
-  let i = firstNonSpace(head, start);
-  if (i >= end) throw new AssertionSyntaxError('missing metric before the operator', i, part);
-  AGGREGATE_WORD.lastIndex = i;
-  const aggMatch = AGGREGATE_WORD.exec(head);
-  const aggIndex = i;
-  let aggregate: Aggregate | undefined;
-  if (aggMatch !== null) {
-    aggregate = aggMatch[1].toLowerCase() as Aggregate;
-    i = AGGREGATE_WORD.lastIndex;
-  }
-  const found = matchMetric(head, i);
-  if (found === undefined) throw unknownMetric(head, i, aggregate !== undefined, part);
-  const { def } = found;
-  checkShape(def, aggregate, aggIndex, i, part);
-  const method = parseMethod(head, firstNonSpace(head, found.end), def, options, part);
-  return aggregate === undefined ? { def, method } : { aggregate, def, method };
-}
-
-function matchMetric(text: string, at: number): { def: MetricDef; end: number } | undefined {
-  for (const def of METRICS_LONGEST_FIRST) {
-    // Case-insensitive, any run of spaces where the name has one, and a whole word.
-    const re = new RegExp(`${escapeRegExp(def.name).replace(/ /g, '\\s+')}(?=\\s|$)`, 'iy');
-    re.lastIndex = at;
-    if (re.test(text)) return { def, end: re.lastIndex };
-  }
-  return undefined;
-}
-
-function unknownMetric(
-  text: string,
-  at: number,
-  hadAggregate: boolean,
-  part: AssertionSyntaxError['part'],
-): AssertionSyntaxError {
-  const words = text.slice(at).replace(/\s+of(\s.*)?$/is, '').trim();
-  // "avg I-FLOPs": a known metric after an unknown first word is a bad aggregate.
-  const firstWord = /^\S+/.exec(words)?.[0] ?? '';
-  const restAt = firstNonSpace(text, at + firstWord.length);
-  if (!hadAggregate && firstWord !== '' && matchMetric(text, restAt) !== undefined) {
-    return new AssertionSyntaxError(
-      `unknown aggregate "${firstWord}"${suggestion(firstWord, AGGREGATES)}: use one of ${AGGREGATES.join(', ')}`,
-      at,
-      part,
-    );
-  }
-  const names = METRICS.map((m) => m.name);
-  const hint = suggestion(words, names) || `; known metrics: ${names.join(', ')}`;
-  return new AssertionSyntaxError(`unknown metric "${words}"${hint}`, at, part);
-}
-
-function checkShape(
-  def: MetricDef,
-  aggregate: Aggregate | undefined,
-  aggIndex: number,
-  metricIndex: number,
-  part: AssertionSyntaxError['part'],
-): void {
-  if (def.shape === 'sample' && aggregate === undefined) {
-    throw new AssertionSyntaxError(
-      `"${def.name}" has one value per input: put an aggregate before it (${AGGREGATES.join(', ')}), e.g. "max ${def.name}"`,
-      metricIndex,
-      part,
-    );
-  }
-  if (def.shape === 'scalar' && aggregate !== undefined) {
-    throw new AssertionSyntaxError(
-      `"${def.name}" is a single number, so it takes no aggregate: drop "${aggregate}"`,
-      aggIndex,
-      part,
-    );
-  }
-}
-
-function parseMethod(
-  text: string,
-  at: number,
-  def: MetricDef,
-  options: ParseOptions,
-  part: AssertionSyntaxError['part'],
-): string {
-  if (at >= text.length) return DEFAULT_METHOD;
-  METHOD_SUFFIX.lastIndex = at;
-  const m = METHOD_SUFFIX.exec(text);
-  if (m === null) {
-    throw new AssertionSyntaxError(
-      `unexpected "${text.slice(at).trim()}" after "${def.name}"; expected the operator or "of <method>"`,
-      at,
-      part,
-    );
-  }
-  if (m[1] === undefined) throw new AssertionSyntaxError('missing method name after "of"', at, part);
-  if (def.of !== 'method') {
-    const what = def.of === 'seeds' ? 'on the seed inputs' : 'once per suite';
-    throw new AssertionSyntaxError(`"${def.name}" is measured ${what}: drop "of ${m[1]}"`, at, part);
-  }
-  const methodAt = text.indexOf(m[1], at + 2);
-  const method = m[1].toLowerCase();
-  if (!KNOWN_METHODS.includes(method)) {
-    throw new AssertionSyntaxError(
-      `unknown method "${m[1]}"${suggestion(m[1], KNOWN_METHODS)}: use one of ${KNOWN_METHODS.join(', ')}`,
-      methodAt,
-      part,
-    );
-  }
-  const runs = options.methods ?? KNOWN_METHODS;
-  if (!runs.includes(method)) {
-    throw new AssertionSyntaxError(
-      `method "${method}" is not run by this suite: add it to baselines`,
-      methodAt,
-      part,
-    );
-  }
-  return method;
-}
-
-const BOUND = /([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*(.*?)\s*$/iy;
-
-/** `<number>[unit]` from `start` to the end of `text`. */
-function parseBound(
-  text: string,
-  start: number,
-  op: string,
-  def: MetricDef,
-  part: AssertionSyntaxError['part'],
-): Assertion['bound'] {
-  const at = firstNonSpace(text, start);
-  if (at >= text.length) throw new AssertionSyntaxError(`missing value after "${op}"`, at, part);
-  BOUND.lastIndex = at;
-  const m = BOUND.exec(text);
-  if (m === null || !Number.isFinite(Number(m[1]))) {
-    throw new AssertionSyntaxError(`value "${text.slice(at).trim()}" is not a number`, at, part);
-  }
-  const unitAt = text.indexOf(m[2], at + m[1].length);
-  const unit = checkUnit(m[2], def, unitAt, part);
-  return { number: Number(m[1]), unit, text: `${m[1]}${unit}` };
-}
-
-function numberBound(value: number, def: MetricDef): Assertion['bound'] {
-  checkUnit('', def, 0, 'value');
-  return { number: value, unit: '', text: String(value) };
-}
-
-function checkUnit(unit: string, def: MetricDef, at: number, part: AssertionSyntaxError['part']): Unit {
-  if ((def.units as readonly string[]).includes(unit)) return unit as Unit;
-  const allowed = def.units.map((u) => (u === '' ? 'no unit' : `"${u}"`)).join(', ');
-  const what = unit === '' ? `"${def.name}" needs a unit` : `unit "${unit}" is not allowed for "${def.name}"`;
-  throw new AssertionSyntaxError(`${what}: use ${allowed}`, at, part);
-}
-
-function firstNonSpace(text: string, from: number): number {
-  let i = from;
-  while (i < text.length && /\s/.test(text[i])) i++;
-  return i;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

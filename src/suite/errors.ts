@@ -1,4 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
+import { codeFrame } from './code-frame.js';
 
 /** One thing wrong with a suite file, at a 1-based line and column. */
 export interface SuiteProblem {
@@ -12,19 +13,23 @@ export interface SuiteProblem {
 
 /**
  * A suite file that cannot be used: YAML syntax, schema violations, malformed
- * assertions. Carries every problem found, not just the first, so a user fixes
- * them in one go. The CLI maps it to exit code 2.
+ * assertions (and a suite's saved result file that is corrupt or stale).
+ * Carries every problem found, not just the first, so a user fixes them in
+ * one go. The CLI maps it to exit code 2.
  */
 export class SuiteError extends Error {
-  /** Absolute path of the suite file. */
+  /** Absolute path of the file at fault. */
   readonly file: string;
   readonly problems: SuiteProblem[];
+  /** The file's text, when known: the message then shows a code frame under each problem. */
+  readonly source?: string;
 
-  constructor(file: string, problems: SuiteProblem[]) {
-    super(formatProblems(file, problems));
+  constructor(file: string, problems: SuiteProblem[], source?: string) {
+    super(formatProblems(file, problems, source));
     this.name = 'SuiteError';
     this.file = file;
     this.problems = problems;
+    if (source !== undefined) this.source = source;
   }
 }
 
@@ -36,12 +41,21 @@ export class UsageError extends Error {
   }
 }
 
-/** One line per problem: `file:line:col  path: message`, the path shown relative to the working directory when inside it. */
-export function formatProblems(file: string, problems: readonly SuiteProblem[]): string {
+/**
+ * One line per problem, `file:line:col  path: message`, the file shown
+ * relative to the working directory when inside it. Given the file's text,
+ * each problem is followed by its code frame and a blank line separates them.
+ */
+export function formatProblems(file: string, problems: readonly SuiteProblem[], source?: string): string {
   const shown = displayPath(file);
+  const head = (p: SuiteProblem): string => `${shown}:${p.line}:${p.column}  ${p.path === '' ? '' : `${p.path}: `}${p.message}`;
+  if (source === undefined) return problems.map(head).join('\n');
   return problems
-    .map((p) => `${shown}:${p.line}:${p.column}  ${p.path === '' ? '' : `${p.path}: `}${p.message}`)
-    .join('\n');
+    .map((p) => {
+      const frame = codeFrame(source, p.line, p.column);
+      return frame === '' ? head(p) : `${head(p)}\n${frame}`;
+    })
+    .join('\n\n');
 }
 
 function displayPath(file: string): string {

@@ -2,36 +2,122 @@
  * Checks a parsed assertion against measured values. A metric that cannot be
  * measured is 'skipped' with the reason, never 'passed'.
  */
-import type { AssertionResult } from '../runner/result.js';
-import { assertionLabel, type Assertion, type ComparisonOp } from './assertions.js';
-import { metricByName, UNIT_SCALE, type Aggregate, type MetricKind, type Unit } from './metrics.js';
+import type { AssertionComparison, AssertionResult } from '../runner/result.js';
+import { assertionLabel, SAVED, type Assertion, type ComparisonAssertion, type ComparisonOp, type FixedAssertion } from './assertions.js';
+import { decimalsOf, distinctFixed, formatValue, naturalUnit } from './format.js';
+import { metricByName, type Aggregate, type Unit } from './metrics.js';
 
-/** Where assertion values come from. Values are in the canonical scale: ratios as fractions, time in ms, raw FLOPs. */
+/**
+ * A measured value in the canonical scale (ratios as fractions, time in ms,
+ * raw FLOPs), or why there is none; `fail` makes the assertion fail instead
+ * of being skipped (a saved result missing in CI).
+ */
+export type MetricValue = number | { unavailable: string; fail?: boolean };
+
+/** Where assertion values come from. */
 export interface MetricSource {
-  value(metric: string, aggregate: Aggregate | undefined, method: string): number | { unavailable: string };
+  value(metric: string, aggregate: Aggregate | undefined, method: string): MetricValue;
+  /** The same metric in the suite's saved result; absent when the suite reads none. */
+  saved?(metric: string, aggregate: Aggregate | undefined, method: string): MetricValue;
+  /** The saved result file, as shown to the user. */
+  savedFile?: string;
 }
 
 export function evaluateAssertion(a: Assertion, source: MetricSource): AssertionResult {
-  const base = {
-    source: a.source,
-    level: a.level,
-    metric: assertionLabel(a),
-    expected: `${a.op} ${a.bound.text}`,
-  };
+  return a.against === undefined ? evaluateFixed(a, source) : evaluateComparison(a, source);
+}
+
+function evaluateFixed(a: FixedAssertion, source: MetricSource): AssertionResult {
+  const base = { source: a.source, level: a.level, metric: assertionLabel(a), expected: `${a.op} ${a.bound.text}` };
   const measured = source.value(a.metric, a.aggregate, a.method);
-  if (typeof measured !== 'number' || Number.isNaN(measured)) {
-    const why = typeof measured === 'number' ? 'the measurement produced no number (NaN)' : measured.unavailable;
-    return { ...base, status: 'skipped', value: null, actual: null, message: why };
-  }
+  if (!isNumber(measured)) return { ...base, status: 'skipped', value: null, actual: null, message: whyNot(measured) };
   const actual = formatInUnit(measured, a);
   if (compare(measured, a.op, a.value)) return { ...base, status: 'passed', value: measured, actual };
-  return {
+  return { ...base, status: 'failed', value: measured, actual, message: `expected ${base.metric} ${base.expected}, found ${actual}` };
+}
+
+/**
+ * "mean I-FLOPs >= 1.5x ilfo": the bound is 1.5 x ilfo's mean I-FLOPs. The
+ * result shows the bound in numbers and, on failure, both operands.
+ */
+function evaluateComparison(a: ComparisonAssertion, source: MetricSource): AssertionResult {
+  const label = assertionLabel(a);
+  const ref = a.against;
+  const base = { source: a.source, level: a.level, metric: label, expected: `${a.op} ${ref.text}` };
+  const measured = source.value(a.metric, a.aggregate, a.method);
+  if (!isNumber(measured)) return { ...base, status: 'skipped', value: null, actual: null, message: whyNot(measured) };
+  const other = ref.to === SAVED ? readSaved(a, source) : source.value(a.metric, a.aggregate, ref.to);
+  if (!isNumber(other)) {
+    const message = ref.to === SAVED ? whyNot(other) : `cannot compare with ${ref.to}: ${whyNot(other)}`;
+    const status = typeof other === 'object' && other.fail === true ? 'failed' : 'skipped';
+    const actual = status === 'failed' ? formatValue(measured, a.metric, unitFor(a, measured, measured)) : null;
+    return { ...base, status, value: status === 'failed' ? measured : null, actual, message };
+  }
+  const bound = ref.factor * other + ref.offset;
+  const unit = unitFor(a, measured, other);
+  const show = (v: number): string => formatValue(v, a.metric, unit);
+  const comparison: AssertionComparison = { against: ref.to, reference: other, factor: ref.factor, offset: ref.offset, bound };
+  if (ref.to === SAVED && source.savedFile !== undefined) comparison.file = source.savedFile;
+  const actual = formatValue(measured, a.metric, unit, 0, bound);
+  const result: AssertionResult = {
     ...base,
-    status: 'failed',
+    expected: `${base.expected} (${show(bound)})`,
+    status: compare(measured, a.op, bound) ? 'passed' : 'failed',
     value: measured,
     actual,
-    message: `expected ${base.metric} ${base.expected}, found ${actual}`,
+    comparison,
   };
+  if (result.status === 'failed') result.message = comparisonMessage(a, measured, other, bound, actual, show, source.savedFile);
+  return result;
+}
+
+/**
+ * expected mean I-FLOPs >= 1.5x ilfo (>= 124.5% = 1.5 x 83.0%), found 28.2% = 0.34x ilfo (deepperform 28.2%, ilfo 83.0%)
+ */
+function comparisonMessage(
+  a: ComparisonAssertion,
+  measured: number,
+  other: number,
+  bound: number,
+  actual: string,
+  show: (v: number) => string,
+  savedFile: string | undefined,
+): string {
+  const { to, factor, offset } = a.against;
+  const scaled = factor === 1 ? show(other) : `${factor} x ${show(other)}`;
+  const derivation = offset === 0 ? scaled : `${scaled} ${offset < 0 ? '-' : '+'} ${show(Math.abs(offset))}`;
+  const boundPart = factor === 1 && offset === 0 ? `${a.op} ${show(bound)}` : `${a.op} ${show(bound)} = ${derivation}`;
+  // How the two operands relate: as a ratio for a factor, as a difference for an offset.
+  let relation = '';
+  if (offset === 0 && other !== 0) relation = ` = ${distinctFixed(measured / other, factor, 2)}x ${to}`;
+  else if (offset !== 0) relation = ` = ${to} ${measured < other ? '-' : '+'} ${show(Math.abs(measured - other))}`;
+  const def = metricByName(a.metric);
+  const left = def?.of === 'method' ? a.method : 'this run';
+  const where = to === SAVED && savedFile !== undefined ? ` in ${savedFile}` : '';
+  return (
+    `expected ${assertionLabel(a)} ${a.op} ${a.against.text} (${boundPart}), found ${actual}${relation} ` +
+    `(${left} ${show(measured)}, ${to} ${show(other)}${where})`
+  );
+}
+
+function readSaved(a: ComparisonAssertion, source: MetricSource): MetricValue {
+  if (source.saved === undefined) return { unavailable: 'no saved result was read for this suite' };
+  return source.saved(a.metric, a.aggregate, a.method);
+}
+
+/** The unit of the offset when one was written, else the metric's natural unit at the size of the operands. */
+function unitFor(a: ComparisonAssertion, x: number, y: number): Unit {
+  if (a.against.unit !== undefined) return a.against.unit;
+  const def = metricByName(a.metric);
+  return def === undefined ? '' : naturalUnit(def, Math.max(Math.abs(x), Math.abs(y)));
+}
+
+function isNumber(v: MetricValue): v is number {
+  return typeof v === 'number' && !Number.isNaN(v);
+}
+
+function whyNot(v: MetricValue): string {
+  return typeof v === 'number' ? 'the measurement produced no number (NaN)' : v.unavailable;
 }
 
 export function compare(value: number, op: ComparisonOp, bound: number): boolean {
@@ -47,36 +133,10 @@ export function compare(value: number, op: ComparisonOp, bound: number): boolean
   }
 }
 
-/** Decimals shown for a value in each unit ('' depends on what the metric counts). */
-const UNIT_DECIMALS: Readonly<Record<Exclude<Unit, ''>, number>> = { '%': 1, x: 2, ms: 1, s: 3, K: 2, M: 2, G: 2 };
-const BARE_DECIMALS: Readonly<Record<MetricKind, number>> = { ratio: 3, count: 0, flops: 0, time: 1, norm: 4, energy: 4, correlation: 3 };
-
 /**
- * The measured value in the unit the assertion was written in ("37.2%"). It
- * never prints the same text as the bound unless the two are equal, so a
- * failure never reads "expected < 50.0%, found 50.0%".
+ * The measured value in the unit a fixed bound was written in ("37.2%"),
+ * with as many decimals as the bound and enough to tell the two apart.
  */
-export function formatInUnit(value: number, a: Pick<Assertion, 'metric' | 'value' | 'bound'>): string {
-  const { unit } = a.bound;
-  const scaled = value / UNIT_SCALE[unit];
-  const kind = metricByName(a.metric)?.kind ?? 'ratio';
-  const base = unit === '' ? BARE_DECIMALS[kind] : UNIT_DECIMALS[unit];
-  let decimals = Math.max(base, decimalsOf(a.bound.number));
-  const boundScaled = a.bound.number;
-  while (
-    decimals < 12 &&
-    value !== a.value &&
-    scaled.toFixed(decimals) === boundScaled.toFixed(decimals)
-  ) {
-    decimals++;
-  }
-  return `${scaled.toFixed(decimals)}${unit}`;
-}
-
-/** Digits after the point in the plain decimal form of n (0.25 -> 2, 8 -> 0). */
-function decimalsOf(n: number): number {
-  const text = String(n);
-  if (text.includes('e')) return Math.min(12, Math.max(0, -Math.floor(Math.log10(Math.abs(n))) + 1));
-  const dot = text.indexOf('.');
-  return dot < 0 ? 0 : text.length - dot - 1;
+export function formatInUnit(value: number, a: Pick<FixedAssertion, 'metric' | 'value' | 'bound'>): string {
+  return formatValue(value, a.metric, a.bound.unit, decimalsOf(a.bound.number), a.value);
 }

@@ -10,18 +10,30 @@ export {
   parseAssertion,
   parseStructuredAssertion,
   assertionLabel,
+  readsSaved,
   AssertionSyntaxError,
   KNOWN_METHODS,
   OPS,
+  SAVED,
   type Assertion,
+  type AssertionPart,
+  type Bound,
+  type ComparisonAssertion,
   type ComparisonOp,
+  type FixedAssertion,
   type ParseOptions,
+  type Reference,
+  type StructuredSpec,
 } from './assertions.js';
-export { evaluateAssertion, formatInUnit, type MetricSource } from './evaluate.js';
+export { evaluateAssertion, formatInUnit, type MetricSource, type MetricValue } from './evaluate.js';
+export { codeFrame } from './code-frame.js';
+export { positionAt, positionIn, type Position, type Segment } from './locate.js';
+export { formatValue, naturalUnit } from './format.js';
 export {
   METRICS,
   AGGREGATES,
   DEFAULT_METHOD,
+  UNIT_SCALE,
   metricByName,
   type Aggregate,
   type MetricDef,

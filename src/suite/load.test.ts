@@ -205,7 +205,13 @@ describe('loadSuite: problems', () => {
     expect(err.problems).toHaveLength(1);
     expect(err.problems[0]).toMatchObject({ line: 3, column: 1, path: '' });
     expect(err.problems[0].message).toMatch(/^YAML syntax: /);
-    expect(err.message).toBe(`${file}:3:1  ${err.problems[0].message}`.replace(`${process.cwd()}/`, ''));
+    const shown = file.replace(`${process.cwd()}/`, '');
+    expect(err.message.split('\n')).toEqual([
+      `${shown}:3:1  ${err.problems[0].message}`,
+      '  2 | model: [a, b',
+      '> 3 | norm: linf',
+      '    | ^^^^',
+    ]);
   });
 
   it('names a duplicated key', async () => {
@@ -275,6 +281,17 @@ describe('loadSuite: problems', () => {
     expect(s.assertions[0].method).toBe('ilfo');
   });
 
+  it('explains a baseline map with two names or none, and a map assertion with no bound', async () => {
+    const text = `${MINIMAL}baselines: [{ ilfo: { iterations: 50 }, random: {} }, {}]\nassertions:\n  - { metric: mean I-FLOPs, op: ">=" }\n`;
+    const problems = await problemsOf(text);
+    expect(problems.map((p) => [p.line, p.column, p.path, p.message])).toEqual([
+      [11, 5, 'assertions[0].value', 'missing required key "value": give value (a fixed bound) or against (a method, or saved, to compare with)'],
+      // "baselines: [" is 12 characters; the second item starts after "{ ilfo: { iterations: 50 }, random: {} }, ".
+      [9, 13, 'baselines[0]', 'must hold at most 1 key, found 2 (ilfo, random): give each its own list item'],
+      [9, 55, 'baselines[1]', 'must not be an empty map'],
+    ]);
+  });
+
   it('places a bad baseline option and an unknown baseline on their lines', async () => {
     const text = `${MINIMAL}baselines:\n  - ilfoo\n  - ilfo: { iterations: 0, lamda: 3 }\n`;
     const problems = await problemsOf(text);
@@ -285,19 +302,104 @@ describe('loadSuite: problems', () => {
     ]);
   });
 
-  it('message lists one problem per line, deepest first', async () => {
+  it('message: each problem, deepest first, with a code frame under it', async () => {
     const file = await write('name: 3\nmodel: { arch: a, weights: w }\ndata: { dataset: d, seeds: 0 }\nnorm: l3\nepsilon: 1\n');
     const err = (await loadSuite(file).catch((e: unknown) => e)) as SuiteError;
     const shown = file.replace(`${process.cwd()}/`, '');
-    expect(err.message.split('\n')).toEqual([
-      `${shown}:3:28  data.seeds: must be >= 1, got 0`,
-      `${shown}:1:7  name: must be a string, got 3`,
-      `${shown}:4:7  norm: must be one of linf, inf, l2, 2, got "l3" (did you mean "l2"?)`,
-    ]);
+    expect(err.message).toBe(
+      [
+        `${shown}:3:28  data.seeds: must be >= 1, got 0`,
+        '  2 | model: { arch: a, weights: w }',
+        '> 3 | data: { dataset: d, seeds: 0 }',
+        '    |                            ^',
+        '  4 | norm: l3',
+        '',
+        `${shown}:1:7  name: must be a string, got 3`,
+        '> 1 | name: 3',
+        '    |       ^',
+        '  2 | model: { arch: a, weights: w }',
+        '',
+        `${shown}:4:7  norm: must be one of linf, inf, l2, 2, got "l3" (did you mean "l2"?)`,
+        '  3 | data: { dataset: d, seeds: 0 }',
+        '> 4 | norm: l3',
+        '    |       ^^',
+        '  5 | epsilon: 1',
+      ].join('\n'),
+    );
+    // Plain text: the CLI decides about colour.
+    expect(err.message).not.toMatch(/\x1b\[/);
   });
 
   it('a missing file is a usage error', async () => {
     await expect(loadSuite(join(dir, 'nope.perf.yaml'))).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
+describe('loadSuite: comparison assertions', () => {
+  it('reads comparisons with a baseline and with the saved result, and where the saved result lives', async () => {
+    const text = `${MINIMAL}baselines: [random, ilfo]
+assertions:
+  - "mean I-FLOPs >= 1.5x ilfo"
+  - { metric: mean I-FLOPs of random, op: "<", against: deepperform, factor: 0.5, level: warn }
+  - "max I-FLOPs <= saved + 5%"
+`;
+    const file = await write(text);
+    const s = await loadSuite(file);
+    expect(s.assertions.map((a) => [a.source, a.level, a.method, a.against?.to, a.against?.factor])).toEqual([
+      ['mean I-FLOPs >= 1.5x ilfo', 'error', 'deepperform', 'ilfo', 1.5],
+      ['mean I-FLOPs of random < 0.5x deepperform', 'warn', 'random', 'deepperform', 0.5],
+      ['max I-FLOPs <= saved + 5%', 'error', 'deepperform', 'saved', 1],
+    ]);
+    expect(s.saved).toBe(file.replace(/\.perf\.yaml$/, '.perf.baseline.json'));
+  });
+
+  it('has no saved file unless an assertion reads it or the suite names one', async () => {
+    expect((await loadSuite(await write(MINIMAL))).saved).toBeUndefined();
+    const named = await loadSuite(await write(`${MINIMAL}saved: baselines/tiny.json\n`));
+    expect(named.saved).toBe(join(dir, 'baselines', 'tiny.json'));
+  });
+
+  it('puts a comparison with a method the suite does not run at the method, with a code frame', async () => {
+    const file = await write(`${MINIMAL}baselines: [random]\nassertions:\n  - "mean I-FLOPs >= 1.5x ilfo"\n`);
+    const err = (await loadSuite(file).catch((e: unknown) => e)) as SuiteError;
+    // Line 11 is `  - "mean I-FLOPs >= 1.5x ilfo"`: the text starts at column 6, "ilfo" 21 characters later.
+    expect(err.problems).toEqual([
+      { line: 11, column: 27, path: 'assertions[0]', message: 'method "ilfo" is not run by this suite: add it to baselines' },
+    ]);
+    const shown = file.replace(`${process.cwd()}/`, '');
+    expect(err.message).toBe(
+      [
+        `${shown}:11:27  assertions[0]: method "ilfo" is not run by this suite: add it to baselines`,
+        '  10 | assertions:',
+        '> 11 |   - "mean I-FLOPs >= 1.5x ilfo"',
+        '     |                           ^^^^',
+      ].join('\n'),
+    );
+  });
+
+  it('reports every bad comparison in the map form, at its field', async () => {
+    const text = `${MINIMAL}baselines: [random]
+assertions:
+  - { metric: mean I-FLOPs, op: ">=", against: ilfo }
+  - { metric: mean I-FLOPs, op: ">=", against: ilfoo }
+  - { metric: mean I-FLOPs, op: ">=", against: random, value: 2 }
+  - { metric: mean I-FLOPs, op: ">=", value: 2, factor: 1.5 }
+  - { metric: mean latency, op: "<", against: saved, offset: "+5%" }
+  - "seed accuracy >= random - 1%"
+`;
+    const problems = await problemsOf(text);
+    expect(problems.map((p) => [p.line, p.column, p.path, p.message])).toEqual([
+      // "  - { metric: mean I-FLOPs, op: \">=\", against: " is 47 characters.
+      [11, 48, 'assertions[0].against', 'method "ilfo" is not run by this suite: add it to baselines'],
+      [12, 48, 'assertions[1].against', 'must be one of deepperform, random, ilfo, deepsloth, saved, got "ilfoo" (did you mean "ilfo"?)'],
+      // "  - { metric: mean latency, op: \"<\", against: saved, offset: " is 61 characters; the quote is
+      // column 62, so "%" of "+5%" (index 2) is column 62 + 1 + 2 = 65.
+      [15, 65, 'assertions[4].offset', 'unit "%" is not allowed for "latency": use "ms", "s" (for a relative margin use a factor, e.g. "1.05x saved")'],
+      [13, 5, 'assertions[2]', 'value is a fixed bound and does not go with against: give factor and/or offset instead'],
+      [14, 5, 'assertions[3]', 'factor and offset need against (the method, or saved, they compare with)'],
+      // "  - \"seed accuracy >= " is 22 characters: "random" at 23.
+      [16, 23, 'assertions[5]', '"seed accuracy" is measured on the seed inputs, the same for every method: compare it with saved, not "random"'],
+    ]);
   });
 });
 

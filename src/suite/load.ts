@@ -8,10 +8,14 @@ import { dirname, resolve } from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import {
   AssertionSyntaxError,
+  KNOWN_METHODS,
   OPS,
+  SAVED,
   parseAssertion,
   parseStructuredAssertion,
+  readsSaved,
   type Assertion,
+  type StructuredSpec,
 } from './assertions.js';
 import { SuiteError, UsageError, type SuiteProblem } from './errors.js';
 import { locate, locateInString, type Segment, type SourceMap } from './locate.js';
@@ -46,7 +50,7 @@ export function parseSuite(text: string, file: string): Suite {
   const problems = raw.map((p) => place(src, p));
   const epsilon = resolveEpsilon(data.epsilon, src, problems);
   const assertions = parseAssertions(data, src, problems);
-  if (problems.length > 0) throw new SuiteError(abs, sortProblems(dedupe(problems)));
+  if (problems.length > 0) throw new SuiteError(abs, sortProblems(dedupe(problems)), text);
   return normalise(data as unknown as SuiteFile, abs, epsilon, assertions);
 }
 
@@ -54,16 +58,17 @@ export function parseSuite(text: string, file: string): Suite {
 function checkDocument(src: SourceMap, file: string): void {
   const { doc } = src;
   if (doc.errors.length > 0) {
-    throw new SuiteError(file, sortProblems(doc.errors.map((e) => syntaxProblem(src, e.code, e.message, e.pos[0]))));
+    const problems = doc.errors.map((e) => syntaxProblem(src, e.code, e.message, e.pos[0]));
+    throw new SuiteError(file, sortProblems(problems), src.text);
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     const message = 'the file is empty: a suite needs at least name, model, data, norm and epsilon';
-    throw new SuiteError(file, [{ line: 1, column: 1, path: '', message }]);
+    throw new SuiteError(file, [{ line: 1, column: 1, path: '', message }], src.text);
   }
   if (!isMap(doc.contents)) {
     const found = isSeq(doc.contents) ? 'a list' : 'a single value';
     const message = `a suite must be a map of keys (name:, model:, ...), found ${found}`;
-    throw new SuiteError(file, [{ ...locate(src, [], 'value'), path: '', message }]);
+    throw new SuiteError(file, [{ ...locate(src, [], 'value'), path: '', message }], src.text);
   }
 }
 
@@ -135,10 +140,28 @@ function parseItem(item: unknown, methods: readonly string[]): Assertion | undef
   const o = item as Record<string, unknown>;
   const level = o.level === 'warn' || o.level === 'error' ? o.level : 'error';
   if (typeof o.assert === 'string') return parseAssertion(o.assert, { level, methods });
-  const valueOk = typeof o.value === 'number' || typeof o.value === 'string';
-  if (typeof o.metric !== 'string' || !(OPS as readonly unknown[]).includes(o.op) || !valueOk) return undefined;
-  const spec = { metric: o.metric, op: o.op as string, value: o.value as number | string };
-  return parseStructuredAssertion(spec, { level, methods });
+  const spec = structuredSpec(o);
+  return spec === undefined ? undefined : parseStructuredAssertion(spec, { level, methods });
+}
+
+/** The map form's fields when the schema found them well-formed, else undefined (the schema reports why). */
+function structuredSpec(o: Record<string, unknown>): StructuredSpec | undefined {
+  const numberOrString = (v: unknown): v is number | string => typeof v === 'number' || typeof v === 'string';
+  if (typeof o.metric !== 'string' || !(OPS as readonly unknown[]).includes(o.op)) return undefined;
+  const spec: StructuredSpec = { metric: o.metric, op: o.op as string };
+  if (o.against === undefined) {
+    if (!numberOrString(o.value) || o.factor !== undefined || o.offset !== undefined) return undefined;
+    spec.value = o.value;
+    return spec;
+  }
+  // An unknown name is the schema's enum error (with its suggestion); one message is enough.
+  if (typeof o.against !== 'string' || ![...KNOWN_METHODS, SAVED].includes(o.against) || o.value !== undefined) return undefined;
+  if (o.factor !== undefined && !(typeof o.factor === 'number' && o.factor > 0)) return undefined;
+  if (o.offset !== undefined && !numberOrString(o.offset)) return undefined;
+  spec.against = o.against;
+  if (o.factor !== undefined) spec.factor = o.factor;
+  if (o.offset !== undefined) spec.offset = o.offset;
+  return spec;
 }
 
 function fieldOf(item: unknown, part: AssertionSyntaxError['part']): Segment[] {
@@ -169,9 +192,16 @@ function normalise(f: SuiteFile, file: string, epsilon: number, assertions: Asse
     baselines: (f.baselines ?? []).map(baselineSpec),
     assertions,
   };
+  if (f.saved !== undefined || readsSaved(assertions)) suite.saved = savedPath(file, f.saved);
   if (f.data.path !== undefined) suite.data.path = resolve(dir, f.data.path);
   if (f.data.labels !== undefined) suite.data.labels = f.data.labels;
   return suite;
+}
+
+/** The `saved:` file, or by default the suite's name with .perf.yaml (or .yml, .yaml) replaced by .perf.baseline.json. */
+function savedPath(file: string, given: string | undefined): string {
+  if (given !== undefined) return resolve(dirname(file), given);
+  return `${file.replace(/(\.perf)?\.ya?ml$/i, '')}.perf.baseline.json`;
 }
 
 /** The name of a baseline item in either form (`ilfo` or `ilfo: {...}`); none when malformed. */

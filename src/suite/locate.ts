@@ -2,7 +2,7 @@
  * Maps a key path in the parsed suite back to a line and column of the YAML
  * source, so every problem points at the exact key or value at fault.
  */
-import { isMap, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 
 export type Segment = string | number;
 
@@ -91,4 +91,22 @@ function startOf(node: unknown): number | undefined {
 function at(src: SourceMap, offset: number): Position {
   const { line, col } = src.lineCounter.linePos(offset);
   return { line, column: col };
+}
+
+/**
+ * Line and column of the key or value at `path` in YAML or JSON text (JSON
+ * is YAML), for problems in files other than the suite, such as its saved
+ * result; 1:1 when the text does not parse.
+ */
+export function positionIn(text: string, path: readonly Segment[], part: 'key' | 'value'): Position {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) return { line: 1, column: 1 };
+  return locate({ doc, lineCounter, text }, path, part);
+}
+
+/** Line and column of a character offset in `text`. */
+export function positionAt(text: string, offset: number): Position {
+  const before = text.slice(0, Math.max(0, offset)).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
 }

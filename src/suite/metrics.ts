@@ -34,34 +34,36 @@ export interface MetricDef {
   units: readonly Unit[];
   /** 'seeds' metrics describe the seed inputs themselves, 'suite' ones the whole run: neither takes `of <method>`. */
   of: 'method' | 'seeds' | 'suite';
+  /** What it measures, for the documentation. */
+  description: string;
 }
 
 const RATIO: readonly Unit[] = ['', '%'];
 
 export const METRICS: readonly MetricDef[] = [
-  { name: 'I-FLOPs', shape: 'sample', kind: 'ratio', units: ['', '%', 'x'], of: 'method' },
-  { name: 'FLOPs', shape: 'sample', kind: 'flops', units: ['', 'K', 'M', 'G'], of: 'method' },
-  { name: 'block coverage', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'method' },
-  { name: 'seed block coverage', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'seeds' },
-  { name: 'success rate', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'method' },
-  { name: 'success number', shape: 'scalar', kind: 'count', units: [''], of: 'method' },
-  { name: 'accuracy', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'method' },
-  { name: 'seed accuracy', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'seeds' },
-  { name: 'perturbation L2', shape: 'sample', kind: 'norm', units: [''], of: 'method' },
-  { name: 'perturbation Linf', shape: 'sample', kind: 'norm', units: [''], of: 'method' },
-  { name: 'generation time', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'method' },
+  { name: 'I-FLOPs', shape: 'sample', kind: 'ratio', units: ['', '%', 'x'], of: 'method', description: 'Increase in FLOPs per input, (f(x + delta) - f(x)) / f(x) (Eq. 9).' },
+  { name: 'FLOPs', shape: 'sample', kind: 'flops', units: ['', 'K', 'M', 'G'], of: 'method', description: 'FLOPs the real adaptive execution counted per generated input.' },
+  { name: 'block coverage', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'method', description: 'Share of blocks that at least one generated input ran (Eq. 11).' },
+  { name: 'seed block coverage', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'seeds', description: 'Share of blocks that at least one seed input ran.' },
+  { name: 'success rate', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'method', description: 'Share of seeds whose FLOPs the method increased (Eq. 10).' },
+  { name: 'success number', shape: 'scalar', kind: 'count', units: [''], of: 'method', description: 'Number of seeds whose FLOPs the method increased (Eq. 10).' },
+  { name: 'accuracy', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'method', description: 'Top-1 accuracy of the adaptive execution on the generated inputs.' },
+  { name: 'seed accuracy', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'seeds', description: 'Top-1 accuracy of the adaptive execution on the seeds.' },
+  { name: 'perturbation L2', shape: 'sample', kind: 'norm', units: [''], of: 'method', description: 'L2 norm of the perturbation actually applied, per input.' },
+  { name: 'perturbation Linf', shape: 'sample', kind: 'norm', units: [''], of: 'method', description: 'Linf norm of the perturbation actually applied, per input.' },
+  { name: 'generation time', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'method', description: 'Time to produce one input (one forward pass of the generator for DeepPerform).' },
   // Real adaptive execution at batch size 1 (DESIGN.md §2), per input.
-  { name: 'latency', shape: 'sample', kind: 'time', units: ['ms', 's'], of: 'method' },
-  { name: 'seed latency', shape: 'sample', kind: 'time', units: ['ms', 's'], of: 'seeds' },
-  { name: 'I-latency', shape: 'sample', kind: 'ratio', units: ['', '%', 'x'], of: 'method' },
+  { name: 'latency', shape: 'sample', kind: 'time', units: ['ms', 's'], of: 'method', description: 'Batch-1 latency of the real adaptive execution per generated input (measure.latency).' },
+  { name: 'seed latency', shape: 'sample', kind: 'time', units: ['ms', 's'], of: 'seeds', description: 'Batch-1 latency per seed input.' },
+  { name: 'I-latency', shape: 'sample', kind: 'ratio', units: ['', '%', 'x'], of: 'method', description: 'Increase in latency per input, (l(x + delta) - l(x)) / l(x).' },
   // Joules per input, where a power sensor can be read; skipped (never passed) elsewhere.
-  { name: 'energy', shape: 'sample', kind: 'energy', units: [''], of: 'method' },
-  { name: 'seed energy', shape: 'sample', kind: 'energy', units: [''], of: 'seeds' },
-  { name: 'I-energy', shape: 'sample', kind: 'ratio', units: ['', '%', 'x'], of: 'method' },
-  { name: 'training time', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'suite' },
-  { name: 'total time', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'suite' },
+  { name: 'energy', shape: 'sample', kind: 'energy', units: [''], of: 'method', description: 'Joules per generated input, where a power sensor can be read; skipped elsewhere.' },
+  { name: 'seed energy', shape: 'sample', kind: 'energy', units: [''], of: 'seeds', description: 'Joules per seed input, where a power sensor can be read.' },
+  { name: 'I-energy', shape: 'sample', kind: 'ratio', units: ['', '%', 'x'], of: 'method', description: 'Increase in energy per input.' },
+  { name: 'training time', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'suite', description: 'Time spent training the generator, or loading it from the cache or a file.' },
+  { name: 'total time', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'suite', description: 'Wall time of the whole suite up to the assertions.' },
   // Pearson r of FLOPs with latency over the seeds (Table 2).
-  { name: 'FLOPs-latency correlation', shape: 'scalar', kind: 'correlation', units: [''], of: 'suite' },
+  { name: 'FLOPs-latency correlation', shape: 'scalar', kind: 'correlation', units: [''], of: 'suite', description: 'Pearson r of FLOPs with latency over the seeds: whether FLOPs predict time on this machine (Table 2).' },
 ];
 
 /** Longest first, so "seed block coverage" is tried before "block coverage". */

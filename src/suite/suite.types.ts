@@ -47,9 +47,13 @@ export interface SuiteFile {
   /**
    * Checks on the measured metrics; the suite fails when an error-level one fails. Default: none.
    *
-   * Items: One assertion: a string such as "max I-FLOPs < 50%", or a map in one of the two forms below.
+   * Items: One assertion: a string such as "max I-FLOPs < 50%" or "mean I-FLOPs >= 1.5x ilfo", or a map in one of the two forms below.
    */
   assertions?: (string | AssertionExpression | StructuredAssertion)[];
+  /**
+   * The saved result file that `saved` in assertions reads and `deepperform run --update-baseline` writes (JSON), relative to the suite file unless absolute. Default: beside the suite, named like it with .perf.yaml replaced by .perf.baseline.json.
+   */
+  saved?: string;
   measure?: MeasureSpec;
 }
 /**
@@ -241,7 +245,7 @@ export interface DeepSlothOptions {
  */
 export interface AssertionExpression {
   /**
-   * "[aggregate] <metric> [of <method>] <op> <value>[unit]", e.g. "mean I-FLOPs < 300%".
+   * "[aggregate] <metric> [of <method>] <op> <bound>", the bound a value with its unit ("max I-FLOPs < 50%", "block coverage > 0.9") or a comparison with another method of this run or with the saved result ("mean I-FLOPs >= 1.5x ilfo", "max I-FLOPs <= saved + 5%").
    */
   assert: string;
   /**
@@ -250,7 +254,7 @@ export interface AssertionExpression {
   level?: 'error' | 'warn';
 }
 /**
- * An assertion in parts.
+ * An assertion in parts: a fixed bound (value), or a comparison (against, with factor and/or offset).
  */
 export interface StructuredAssertion {
   /**
@@ -262,9 +266,21 @@ export interface StructuredAssertion {
    */
   op: '<' | '<=' | '>' | '>=';
   /**
-   * Bound: a number, or a number with a unit as a string (e.g. "50%", "20ms").
+   * Fixed bound: a number, or a number with a unit as a string (e.g. "50%", "20ms"). Not with against.
    */
-  value: number | string;
+  value?: number | string;
+  /**
+   * Compare with the same metric of another method of this run (deepperform, random, ilfo, deepsloth; the suite must run it) or of the suite's saved result (saved). The bound is then factor x that value + offset.
+   */
+  against?: 'deepperform' | 'random' | 'ilfo' | 'deepsloth' | 'saved';
+  /**
+   * With against: multiplies the value compared with (1.5 reads "1.5x ilfo"). Default: 1.
+   */
+  factor?: number;
+  /**
+   * With against: added to the bound, in the metric's own units: a number, or a signed number with a unit as a string (e.g. "+5%" is 5 percentage points of I-FLOPs, "-2ms"). Default: 0.
+   */
+  offset?: number | string;
   /**
    * error fails the suite, warn only reports. Default: error.
    */

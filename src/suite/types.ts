@@ -55,4 +55,10 @@ export interface Suite {
   measure: Required<MeasureSpec>;
   baselines: BaselineSpec[];
   assertions: Assertion[];
+  /**
+   * Absolute path of the saved result file that `saved` in assertions reads
+   * and --update-baseline writes; set when an assertion reads it or the suite
+   * names one (`saved:`).
+   */
+  saved?: string;
 }

@@ -87,8 +87,17 @@ function translate(e: ErrorObject, data: unknown): RawProblem {
     }
     case 'required': {
       const key = String(p.missingProperty);
-      return { path: [...path, key], part: 'key', message: `missing required key "${key}"`, missing: true };
+      // A conditional requirement (no properties of its own) says in its description what to give.
+      const why = e.parentSchema?.properties === undefined && typeof e.parentSchema?.description === 'string' ? `: ${e.parentSchema.description}` : '';
+      return { path: [...path, key], part: 'key', message: `missing required key "${key}"${why}`, missing: true };
     }
+    case 'maxProperties': {
+      const keys = Object.keys(e.data as object);
+      const hint = p.limit === 1 ? ': give each its own list item' : '';
+      return value(`must hold at most ${String(p.limit)} key${p.limit === 1 ? '' : 's'}, found ${keys.length} (${keys.join(', ')})${hint}`);
+    }
+    case 'minProperties':
+      return value('must not be an empty map');
     case 'type':
       return value(mustBe(typesOf(e), e.data));
     case 'enum': {

@@ -76,7 +76,7 @@ describe('deepperform run, measurements beyond FLOPs', () => {
     expect(r.stdout).toMatch(/threshold sensitivity, deepperform max I-FLOPs: tau 0\.4 [\d.]+%, tau 0\.6 [\d.]+%/);
     const hasSensor = /energy: seeds mean/.test(r.stdout);
     if (!hasSensor) {
-      expect(r.stdout).toMatch(/↓ mean I-energy < 50%\s+skipped: no power sensor can be read here \(RAPL: /);
+      expect(r.stdout).toMatch(/- mean I-energy < 50%\s+skipped: no power sensor can be read here \(RAPL: /);
       expect(readFileSync(join(dir, 'out/junit.xml'), 'utf8')).toMatch(/<skipped message="no power sensor/);
     }
     expect(r.stdout).toMatch(/✓ p50 seed latency < 10s/);

@@ -1,52 +1,59 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { runSelected, type BailInfo, type Shard } from '../../runner/index.js';
 import { packageRoot } from '../../util/package-root.js';
-import { createReporters } from '../../../reporters/index.js';
-import { runSuites } from '../../runner/index.js';
-import { discoverSuites } from '../../suite/index.js';
 import { EXIT, isConfigError, UsageError } from '../errors.js';
+import { processIO, type CommandIO } from '../io.js';
+import { buildReporters, exitCodeFor } from '../reporting.js';
+import { count, selectForCommand } from '../selection.js';
+import { resolveSettings, type RunFlags } from '../settings.js';
 import { toolVersion } from '../version.js';
 
-export interface RunCommandOptions {
-  paths: string[];
-  testNamePattern?: string;
-  reporter: string;
-  outputDir: string;
-  backend?: string;
-  cacheDir?: string;
-  retrain?: boolean;
+export interface RunCommandFlags extends RunFlags {
+  testNamePattern?: RegExp;
+  shard?: Shard;
+  passWithNoTests?: boolean;
+  updateBaseline?: boolean;
 }
 
-/** `deepperform run`: exit 0 when every error-level assertion holds, 1 when one fails, 3 when a suite crashed. */
-export async function runCommand(opts: RunCommandOptions): Promise<number> {
-  const cwd = process.cwd();
-  const files = await discoverSuites(opts.paths, cwd);
-  if (files.length === 0) throw new UsageError(`no *.perf.yaml suites found under ${opts.paths.join(', ')}`);
-  const reporters = createReporters(opts.reporter.split(','), {
-    outputDir: resolve(cwd, opts.outputDir),
-    stdout: process.stdout,
-    isTTY: Boolean(process.stdout.isTTY) && !process.env.CI,
-  });
-  const result = await runSuites({
-    files,
+/**
+ * `deepperform run`: exit 0 when every error-level assertion holds, 1 when
+ * one fails, 2 on a usage or configuration error (also when no suite is
+ * selected, unless --pass-with-no-tests), 3 when a suite crashed.
+ */
+export async function runCommand(paths: string[], flags: RunCommandFlags, io: CommandIO = processIO()): Promise<number> {
+  const { cwd } = io;
+  const settings = await resolveSettings(flags, cwd, io.env);
+  const { suites, emptyReason } = await selectForCommand(paths, settings, flags, cwd);
+  if (suites.length === 0) return noSuites(emptyReason ?? 'no suites selected', flags.passWithNoTests, io);
+  const reporters = buildReporters(settings, io.stdout, io.env);
+  let bailed: BailInfo | undefined;
+  const result = await runSelected(suites, {
     reporters,
     cwd,
     toolVersion: toolVersion(),
-    backend: opts.backend,
-    cacheDir: resolve(cwd, opts.cacheDir ?? process.env.DEEPPERFORM_CACHE_DIR ?? '.deepperform-cache/generators'),
+    backend: settings.backend,
+    cacheDir: settings.cacheDir,
     // Generators shipped for the default suites: used when their key matches exactly.
     readOnlyCaches: [join(packageRoot(), 'fixtures/generators')],
-    retrain: opts.retrain ?? false,
-    namePattern: opts.testNamePattern ? namePattern(opts.testNamePattern) : undefined,
+    retrain: settings.retrain,
+    seed: settings.seed,
+    shard: flags.shard,
+    bail: settings.bail,
+    onBail: (info) => (bailed = info),
+    updateBaseline: flags.updateBaseline ?? false,
     isConfigError,
   });
-  if (result.suites.some((s) => s.status === 'error')) return EXIT.crash;
-  return result.status === 'passed' ? EXIT.pass : EXIT.fail;
+  // Said after the reporters' summary, so it is the last line a reader sees.
+  if (bailed) {
+    const { failed, notRun } = bailed;
+    io.stderr.write(`bail: stopped after ${failed} failed suite${failed === 1 ? '' : 's'} (bail ${settings.bail}); ${count(notRun.length)} not run\n`);
+  }
+  return exitCodeFor(result);
 }
 
-function namePattern(source: string): RegExp {
-  try {
-    return new RegExp(source);
-  } catch (e) {
-    throw new UsageError(`-t ${source}: not a valid regular expression (${(e as Error).message})`);
-  }
+/** Nothing to run: a usage error (exit 2), or exit 0 with --pass-with-no-tests, as vitest does. */
+export function noSuites(reason: string, passWithNoTests: boolean | undefined, io: CommandIO): number {
+  if (!passWithNoTests) throw new UsageError(`${reason} (--pass-with-no-tests exits 0 instead)`);
+  io.stdout.write(`${reason}; exiting with code 0 (--pass-with-no-tests)\n`);
+  return EXIT.pass;
 }

@@ -1,0 +1,10 @@
+/**
+ * The programmatic API (`import { runSuite } from 'deepperform'`): run suites
+ * from code, silently, and read their results.
+ */
+export { runSuite, runSuites, type RunSuiteOptions, type RunSuitesOptions } from './run.js';
+export { PerfResult, PerfRun } from './perf-result.js';
+export { UnknownMetricError, MetricArgumentError, MetricUnavailableError } from './errors.js';
+export { UsageError, SuiteError, METRICS, AGGREGATES, type Aggregate } from '../suite/index.js';
+export type { AssertionResult, SuiteResult, RunResult, MethodResult, SuiteStatus } from '../runner/index.js';
+export type { Reporter } from '../../reporters/index.js';

@@ -1,0 +1,76 @@
+/** The files `deepperform init` writes: a starter suite and a config, commented for a first-time user. */
+
+/** A suite against the tiny SDN shipped with deepperform; `weights` is filled in by init. */
+export function starterSuite(weights: string): string {
+  return `# A deepperform performance-test suite: does any small perturbation of an
+# input make this adaptive neural network (AdNN) spend much more computation?
+# Run it with:  npx deepperform run
+name: example, sdn-tiny Linf
+
+# The AdNN under test. This one is the tiny Shallow-Deep Network shipped with
+# deepperform, trained on the embedded Fashion-MNIST slice. For your own model:
+#   model: { module: ./my-adnn.mjs }   (see deepperform's fixtures/example-adnn)
+model:
+  arch: sdn-tiny
+  weights: ${JSON.stringify(weights)}
+
+# Seed inputs (test split) and the generator's training inputs (train split).
+data:
+  dataset: fashion-mnist-embedded
+  seeds: 100
+
+# Perturbation budget: ||delta||_inf <= epsilon, on inputs in [0, 1].
+# Write "8/255" for the usual image budget; l2 is the other norm.
+norm: linf
+epsilon: 0.1
+# The AdNN's own threshold: an exit is taken when its confidence passes it.
+threshold: 0.5
+# Every random choice (seed sampling, initialisation) follows this seed.
+seed: 0
+
+# The DeepPerform generator. "tiny" trains in a minute or two on 2 cores;
+# "full" is the paper's architecture. Trained generators are cached.
+generator:
+  preset: tiny
+  train:
+    steps: 100
+    batchSize: 32
+    learningRate: 0.001
+
+# Reported beside DeepPerform, on the same seeds and budget.
+baselines:
+  - random
+
+# Each assertion is "<aggregate> <metric> <op> <value><unit>"; a failed
+# error-level assertion makes the run exit with code 1.
+assertions:
+  # Generated inputs may cost at most twice the seeds' FLOPs on average.
+  - "mean I-FLOPs < 100%"
+  # The seeds must still be classified well.
+  - "seed accuracy > 0.5"
+  # Reported but never failing: how bad the worst input is.
+  - { assert: "max I-FLOPs < 200%", level: warn }
+`;
+}
+
+export const STARTER_CONFIG = `// deepperform's configuration. Every key is optional; a command-line flag
+// given for the same setting wins. Relative paths are relative to this file.
+import { defineConfig } from 'deepperform/config';
+
+export default defineConfig({
+  // Suite files, folders or globs to run when \`deepperform run\` gets no paths.
+  include: ['perf'],
+  // console (live on a terminal, plain lines in CI), dot, junit, html, json.
+  reporters: ['console', 'junit', 'html'],
+  // Where junit.xml, index.html and report.json are written.
+  outputDir: 'reports',
+  // A file per reporter instead of outputDir/<default name>:
+  // outputFiles: { junit: 'test-results/perf.xml' },
+  // Trained generators are cached here, keyed by everything that determines them.
+  cacheDir: '.deepperform-cache/generators',
+  // backend: 'wasm',  // node, wasm, cpu or auto (default: the best available)
+  // seed: 0,          // overrides every suite's seed
+  // bail: 1,          // stop after this many failed suites
+  // retrain: false,   // ignore cached generators and train anew
+});
+`;
