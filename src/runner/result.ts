@@ -136,6 +136,17 @@ export interface SampleImages {
   generated: { method: string; images: number[][] }[];
 }
 
+/** What a suite measured on: data, budget and threshold. */
+export interface SuiteConfig {
+  dataset: string;
+  split: string;
+  seeds: number;
+  norm: 'linf' | 'l2';
+  epsilon: number;
+  threshold: number;
+  seed: number;
+}
+
 export interface SuiteResult {
   /** Suite file, relative to the working directory, forward slashes. */
   file: string;
@@ -150,15 +161,7 @@ export interface SuiteResult {
     baseFlops: number;
     blocks: BlockSummary[];
   };
-  config: {
-    dataset: string;
-    split: string;
-    seeds: number;
-    norm: 'linf' | 'l2';
-    epsilon: number;
-    threshold: number;
-    seed: number;
-  };
+  config: SuiteConfig;
   seeds?: InputSetMeasurement;
   methods: MethodResult[];
   training?: TrainingSummary;

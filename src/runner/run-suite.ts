@@ -10,6 +10,7 @@ import { metricValue } from './metric-source.js';
 import { measureExtras } from './extras.js';
 import { generatorFor } from './generator-source.js';
 import { pickSamples } from './samples.js';
+import { suiteConfig } from './suite-config.js';
 import { isCI, planSaved, writeSavedResult } from './saved-results.js';
 import type { MethodResult, SuiteResult } from './result.js';
 
@@ -114,15 +115,7 @@ export function baseResult(suite: Suite, file: string, network?: AdaptiveNetwork
     model: network
       ? { name: network.meta.name, arch: network.meta.arch, kind: network.meta.kind, baseFlops: network.meta.baseFlops, blocks: network.meta.blocks }
       : { name: modelLabel(suite), arch: modelLabel(suite), kind: 'early-exit', baseFlops: 0, blocks: [] },
-    config: {
-      dataset: suite.data.dataset,
-      split: suite.data.split,
-      seeds: suite.data.seeds,
-      norm: suite.norm,
-      epsilon: suite.epsilon,
-      threshold: suite.threshold,
-      seed: suite.seed,
-    },
+    config: suiteConfig(suite),
     methods: [],
     assertions: [],
   };

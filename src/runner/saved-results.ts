@@ -27,22 +27,16 @@ import {
 } from '../suite/index.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 import { metricValue } from './metric-source.js';
-import type { SuiteResult } from './result.js';
+import type { SuiteConfig, SuiteResult } from './result.js';
+import { suiteConfig } from './suite-config.js';
 
 export const SAVED_FORMAT = 'deepperform-saved-result';
 export const SAVED_VERSION = 1;
 
 /** What the saved numbers were measured on: numbers from another configuration do not compare. */
-export interface SavedConfig {
+export interface SavedConfig extends SuiteConfig {
   /** Zoo architecture, or the user module's file name and export. */
   model: string;
-  dataset: string;
-  split: string;
-  seeds: number;
-  norm: 'linf' | 'l2';
-  epsilon: number;
-  threshold: number;
-  seed: number;
 }
 
 export interface SavedResultFile {
@@ -125,13 +119,7 @@ export function savedConfig(suite: Suite): SavedConfig {
   const m = suite.model;
   return {
     model: m.source === 'zoo' ? m.arch : `${basename(m.module)}#${m.exportName}`,
-    dataset: suite.data.dataset,
-    split: suite.data.split,
-    seeds: suite.data.seeds,
-    norm: suite.norm,
-    epsilon: suite.epsilon,
-    threshold: suite.threshold,
-    seed: suite.seed,
+    ...suiteConfig(suite),
   };
 }
 
