@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { defaultInferenceEngine, InferenceEngine, type EngineChoice } from '../engine/ort/index.js';
 import type { AdaptiveNetwork, Execution } from './contract.js';
 
 /** Images as flat NHWC float32, the way datasets and generators hand them over. */
@@ -29,10 +30,24 @@ export function runBatched(network: AdaptiveNetwork, batch: ImageBatch, tau: num
   return out;
 }
 
-/** Activation probabilities of the soft pass over many images, [count * K] row-major. */
-export function softBatched(network: AdaptiveNetwork, batch: ImageBatch, batchSize = 128): Float32Array {
+export interface SoftBatchedOptions {
+  /** An engine, or a choice for a fresh one; default the process-wide engine (DEEPPERFORM_ENGINE). */
+  engine?: InferenceEngine | EngineChoice;
+}
+
+/**
+ * Activation probabilities of the soft pass over many images, [count * K]
+ * row-major. Runs on onnxruntime when the network's soft pass exports to
+ * ONNX (traced from its tfjs code), otherwise on tfjs.
+ */
+export function softBatched(network: AdaptiveNetwork, batch: ImageBatch, batchSize = 128, opts: SoftBatchedOptions = {}): Float32Array {
   const { height, width, channels } = network.meta.input;
   const size = height * width * channels;
+  const engine = opts.engine instanceof InferenceEngine ? opts.engine : opts.engine ? new InferenceEngine({ choice: opts.engine }) : defaultInferenceEngine();
+  const compiled = engine.compile(network, `soft pass of ${network.meta.name}`, network.namedWeights().values(), [height, width, channels], (x) => [
+    network.soft(x).p,
+  ]);
+  if (compiled) return compiled.run(batch.images.subarray(0, batch.count * size), batch.count, batchSize)[0];
   const k = network.meta.blocks.length;
   const p = new Float32Array(batch.count * k);
   for (let start = 0; start < batch.count; start += batchSize) {

@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useCpu } from '../../../test/helpers/tf.js';
+import { EngineChoiceError, InferenceEngine, loadOnnxruntimeNode, OnnxExportError, OrtFallbackWarning, parseEngineChoice } from './index.js';
+
+beforeAll(useCpu);
+
+describe('engine choice', () => {
+  it('reads DEEPPERFORM_ENGINE, auto by default', () => {
+    expect(new InferenceEngine({ env: {} }).choice).toBe('auto');
+    expect(new InferenceEngine({ env: { DEEPPERFORM_ENGINE: 'TFJS' } }).choice).toBe('tfjs');
+    expect(parseEngineChoice('onnxruntime', 'x')).toBe('ort');
+    expect(() => new InferenceEngine({ env: { DEEPPERFORM_ENGINE: 'torch' } })).toThrow(EngineChoiceError);
+    expect(() => parseEngineChoice('torch', '--engine')).toThrow(/Unknown inference engine 'torch' \(from --engine\)/);
+  });
+
+  it("'tfjs' never loads onnxruntime", () => {
+    let loads = 0;
+    const engine = new InferenceEngine({
+      choice: 'tfjs',
+      loader: () => {
+        loads++;
+        throw new Error('unreachable');
+      },
+    });
+    expect(engine.runtime()).toBeUndefined();
+    expect(loads).toBe(0);
+  });
+});
+
+describe('onnxruntime-node here', () => {
+  it('loads the bundled CPU binaries, version 1.30', () => {
+    expect(loadOnnxruntimeNode().version).toMatch(/^1\.30\./);
+  });
+});
+
+describe('networks the exporter cannot write', () => {
+  const owner = {};
+  const weights = [tf.variable(tf.ones([3]))];
+  const fn = (x: tf.Tensor4D) => [tf.cumsum(tf.reshape(x, [x.shape[0], -1]), 1)];
+
+  it('run on tfjs after one warning naming the kernel (auto)', () => {
+    const warnings: OrtFallbackWarning[] = [];
+    const engine = new InferenceEngine({ choice: 'auto', warn: (w) => warnings.push(w) });
+    expect(engine.compile(owner, 'cumsum net', weights, [1, 1, 3], fn)).toBeUndefined();
+    expect(engine.compile(owner, 'cumsum net', weights, [1, 1, 3], fn)).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toBeInstanceOf(OrtFallbackWarning);
+    expect(warnings[0].message).toMatch(/cumsum net.*Cumsum.*tfjs/);
+  });
+
+  it('are an error when onnxruntime was asked for explicitly', () => {
+    const engine = new InferenceEngine({ choice: 'ort' });
+    expect(() => engine.compile(owner, 'cumsum net', weights, [1, 1, 3], fn)).toThrow(OnnxExportError);
+  });
+});
+
+describe('compiled forward cache', () => {
+  it('reuses the session while the weights are unchanged and re-exports after an assign', () => {
+    const w = tf.variable(tf.tensor1d([1, 2, 3]));
+    const owner = {};
+    const engine = new InferenceEngine({ choice: 'ort' });
+    const fn = (x: tf.Tensor4D) => [tf.mul(x, w)];
+    const first = engine.compile(owner, 'scale', [w], [1, 1, 3], fn)!;
+    expect(engine.compile(owner, 'scale', [w], [1, 1, 3], fn)).toBe(first);
+    expect(Array.from(first.run(Float32Array.from([1, 1, 1]), 1)[0])).toEqual([1, 2, 3]);
+    w.assign(tf.tensor1d([-1, 0, 5]));
+    const second = engine.compile(owner, 'scale', [w], [1, 1, 3], fn)!;
+    expect(second).not.toBe(first);
+    expect(Array.from(second.run(Float32Array.from([1, 1, 1]), 1)[0])).toEqual([-1, 0, 5]);
+  });
+});

@@ -1,0 +1,179 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { exportOnnx, type ExportedModel } from './export.js';
+import { loadOnnxruntimeNode, OrtUnavailableError, type OrtLoader, type OrtRuntime, type OrtSession } from './runtime.js';
+
+/** Which engine runs the forward-only paths: 'auto' prefers ORT and falls back to tfjs. */
+export type EngineChoice = 'auto' | 'ort' | 'tfjs';
+export type EngineName = 'ort' | 'tfjs';
+
+/** Why a forward-only path runs on tfjs although ORT was wanted (emitted once per cause). */
+export class OrtFallbackWarning extends Error {
+  override readonly name = 'OrtFallbackWarning';
+}
+
+export class EngineChoiceError extends Error {
+  override readonly name = 'EngineChoiceError';
+}
+
+export interface InferenceEngineOptions {
+  /** Default: DEEPPERFORM_ENGINE from `env`, else 'auto'. */
+  choice?: EngineChoice;
+  env?: Record<string, string | undefined>;
+  /** How to load onnxruntime (tests substitute failing ones). */
+  loader?: OrtLoader;
+  /** ORT intra-op threads; default ORT's own (one per physical core). */
+  threads?: number;
+  /** ORT execution providers; default DEEPPERFORM_ORT_PROVIDERS (comma-separated) from `env`, else CPU. */
+  providers?: string[];
+  /** Where fallback warnings go; default process.emitWarning. */
+  warn?: (w: OrtFallbackWarning) => void;
+}
+
+export function parseEngineChoice(raw: string | undefined, source: string): EngineChoice {
+  const v = raw?.trim().toLowerCase();
+  if (v === undefined || v === '' || v === 'auto') return 'auto';
+  if (v === 'ort' || v === 'onnxruntime') return 'ort';
+  if (v === 'tfjs') return 'tfjs';
+  throw new EngineChoiceError(`Unknown inference engine '${raw}' (from ${source}). Use one of: ort, tfjs, auto.`);
+}
+
+/** A forward pass compiled to an ORT session: float32 NHWC batches in, float32 outputs out. */
+export class CompiledForward {
+  readonly inputName: string;
+  readonly outputNames: readonly string[];
+  /** Per-example (logical, NHWC) shape of each output. */
+  readonly outputShapes: readonly (readonly number[])[];
+  private readonly inputSize: number;
+
+  // Keeps names and shapes only: the model bytes (as large as the weights) can go.
+  constructor(
+    private readonly session: OrtSession,
+    model: ExportedModel,
+    private readonly inputShape: readonly number[],
+  ) {
+    this.inputName = model.inputNames[0];
+    this.outputNames = model.outputNames;
+    this.outputShapes = model.outputShapes;
+    this.inputSize = inputShape.reduce((a, b) => a * b, 1);
+  }
+
+  /**
+   * Runs `count` examples laid out back to back in `data`, `batchSize` at a
+   * time; returns each output concatenated over the examples.
+   */
+  run(data: Float32Array, count: number, batchSize = 64): Float32Array[] {
+    const sizes = this.outputShapes.map((s) => s.reduce((a, b) => a * b, 1));
+    const outs = sizes.map((s) => new Float32Array(count * s));
+    for (let start = 0; start < count; start += batchSize) {
+      const n = Math.min(batchSize, count - start);
+      const x = data.subarray(start * this.inputSize, (start + n) * this.inputSize);
+      const res = this.session.run({ [this.inputName]: { data: x, dims: [n, ...this.inputShape] } });
+      this.outputNames.forEach((name, i) => outs[i].set(res[name].data, start * sizes[i]));
+    }
+    return outs;
+  }
+
+  dispose(): void {
+    this.session.dispose();
+  }
+}
+
+interface CacheEntry {
+  fingerprint: readonly object[];
+  forward: CompiledForward;
+}
+
+/**
+ * The ONNX Runtime side of the forward-only hot paths. Models are exported
+ * from their tfjs definition on first use and re-exported when their weights
+ * change (tfjs gives a variable a new data id on every assign, so comparing
+ * ids is exact and costs nothing).
+ */
+export class InferenceEngine {
+  readonly choice: EngineChoice;
+  private runtimeState?: { runtime?: OrtRuntime; error?: OrtUnavailableError };
+  private readonly cache = new WeakMap<object, Map<string, CacheEntry>>();
+  private readonly warned = new Set<string>();
+
+  private readonly providers?: string[];
+
+  constructor(private readonly opts: InferenceEngineOptions = {}) {
+    const env = opts.env ?? process.env;
+    this.choice = opts.choice ?? parseEngineChoice(env.DEEPPERFORM_ENGINE, 'DEEPPERFORM_ENGINE');
+    const listed = env.DEEPPERFORM_ORT_PROVIDERS?.split(',').map((p) => p.trim()).filter(Boolean);
+    this.providers = opts.providers ?? (listed?.length ? listed : undefined);
+  }
+
+  /** The ORT runtime, or undefined when tfjs must run (after one warning, or by choice). */
+  runtime(): OrtRuntime | undefined {
+    if (this.choice === 'tfjs') return undefined;
+    if (!this.runtimeState) {
+      try {
+        this.runtimeState = { runtime: (this.opts.loader ?? loadOnnxruntimeNode)() };
+      } catch (e) {
+        const error = e instanceof OrtUnavailableError ? e : new OrtUnavailableError(e instanceof Error ? e.message : String(e));
+        this.runtimeState = { error };
+      }
+    }
+    const { runtime, error } = this.runtimeState;
+    if (error) {
+      if (this.choice === 'ort') throw error;
+      this.warnOnce('load', `${error.message}; forward passes run on tfjs instead (slower). Set DEEPPERFORM_ENGINE=tfjs to silence this.`);
+    }
+    return runtime;
+  }
+
+  /**
+   * `fn` compiled for inputs of `inputShape` ([H, W, C]), or undefined when
+   * it has to run on tfjs (ORT missing, or the network uses a kernel the
+   * exporter cannot write: warned once per `owner`/`key`).
+   */
+  compile(owner: object, key: string, weights: Iterable<tf.Variable>, inputShape: readonly number[], fn: (x: tf.Tensor4D) => tf.Tensor[]): CompiledForward | undefined {
+    const runtime = this.runtime();
+    if (!runtime) return undefined;
+    const fingerprint = [...weights].map((v) => v.dataId);
+    let perOwner = this.cache.get(owner);
+    if (!perOwner) this.cache.set(owner, (perOwner = new Map()));
+    const hit = perOwner.get(key);
+    if (hit && sameIds(hit.fingerprint, fingerprint)) return hit.forward;
+    hit?.forward.dispose();
+    perOwner.delete(key);
+    let forward: CompiledForward;
+    try {
+      const model = exportOnnx([inputShape], (x) => fn(x as tf.Tensor4D), key);
+      const session = runtime.createSession(model.bytes, { threads: this.opts.threads, providers: this.providers });
+      forward = new CompiledForward(session, model, inputShape);
+    } catch (e) {
+      // An export the tracer refuses, or a graph ORT rejects: tfjs can still run it.
+      if (this.choice === 'ort') throw e;
+      this.warnOnce(`export:${key}`, `cannot run ${key} on onnxruntime (${e instanceof Error ? e.message : String(e)}); it runs on tfjs instead.`);
+      return undefined;
+    }
+    perOwner.set(key, { fingerprint, forward });
+    return forward;
+  }
+
+  private warnOnce(cause: string, message: string): void {
+    if (this.warned.has(cause)) return;
+    this.warned.add(cause);
+    const w = new OrtFallbackWarning(message);
+    (this.opts.warn ?? ((x: OrtFallbackWarning) => process.emitWarning(x)))(w);
+  }
+}
+
+function sameIds(a: readonly object[], b: readonly object[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+let shared: InferenceEngine | undefined;
+
+/** The process-wide engine (DEEPPERFORM_ENGINE decides; ORT when it loads). */
+export function defaultInferenceEngine(): InferenceEngine {
+  return (shared ??= new InferenceEngine());
+}
+
+/** Replaces the process-wide engine (e.g. with a thread count from the CLI); returns it. */
+export function setDefaultInferenceEngine(engine: InferenceEngine): InferenceEngine {
+  shared = engine;
+  return engine;
+}

@@ -1,0 +1,43 @@
+import { DataType, type AttrValue, type DataTypeCode, type OnnxNode, type OnnxTensor } from './onnx-model.js';
+
+type Typed = Float32Array | Int32Array | Uint8Array | BigInt64Array;
+
+/** Collects nodes and initializers with fresh value names. */
+export class GraphBuilder {
+  readonly nodes: OnnxNode[] = [];
+  readonly initializers: OnnxTensor[] = [];
+  private next = 0;
+
+  fresh(hint: string): string {
+    return `${hint}_${this.next++}`;
+  }
+
+  /** Adds a node; returns its output names. */
+  node(op: string, inputs: string[], attrs?: Record<string, AttrValue>, outputs = 1): string[] {
+    const names = Array.from({ length: outputs }, () => this.fresh(op.toLowerCase()));
+    this.nodes.push({ op, inputs, outputs: names, ...(attrs ? { attrs } : {}) });
+    return names;
+  }
+
+  /** Single-output node. */
+  op(op: string, inputs: string[], attrs?: Record<string, AttrValue>): string {
+    return this.node(op, inputs, attrs)[0];
+  }
+
+  tensor(data: Typed, dims: readonly number[], type: DataTypeCode, hint = 'const'): string {
+    const name = this.fresh(hint);
+    // A view, not a copy: constants are snapshots nobody writes to.
+    const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    this.initializers.push({ name, dims: [...dims], type, raw });
+    return name;
+  }
+
+  float(data: Float32Array, dims: readonly number[], hint?: string): string {
+    return this.tensor(data, dims, DataType.FLOAT, hint);
+  }
+
+  /** A 1-D int64 tensor (shapes, axes, pads, split sizes). */
+  int64(values: readonly number[], hint = 'ints'): string {
+    return this.tensor(BigInt64Array.from(values.map((v) => BigInt(v))), [values.length], DataType.INT64, hint);
+  }
+}

@@ -1,0 +1,119 @@
+import { createRequire } from 'node:module';
+
+/** A float32 tensor crossing the ORT boundary: flat data in row-major order. */
+export interface OrtTensorData {
+  data: Float32Array;
+  dims: readonly number[];
+}
+
+/** One loaded model; `run` is synchronous so the AdNN contract's sync paths can use it. */
+export interface OrtSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, OrtTensorData>): Record<string, OrtTensorData>;
+  dispose(): void;
+}
+
+export interface SessionOptions {
+  /** Intra-op threads (ORT's default is one per physical core). */
+  threads?: number;
+  /**
+   * Execution providers in order of preference, e.g. ['cuda', 'cpu'] once the
+   * CUDA binaries are installed (docs/engine.md); default ORT's CPU provider.
+   */
+  providers?: string[];
+}
+
+/** What the engine needs from onnxruntime; tests substitute failing or fake ones. */
+export interface OrtRuntime {
+  readonly version: string;
+  createSession(model: Uint8Array, options?: SessionOptions): OrtSession;
+}
+
+/** Loads the runtime or throws an Error whose message says why it cannot. */
+export type OrtLoader = () => OrtRuntime;
+
+/** onnxruntime-node cannot be loaded here (missing package, no binary for this platform ...). */
+export class OrtUnavailableError extends Error {
+  override readonly name = 'OrtUnavailableError';
+  constructor(readonly reason: string) {
+    super(`onnxruntime-node cannot be loaded: ${reason}`);
+  }
+}
+
+// The shapes of onnxruntime-node's native binding (dist/binding.js) that we call.
+interface NativeTensor {
+  readonly data: unknown;
+  readonly dims: readonly number[];
+  readonly type: string;
+}
+interface NativeSession {
+  loadModel(buffer: ArrayBuffer, byteOffset: number, byteLength: number, options: object): void;
+  readonly inputMetadata: readonly { name: string }[];
+  readonly outputMetadata: readonly { name: string }[];
+  run(feeds: Record<string, NativeTensor>, fetches: Record<string, null>, options: object): Record<string, NativeTensor>;
+  dispose(): void;
+}
+interface BindingModule {
+  binding: { InferenceSession: new () => NativeSession };
+  initOrt: () => void;
+}
+interface OrtModule {
+  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => NativeTensor;
+  env: { versions: Record<string, string | undefined> };
+}
+
+/**
+ * The real runtime. onnxruntime-node's public `session.run` is async only
+ * because it wraps the native call in setImmediate; the native session it
+ * wraps is synchronous, and calling it directly keeps `generate` and the soft
+ * pass synchronous like their tfjs versions.
+ */
+export const loadOnnxruntimeNode: OrtLoader = () => {
+  const require = createRequire(import.meta.url);
+  let ort: OrtModule;
+  let native: BindingModule;
+  try {
+    ort = require('onnxruntime-node') as OrtModule;
+    native = require('onnxruntime-node/dist/binding.js') as BindingModule;
+  } catch (e) {
+    throw new OrtUnavailableError(e instanceof Error ? e.message.split('\n')[0] : String(e));
+  }
+  if (typeof native.binding?.InferenceSession !== 'function' || typeof native.initOrt !== 'function') {
+    throw new OrtUnavailableError('its native binding has an unexpected shape (unsupported onnxruntime-node version)');
+  }
+  native.initOrt();
+  return {
+    version: ort.env.versions.node ?? 'unknown',
+    createSession: (model, options = {}) => nativeSession(native, ort, model, options),
+  };
+};
+
+function nativeSession(native: BindingModule, ort: OrtModule, model: Uint8Array, options: SessionOptions): OrtSession {
+  const session = new native.binding.InferenceSession();
+  const sessionOptions = {
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+    ...(options.providers?.length ? { executionProviders: options.providers } : {}),
+  };
+  session.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, sessionOptions);
+  const inputNames = session.inputMetadata.map((m) => m.name);
+  const outputNames = session.outputMetadata.map((m) => m.name);
+  return {
+    inputNames,
+    outputNames,
+    run(feeds) {
+      const native: Record<string, NativeTensor> = {};
+      for (const [name, t] of Object.entries(feeds)) native[name] = new ort.Tensor('float32', t.data, t.dims);
+      const out = session.run(native, Object.fromEntries(outputNames.map((n) => [n, null])), {});
+      const result: Record<string, OrtTensorData> = {};
+      for (const [name, t] of Object.entries(out)) {
+        if (!(t.data instanceof Float32Array)) throw new Error(`output ${name} is ${t.type}, expected float32`);
+        result[name] = { data: t.data, dims: t.dims };
+      }
+      return result;
+    },
+    dispose: () => session.dispose(),
+  };
+}
