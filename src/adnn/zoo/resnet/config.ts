@@ -54,6 +54,12 @@ export function checkSkippingConfig(arch: string, config: SkippingResNetConfig):
   if (!objective || !(objective.lambda >= 0)) fail('objective needs a non-negative lambda');
   if (!(objective.warmupFraction >= 0 && objective.warmupFraction < 1)) fail('objective.warmupFraction must be in [0, 1)');
   if (typeof objective.sampleGates !== 'boolean') fail('objective.sampleGates must be true or false');
+  const d = objective.difficulty;
+  if (d !== undefined && !(d && d.share > 0 && d.share < 1 && d.weight >= 0)) fail('objective.difficulty needs a share in (0, 1) and a non-negative weight');
+  const a = objective.augment;
+  if (a !== undefined && !(a && Number.isInteger(a.pad) && a.pad >= 0 && typeof a.flip === 'boolean')) {
+    fail('objective.augment needs a non-negative integer pad and flip true or false');
+  }
 }
 
 export function checkStages(arch: string, what: string, stages: number[], widths: number[]): void {

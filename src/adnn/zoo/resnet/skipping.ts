@@ -4,6 +4,8 @@ import { FlopsCounter } from '../../flops.js';
 import type { Dense, ParamStore } from '../../../nn/index.js';
 import { globalAvgPool, type CifarResNet } from './backbone.js';
 import type { ResidualUnit } from './residual.js';
+import { applyAugmentation, drawAugmentation, type Augmentation } from './augment.js';
+import { difficultyLoss, type DifficultyTarget } from './difficulty.js';
 import { straightThrough, straightThroughSample } from './straight-through.js';
 
 /**
@@ -38,6 +40,13 @@ export interface SkippingObjective {
   warmupFraction: number;
   /** Train with decisions sampled from Bernoulli(p) (straight-through) instead of 1[p > 0.5]. */
   sampleGates: boolean;
+  /**
+   * Also teach the gates which inputs are hard (difficulty.ts): loss +=
+   * weight x BCE(p, 1[input among the highest-CE share of the batch]). Absent: no such term.
+   */
+  difficulty?: DifficultyTarget;
+  /** Random shift / mirror of each training batch (augment.ts); absent: the images as given. */
+  augment?: Augmentation;
 }
 
 export interface SkippingParts {
@@ -176,15 +185,20 @@ export class SkippingNetwork implements AdaptiveNetwork {
   /**
    * The family's objective (SkippingObjective): CE of the gated pass (gates
    * thresholded at 0.5 or sampled) plus lambda x the expected share of
-   * conditional FLOPs; in the warm-up stage, CE of the plain network alone.
+   * conditional FLOPs, plus the gates' difficulty BCE when the objective has
+   * one; in the warm-up stage, CE of the plain network alone.
    */
-  trainingLoss(x: tf.Tensor4D, labels: tf.Tensor2D): tf.Scalar {
+  trainingLoss(images: tf.Tensor4D, labels: tf.Tensor2D): tf.Scalar {
     return tf.tidy(() => {
       const { backbone, classifier, objective } = this.parts;
+      const aug = objective.augment;
+      const x = aug ? applyAugmentation(images, aug.pad, drawAugmentation(images.shape[0], aug, this.seeds.next())) : images;
       if (this.warmup) return tf.losses.softmaxCrossEntropy(labels, classifier.apply(backbone.features(x, true))) as tf.Scalar;
       const { logits, p } = this.gatedPass(x, DEFAULT_TAU, true, objective.sampleGates ? this.seeds : undefined);
       const ce = tf.losses.softmaxCrossEntropy(labels, logits);
-      return tf.add(ce, tf.mul(objective.lambda, this.computationShare(p))) as tf.Scalar;
+      const loss = tf.add(ce, tf.mul(objective.lambda, this.computationShare(p))) as tf.Scalar;
+      const target = objective.difficulty;
+      return target ? (tf.add(loss, tf.mul(target.weight, difficultyLoss(p, logits, labels, target))) as tf.Scalar) : loss;
     });
   }
 

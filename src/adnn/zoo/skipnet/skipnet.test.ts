@@ -5,7 +5,7 @@ import { totalFlops } from '../../flops.js';
 import { checkCostModel, thresholdsBetween } from '../resnet/check-cost-model.js';
 import type { SkippingNetwork } from '../resnet/skipping.js';
 import { entries } from './index.js';
-import { buildSkipNet, skipNet110Config, skipNet110FfConfig, skipNetTinyConfig } from './skipnet.js';
+import { buildSkipNet, SKIPNET_OBJECTIVE, skipNet110Config, skipNet110FfConfig, skipNetTinyConfig } from './skipnet.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
@@ -140,5 +140,44 @@ describe('skipnet-tiny training objective', () => {
     ]);
     expect(net.computationShare(p).dataSync()[0]).toBeCloseTo((1_806_336 + 1_354_752) / 2 / 8_128_512, 6);
     net.dispose();
+  });
+});
+
+describe('skipnet objective (README.md, "Training scheme")', () => {
+  it('trains the gates towards the harder half of each batch, no FLOPs penalty, shifted and mirrored batches', () => {
+    expect(SKIPNET_OBJECTIVE).toEqual({
+      lambda: 0,
+      warmupFraction: 0,
+      sampleGates: false,
+      difficulty: { share: 0.5, weight: 2 },
+      augment: { pad: 2, flip: true },
+    });
+    expect(skipNetTinyConfig().objective.augment).toEqual({ pad: 2, flip: true });
+    // The original's CIFAR loader: RandomCrop(32, padding=4).
+    expect(skipNet110Config().objective.augment).toEqual({ pad: 4, flip: true });
+    expect(skipNet110FfConfig().objective.difficulty).toEqual({ share: 0.5, weight: 2 });
+  });
+
+  it('refuses a difficulty share outside (0, 1) and a negative or fractional pad', () => {
+    const bad = (objective: object) => () => buildSkipNet('skipnet-tiny', { ...skipNetTinyConfig(), objective: { ...SKIPNET_OBJECTIVE, ...objective } }, 0);
+    expect(bad({ difficulty: { share: 1, weight: 2 } })).toThrow(/objective.difficulty/);
+    expect(bad({ difficulty: { share: 0.5, weight: -1 } })).toThrow(/objective.difficulty/);
+    expect(bad({ augment: { pad: -1, flip: true } })).toThrow(/objective.augment/);
+    expect(bad({ augment: { pad: 1.5, flip: false } })).toThrow(/objective.augment/);
+  });
+
+  it('applies the augmentation to the batch it is given (and nothing else changes the loss)', () => {
+    const x = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 9) as tf.Tensor4D;
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 10).toFloat() as tf.Tensor2D;
+    const lossWith = (augment: { pad: number; flip: boolean } | undefined) => {
+      const net = buildSkipNet('skipnet-tiny', { ...skipNetTinyConfig(), objective: { ...SKIPNET_OBJECTIVE, augment } }, 1);
+      const loss = net.trainingLoss(x, y).dataSync()[0];
+      net.dispose();
+      return loss;
+    };
+    const plain = lossWith(undefined);
+    expect(lossWith({ pad: 0, flip: false })).toBeCloseTo(plain, 5);
+    expect(Math.abs(lossWith({ pad: 2, flip: true }) - plain)).toBeGreaterThan(1e-4);
+    tf.dispose([x, y]);
   });
 });

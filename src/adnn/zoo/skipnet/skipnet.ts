@@ -21,38 +21,57 @@ export interface SkipNetConfig extends SkippingResNetConfig {
 
 /**
  * CE of the gated pass with straight-through gates at 0.5 (SkipNet's supervised
- * pre-training gates) plus lambda x the expected share of the conditional
- * blocks' FLOPs, in place of its RL stage (README.md).
+ * pre-training gates) plus, in place of its RL stage, a per-input target for
+ * every gate: run for the harder half of each batch (by CE), skip for the
+ * easier half, BCE weighted 2; no FLOPs-share penalty (lambda 0: with one, the
+ * gates closed for every input alike). Batches are randomly shifted (2 pixels
+ * of padding) and mirrored, as the original's loader does, so the training CE
+ * keeps ranking difficulty instead of memorised noise (README.md, "Training scheme").
  */
-export const SKIPNET_OBJECTIVE: SkippingObjective = { lambda: 0.5, warmupFraction: 0, sampleGates: false };
+export const SKIPNET_OBJECTIVE: SkippingObjective = {
+  lambda: 0,
+  warmupFraction: 0,
+  sampleGates: false,
+  difficulty: { share: 0.5, weight: 2 },
+  augment: { pad: 2, flip: true },
+};
+
+/** The original's CIFAR loader pads 4 pixels before its 32x32 random crop. */
+const CIFAR_OBJECTIVE: SkippingObjective = { ...SKIPNET_OBJECTIVE, augment: { pad: 4, flip: true } };
 
 const RESNET_110 = { stages: [18, 18, 18], widths: [16, 32, 64] };
 const TINY = { stages: [2, 2, 2], widths: [8, 16, 32] };
 
-function defaults(shape: { stages: number[]; widths: number[] }, gate: SkipNetGate, input: InputSpec, numClasses: number): SkipNetConfig {
+function defaults(
+  shape: { stages: number[]; widths: number[] },
+  gate: SkipNetGate,
+  input: InputSpec,
+  numClasses: number,
+  objective: SkippingObjective,
+): SkipNetConfig {
   return {
     input,
     numClasses,
     ...shape,
     normalize: defaultNormalization(input.channels, CIFAR_NORMALIZATION),
     gate,
-    objective: SKIPNET_OBJECTIVE,
+    objective,
   };
 }
 
 /** SkipNet-110 with the recurrent gate (embedding = hidden = 10), CIFAR-10 by default. */
 export function skipNet110Config(input: InputSpec = CIFAR_INPUT, numClasses = 10): SkipNetConfig {
-  return defaults(RESNET_110, { kind: 'recurrent', embedDim: 10, hiddenDim: 10 }, input, numClasses);
+  return defaults(RESNET_110, { kind: 'recurrent', embedDim: 10, hiddenDim: 10 }, input, numClasses, CIFAR_OBJECTIVE);
 }
 
 /** SkipNet-110 with the feed-forward gate FFGate-II. */
 export function skipNet110FfConfig(input: InputSpec = CIFAR_INPUT, numClasses = 10): SkipNetConfig {
-  return defaults(RESNET_110, { kind: 'feedforward' }, input, numClasses);
+  return defaults(RESNET_110, { kind: 'feedforward' }, input, numClasses, CIFAR_OBJECTIVE);
 }
 
 /** The same design at [2, 2, 2] blocks of 8/16/32 channels, 28x28x1 by default. */
 export function skipNetTinyConfig(input: InputSpec = { height: 28, width: 28, channels: 1, range: [0, 1] }, numClasses = 10): SkipNetConfig {
-  return defaults(TINY, { kind: 'recurrent', embedDim: 10, hiddenDim: 10 }, input, numClasses);
+  return defaults(TINY, { kind: 'recurrent', embedDim: 10, hiddenDim: 10 }, input, numClasses, SKIPNET_OBJECTIVE);
 }
 
 /**
