@@ -88,7 +88,7 @@ export async function trainModelCommand(opts: TrainModelOptions, argv: string[])
   console.log(
     `test accuracy ${(evaluation.accuracy * 100).toFixed(1)}%, FLOPs at tau ${opts.tau}: mean ${fmtM(evaluation.meanFlops)} ` +
       `(min ${fmtM(evaluation.minFlops)}, max ${fmtM(evaluation.maxFlops)}), ` +
-      `${(evaluation.adaptiveShare * 100).toFixed(1)}% of inputs exit early; ${durationSeconds.toFixed(0)} s`,
+      `${(evaluation.adaptiveShare * 100).toFixed(1)}% of inputs ${adaptiveVerb(network.meta.kind)}; ${durationSeconds.toFixed(0)} s`,
   );
   // The run finished: its checkpoint was only there to resume an interrupted one.
   await rm(checkpointDir(opts.out), { recursive: true, force: true });
@@ -110,4 +110,9 @@ async function resumeFrom(opts: TrainModelOptions, network: AdaptiveNetwork, opt
 
 function fmtM(flops: number): string {
   return `${(flops / 1e6).toFixed(2)}M`;
+}
+
+/** What an adaptive input does, in the model's own terms. */
+function adaptiveVerb(kind: 'skipping' | 'early-exit'): string {
+  return kind === 'early-exit' ? 'exit early' : 'skip at least one block';
 }
