@@ -9,9 +9,9 @@
  *   node bench/run.mjs [--out=path.json] [--threads=2] [--python=/usr/bin/python3.11] [--no-torch]
  *                      [--skip=gen,train,adnn,ilfo,instr,default-run] [--backend=wasm] [--wait-idle[=seconds]]
  *
- * --wait-idle waits (default up to 600 s) for the 1-minute load average to drop
- * below 0.5 before starting: other processes on a 2-core machine distort both
- * sides, PyTorch's two OpenMP threads most.
+ * --wait-idle waits (default up to 600 s) until other processes use under 0.3
+ * CPU over 10 s before starting: other processes on a 2-core machine distort
+ * both sides, PyTorch's two OpenMP threads most.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -75,21 +75,36 @@ function startTorch() {
   }
 }
 
+/** Waits until other processes use under 0.3 CPU over a 10 s window (or the limit passes). */
 async function waitIdle(limitS) {
   const until = Date.now() + limitS * 1000;
-  while (loadavg()[0] >= 0.5 && Date.now() < until) {
-    log(`load average ${loadavg()[0].toFixed(2)}: waiting for an idle machine`);
-    await new Promise((r) => setTimeout(r, 15_000));
+  while (Date.now() < until) {
+    const a = cpuSnapshot();
+    await new Promise((r) => setTimeout(r, 10_000));
+    const busy = othersCpus(a, cpuSnapshot());
+    if (busy === null || busy < 0.3) return;
+    log(`other processes use ${busy.toFixed(2)} CPUs: waiting for a quieter machine`);
   }
 }
 
-/** Gives the product's inference engine the same thread budget, where the product offers it. */
-function configureInferenceEngine(p) {
-  const { InferenceEngine, setDefaultInferenceEngine } = p.engine;
-  if (typeof InferenceEngine !== 'function' || typeof setDefaultInferenceEngine !== 'function') return 'tfjs only (no inference engine in this build)';
+/**
+ * Gives the product's process-wide inference engine the same thread budget as
+ * PyTorch, through the product's own engine API when this build has one.
+ */
+async function configureInferenceEngine(p) {
+  let api = p.engine;
+  if (typeof api.setDefaultInferenceEngine !== 'function') {
+    try {
+      api = await p.load('engine/ort/index.js');
+    } catch {
+      return 'tfjs only (no inference engine in this build)';
+    }
+  }
+  const { InferenceEngine, setDefaultInferenceEngine } = api;
+  if (typeof InferenceEngine !== 'function' || typeof setDefaultInferenceEngine !== 'function') return 'no configurable inference engine in this build';
   try {
     setDefaultInferenceEngine(new InferenceEngine({ threads: s.threads }));
-    return `InferenceEngine({ threads: ${s.threads} })`;
+    return `product default engine replaced by InferenceEngine({ threads: ${s.threads} }) (choice from DEEPPERFORM_ENGINE, else auto)`;
   } catch (e) {
     return `could not configure the inference engine: ${e.message}`;
   }
@@ -98,7 +113,7 @@ function configureInferenceEngine(p) {
 if (arg('wait-idle') !== undefined) await waitIdle(arg('wait-idle') === true ? 600 : Number(arg('wait-idle')));
 const loadAtStart = loadavg();
 const p = await loadProduct(ROOT);
-details.inference_engine = configureInferenceEngine(p);
+details.inference_engine = await configureInferenceEngine(p);
 const info = await p.engine.initBackend({ backend: arg('backend') === undefined ? undefined : String(arg('backend')), threads: s.threads });
 log(`tfjs backend ${info.name} (${info.threads ?? '?'} threads)${quick ? ', quick mode' : ''}`);
 const torch = startTorch();
@@ -139,7 +154,7 @@ notes.backend = ort
     (info.fallbackReasons.length ? ` (${info.fallbackReasons.join('; ')})` : '');
 values.cpu = `${cpus()[0]?.model.trim() ?? 'unknown'} (${availableParallelism()} logical CPUs)`;
 values.threads = s.threads;
-notes.threads = `threads given to the product (initBackend) and to PyTorch (torch.set_num_threads); tfjs-${info.name} reports ${info.threads ?? 'unknown'}`;
+notes.threads = `threads given to the product (initBackend, and its inference engine: ${details.inference_engine}) and to PyTorch (torch.set_num_threads); tfjs-${info.name} reports ${info.threads ?? 'unknown'}`;
 if (others !== null && others > 0.2) {
   notes.load = `other processes kept ${others.toFixed(2)} of ${availableParallelism()} CPUs busy on average while ours and PyTorch were timed (1-min load average ${loadAtStart[0].toFixed(2)} before the start): timings are noisy, PyTorch's OpenMP threads suffer most`;
 }

@@ -5,7 +5,7 @@
  * and DeepSloth follow), each beside its PyTorch twin.
  */
 import { randomImages } from './product.mjs';
-import { alternate, timeMs, torchTask } from './side-by-side.mjs';
+import { alternate, summarize, timeMs, torchTask } from './side-by-side.mjs';
 
 const BATCH = 64;
 
@@ -31,7 +31,7 @@ export function benchAdnn(p, torch, s) {
     values.adnn_fwd_ms_b64 = fwd.oursMedian;
     values.torch_adnn_fwd_ms_b64 = fwd.theirsMedian;
     if (fwd.theirsMedian === null) notes.torch_adnn_fwd_ms_b64 = fwdTwin.note ?? 'no PyTorch sample';
-    Object.assign(details, { torch_flops_all_exits: fwdTwin.flops, fwd_samples: { warmup: fwd.warmup, ours: fwd.ours, torch: fwd.theirs } });
+    Object.assign(details, { torch_flops_all_exits: fwdTwin.flops, fwd_samples: { warmup: fwd.warmup, ours: fwd.ours, torch: fwd.theirs }, fwd_summary: summarize(fwd.ours, fwd.theirs) });
 
     // d(sum_i p_i) / dx over the batch, BN in inference mode, read back like any result.
     const gradOfP = tf.grad((input) => tf.sum(network.soft(input).p));
@@ -53,6 +53,7 @@ export function benchAdnn(p, torch, s) {
     notes.adnn_inputgrad_ms_b64 = 'tf.grad of sum(soft(x).p) w.r.t. x on the tfjs backend (the gradient ILFO / DeepSloth follow)';
     if (grad.theirsMedian === null) notes.torch_adnn_inputgrad_ms_b64 = gradTwin.note ?? 'no PyTorch sample';
     details.inputgrad_samples = { warmup: grad.warmup, ours: grad.ours, torch: grad.theirs };
+    details.inputgrad_summary = summarize(grad.ours, grad.theirs);
   } finally {
     x.dispose();
     network.dispose();

@@ -4,7 +4,7 @@
  * (trainGenerator: D step then G step) against sdn-tiny built for 32x32x3.
  */
 import { inputSpec, randomImages } from './product.mjs';
-import { alternate, torchTask } from './side-by-side.mjs';
+import { alternate, summarize, torchTask } from './side-by-side.mjs';
 import { median } from './stats.mjs';
 
 const ATTACK = { norm: 'linf', epsilon: 0.1 };
@@ -19,11 +19,17 @@ export function benchGeneratorForward(p, torch, s) {
   const g = new p.generator.Generator(inputSpec(shape32), s.genWidth, 1);
   const seeds = randomImages(BATCH, shape32, 7);
   const twin = torchTask(torch, 'gen_fwd', { shape: shape32, width: s.genWidth, batch: BATCH, epsilon: ATTACK.epsilon }, s.warmup);
+  const engines = new Set();
+  const gen = (gg, batch) => {
+    const r = p.generator.generate(gg, batch, ATTACK, BATCH);
+    engines.add(r.engine ?? 'tfjs');
+    return r.msPerInput;
+  };
   try {
     const run = alternate({
       repeats: s.repeats,
       warmup: s.warmup,
-      ours: () => p.generator.generate(g, seeds, ATTACK, BATCH).msPerInput,
+      ours: () => gen(g, seeds),
       theirs: () => {
         const ms = twin.time();
         return ms === null ? null : ms / BATCH;
@@ -35,7 +41,7 @@ export function benchGeneratorForward(p, torch, s) {
     if (run.theirsMedian === null) notes.torch_gen_fwd_ms_per_input_32x32x3 = twin.note ?? 'no PyTorch sample';
     values.gen_fwd_gflops_per_s = run.oursMedian ? flops / (run.oursMedian / 1000) / 1e9 : null;
     notes.gen_fwd_gflops_per_s = `Generator.flops() = ${flops} FLOPs per 32x32x3 input (2 x MAC, width ${s.genWidth}) / median ms per input`;
-    Object.assign(details, { flops_per_input_32x32x3: flops, torch_flops_per_input_32x32x3: twin.flops, samples_32x32x3: { warmup: run.warmup, ours: run.ours, torch: run.theirs } });
+    Object.assign(details, { flops_per_input_32x32x3: flops, torch_flops_per_input_32x32x3: twin.flops, samples_32x32x3: { warmup: run.warmup, ours: run.ours, torch: run.theirs }, summary_32x32x3: summarize(run.ours, run.theirs) });
   } finally {
     twin.drop?.();
     g.store.dispose();
@@ -44,13 +50,15 @@ export function benchGeneratorForward(p, torch, s) {
   const g28 = new p.generator.Generator(inputSpec(shape28), s.genWidth, 1);
   try {
     const seeds28 = randomImages(BATCH, shape28, 7);
-    const run = alternate({ repeats: s.repeats, warmup: s.warmup, ours: () => p.generator.generate(g28, seeds28, ATTACK, BATCH).msPerInput });
+    const run = alternate({ repeats: s.repeats, warmup: s.warmup, ours: () => gen(g28, seeds28) });
     values.gen_fwd_ms_per_input_28x28x1 = run.oursMedian;
     details.flops_per_input_28x28x1 = g28.flops();
     details.samples_28x28x1 = { warmup: run.warmup, ours: run.ours };
   } finally {
     g28.store.dispose();
   }
+  details.engine = [...engines].join(', ');
+  notes.gen_fwd_ms_per_input_32x32x3 = `generate() on the ${details.engine} engine (its first calls, which export and load the graph, are warm-up)`;
   return { values, notes, details };
 }
 
@@ -109,5 +117,5 @@ export async function benchTrainStep(p, torch, s) {
     gen_train_step_ms_b64: `one Eq. 8 step (D step + G step, LSGAN + BCE L_perf + Linf hinge, Adam) of a width-${s.trainWidth} generator against sdn-tiny at 32x32x3, batch ${BATCH}, through trainGenerator`,
   };
   if (values.torch_gen_train_step_ms_b64 === null) notes.torch_gen_train_step_ms_b64 = twin.note ?? 'no PyTorch sample';
-  return { values, notes, details: { width: s.trainWidth, batch: BATCH, samples: { ours, torch: theirs }, adnn: network.meta.name } };
+  return { values, notes, details: { width: s.trainWidth, batch: BATCH, samples: { ours, torch: theirs }, summary: summarize(ours, theirs), adnn: network.meta.name } };
 }

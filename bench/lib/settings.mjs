@@ -30,7 +30,7 @@ export function settingsFor(quick, threads = 2) {
     trainWidth: 64,
     warmup: 2,
     repeats: 7,
-    adnnRepeats: 9,
+    adnnRepeats: 15,
     gradRepeats: 7,
     trainWarmup: 2,
     trainRepeats: 5,

@@ -3,7 +3,7 @@
  * machine state, and keeps every sample. PyTorch being absent or failing only
  * nulls its side, with the reason.
  */
-import { median } from './stats.mjs';
+import { median, ratio } from './stats.mjs';
 
 /** The PyTorch half of one task: set up (and warmed) now, timed on demand. */
 export function torchTask(torch, task, params, warmup) {
@@ -55,4 +55,15 @@ export function timeMs(fn) {
   const start = performance.now();
   fn();
   return performance.now() - start;
+}
+
+/**
+ * Spread of both sides' samples, and the ratio of the fastest runs beside the
+ * ratio of medians: on a shared machine the minima show each side undisturbed.
+ */
+export function summarize(ours, theirs) {
+  const side = (xs) => (xs.length ? { n: xs.length, min: Math.min(...xs), median: median(xs), max: Math.max(...xs) } : null);
+  const a = side(ours);
+  const b = side(theirs);
+  return { ours: a, torch: b, ratio_of_medians: ratio(a?.median, b?.median), ratio_of_minima: ratio(a?.min, b?.min) };
 }

@@ -120,3 +120,15 @@ describe('machine load', () => {
     expect(othersCpus({ wallS: 0, busyS: 100, ownS: 0 }, { wallS: 10, busyS: 125, ownS: 12 }, 3)).toBe(1);
   });
 });
+
+describe('side-by-side summary', () => {
+  it('gives each side min / median / max and both ratios', async () => {
+    const { summarize } = await import('../../bench/lib/side-by-side.mjs');
+    const s = summarize([10, 30, 20], [40, 100, 50]);
+    expect(s.ours).toEqual({ n: 3, min: 10, median: 20, max: 30 });
+    expect(s.torch).toEqual({ n: 3, min: 40, median: 50, max: 100 });
+    expect(s.ratio_of_medians).toBe(0.4);
+    expect(s.ratio_of_minima).toBe(0.25);
+    expect(summarize([1], []).ratio_of_minima).toBeNull();
+  });
+});
