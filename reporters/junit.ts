@@ -236,6 +236,7 @@ function methodProperties(m: MethodResult): [string, number][] {
     [`${p}.perturbation.l2.mean`, m.perturbationL2.mean],
     [`${p}.perturbation.linf.mean`, m.perturbationLinf.mean],
     [`${p}.generation.msPerInput`, m.generationMsPerInput],
+    ...(m.generationCached ? ([[`${p}.generation.cached`, 1]] as [string, number][]) : []),
     ...(m.ilatencyStats ? ([[`${p}.ilatency.mean`, m.ilatencyStats.mean], [`${p}.ilatency.max`, m.ilatencyStats.max]] as [string, number][]) : []),
     ...(m.ienergyStats ? ([[`${p}.ienergy.mean`, m.ienergyStats.mean]] as [string, number][]) : []),
   ];

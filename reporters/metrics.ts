@@ -71,7 +71,8 @@ function methodCells(m: MethodResult): Record<MetricKey, string> {
     accuracy: formatPercent(m.accuracy),
     l2: formatNorm(m.perturbationL2.mean),
     linf: formatNorm(m.perturbationLinf.mean),
-    genMs: formatMs(m.generationMsPerInput),
+    // A cached baseline's time was measured when its inputs were made, not in this run.
+    genMs: `${formatMs(m.generationMsPerInput)}${m.generationCached ? ' (cached)' : ''}`,
   };
 }
 

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { evictDir, readCheckedDir, sha256, writeCheckedDir } from '../util/checked-dir.js';
 import type { Generator } from './architecture.js';
 import { loadGenerator, saveGenerator } from './io.js';
 
@@ -30,6 +29,8 @@ export type CacheLookup =
   | { status: 'miss' }
   | { status: 'corrupt'; dir: string; reason: string };
 
+const FILES = ['model.json', 'weights.bin'] as const;
+
 export class GeneratorCache {
   /** `readOnly` layers (e.g. generators shipped in the package) are searched after `dir`. */
   constructor(
@@ -47,14 +48,9 @@ export class GeneratorCache {
 
   private async lookupIn(root: string, key: string): Promise<CacheLookup> {
     const dir = join(root, key);
-    if (!(await exists(join(dir, 'checksum')))) return { status: 'miss' };
+    const read = await readCheckedDir(dir, FILES);
+    if (read.status !== 'hit') return read.status === 'miss' ? read : { ...read, dir };
     try {
-      const [want, bin, json] = await Promise.all([
-        readFile(join(dir, 'checksum'), 'utf8'),
-        readFile(join(dir, 'weights.bin')),
-        readFile(join(dir, 'model.json')),
-      ]);
-      if (sha256(Buffer.concat([json, bin])) !== want.trim()) return { status: 'corrupt', dir, reason: 'checksum mismatch' };
       const { generator } = await loadGenerator(dir);
       return { status: 'hit', generator, dir };
     } catch (e) {
@@ -68,34 +64,16 @@ export class GeneratorCache {
    * (--retrain) removes an existing entry first.
    */
   async store(key: string, g: Generator, info: Record<string, unknown>, opts: { replace?: boolean } = {}): Promise<string> {
-    const final = join(this.dir, key);
-    const tmp = `${final}.tmp-${process.pid}-${Date.now()}`;
-    await saveGenerator(tmp, g, info);
-    const [json, bin] = await Promise.all([readFile(join(tmp, 'model.json')), readFile(join(tmp, 'weights.bin'))]);
-    await writeFile(join(tmp, 'checksum'), `${sha256(Buffer.concat([json, bin]))}\n`);
-    if (opts.replace) await this.evict(final);
-    try {
-      await rename(tmp, final);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
-      await rm(tmp, { recursive: true, force: true }); // another run got there first
-    }
-    return final;
+    return writeCheckedDir(join(this.dir, key), FILES, (tmp) => saveGenerator(tmp, g, info), opts);
   }
 
   /** Removes a corrupt entry so the next store can replace it. */
   async evict(dir: string): Promise<void> {
-    // Renamed aside first, so no reader sees a half-deleted entry.
-    const trash = `${dir}.evicted-${process.pid}-${Date.now()}`;
-    await rename(dir, trash).catch(() => undefined);
-    await rm(trash, { recursive: true, force: true });
+    await evictDir(dir);
   }
 }
 
-export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256 };
 
 /** JSON with sorted keys, so equal objects hash equally. */
 export function stableJson(v: unknown): string {
@@ -105,11 +83,4 @@ export function stableJson(v: unknown): string {
     return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
   }
   return JSON.stringify(v);
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -111,7 +111,7 @@ function cachedSummary(source: 'cache' | 'file'): TrainingSummary {
 }
 
 /** Hash of what defines the model: its weight files, or the user module's source and options. */
-async function modelHash(suite: Suite): Promise<string> {
+export async function modelHash(suite: Suite): Promise<string> {
   const m = suite.model;
   if (m.source === 'zoo') {
     const [json, bin] = await Promise.all([readFile(join(m.weights, 'model.json')), readFile(join(m.weights, 'weights.bin'))]);

@@ -51,6 +51,8 @@ export interface MethodResult extends InputSetMeasurement {
   perturbationLinf: Aggregates;
   /** Time to produce the inputs, per input (one forward pass of G for DeepPerform). */
   generationMsPerInput: number;
+  /** True when a baseline's inputs were reused from the cache: the time is the one measured when they were made. */
+  generationCached?: boolean;
   /** (l' - l) / l per input, over the inputs whose latency was measured. */
   ilatency?: number[];
   ilatencyStats?: Aggregates;

@@ -1,6 +1,5 @@
 import { basename, relative } from 'node:path';
 import { loadAdnn, loadUserAdnn, runBatched, type AdaptiveNetwork } from '../adnn/index.js';
-import { BASELINES } from '../baselines/index.js';
 import { loadDataset, splitTrainValidation, takeSeeded, type Dataset } from '../data/index.js';
 import { generate, type GeneratedInputs, type GeneratorCache } from '../generator/index.js';
 import { measureMethod, measureSet } from '../measure/index.js';
@@ -8,7 +7,8 @@ import { evaluateAssertion, type MetricSource, type Suite } from '../suite/index
 import type { Reporter } from '../../reporters/index.js';
 import { metricValue } from './metric-source.js';
 import { measureExtras } from './extras.js';
-import { generatorFor } from './generator-source.js';
+import { baselineFor } from './baseline-source.js';
+import { generatorFor, modelHash } from './generator-source.js';
 import { pickSamples } from './samples.js';
 import { suiteConfig } from './suite-config.js';
 import { isCI, planSaved, writeSavedResult } from './saved-results.js';
@@ -61,9 +61,12 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
     const attack = { norm: suite.norm, epsilon: suite.epsilon };
     const produced: [string, GeneratedInputs][] = [['deepperform', generate(generator, seedsData, attack)]];
     generator.store.dispose();
-    for (const { name, options } of suite.baselines) {
-      phase('baseline', name);
-      produced.push([name, await BASELINES[name](network, seedsData, { ...attack, tau: suite.threshold }, suite.seed, options)]);
+    const cached = new Set<string>();
+    const baselineOpts = { cacheDir: ctx.cache.dir, retrain: ctx.retrain, toolVersion: ctx.toolVersion, modelHash: await modelHash(suite), onPhase: phase };
+    for (const spec of suite.baselines) {
+      const out = await baselineFor(suite, network, seedsData, spec, baselineOpts);
+      produced.push([spec.name, out.inputs]);
+      if (out.cached) cached.add(spec.name);
     }
 
     phase('measuring');
@@ -78,6 +81,7 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
         generationMsPerInput: generated.msPerInput,
       }),
     );
+    for (const m of methods) if (cached.has(m.method)) m.generationCached = true;
     const seeds = measureSet(network, seedExecution, seedsData.labels);
     const extras = measureExtras(network, suite, seedsData, produced, seeds, methods);
     const result: SuiteResult = {
