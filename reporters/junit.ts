@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { AssertionResult, MethodResult, RunResult, SuiteResult } from '../src/runner/result.js';
 import { DASH } from './format.js';
 import { xmlAttr, xmlText } from './escape.js';
+import { mitigationProperties } from './mitigation.js';
 import { isFailure, isWarning } from './summary.js';
 import type { Reporter } from './types.js';
 import { writeFileAtomic } from '../src/util/write-atomic.js';
@@ -207,6 +208,7 @@ export function suiteProperties(s: SuiteResult, run: RunResult): [string, string
     for (const pt of points) props.push([`${method}.sensitivity.tau${pt.tau}.iflops.max`, pt.iflops.max]);
   }
   for (const m of s.methods) props.push(...methodProperties(m));
+  props.push(...mitigationProperties(s));
   if (s.training) {
     const t = s.training;
     props.push(

@@ -4,6 +4,7 @@
  */
 import type { MethodResult, SuiteResult } from '../src/runner/result.js';
 import { DASH, formatFlops, formatMs, formatNorm, formatPercent } from './format.js';
+import { mitigationLines } from './mitigation.js';
 
 export interface MetricColumn {
   key: MetricKey;
@@ -101,5 +102,6 @@ export function extraLines(s: SuiteResult): string[] {
   for (const { method, points } of s.sensitivity ?? []) {
     lines.push(`threshold sensitivity, ${method} max I-FLOPs: ${points.map((p) => `tau ${p.tau} ${formatPercent(p.iflops.max)}`).join(', ')}`);
   }
+  lines.push(...mitigationLines(s));
   return lines;
 }

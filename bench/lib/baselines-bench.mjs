@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { median, pairedOverheadPct } from './stats.mjs';
 
 const ATTACK = { norm: 'linf', epsilon: 0.1, tau: 0.5 };
@@ -97,60 +98,47 @@ export async function benchIlfo(p, setting, s) {
  * wrapper costs both the same); "off" hands them no counter. Rounds alternate
  * the order of the modes; the result is the median of per-round ratios.
  */
-export function benchInstrumentation(p, setting, s) {
+export async function benchInstrumentation(p, setting, s) {
   const { network, seeds } = setting;
-  const layers = [p.nn.Conv2d, p.nn.ConvTranspose2d, p.nn.Dense].filter(Boolean);
-  const state = { counting: true, calls: 0 };
-  const originals = layers.map((C) => C.prototype.apply);
-  layers.forEach((C, i) => {
-    const orig = originals[i];
-    C.prototype.apply = function (x, counter, ...rest) {
-      if (counter) state.calls++;
-      return orig.call(this, x, state.counting ? counter : undefined, ...rest);
+  const ort = await import(pathToFileURL(join(p.dist, 'engine', 'ort', 'index.js')).href);
+  const engine = ort.defaultInferenceEngine();
+  // The engine latency and runBatched use: the stages on onnxruntime, one intra-op thread at batch 1.
+  const staged = p.adnn.compileStagedOrt(engine, network, { threads: 1 });
+  if (!staged) {
+    return {
+      values: { instrumentation_overhead_pct: null },
+      notes: { instrumentation_overhead_pct: `${network.meta.name} has no stage plan or onnxruntime did not load, so its adaptive execution cannot be timed with counting switched off` },
+      details: {},
     };
-  });
-  const total = () => p.measure.measureLatency(network, seeds, ATTACK.tau, { warmup: 0, repeats: 1 }).msPerInput.reduce((a, b) => a + b, 0);
+  }
+  const size = seeds.images.length / seeds.count;
+  const inputs = Array.from({ length: seeds.count }, (_, i) => seeds.images.slice(i * size, (i + 1) * size));
+  const total = (instrument) => {
+    const start = performance.now();
+    for (const x of inputs) staged.run(x, 1, ATTACK.tau, { instrument });
+    return performance.now() - start;
+  };
   try {
-    state.counting = false;
-    const offFlops = p.adnn.runBatched(network, seeds, ATTACK.tau).flops;
-    state.calls = 0;
-    state.counting = true;
-    const onFlops = p.adnn.runBatched(network, seeds, ATTACK.tau).flops;
-    if (state.calls === 0) {
-      return {
-        values: { instrumentation_overhead_pct: null },
-        notes: { instrumentation_overhead_pct: `run(x, tau) of ${network.meta.name} no longer counts through the layers' FlopsCounter (0 counted layer calls), so counting cannot be switched off from outside` },
-        details: {},
-      };
-    }
-    // Warm-up of the batch-1 shapes and the JIT, in both modes.
-    for (let r = 0; r < s.instrWarmup; r++) {
-      state.counting = r % 2 === 0;
-      total();
-    }
+    const offFlops = inputs.map((x) => staged.run(x, 1, ATTACK.tau, { instrument: false }).flops[0]);
+    const onFlops = inputs.map((x) => staged.run(x, 1, ATTACK.tau).flops[0]);
+    for (let r = 0; r < s.instrWarmup; r++) total(r % 2 === 0);
     const on = [];
     const off = [];
     for (let r = 0; r < s.instrRounds; r++) {
       const order = r % 2 ? [false, true] : [true, false];
-      for (const counting of order) {
-        state.counting = counting;
-        (counting ? on : off).push(total());
-      }
+      for (const counting of order) (counting ? on : off).push(total(counting));
     }
     const offZero = offFlops.every((f) => f === 0);
     return {
       values: { instrumentation_overhead_pct: pairedOverheadPct(on, off) },
       notes: {
         instrumentation_overhead_pct:
-          `measureLatency (run(x, tau), batch 1) of ${network.meta.name} over ${seeds.count} seeds, layers given their FlopsCounter vs none ` +
-          `(median of ${s.instrRounds} paired rounds; counting off gave ${offZero ? 'zero' : 'NON-ZERO'} FLOPs, so it was really off); can be slightly negative from noise`,
+          `real adaptive execution of ${network.meta.name} on onnxruntime (one session per stage, batch 1, 1 intra-op thread) over ${seeds.count} seeds, ` +
+          `FLOPs counting on vs off (median of ${s.instrRounds} paired rounds; counting off gave ${offZero ? 'zero' : 'NON-ZERO'} FLOPs, so it was really off); can be slightly negative from noise`,
       },
       details: { on_ms: on, off_ms: off, mean_flops_counted: onFlops.reduce((a, b) => a + b, 0) / onFlops.length },
     };
   } finally {
-    layers.forEach((C, i) => {
-      C.prototype.apply = originals[i];
-    });
-    state.counting = true;
+    staged.dispose();
   }
 }

@@ -60,7 +60,7 @@ export function benchDefaultRun(root, s) {
     const scope = s.defaultRunFilter ? `the default suites matching -t "${s.defaultRunFilter}" (quick mode)` : 'every default suite (suites/)';
     for (const [key, run, what] of [
       ['default_run_cold_s', cold, 'empty user cache (the generators shipped read-only in fixtures/generators still load; nothing is trained)'],
-      ['default_run_warm_s', warm, 'second run, same user cache'],
+      ['default_run_warm_s', warm, 'second run, same user cache: the baselines\' inputs (ILFO, random) the first run stored there are measured again, not recomputed'],
     ]) {
       values[key] = completed(run.status) ? run.seconds : null;
       notes[key] = completed(run.status)

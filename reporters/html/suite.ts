@@ -5,6 +5,7 @@ import { formatDuration } from '../format.js';
 import { suiteCharts, type Chart } from './charts.js';
 import { configFacts, extrasSection, modelFacts, trainingFacts } from './facts.js';
 import { imageGrid } from './images.js';
+import { mitigationSection } from './mitigation.js';
 import { statusClass } from './markup.js';
 import { renderSvg } from './svg.js';
 import { assertionTable, blocksTable, methodTable, sensitivityTable } from './tables.js';
@@ -27,6 +28,7 @@ export async function suiteSection(s: SuiteResult, index: number): Promise<strin
     s.training ? trainingFacts(s.training) : '',
     '</div>',
     extrasSection(s),
+    mitigationSection(s),
     blocksTable(s),
     '</section>',
   ];

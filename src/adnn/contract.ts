@@ -1,4 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { StagePlan } from './stages/plan.js';
+import type { FlopsCounter } from './flops.js';
 
 /**
  * The AdNN contract (DESIGN.md §3). Every model, built in or user supplied,
@@ -77,8 +79,25 @@ export interface AdaptiveNetwork {
    * when present; without it they fall back to a loss on `soft(x).p`.
    */
   exitLogits?(x: tf.Tensor4D): tf.Tensor2D[];
+  /**
+   * Optional: the output of the model's first convolutional layer (the stem:
+   * input normalisation, conv, then its batch norm and activation where the
+   * model has them), [B, H', W', C'], in inference mode: the feature map the
+   * rest of the model reads. The input-validation detector
+   * (src/mitigation/detector, paper §6.2) reads it as its features; models
+   * without it cannot have one. `counter`, when given, receives its FLOPs.
+   */
+  firstConv?(x: tf.Tensor4D, counter?: FlopsCounter): tf.Tensor4D;
   /** The real adaptive execution at threshold tau: skipped blocks are not computed. */
   run(x: tf.Tensor4D, tau: number): Execution;
+  /**
+   * Optional: the real adaptive execution cut at its decisions (src/adnn/stages).
+   * When present, run(x, tau) must be what the stage executor does with it
+   * (the zoo's run() is exactly that), and the forward-only paths run the
+   * stages on onnxruntime, one session per stage, with the same decisions and
+   * FLOPs. The same plan object each call (stages may keep layouts between steps).
+   */
+  stages?(): StagePlan;
   /** The family's training objective for a labelled batch (labels one-hot, [B, classes]). */
   trainingLoss(x: tf.Tensor4D, labels: tf.Tensor2D): tf.Scalar;
   /**

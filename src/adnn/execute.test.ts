@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../../test/helpers/tf.js';
 import { InferenceEngine, type OrtFallbackWarning } from '../engine/ort/index.js';
 import type { AdaptiveNetwork } from './contract.js';
-import { softBatched } from './execute.js';
+import { adaptiveRunner, runBatched, softBatched } from './execute.js';
+import { loadDataset } from '../data/index.js';
+import { loadAdnn } from './model-io.js';
 import { zooEntry } from './zoo/index.js';
 
 beforeAll(useCpu);
@@ -100,6 +102,51 @@ describe('soft pass on onnxruntime', () => {
     expect(a).toEqual(softBatched(net, batch, 4, { engine: 'tfjs' }));
     expect(b).toEqual(a);
     expect(warnings.map((w) => w.name)).toEqual(['OrtFallbackWarning']);
+    net.dispose();
+  });
+});
+
+describe('runBatched: the real adaptive execution on the product engine', () => {
+  for (const arch of ['sdn-tiny', 'skipnet-tiny']) {
+    it(`${arch} (trained fixture): stage by stage on onnxruntime by default, the same execution as run() on tfjs, batch by batch`, async () => {
+      const { network: net } = await loadAdnn(`fixtures/models/${arch}`);
+      const test = await loadDataset({ name: 'fashion-mnist-embedded', split: 'test' });
+      const batch = { images: test.images.slice(0, 10 * 28 * 28), count: 10 };
+      const warnings: OrtFallbackWarning[] = [];
+      const engine = new InferenceEngine({ choice: 'auto', warn: (w) => warnings.push(w) });
+      expect(adaptiveRunner(net, { engine }).engine).toBe('ort');
+      // Batches of 4, 4 and 2.
+      const ort = runBatched(net, batch, 0.5, 4, { engine });
+      const x = tf.tensor4d(batch.images, [10, 28, 28, 1]);
+      const whole = net.run(x, 0.5);
+      x.dispose();
+      expect(Array.from(ort.flops)).toEqual(Array.from(whole.flops));
+      expect(Array.from(ort.ran)).toEqual(Array.from(whole.ran));
+      expect(Array.from(ort.predictions)).toEqual(Array.from(whole.predictions));
+      // The inputs did not all take the same path.
+      expect(new Set(ort.flops).size).toBeGreaterThan(1);
+      expect(warnings).toEqual([]);
+      net.dispose();
+    });
+  }
+
+  it('falls back to run() on tfjs, warning once, when ORT cannot load; networks without stages always use run()', () => {
+    const entry = zooEntry('sdn-tiny');
+    const net = entry.build(entry.defaultConfig(), 2);
+    const batch = images(net, 5, 8);
+    const warnings: OrtFallbackWarning[] = [];
+    const engine = new InferenceEngine({
+      loader: () => {
+        throw new Error('Cannot find module onnxruntime-node');
+      },
+      warn: (w) => warnings.push(w),
+    });
+    expect(adaptiveRunner(net, { engine }).engine).toBe('tfjs');
+    const a = runBatched(net, batch, 0.3, 2, { engine });
+    expect(a).toEqual(runBatched(net, batch, 0.3, 2, { engine: 'tfjs' }));
+    expect(warnings.map((w) => w.name)).toEqual(['OrtFallbackWarning']);
+    const noStages = Object.assign(Object.create(net) as AdaptiveNetwork, { stages: undefined });
+    expect(adaptiveRunner(noStages, { engine: 'ort' }).engine).toBe('tfjs');
     net.dispose();
   });
 });

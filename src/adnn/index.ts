@@ -1,8 +1,24 @@
 /** The AdNN stage: the contract, FLOPs accounting, the zoo, weights and training. */
 export type { AdaptiveNetwork, AdnnKind, AdnnMeta, Block, Execution, InputSpec, SoftOutput } from './contract.js';
 export { blocksRun, convFlops, costModel, denseFlops, FlopsCounter, totalFlops } from './flops.js';
-export { runBatched, softBatched, type ImageBatch } from './execute.js';
+export { adaptiveRunner, runBatched, softBatched, type AdaptiveRunner, type AdaptiveRunnerOptions, type EngineOptions, type ImageBatch, type PreparedInput } from './execute.js';
 export { evaluateAdaptive, trainAdnn, type AdaptiveEvaluation, type LabelledImages, type TrainOptions } from './train.js';
+export {
+  compileStagedOrt,
+  INPUT_REGISTER,
+  OrtStagedNetwork,
+  runPlanTfjs,
+  StagePlanError,
+  type BranchStep,
+  type CallStep,
+  type ExecuteOptions,
+  type ExitStep,
+  type StagedExecution,
+  type StagedOrtOptions,
+  type StageFn,
+  type StagePlan,
+  type Step,
+} from './stages/index.js';
 export { checkpointDir, loadCheckpoint, saveCheckpoint, type CheckpointMetadata } from './checkpoint.js';
 export { loadAdnn, saveAdnn, type AdnnFileMetadata, type LoadedAdnn, type TrainingRecord } from './model-io.js';
 export { loadUserAdnn, UserModelError, type UserModuleContext } from './user-module.js';

@@ -32,6 +32,11 @@ const CONFIG_ERROR_NAMES = new Set([
   'ResNetConfigError',
   'BaselineError',
   'UnsupportedModelError',
+  'HardenError',
+  'DetectorFeatureError',
+  'DetectorFileError',
+  'DetectorMismatchError',
+  'DetectorOptionsError',
 ]);
 
 /** Configuration errors carry messages meant for the user; anything else is a crash. */

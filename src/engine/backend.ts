@@ -1,13 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients.js';
 import { realLoaders } from './loaders.js';
+import { convAccelerator, parseConvEngine } from './ort-conv.js';
 import { chooseBackend, explicitRequest, type BackendInfo, type BackendLoaders } from './select.js';
 
 export interface InitBackendOptions {
   /** node | tensorflow | wasm | cpu | auto; overrides DEEPPERFORM_BACKEND. */
   backend?: string;
-  /** Compute threads, for backends that can use them. */
+  /** Compute threads, for backends that can use them (also onnxruntime's, for wasm's convolutions). */
   threads?: number;
+  /**
+   * Where the wasm backend's convolutions run: auto (onnxruntime-node when it
+   * loads, for the layers it is faster on), ort, or tfjs; overrides
+   * DEEPPERFORM_CONV_ENGINE.
+   */
+  convEngine?: string;
   /** Environment to read DEEPPERFORM_BACKEND from (default process.env). */
   env?: Record<string, string | undefined>;
   /** Backend loaders (tests substitute failing ones). */
@@ -24,6 +31,7 @@ let pending: Promise<BackendInfo> | undefined;
  * explicitly requested, which switches to it.
  */
 export async function initBackend(opts: InitBackendOptions = {}): Promise<BackendInfo> {
+  configureConvolutions(opts);
   // Serialise: two callers racing must not initialise two backends.
   while (pending !== undefined) await pending.catch(() => undefined);
   const request = explicitRequest(opts.backend, opts.env ?? process.env);
@@ -38,6 +46,12 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
   } finally {
     pending = undefined;
   }
+}
+
+/** Only what the caller set explicitly changes, so a later bare initBackend() keeps earlier choices. */
+function configureConvolutions(opts: InitBackendOptions): void {
+  const engine = parseConvEngine(opts.convEngine) ?? parseConvEngine((opts.env ?? process.env).DEEPPERFORM_CONV_ENGINE);
+  convAccelerator.configure({ engine, threads: opts.threads });
 }
 
 /** What initBackend chose, or undefined before it has run. */

@@ -1,20 +1,24 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkDyShape, explicitPad, forwardInfo } from './conv-geometry.js';
 import { KernelCalls } from './kernel-calls.js';
+import type { ConvAccelerator } from './ort-conv.js';
 
 /**
  * Conv2DBackpropFilter as one forward convolution on `backendName`:
  *   dW[p,q,ci,co] = sum_{b,i,j} x[b, i*sh - top + p, j*sw - left + q, ci] * dy[b,i,j,co]
  * is a stride-1 convolution of x as [Cin,H,W,B] (channels act as the batch,
  * the batch as channels) with dy as a [oh,ow,B,Cout] filter dilated by the
- * forward stride, giving [Cin,kh,kw,Cout].
+ * forward stride, giving [Cin,kh,kw,Cout]. `accel` (onnxruntime) takes the
+ * layers it is worth for first.
  */
-export function makeBackpropFilter(backendName: string): tf.KernelFunc {
+export function makeBackpropFilter(backendName: string, accel?: ConvAccelerator): tf.KernelFunc {
   return (args) => {
     const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
     const info = forwardInfo('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs);
     checkDyShape('Conv2DBackpropFilter', dy, info);
+    const fast = accel?.tryRun('filterGrad', info, x, dy, args.backend as tf.KernelBackend);
+    if (fast !== undefined) return fast;
     const calls = new KernelCalls(args.backend as tf.KernelBackend, backendName);
     try {
       const { filterHeight: kh, filterWidth: kw, inChannels: cin, outChannels: cout } = info;

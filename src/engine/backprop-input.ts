@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkDyShape, forwardInfo, padOrCrop, type Pair } from './conv-geometry.js';
 import { KernelCalls } from './kernel-calls.js';
+import type { ConvAccelerator } from './ort-conv.js';
 import { phaseFilter, rotatedFilter } from './phase-filters.js';
 
 /**
@@ -96,12 +97,15 @@ function byDilation(calls: KernelCalls, dy: tf.TensorInfo, filter: tf.TensorInfo
   return calls.conv2d(d, calls.fromValues(f.values, f.shape), { strides: 1, dilations: 1, pad });
 }
 
-export function makeBackpropInput(backendName: string, strategy: InputGradStrategy = 'phases'): tf.KernelFunc {
+/** The input-gradient kernel; `accel` (onnxruntime) takes the layers it is worth for first. */
+export function makeBackpropInput(backendName: string, strategy: InputGradStrategy = 'phases', accel?: ConvAccelerator): tf.KernelFunc {
   return (args) => {
     const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
     const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
     const info = forwardInfo('Conv2DBackpropInput', attrs.inputShape, filter.shape, attrs);
     checkDyShape('Conv2DBackpropInput', dy, info);
+    const fast = accel?.tryRun('inputGrad', info, dy, filter, args.backend as tf.KernelBackend);
+    if (fast !== undefined) return fast;
     const calls = new KernelCalls(args.backend as tf.KernelBackend, backendName);
     try {
       const dx = strategy === 'phases' ? byPhases(calls, dy, filter, info) : byDilation(calls, dy, filter, info);

@@ -10,7 +10,9 @@ export {
 } from './select.js';
 export { KernelError } from './kernel-calls.js';
 export type { InputGradStrategy } from './backprop-input.js';
+export { ConvAccelerator, convAccelerator, parseConvEngine, type ConvAcceleratorOptions, type ConvEngine } from './ort-conv.js';
 export {
+  registerConvForward,
   registerConvGradKernels,
   convGradKernelsRegistered,
   registerWasmConvKernels,

@@ -54,6 +54,20 @@ export class KernelCalls {
     return this.run('Concat', xs as unknown as tf.NamedTensorInfoMap, { axis });
   }
 
+  batchMatMul(a: tf.TensorInfo, b: tf.TensorInfo, transposeA = false, transposeB = false): tf.TensorInfo {
+    return this.run('BatchMatMul', { a, b }, { transposeA, transposeB });
+  }
+
+  /** An elementwise binary kernel (Multiply, Add, Sub, RealDiv ...), broadcasting as tfjs does. */
+  binary(kernelName: 'Multiply' | 'Add' | 'Sub' | 'RealDiv', a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+    return this.run(kernelName, { a, b }, {});
+  }
+
+  /** x > 0 ? 1 : alpha (NaN stays NaN). */
+  step(x: tf.TensorInfo, alpha: number): tf.TensorInfo {
+    return this.run('Step', { x }, { alpha });
+  }
+
   zeros(shape: number[]): tf.TensorInfo {
     return this.run('Fill', {}, { shape, value: 0, dtype: 'float32' });
   }

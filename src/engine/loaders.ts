@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendLoaders } from './select.js';
 import { registerConvGradKernels, registerWasmConvKernels } from './wasm-kernels.js';
+import { registerWasmFastKernels } from './wasm-fast.js';
 
 /**
  * The real loaders. Each imports its package lazily, so a missing or broken
@@ -42,10 +43,14 @@ async function loadWasm(threads: number | undefined): Promise<{ threads?: number
   if (threads !== undefined) wasm.setThreadsCount(threads);
   await activate('wasm');
   registerWasmConvKernels();
+  registerWasmFastKernels();
   const actual = wasm.getThreadsCount();
   const notes =
     threads !== undefined && threads > actual
-      ? [`wasm: ${threads} threads requested, running ${actual}: tfjs-backend-wasm does not use threads in Node`]
+      ? [
+          `wasm: ${threads} threads requested, running ${actual}: tfjs-backend-wasm does not use threads in Node ` +
+            `(its convolutions use ${threads} on onnxruntime-node, when it loads: DEEPPERFORM_CONV_ENGINE)`,
+        ]
       : [];
   return { threads: actual, notes };
 }

@@ -81,7 +81,8 @@ function relErr(a: ArrayLike<number>, ref: ArrayLike<number>): number {
 
 beforeAll(async () => {
   await import('@tensorflow/tfjs-backend-cpu');
-  await initBackend({ backend: 'wasm', env: {} });
+  // These cases test our tfjs kernels; onnxruntime's are tested in ort-conv.test.ts.
+  await initBackend({ backend: 'wasm', env: {}, convEngine: 'tfjs' });
 });
 
 describe('wasm conv backprop kernels: hand-computed', () => {

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../../test/helpers/tf.js';
+import { zooEntry, type AdaptiveNetwork } from '../adnn/index.js';
+import { InferenceEngine } from '../engine/ort/index.js';
 import { increasedLatency, measureLatency } from './latency.js';
 import { imagesWithGates, quarterGated } from './quarter-gated.fixture.js';
 
@@ -29,10 +31,29 @@ describe('measureLatency', () => {
     expect(msPerInput[1]).toBeLessThan(msPerInput[2]);
   });
 
-  it('runs each input alone, warm-up plus repeats times', () => {
+  it('runs each input alone, warm-up plus repeats times (run() on tfjs for a network without stages)', () => {
     const network = quarterGated();
-    measureLatency(network, images, 0.5); // defaults: warmup 2, repeats 5
+    const m = measureLatency(network, images, 0.5); // defaults: warmup 2, repeats 5
     expect(network.calls).toEqual(new Array(3 * (2 + 5)).fill(1));
+    expect(m.engine).toBe('tfjs');
+  });
+
+  it('a network with stages is timed stage by stage on onnxruntime, one input at a time, never through run()', () => {
+    const entry = zooEntry('sdn-tiny');
+    const net = entry.build(entry.defaultConfig(), 3);
+    // run() is the tfjs path: on onnxruntime the stages run instead.
+    const guarded = Object.assign(Object.create(net) as AdaptiveNetwork, {
+      run: () => {
+        throw new Error('run() on tfjs was timed');
+      },
+    });
+    const three = { images: new Float32Array(3 * 28 * 28).fill(0.5), count: 3 };
+    const m = measureLatency(guarded, three, 0.5, { warmup: 1, repeats: 3, engine: new InferenceEngine({ choice: 'ort' }) });
+    expect(m.engine).toBe('ort');
+    expect(m.msPerInput).toHaveLength(3);
+    expect(m.msPerInput.every((ms) => ms > 0)).toBe(true);
+    expect(() => measureLatency(guarded, three, 0.5, { engine: 'tfjs' })).toThrow(/run\(\) on tfjs was timed/);
+    net.dispose();
   });
 
   it('refuses zero repeats and images of the wrong size', () => {

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../../test/helpers/tf.js';
+import { loadDataset } from '../data/index.js';
+import { loadAdnn } from '../adnn/index.js';
 import { imagesWithGates, quarterGated } from './quarter-gated.fixture.js';
 import { thresholdSensitivity } from './sensitivity.js';
 
@@ -67,5 +69,21 @@ describe('thresholdSensitivity on a model with hand-known gates', () => {
   it('custom thresholds, and a mismatch of seeds and generated inputs is refused', () => {
     expect(thresholdSensitivity(quarterGated(), seeds, generated, [0.5]).map((p) => p.iflops.max)).toEqual([0.3]);
     expect(() => thresholdSensitivity(quarterGated(), seeds, imagesWithGates([[0.5, 0.5, 0.5]]))).toThrow(/3 seeds but 1 generated/);
+  });
+});
+
+describe('thresholdSensitivity on the product engine', () => {
+  it('skipnet-tiny: the same points on onnxruntime (stage by stage) as on tfjs', async () => {
+    const { network } = await loadAdnn('fixtures/models/skipnet-tiny');
+    const test = await loadDataset({ name: 'fashion-mnist-embedded', split: 'test' });
+    const size = 28 * 28;
+    const seedsFm = { images: test.images.slice(0, 8 * size), count: 8 };
+    // Stand-in "generated" inputs: the next eight test images.
+    const gen = { images: test.images.slice(8 * size, 16 * size), count: 8 };
+    const ort = thresholdSensitivity(network, seedsFm, gen, [0.3, 0.5, 0.7], { engine: 'ort' });
+    expect(ort).toEqual(thresholdSensitivity(network, seedsFm, gen, [0.3, 0.5, 0.7], { engine: 'tfjs' }));
+    // Not a degenerate comparison: the points differ between thresholds.
+    expect(new Set(ort.map((p) => p.iflops.mean)).size).toBeGreaterThan(1);
+    network.dispose();
   });
 });

@@ -1,17 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { batchNormTraining, EPS, instanceNormClosedForm } from './norm-grad.js';
 import type { ParamStore } from './params.js';
 
-export const EPS = 1e-5;
+export { EPS };
 
-/** Instance normalisation without affine parameters (per image, per channel). */
+/** Instance normalisation without affine parameters (per image, per channel), with a closed-form gradient. */
 export function instanceNorm(x: tf.Tensor4D): tf.Tensor4D {
-  const { mean, variance } = tf.moments(x, [1, 2], true);
-  return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, EPS))) as tf.Tensor4D;
+  return instanceNormClosedForm(x, EPS);
 }
 
 /**
  * Batch normalisation with running statistics: batch statistics while
- * training, the running ones at inference (so an AdNN under test is deterministic).
+ * training, the running ones at inference (so an AdNN under test is
+ * deterministic). Training mode differentiates in closed form
+ * (batchNormTraining); inference mode is tf.batchNorm, whose gradient
+ * src/engine registers.
  */
 export class BatchNorm {
   protected readonly gamma: tf.Variable;
@@ -30,9 +33,8 @@ export class BatchNorm {
     if (!training) {
       return tf.batchNorm(x, this.runningMean, this.runningVar, this.beta, this.gamma, EPS) as tf.Tensor4D;
     }
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    this.updateRunning(mean, variance);
-    return tf.batchNorm(x, mean, variance, this.beta, this.gamma, EPS) as tf.Tensor4D;
+    const onMoments = (mean: tf.Tensor1D, variance: tf.Tensor1D) => this.updateRunning(mean, variance);
+    return batchNormTraining(x, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, EPS, onMoments);
   }
 
   protected updateRunning(mean: tf.Tensor, variance: tf.Tensor): void {

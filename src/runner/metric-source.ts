@@ -10,7 +10,7 @@ type Value = number | Unavailable;
  * the input set ('deepperform' by default, or a baseline such as 'random').
  */
 export function metricValue(
-  result: Pick<SuiteResult, 'seeds' | 'methods' | 'training' | 'durationMs' | 'correlation' | 'unmeasured'>,
+  result: Pick<SuiteResult, 'seeds' | 'methods' | 'training' | 'durationMs' | 'correlation' | 'unmeasured' | 'mitigation'>,
   metric: string,
   aggregate: Aggregate | undefined,
   method: string,
@@ -29,6 +29,7 @@ export function metricValue(
       if (!result.correlation) return { unavailable: latencyWhy };
       return Number.isNaN(result.correlation.r) ? { unavailable: result.correlation.reason ?? 'undefined' } : result.correlation.r;
   }
+  if (name.startsWith('detector ') || name.startsWith('retrained ')) return mitigationMetric(result.mitigation, name, aggregate);
   if (name.startsWith('seed ')) {
     return result.seeds ? seedMetric(result.seeds, name, agg, latencyWhy, energyWhy) : { unavailable: 'the seeds were not measured' };
   }
@@ -85,6 +86,29 @@ function methodMetric(m: MethodResult, name: string, agg: Agg, latencyWhy: strin
       return m.accuracy;
     case 'generation time':
       return m.generationMsPerInput;
+    default:
+      return { unavailable: `no metric "${name}"` };
+  }
+}
+
+function mitigationMetric(m: SuiteResult['mitigation'], name: string, aggregate: Aggregate | undefined): Value {
+  const { detector, retrain } = m ?? {};
+  const noDetector = { unavailable: 'the suite has no mitigation.detector section' };
+  const noRetrain = { unavailable: 'the suite has no mitigation.retrain section' };
+  switch (name) {
+    case 'detector auc':
+      return detector ? detector.auc : noDetector;
+    case 'detector overhead':
+      return detector ? detector.overheadFlopsPct / 100 : noDetector;
+    case 'detector latency':
+      return detector ? detector.latencyMs : noDetector;
+    case 'retrained accuracy':
+      return retrain ? retrain.after.accuracy : noRetrain;
+    case 'retrained i-flops':
+      if (!retrain) return noRetrain;
+      if (aggregate === 'mean') return retrain.after.meanIFlops;
+      if (aggregate === 'max') return retrain.after.maxIFlops;
+      return { unavailable: '"retrained I-FLOPs" keeps mean and max' };
     default:
       return { unavailable: `no metric "${name}"` };
   }

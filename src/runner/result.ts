@@ -5,6 +5,8 @@
  * Plain JSON data only: the json reporter writes it as is.
  */
 
+import type { DetectorSectionResult, RetrainSectionResult } from '../mitigation/index.js';
+
 export type AssertionStatus = 'passed' | 'failed' | 'skipped';
 export type SuiteStatus = 'passed' | 'failed' | 'error';
 export type AssertionLevel = 'error' | 'warn';
@@ -175,6 +177,8 @@ export interface SuiteResult {
   samples?: SampleImages;
   /** Metrics that could not be measured here, with why (e.g. no power sensor). */
   unmeasured?: { latency?: string; energy?: string };
+  /** The §6 remedies the suite asked for (mitigation.detector, mitigation.retrain). */
+  mitigation?: { detector?: DetectorSectionResult; retrain?: RetrainSectionResult };
   assertions: AssertionResult[];
   /**
    * The suite's saved result file, when its assertions read one (`saved`):

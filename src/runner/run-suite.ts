@@ -1,12 +1,13 @@
 import { basename, relative } from 'node:path';
 import { loadAdnn, loadUserAdnn, runBatched, type AdaptiveNetwork } from '../adnn/index.js';
 import { loadDataset, splitTrainValidation, takeSeeded, type Dataset } from '../data/index.js';
-import { generate, type GeneratedInputs, type GeneratorCache } from '../generator/index.js';
+import { generate, type GeneratedInputs, type GeneratorCache, type TrainProgress } from '../generator/index.js';
 import { measureMethod, measureSet } from '../measure/index.js';
 import { evaluateAssertion, type MetricSource, type Suite } from '../suite/index.js';
 import type { Reporter } from '../../reporters/index.js';
 import { metricValue } from './metric-source.js';
 import { measureExtras } from './extras.js';
+import { runMitigation } from './mitigation.js';
 import { baselineFor } from './baseline-source.js';
 import { generatorFor, modelHash } from './generator-source.js';
 import { pickSamples } from './samples.js';
@@ -45,22 +46,23 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
   const network = await loadModel(suite);
   try {
     phase('loading data', `${suite.data.dataset}/${suite.data.split}`);
-    const seedsData = takeSeeded(await loadDataset(datasetSpec(suite, suite.data.split)), suite.data.seeds, suite.seed);
+    const seedSplit = await loadDataset(datasetSpec(suite, suite.data.split));
+    const seedsData = takeSeeded(seedSplit, suite.data.seeds, suite.seed);
     checkShapes(network, seedsData, suite);
     const trainData = await loadDataset(datasetSpec(suite, suite.data.trainSplit));
     const { train, validation } = splitTrainValidation(trainData, VALIDATION_FRACTION, suite.seed);
 
+    const onProgress = (p: TrainProgress) => reporter.onTrainingProgress?.({ file, ...p });
     const { generator, training } = await generatorFor(
       suite,
       network,
       { identity: `${suite.data.dataset}/${suite.data.trainSplit}`, train, validation },
-      { ...ctx, onPhase: phase, onProgress: (p) => reporter.onTrainingProgress?.({ file, ...p }) },
+      { ...ctx, onPhase: phase, onProgress },
     );
 
     phase('generating', `${seedsData.count} inputs`);
     const attack = { norm: suite.norm, epsilon: suite.epsilon };
     const produced: [string, GeneratedInputs][] = [['deepperform', generate(generator, seedsData, attack)]];
-    generator.store.dispose();
     const cached = new Set<string>();
     const baselineOpts = { cacheDir: ctx.cache.dir, retrain: ctx.retrain, toolVersion: ctx.toolVersion, modelHash: await modelHash(suite), onPhase: phase };
     for (const spec of suite.baselines) {
@@ -84,6 +86,9 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
     for (const m of methods) if (cached.has(m.method)) m.generationCached = true;
     const seeds = measureSet(network, seedExecution, seedsData.labels);
     const extras = measureExtras(network, suite, seedsData, produced, seeds, methods);
+    const testSplit = suite.data.split === 'test' ? seedSplit : await loadDataset(datasetSpec(suite, 'test'));
+    const mitigation = await runMitigation(suite, { network, generator, train: trainData, test: testSplit }, ctx, { onPhase: phase, onProgress });
+    generator.store.dispose();
     const result: SuiteResult = {
       ...baseResult(suite, file, network),
       status: 'passed',
@@ -92,6 +97,7 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
       methods,
       training,
       ...extras,
+      ...(mitigation ? { mitigation } : {}),
       samples: pickSamples(network.meta.input, seedsData, produced, methods),
       assertions: [],
     };

@@ -96,7 +96,8 @@ describe('parseAssertion', () => {
     expect(syntaxError('speed < 5ms').message).toBe(
       'unknown metric "speed"; known metrics: I-FLOPs, FLOPs, block coverage, seed block coverage, success rate, ' +
         'success number, accuracy, seed accuracy, perturbation L2, perturbation Linf, generation time, latency, ' +
-        'seed latency, I-latency, energy, seed energy, I-energy, training time, total time, FLOPs-latency correlation',
+        'seed latency, I-latency, energy, seed energy, I-energy, training time, total time, FLOPs-latency correlation, ' +
+        'detector AUC, detector overhead, detector latency, retrained I-FLOPs, retrained accuracy',
     );
   });
 

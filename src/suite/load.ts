@@ -20,7 +20,7 @@ import {
 import { SuiteError, UsageError, type SuiteProblem } from './errors.js';
 import { locate, locateInString, type Segment, type SourceMap } from './locate.js';
 import { DEFAULT_METHOD } from './metrics.js';
-import type { SuiteFile, TrainSpec } from './suite.types.js';
+import type { DetectorSpec, RetrainSpec, SuiteFile, TrainSpec } from './suite.types.js';
 import { PRESET_WIDTH, type BaselineName, type BaselineSpec, type NormName, type ResolvedTrain, type Suite } from './types.js';
 import { validateSuiteData, type RawProblem } from './validate.js';
 
@@ -192,6 +192,7 @@ function normalise(f: SuiteFile, file: string, epsilon: number, assertions: Asse
     baselines: (f.baselines ?? []).map(baselineSpec),
     assertions,
   };
+  if (f.mitigation !== undefined) suite.mitigation = resolveMitigation(f.mitigation, dir);
   if (f.saved !== undefined || readsSaved(assertions)) suite.saved = savedPath(file, f.saved);
   if (f.data.path !== undefined) suite.data.path = resolve(dir, f.data.path);
   if (f.data.labels !== undefined) suite.data.labels = f.data.labels;
@@ -214,6 +215,14 @@ function baselineSpec(item: NonNullable<SuiteFile['baselines']>[number]): Baseli
   if (typeof item === 'string') return { name: item, options: {} };
   const [name, options] = Object.entries(item)[0] as [BaselineName, Record<string, unknown> | undefined];
   return { name, options: options ?? {} };
+}
+
+/** The schema filled in each present section's defaults; `out` paths become absolute. */
+function resolveMitigation(m: NonNullable<SuiteFile['mitigation']>, dir: string): NonNullable<Suite['mitigation']> {
+  const out: NonNullable<Suite['mitigation']> = {};
+  if (m.detector) out.detector = { ...(m.detector as Required<DetectorSpec>), out: m.detector.out === undefined ? undefined : resolve(dir, m.detector.out) };
+  if (m.retrain) out.retrain = { ...(m.retrain as Required<RetrainSpec>), out: m.retrain.out === undefined ? undefined : resolve(dir, m.retrain.out) };
+  return out;
 }
 
 function resolveGenerator(f: SuiteFile, dir: string): Suite['generator'] {

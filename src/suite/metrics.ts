@@ -64,6 +64,12 @@ export const METRICS: readonly MetricDef[] = [
   { name: 'total time', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'suite', description: 'Wall time of the whole suite up to the assertions.' },
   // Pearson r of FLOPs with latency over the seeds (Table 2).
   { name: 'FLOPs-latency correlation', shape: 'scalar', kind: 'correlation', units: [''], of: 'suite', description: 'Pearson r of FLOPs with latency over the seeds: whether FLOPs predict time on this machine (Table 2).' },
+  // The §6 remedies, when the suite has a mitigation section.
+  { name: 'detector AUC', shape: 'scalar', kind: 'ratio', units: [''], of: 'suite', description: 'ROC AUC of the input-validation detector on test seeds and their generated inputs (mitigation.detector, §6.2).' },
+  { name: 'detector overhead', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'suite', description: "The detector's extra FLOPs per input, as a share of the model's mean FLOPs on the test seeds (mitigation.detector)." },
+  { name: 'detector latency', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'suite', description: 'Median batch-1 time of the detector on the features the model computes anyway (mitigation.detector).' },
+  { name: 'retrained I-FLOPs', shape: 'sample', kind: 'ratio', units: ['', '%', 'x'], of: 'suite', description: 'I-FLOPs of a generator trained anew against the retrained model, on the suite seeds (mitigation.retrain, Table 10); mean and max.' },
+  { name: 'retrained accuracy', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'suite', description: 'Top-1 accuracy of the retrained model on the whole test split (mitigation.retrain, Table 10).' },
 ];
 
 /** Longest first, so "seed block coverage" is tried before "block coverage". */

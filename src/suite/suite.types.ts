@@ -55,6 +55,7 @@ export interface SuiteFile {
    */
   saved?: string;
   measure?: MeasureSpec;
+  mitigation?: MitigationSpec;
 }
 /**
  * The adaptive neural network under test: a zoo model (arch + weights) or your own (module).
@@ -310,4 +311,57 @@ export interface MeasureSpec {
    * Thresholds at which the same inputs are re-run to report I-FLOPs (Table 7). Default: [0.3, 0.4, 0.5, 0.6, 0.7].
    */
   sensitivity?: number[];
+}
+/**
+ * The paper's remedies (§6), run after the measurements: an input-validation detector and adversarial retraining. Each runs when its section is present (`{}` takes every default). Default: neither.
+ */
+export interface MitigationSpec {
+  detector?: DetectorSpec;
+  retrain?: RetrainSpec;
+}
+/**
+ * Train a linear SVM on the model's first-layer output to tell seeds from DeepPerform's generated inputs (§6.2); report its AUC on the test split and its extra FLOPs and latency per input.
+ */
+export interface DetectorSpec {
+  /**
+   * Seeds drawn from the training split, each with its generated input, at least 1. Default: 1000.
+   */
+  trainSeeds?: number;
+  /**
+   * Seeds drawn from the test split for the AUC, at least 1. Default: 1000.
+   */
+  testSeeds?: number;
+  /**
+   * Write the detector (JSON) to this file, relative to the suite file unless absolute. Default: not written.
+   */
+  out?: string;
+}
+/**
+ * Retrain a copy of the model per Eq. 12 (generated inputs keep the right prediction and their FLOPs are pulled towards their seeds'), mixed with the training data (§6.1); report I-FLOPs (with a generator trained anew against the retrained model) and accuracy before and after. Zoo models only.
+ */
+export interface RetrainSpec {
+  /**
+   * Passes over the training seeds, at least 1. Default: 3.
+   */
+  epochs?: number;
+  /**
+   * Training-split inputs retrained on, each with its generated input, at least 1. Default: 2000.
+   */
+  trainSeeds?: number;
+  /**
+   * Weight of Eq. 12's FLOPs term, >= 0. Default: 4.
+   */
+  flopsWeight?: number;
+  /**
+   * Adam learning rate, > 0. Default: 0.0005.
+   */
+  learningRate?: number;
+  /**
+   * Inputs per step, at least 1. Default: 64.
+   */
+  batchSize?: number;
+  /**
+   * Write the retrained model (model.json, weights.bin) to this folder, relative to the suite file unless absolute. Default: not written.
+   */
+  out?: string;
 }

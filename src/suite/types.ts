@@ -4,7 +4,7 @@
  * alias and relative path resolved.
  */
 import type { Assertion } from './assertions.js';
-import type { DataSpec, MeasureSpec, SuiteFile, TrainSpec } from './suite.types.js';
+import type { DataSpec, DetectorSpec, MeasureSpec, RetrainSpec, SuiteFile, TrainSpec } from './suite.types.js';
 
 export type NormName = 'linf' | 'l2';
 export type { BaselineName } from './suite.types.js';
@@ -41,6 +41,10 @@ export interface ResolvedGenerator {
   load?: string;
 }
 
+/** A mitigation section with every default filled in; `out` absolute when given. */
+export type ResolvedDetector = Required<Omit<DetectorSpec, 'out'>> & { out?: string };
+export type ResolvedRetrain = Required<Omit<RetrainSpec, 'out'>> & { out?: string };
+
 export interface Suite {
   /** Absolute path of the suite file. */
   file: string;
@@ -55,6 +59,8 @@ export interface Suite {
   measure: Required<MeasureSpec>;
   baselines: BaselineSpec[];
   assertions: Assertion[];
+  /** The §6 remedies the suite asks for; absent: none. */
+  mitigation?: { detector?: ResolvedDetector; retrain?: ResolvedRetrain };
   /**
    * Absolute path of the saved result file that `saved` in assertions reads
    * and --update-baseline writes; set when an assertion reads it or the suite

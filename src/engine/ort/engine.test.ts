@@ -70,3 +70,29 @@ describe('compiled forward cache', () => {
     expect(Array.from(second.run(Float32Array.from([1, 1, 1]), 1)[0])).toEqual([-1, 0, 5]);
   });
 });
+
+describe('build: several forwards compiled and cached together', () => {
+  it('runs a two-input, two-output forward on whole batches, and reuses the set while the weights are unchanged', () => {
+    const w = tf.variable(tf.tensor1d([10, 20]));
+    const owner = {};
+    const engine = new InferenceEngine({ choice: 'ort' });
+    let makes = 0;
+    const make = () =>
+      engine.build(owner, 'pair', [w], (compile) => {
+        makes++;
+        return compile([[2], [2]], (a, b) => [tf.add(a, b), tf.mul(a, w)]);
+      })!;
+    const forward = make();
+    expect(make()).toBe(forward);
+    expect(makes).toBe(1);
+    // Batch of 2: a = [[1, 2], [3, 4]], b = [[5, 6], [7, 8]] -> a + b and a * [10, 20].
+    const [sum, scaled] = forward.runTensors([
+      { data: Float32Array.from([1, 2, 3, 4]), dims: [2, 2] },
+      { data: Float32Array.from([5, 6, 7, 8]), dims: [2, 2] },
+    ]);
+    expect(Array.from(sum.data)).toEqual([6, 8, 10, 12]);
+    expect(Array.from(scaled.data)).toEqual([10, 40, 30, 80]);
+    expect(scaled.dims).toEqual([2, 2]);
+    expect(() => forward.run(new Float32Array(2), 1)).toThrow(/feeds one input/);
+  });
+});

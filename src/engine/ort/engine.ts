@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { exportOnnx, type ExportedModel } from './export.js';
-import { loadOnnxruntimeNode, OrtUnavailableError, type OrtLoader, type OrtRuntime, type OrtSession } from './runtime.js';
+import { loadOnnxruntimeNode, OrtUnavailableError, type OrtLoader, type OrtRuntime, type OrtSession, type OrtTensorData } from './runtime.js';
 
 /** Which engine runs the forward-only paths: 'auto' prefers ORT and falls back to tfjs. */
 export type EngineChoice = 'auto' | 'ort' | 'tfjs';
@@ -39,38 +39,55 @@ export function parseEngineChoice(raw: string | undefined, source: string): Engi
 
 /** A forward pass compiled to an ORT session: float32 NHWC batches in, float32 outputs out. */
 export class CompiledForward {
-  readonly inputName: string;
+  readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** Per-example (logical, NHWC) shape of each input. */
+  readonly inputShapes: readonly (readonly number[])[];
   /** Per-example (logical, NHWC) shape of each output. */
   readonly outputShapes: readonly (readonly number[])[];
-  private readonly inputSize: number;
 
   // Keeps names and shapes only: the model bytes (as large as the weights) can go.
   constructor(
     private readonly session: OrtSession,
     model: ExportedModel,
-    private readonly inputShape: readonly number[],
+    inputShapes: readonly (readonly number[])[],
   ) {
-    this.inputName = model.inputNames[0];
+    this.inputNames = model.inputNames;
     this.outputNames = model.outputNames;
+    this.inputShapes = inputShapes;
     this.outputShapes = model.outputShapes;
-    this.inputSize = inputShape.reduce((a, b) => a * b, 1);
+  }
+
+  /** The first input's name (single-input forwards). */
+  get inputName(): string {
+    return this.inputNames[0];
   }
 
   /**
    * Runs `count` examples laid out back to back in `data`, `batchSize` at a
-   * time; returns each output concatenated over the examples.
+   * time; returns each output concatenated over the examples. Single-input forwards.
    */
   run(data: Float32Array, count: number, batchSize = 64): Float32Array[] {
+    if (this.inputNames.length !== 1) throw new RangeError(`run() feeds one input; this forward has ${this.inputNames.length} (use runTensors)`);
+    const inputSize = this.inputShapes[0].reduce((a, b) => a * b, 1);
     const sizes = this.outputShapes.map((s) => s.reduce((a, b) => a * b, 1));
     const outs = sizes.map((s) => new Float32Array(count * s));
     for (let start = 0; start < count; start += batchSize) {
       const n = Math.min(batchSize, count - start);
-      const x = data.subarray(start * this.inputSize, (start + n) * this.inputSize);
-      const res = this.session.run({ [this.inputName]: { data: x, dims: [n, ...this.inputShape] } });
+      const x = data.subarray(start * inputSize, (start + n) * inputSize);
+      const res = this.session.run({ [this.inputName]: { data: x, dims: [n, ...this.inputShapes[0]] } });
       this.outputNames.forEach((name, i) => outs[i].set(res[name].data, start * sizes[i]));
     }
     return outs;
+  }
+
+  /** One session call on whole batches (batch first), inputs and outputs in order. */
+  runTensors(inputs: readonly OrtTensorData[]): OrtTensorData[] {
+    if (inputs.length !== this.inputNames.length) throw new RangeError(`${inputs.length} inputs given, the forward takes ${this.inputNames.length}`);
+    const feeds: Record<string, OrtTensorData> = {};
+    this.inputNames.forEach((name, i) => (feeds[name] = inputs[i]));
+    const res = this.session.run(feeds);
+    return this.outputNames.map((name) => res[name]);
   }
 
   dispose(): void {
@@ -78,9 +95,12 @@ export class CompiledForward {
   }
 }
 
+/** Compiles one traced function to a session, inside InferenceEngine.build. */
+export type ForwardCompiler = (inputShapes: readonly (readonly number[])[], fn: (...inputs: tf.Tensor[]) => tf.Tensor[], name?: string) => CompiledForward;
+
 interface CacheEntry {
   fingerprint: readonly object[];
-  forward: CompiledForward;
+  value: { dispose(): void };
 }
 
 /**
@@ -129,28 +149,53 @@ export class InferenceEngine {
    * exporter cannot write: warned once per `owner`/`key`).
    */
   compile(owner: object, key: string, weights: Iterable<tf.Variable>, inputShape: readonly number[], fn: (x: tf.Tensor4D) => tf.Tensor[]): CompiledForward | undefined {
+    return this.build(owner, key, weights, (compile) => compile([inputShape], (x) => fn(x as tf.Tensor4D), key));
+  }
+
+  /**
+   * Several forwards made together by `make` (e.g. one per stage of a
+   * network), cached together per `owner`/`key` while the weights keep their
+   * ids, or undefined when tfjs has to run them (as for compile()). With
+   * 'auto', any piece that cannot be exported sends the whole of it to tfjs.
+   * `session.threads` overrides the engine's intra-op threads for these
+   * sessions (put it in `key` too: the cache does not look at it).
+   */
+  build<T extends { dispose(): void }>(
+    owner: object,
+    key: string,
+    weights: Iterable<tf.Variable>,
+    make: (compile: ForwardCompiler) => T,
+    session: { threads?: number } = {},
+  ): T | undefined {
     const runtime = this.runtime();
     if (!runtime) return undefined;
     const fingerprint = [...weights].map((v) => v.dataId);
     let perOwner = this.cache.get(owner);
     if (!perOwner) this.cache.set(owner, (perOwner = new Map()));
     const hit = perOwner.get(key);
-    if (hit && sameIds(hit.fingerprint, fingerprint)) return hit.forward;
-    hit?.forward.dispose();
+    if (hit && sameIds(hit.fingerprint, fingerprint)) return hit.value as T;
+    hit?.value.dispose();
     perOwner.delete(key);
-    let forward: CompiledForward;
+    const made: CompiledForward[] = [];
+    const compile: ForwardCompiler = (inputShapes, fn, name = key) => {
+      const model = exportOnnx(inputShapes, fn, name);
+      const threads = session.threads ?? this.opts.threads;
+      const forward = new CompiledForward(runtime.createSession(model.bytes, { threads, providers: this.providers }), model, inputShapes);
+      made.push(forward);
+      return forward;
+    };
+    let value: T;
     try {
-      const model = exportOnnx([inputShape], (x) => fn(x as tf.Tensor4D), key);
-      const session = runtime.createSession(model.bytes, { threads: this.opts.threads, providers: this.providers });
-      forward = new CompiledForward(session, model, inputShape);
+      value = make(compile);
     } catch (e) {
+      for (const f of made) f.dispose();
       // An export the tracer refuses, or a graph ORT rejects: tfjs can still run it.
       if (this.choice === 'ort') throw e;
       this.warnOnce(`export:${key}`, `cannot run ${key} on onnxruntime (${e instanceof Error ? e.message : String(e)}); it runs on tfjs instead.`);
       return undefined;
     }
-    perOwner.set(key, { fingerprint, forward });
-    return forward;
+    perOwner.set(key, { fingerprint, value });
+    return value;
   }
 
   private warnOnce(cause: string, message: string): void {

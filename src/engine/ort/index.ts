@@ -12,6 +12,7 @@ export {
   parseEngineChoice,
   setDefaultInferenceEngine,
   type EngineChoice,
+  type ForwardCompiler,
   type EngineName,
   type InferenceEngineOptions,
 } from './engine.js';

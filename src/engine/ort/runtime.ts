@@ -100,13 +100,15 @@ function nativeSession(native: BindingModule, ort: OrtModule, model: Uint8Array,
   session.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, sessionOptions);
   const inputNames = session.inputMetadata.map((m) => m.name);
   const outputNames = session.outputMetadata.map((m) => m.name);
+  // Built once: staged execution calls small sessions many times per input.
+  const fetches = Object.fromEntries(outputNames.map((n) => [n, null]));
   return {
     inputNames,
     outputNames,
     run(feeds) {
       const native: Record<string, NativeTensor> = {};
       for (const [name, t] of Object.entries(feeds)) native[name] = new ort.Tensor('float32', t.data, t.dims);
-      const out = session.run(native, Object.fromEntries(outputNames.map((n) => [n, null])), {});
+      const out = session.run(native, fetches, {});
       const result: Record<string, OrtTensorData> = {};
       for (const [name, t] of Object.entries(out)) {
         if (!(t.data instanceof Float32Array)) throw new Error(`output ${name} is ${t.type}, expected float32`);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { FlopsCounter } from '../../flops.js';
 import { Dense, type FeatureShape, type ParamStore } from '../../../nn/index.js';
 import { CifarResNet } from '../resnet/backbone.js';
-import { OPEN_BIAS, type GateSession, type Gating } from '../resnet/skipping.js';
+import { OPEN_BIAS, type GateSession, type Gating, type StagedGating } from '../resnet/skipping.js';
 
 export interface AgentSpec {
   /** Basic blocks per stage: [1, 1, 1] in BlockDrop (a ResNet-8). */
@@ -57,6 +57,14 @@ export class PolicyGating implements Gating {
         return tf.tidy(() => tf.reshape(tf.slice(p, [0, k], [-1, 1]), [-1]) as tf.Tensor1D);
       },
       dispose: () => p.dispose(),
+    };
+  }
+
+  /** The policy reads the image before the stem (register 'policy', [B, K]); unit k's p is its column k. */
+  staged(): StagedGating {
+    return {
+      prelude: [{ op: 'call', name: 'policy', inputs: ['x'], outputs: ['policy'], fn: ([[x]], counter) => [[this.probabilities(x as tf.Tensor4D, false, counter)]] }],
+      gate: (k) => ({ steps: [], p: 'policy', column: k }),
     };
   }
 }

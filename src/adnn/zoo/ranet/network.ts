@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, AdnnMeta, Execution, SoftOutput } from '../../contract.js';
-import { FlopsCounter } from '../../flops.js';
+import type { FlopsCounter } from '../../flops.js';
+import { INPUT_REGISTER, runPlanTfjs, type StagePlan, type Step } from '../../stages/index.js';
 import type { ParamStore } from '../../../nn/index.js';
 import { RaBlock, RaExit } from './blocks.js';
 import type { RaNetConfig } from './config.js';
 import { ConvBasic, type RunContext } from './layers.js';
 import { segmentFlops } from './plan-flops.js';
 import type { RaNetPlan, SegmentPlan } from './plan.js';
-import { keepState, mapState, release, type RaState } from './state.js';
+import { flattenState, unflattenState, type RaState, type StateLayout } from './state.js';
 
 /**
  * A Resolution Adaptive Network (Yang et al., CVPR 2020) as an early-exit AdNN.
@@ -23,6 +24,7 @@ export class RaNetNetwork implements AdaptiveNetwork {
   private readonly stem: ConvBasic[];
   private readonly blocks: RaBlock[][];
   private readonly exits: RaExit[];
+  private stagePlan?: StagePlan;
 
   constructor(
     private readonly store: ParamStore,
@@ -53,6 +55,15 @@ export class RaNetNetwork implements AdaptiveNetwork {
     let h: tf.Tensor4D = tf.div(tf.sub(x, tf.tensor1d(mean)), tf.tensor1d(std));
     const outs = this.stem.map((conv) => (h = conv.apply(h, ctx)));
     return { inputs: outs.reverse(), previous: [], current: [], flow: -1 };
+  }
+
+  /** Normalisation and the first stem layer (conv, BN, ReLU) in inference mode: the contract's firstConv. */
+  firstConv(x: tf.Tensor4D, counter?: FlopsCounter): tf.Tensor4D {
+    return tf.tidy(() => {
+      const { mean, std } = this.config.normalize;
+      const h = tf.div(tf.sub(x, tf.tensor1d(mean)), tf.tensor1d(std)) as tf.Tensor4D;
+      return this.stem[0].apply(h, { training: false, counter });
+    });
   }
 
   /** Runs segment i's blocks and its exit on `state`; returns the next state and the exit's logits. */
@@ -93,52 +104,42 @@ export class RaNetNetwork implements AdaptiveNetwork {
     });
   }
 
+  /** The real adaptive execution: the stage plan on tfjs (src/adnn/stages decides who exits). */
   run(x: tf.Tensor4D, tau: number): Execution {
-    const batch = x.shape[0];
-    const k = this.meta.blocks.length;
-    const result: Execution = { predictions: new Int32Array(batch), ran: new Uint8Array(batch * k), flops: new Float64Array(batch) };
-    let active = Array.from({ length: batch }, (_, i) => i);
-    let state: RaState | undefined;
+    return runPlanTfjs(this.stages(), x, tau);
+  }
+
+  /**
+   * Segment i with its exit is one stage; the state between segments (maps
+   * at several scales) travels as register 'state', the flat list of its
+   * distinct tensors, with the layout each stage found when it last ran.
+   * Segment 0 reads the image and starts the sub-networks.
+   */
+  stages(): StagePlan {
+    if (this.stagePlan) return this.stagePlan;
     const segments = this.plan.segments;
-    for (let i = 0; i < segments.length && active.length > 0; i++) {
-      const counter = new FlopsCounter();
-      const ctx = { training: false, counter };
-      let next!: RaState;
-      let probs!: tf.Tensor2D;
-      tf.tidy(() => {
-        const out = this.advance(state ?? this.start(x, ctx), segments[i], ctx);
-        next = out.state;
-        probs = tf.keep(tf.softmax(out.logits));
-        keepState(next);
-      });
-      if (state) release(state, next);
-      state = next;
-      const [conf, pred] = tf.tidy(() => [tf.max(probs, 1), tf.argMax(probs, 1)]);
-      const [confs, preds] = [conf.dataSync(), pred.dataSync()];
-      tf.dispose([probs, conf, pred]);
-      const isLast = i === segments.length - 1;
-      const stay: number[] = [];
-      active.forEach((b, row) => {
-        result.flops[b] += counter.value;
-        if (i > 0) result.ran[b * k + (i - 1)] = 1;
-        if (isLast || confs[row] >= tau) result.predictions[b] = preds[row];
-        else stay.push(row);
-      });
-      if (stay.length > 0 && stay.length < active.length) {
-        // Only the inputs that go on are computed further, at every scale: the real saving.
-        const before: RaState = state;
-        let kept!: RaState;
-        tf.tidy(() => {
-          kept = mapState(before, (t) => tf.gather(t, stay));
-          keepState(kept);
-        });
-        release(before);
-        state = kept;
-      }
-      active = stay.map((row) => active[row]);
-    }
-    if (state) release(state);
-    return result;
+    const last = segments.length - 1;
+    const layouts: StateLayout[] = [];
+    const steps = segments.flatMap((seg, i): Step[] => [
+      {
+        op: 'call',
+        name: i === 0 ? 'segment0' : this.meta.blocks[i - 1].name,
+        inputs: [i === 0 ? INPUT_REGISTER : 'state'],
+        outputs: i === last ? ['logits'] : ['state', 'logits'],
+        ...(i > 0 ? { block: i - 1 } : {}),
+        fn: ([input], counter) => {
+          const ctx = { training: false, counter };
+          const before = i === 0 ? this.start(input[0] as tf.Tensor4D, ctx) : unflattenState(layouts[i - 1], input as tf.Tensor4D[]);
+          const out = this.advance(before, seg, ctx);
+          if (i === last) return [[out.logits]];
+          const flat = flattenState(out.state);
+          layouts[i] = flat.layout;
+          return [flat.tensors, [out.logits]];
+        },
+      },
+      { op: 'exit', logits: 'logits', always: i === last },
+    ]);
+    return (this.stagePlan = { steps, blocks: this.meta.blocks.length });
   }
 
   /** RaNet's training objective (RANet-pytorch main.py): the sum of every exit's cross-entropy. */

@@ -17,42 +17,55 @@ export interface RaState {
   flow: number;
 }
 
-/** Every tensor a state holds, each once (a block output can also be one of its features). */
-export function stateTensors(s: RaState): Set<tf.Tensor> {
-  const all = new Set<tf.Tensor>();
-  for (const t of s.inputs) if (t) all.add(t);
-  for (const t of [...s.previous.flat(), ...s.current.flat()]) all.add(t);
-  if (s.x) all.add(s.x);
-  return all;
+/**
+ * Where each tensor of a state sits in a flat list of its distinct tensors:
+ * how a state crosses a stage boundary (a graph has a list of inputs and
+ * outputs). The same code path gives the same layout for every batch.
+ */
+export interface StateLayout {
+  /** -1 where a slot is empty. */
+  inputs: number[];
+  previous: number[][];
+  current: number[][];
+  x: number;
+  flow: number;
 }
 
-/** Applies `fn` to every tensor once, keeping shared tensors shared. */
-export function mapState(s: RaState, fn: (t: tf.Tensor4D) => tf.Tensor4D): RaState {
-  const done = new Map<tf.Tensor4D, tf.Tensor4D>();
-  const f = (t: tf.Tensor4D): tf.Tensor4D => {
-    let out = done.get(t);
-    if (!out) {
-      out = fn(t);
-      done.set(t, out);
+/** The distinct tensors of a state, in a fixed traversal order, and its layout. */
+export function flattenState(s: RaState): { tensors: tf.Tensor4D[]; layout: StateLayout } {
+  const index = new Map<tf.Tensor4D, number>();
+  const tensors: tf.Tensor4D[] = [];
+  const at = (t: tf.Tensor4D | undefined): number => {
+    if (!t) return -1;
+    let i = index.get(t);
+    if (i === undefined) {
+      i = tensors.push(t) - 1;
+      index.set(t, i);
     }
-    return out;
+    return i;
   };
-  return {
-    inputs: s.inputs.map((t) => (t ? f(t) : undefined)),
-    previous: s.previous.map((fs) => fs.map(f)),
-    current: s.current.map((fs) => fs.map(f)),
-    x: s.x ? f(s.x) : undefined,
+  const layout: StateLayout = {
+    inputs: s.inputs.map(at),
+    previous: s.previous.map((fs) => fs.map(at)),
+    current: s.current.map((fs) => fs.map(at)),
+    x: at(s.x),
     flow: s.flow,
   };
+  return { tensors, layout };
 }
 
-/** Disposes what `before` held and `after` no longer does. */
-export function release(before: RaState, after?: RaState): void {
-  const kept = after ? stateTensors(after) : new Set<tf.Tensor>();
-  for (const t of stateTensors(before)) if (!kept.has(t)) t.dispose();
-}
-
-/** Keeps every tensor of a state alive past the enclosing tf.tidy. */
-export function keepState(s: RaState): void {
-  for (const t of stateTensors(s)) tf.keep(t);
+/** The state a flat list of tensors holds in `layout` (the inverse of flattenState). */
+export function unflattenState(layout: StateLayout, tensors: readonly tf.Tensor4D[]): RaState {
+  const get = (i: number): tf.Tensor4D => {
+    const t = tensors[i];
+    if (!t) throw new RangeError(`RaNet state: tensor ${i} missing (${tensors.length} given)`);
+    return t;
+  };
+  return {
+    inputs: layout.inputs.map((i) => (i < 0 ? undefined : get(i))),
+    previous: layout.previous.map((fs) => fs.map(get)),
+    current: layout.current.map((fs) => fs.map(get)),
+    x: layout.x < 0 ? undefined : get(layout.x),
+    flow: layout.flow,
+  };
 }

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, AdnnMeta, Execution, SoftOutput } from '../../contract.js';
-import { FlopsCounter } from '../../flops.js';
+import type { FlopsCounter } from '../../flops.js';
+import { INPUT_REGISTER, runPlanTfjs, type CallStep, type StagePlan, type Step } from '../../stages/index.js';
 import type { Dense, ParamStore } from '../../../nn/index.js';
 import { globalAvgPool, type CifarResNet } from './backbone.js';
-import type { ResidualUnit } from './residual.js';
+import { IdentityShortcut, type ResidualUnit } from './residual.js';
 import { applyAugmentation, drawAugmentation, type Augmentation } from './augment.js';
 import { difficultyLoss, type DifficultyTarget } from './difficulty.js';
 import { straightThrough, straightThroughSample } from './straight-through.js';
@@ -20,10 +21,27 @@ export interface GateSession {
   dispose(): void;
 }
 
+/**
+ * The gating cut into steps of a stage plan (src/adnn/stages), in inference
+ * mode: what the staged execution (tfjs or onnxruntime) runs.
+ */
+export interface StagedGating {
+  /** Steps before the stem; they may read the image (register 'x'). */
+  prelude: CallStep[];
+  /**
+   * The steps that compute p of conditional unit k (they read the feature map
+   * entering it, register 'h', and registers of their own), and where p is
+   * then: register `p`, [B], or its column `column` when [B, n].
+   */
+  gate(k: number): { steps: CallStep[]; p: string; column?: number };
+}
+
 /** How a skipping AdNN decides: SkipNet's per-block gates, BlockDrop's policy network. */
 export interface Gating {
   /** Starts a pass; `x` is the raw input (BlockDrop's policy reads it). */
   begin(x: tf.Tensor4D, training: boolean, counter?: FlopsCounter): GateSession;
+  /** The same gating as stage-plan steps. */
+  staged(): StagedGating;
   /** FLOPs one input pays for all the gating of one pass. */
   readonly flops: number;
 }
@@ -87,6 +105,7 @@ export const DEFAULT_TAU = 0.5;
 export class SkippingNetwork implements AdaptiveNetwork {
   readonly meta: AdnnMeta;
   private readonly conditional: ResidualUnit[];
+  private plan?: StagePlan;
   /** Set by beginEpoch: the warm-up stage trains the plain network only. */
   private warmup = false;
   private seeds: { next(): number };
@@ -124,56 +143,64 @@ export class SkippingNetwork implements AdaptiveNetwork {
     return this.gatedPass(x, tau, false);
   }
 
+  /** The backbone's stem (conv, BN, ReLU) in inference mode: the contract's firstConv. */
+  firstConv(x: tf.Tensor4D, counter?: FlopsCounter): tf.Tensor4D {
+    return this.parts.backbone.stem(x, false, counter);
+  }
+
+  /** The real adaptive execution: the stage plan on tfjs (src/adnn/stages decides which rows run a unit). */
   run(x: tf.Tensor4D, tau: number): Execution {
-    const batch = x.shape[0];
-    const k = this.conditional.length;
-    const result: Execution = { predictions: new Int32Array(batch), ran: new Uint8Array(batch * k), flops: new Float64Array(batch) };
-    const base = new FlopsCounter();
-    const { backbone, gating, firstConditional } = this.parts;
-    const session = gating.begin(x, false, base);
-    let h = backbone.stem(x, false, base);
-    backbone.units.forEach((unit, i) => {
-      const next = i < firstConditional ? tf.tidy(() => unit.apply(h, false, base)) : this.runConditional(unit, h, session, base, tau, i - firstConditional, result);
-      // A skipped unit with an identity shortcut hands back the same tensor.
-      if (next !== h) h.dispose();
-      h = next;
-    });
-    session.dispose();
-    const label = tf.tidy(() => tf.argMax(this.parts.classifier.apply(globalAvgPool(h), base), 1));
-    result.predictions.set(label.dataSync());
-    tf.dispose([h, label]);
-    for (let b = 0; b < batch; b++) result.flops[b] += base.value;
-    return result;
+    return runPlanTfjs(this.stages(), x, tau);
   }
 
   /**
-   * One conditional unit of the real execution: only the rows whose gate says
-   * run are gathered and computed by F; the others take the shortcut. The
-   * rows are merged back in their original order.
+   * Gating prelude, stem with the units that always run, then per
+   * conditional unit its gate and a branch: the rows with p > tau run the
+   * unit (F plus shortcut), the others only the shortcut (nothing at all for
+   * an identity shortcut). Then the classifier, which every input takes.
    */
-  private runConditional(unit: ResidualUnit, h: tf.Tensor4D, session: GateSession, base: FlopsCounter, tau: number, k: number, result: Execution): tf.Tensor4D {
-    const batch = h.shape[0];
-    const blocks = this.conditional.length;
-    const pTensor = session.next(h, base);
-    const p = pTensor.dataSync();
-    pTensor.dispose();
-    const runRows: number[] = [];
-    const skipRows: number[] = [];
-    for (let b = 0; b < batch; b++) (p[b] > tau ? runRows : skipRows).push(b);
-    const counter = new FlopsCounter();
-    const out = tf.tidy(() => {
-      const shortcut = unit.shortcut.apply(h, false, base);
-      if (runRows.length === 0) return shortcut;
-      if (skipRows.length === 0) return unit.combine(h, shortcut, false, counter);
-      const ran = unit.combine(tf.gather(h, runRows), tf.gather(shortcut, runRows), false, counter);
-      const merged = tf.concat([ran, tf.gather(shortcut, skipRows)], 0);
-      return tf.gather(merged, inversePermutation([...runRows, ...skipRows]));
+  stages(): StagePlan {
+    if (this.plan) return this.plan;
+    const { backbone, gating, firstConditional, classifier } = this.parts;
+    const staged = gating.staged();
+    const always = backbone.units.slice(0, firstConditional);
+    const steps: Step[] = [
+      ...staged.prelude,
+      {
+        op: 'call',
+        name: 'stem',
+        inputs: [INPUT_REGISTER],
+        outputs: ['h'],
+        fn: ([[x]], counter) => {
+          let h = backbone.stem(x as tf.Tensor4D, false, counter);
+          for (const unit of always) h = unit.apply(h, false, counter);
+          return [[h]];
+        },
+      },
+    ];
+    this.conditional.forEach((unit, k) => {
+      const gate = staged.gate(k);
+      const body = (name: string, f: (h: tf.Tensor4D, counter?: FlopsCounter) => tf.Tensor4D): CallStep => ({
+        op: 'call',
+        name,
+        inputs: ['h'],
+        outputs: ['h'],
+        fn: ([[h]], counter) => [[f(h as tf.Tensor4D, counter)]],
+      });
+      steps.push(...gate.steps, {
+        op: 'branch',
+        p: gate.p,
+        ...(gate.column !== undefined ? { column: gate.column } : {}),
+        block: k,
+        run: body(unit.name, (h, counter) => unit.apply(h, false, counter)),
+        ...(unit.shortcut instanceof IdentityShortcut ? {} : { skip: body(`${unit.name}.shortcut`, (h, counter) => unit.shortcut.apply(h, false, counter)) }),
+      });
     });
-    for (const b of runRows) {
-      result.flops[b] += counter.value;
-      result.ran[b * blocks + k] = 1;
-    }
-    return out;
+    steps.push(
+      { op: 'call', name: 'classifier', inputs: ['h'], outputs: ['logits'], fn: ([[h]], counter) => [[classifier.apply(globalAvgPool(h as tf.Tensor4D), counter)]] },
+      { op: 'exit', logits: 'logits', always: true },
+    );
+    return (this.plan = { steps, blocks: this.conditional.length });
   }
 
   /** Stage of a staged scheme (SkippingObjective.warmupFraction); reseeds the gate sampling per epoch. */
@@ -249,15 +276,6 @@ export class SkippingNetwork implements AdaptiveNetwork {
   dispose(): void {
     this.parts.store.dispose();
   }
-}
-
-/** inverse[j] = position of j in `order`. */
-function inversePermutation(order: number[]): number[] {
-  const inverse = new Array<number>(order.length);
-  order.forEach((row, pos) => {
-    inverse[row] = pos;
-  });
-  return inverse;
 }
 
 /** Deterministic seeds for tfjs' seeded random ops, one per call. */

@@ -32,6 +32,12 @@ export class ConvStack implements Segment {
     return h;
   }
 
+  /** Normalisation (if any), the first conv and its ReLU. */
+  firstConv(x: tf.Tensor4D, counter?: FlopsCounter): tf.Tensor4D {
+    const h: tf.Tensor4D = this.normalize ? tf.div(tf.sub(x, this.normalize.mean), this.normalize.std) : x;
+    return tf.relu(this.convs[0].apply(h, counter));
+  }
+
   outputShape(input: FeatureShape): FeatureShape {
     return this.convs.reduce((s, c) => c.outputShape(s), input);
   }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, AdnnMeta, Execution, SoftOutput } from '../../contract.js';
-import { FlopsCounter } from '../../flops.js';
+import type { FlopsCounter } from '../../flops.js';
+import { INPUT_REGISTER, runPlanTfjs, type StagePlan, type Step } from '../../stages/index.js';
 import type { FeatureShape, ParamStore } from '../../../nn/index.js';
 import { SdnConfigError } from './config.js';
 
@@ -32,6 +33,12 @@ export interface EarlyExitParts {
    * mean over exits (equal weights 1/K).
    */
   lossWeights?: number[];
+  /**
+   * The first convolutional layer's output (conv, then its BN and ReLU where
+   * the model has them) in inference mode: the contract's firstConv. Each
+   * builder says which layer that is.
+   */
+  firstConv?: (x: tf.Tensor4D, counter?: FlopsCounter) => tf.Tensor4D;
 }
 
 /**
@@ -41,9 +48,14 @@ export interface EarlyExitParts {
  */
 export class EarlyExitNetwork implements AdaptiveNetwork {
   readonly meta: AdnnMeta;
+  private plan?: StagePlan;
+  /** Present when the builder named its first convolution (EarlyExitParts.firstConv). */
+  readonly firstConv?: (x: tf.Tensor4D, counter?: FlopsCounter) => tf.Tensor4D;
 
   constructor(private readonly parts: EarlyExitParts, meta: Omit<AdnnMeta, 'kind' | 'baseFlops' | 'blocks' | 'exitFlops'>) {
     const costs = this.segmentCosts();
+    const first = parts.firstConv;
+    if (first) this.firstConv = (x, counter) => tf.tidy(() => first(x, counter));
     if (parts.lossWeights && parts.lossWeights.length !== parts.exits.length) {
       throw new SdnConfigError(meta.arch, `lossWeights has ${parts.lossWeights.length} entries for ${parts.exits.length} exits`);
     }
@@ -88,46 +100,35 @@ export class EarlyExitNetwork implements AdaptiveNetwork {
     });
   }
 
+  /** The real adaptive execution: the stage plan on tfjs (src/adnn/stages decides who exits). */
   run(x: tf.Tensor4D, tau: number): Execution {
-    const batch = x.shape[0];
-    const k = this.meta.blocks.length;
-    const result: Execution = {
-      predictions: new Int32Array(batch),
-      ran: new Uint8Array(batch * k),
-      flops: new Float64Array(batch),
-    };
-    let active = Array.from({ length: batch }, (_, i) => i);
-    let h: tf.Tensor4D = tf.clone(x);
-    for (let i = 0; i < this.parts.segments.length && active.length > 0; i++) {
-      const counter = new FlopsCounter();
-      const [next, probs] = tf.tidy(() => {
-        const out = this.parts.segments[i].apply(h, counter);
-        return [out, tf.softmax(this.parts.exits[i].apply(out, counter))] as const;
-      });
-      h.dispose();
-      h = next;
-      const confidence = tf.max(probs, 1);
-      const label = tf.argMax(probs, 1);
-      const [conf, pred] = [confidence.dataSync(), label.dataSync()];
-      tf.dispose([probs, confidence, label]);
-      const isLast = i === this.parts.segments.length - 1;
-      const stay: number[] = [];
-      active.forEach((b, row) => {
-        result.flops[b] += counter.value;
-        if (i > 0) result.ran[b * k + (i - 1)] = 1;
-        if (isLast || conf[row] >= tau) result.predictions[b] = pred[row];
-        else stay.push(row);
-      });
-      if (stay.length < active.length && stay.length > 0) {
-        // Only the inputs that go on are computed further: the real saving.
-        const kept = tf.gather(h, stay);
-        h.dispose();
-        h = kept;
-      }
-      active = stay.map((row) => active[row]);
-    }
-    h.dispose();
-    return result;
+    return runPlanTfjs(this.stages(), x, tau);
+  }
+
+  /**
+   * Segment i with exit i is one stage; an exit step after it lets the
+   * confident inputs leave. Segment 0 reads the image; block i - 1 is stage i.
+   */
+  stages(): StagePlan {
+    if (this.plan) return this.plan;
+    const { segments, exits } = this.parts;
+    const last = segments.length - 1;
+    const steps = segments.flatMap((seg, i): Step[] => [
+      {
+        op: 'call',
+        name: i === 0 ? 'segment0+exit0' : this.meta.blocks[i - 1].name,
+        inputs: [i === 0 ? INPUT_REGISTER : 'h'],
+        outputs: i === last ? ['logits'] : ['h', 'logits'],
+        ...(i > 0 ? { block: i - 1 } : {}),
+        fn: ([[h]], counter) => {
+          const out = seg.apply(h as tf.Tensor4D, counter);
+          const logits = exits[i].apply(out, counter);
+          return i === last ? [[logits]] : [[out], [logits]];
+        },
+      },
+      { op: 'exit', logits: 'logits', always: i === last },
+    ]);
+    return (this.plan = { steps, blocks: this.meta.blocks.length });
   }
 
   /**

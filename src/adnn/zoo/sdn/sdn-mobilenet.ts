@@ -56,7 +56,9 @@ export function buildSdnMobilenet(config: SdnMobilenetConfig, seed = 0): EarlyEx
   const { input, numClasses: classes, widthMultiplier: m } = config;
   const stemOut = scaled(MOBILENET_STEM_CHANNELS, m);
   const stem = new Conv2d(store, 'stem.conv', { inChannels: input.channels, outChannels: stemOut, kernel: 3, pad: 1, bias: false });
-  const layers: Layer[] = [new Normalize(config.normalize), new ConvBn(store, 'stem.conv', stem, true)];
+  const normalize = new Normalize(config.normalize);
+  const stemLayer = new ConvBn(store, 'stem.conv', stem, true);
+  const layers: Layer[] = [normalize, stemLayer];
   let inChannels = stemOut;
   MOBILENET_BLOCKS.forEach(([c, stride], i) => {
     const out = scaled(c, m);
@@ -73,7 +75,14 @@ export function buildSdnMobilenet(config: SdnMobilenetConfig, seed = 0): EarlyEx
       : new GlobalPoolLinear(store, 'fc', inChannels, classes, false),
   );
   return new EarlyExitNetwork(
-    { store, segments, exits, inputShape, lossWeights: sdnLossWeights(exits.length - 1) },
+    {
+      store,
+      segments,
+      exits,
+      inputShape,
+      lossWeights: sdnLossWeights(exits.length - 1),
+      firstConv: (x, counter) => stemLayer.apply(normalize.apply(x), counter),
+    },
     { name: 'sdn-mobilenet', arch: 'sdn-mobilenet', input, numClasses: classes },
   );
 }

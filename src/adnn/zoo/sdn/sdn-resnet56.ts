@@ -68,7 +68,9 @@ export function buildSdnResnet56(config: SdnResnet56Config, seed = 0): EarlyExit
   const widths = [16, 32, 64].map((w) => scaled(w, m));
   const stem = new Conv2d(store, 'stem.conv', { inChannels: input.channels, outChannels: widths[0], kernel: 3, pad: 1, bias: false });
   // The stem's ReLU is taken by the first block, like every block's own.
-  const layers: Layer[] = [new Normalize(config.normalize), new ConvBn(store, 'stem.conv', stem, false)];
+  const normalize = new Normalize(config.normalize);
+  const stemLayer = new ConvBn(store, 'stem.conv', stem, false);
+  const layers: Layer[] = [normalize, stemLayer];
   const exitAfter: boolean[] = [false, false];
   let inChannels = widths[0];
   RESNET56_IC_POSITIONS.forEach((stage, s) => {
@@ -87,7 +89,15 @@ export function buildSdnResnet56(config: SdnResnet56Config, seed = 0): EarlyExit
       : new GlobalPoolLinear(store, 'fc', widths[2], classes, true),
   );
   return new EarlyExitNetwork(
-    { store, segments, exits, inputShape, lossWeights: sdnLossWeights(exits.length - 1) },
+    {
+      store,
+      segments,
+      exits,
+      inputShape,
+      lossWeights: sdnLossWeights(exits.length - 1),
+      // The stem's output as the first block reads it: conv, BN, then that block's ReLU.
+      firstConv: (x, counter) => tf.relu(stemLayer.apply(normalize.apply(x), counter)),
+    },
     { name: 'sdn-resnet56', arch: 'sdn-resnet56', input, numClasses: classes },
   );
 }

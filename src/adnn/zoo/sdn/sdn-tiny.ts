@@ -28,8 +28,9 @@ export function buildSdnTiny(config: SdnTinyConfig, seed = 0): EarlyExitNetwork 
   const store = new ParamStore(seed);
   const [w0, w1, w2] = config.widths;
   const inputShape: FeatureShape = [config.input.height, config.input.width, config.input.channels];
+  const stem = new ConvStack(store, 'segment0', config.input.channels, [{ out: w0 }, { out: w0 }], config.normalize);
   const segments: Segment[] = [
-    new ConvStack(store, 'segment0', config.input.channels, [{ out: w0 }, { out: w0 }], config.normalize),
+    stem,
     new ConvStack(store, 'segment1', w0, [{ out: w1, stride: 2 }, { out: w1 }]),
     new ConvStack(store, 'segment2', w1, [{ out: w1 }]),
     new ConvStack(store, 'segment3', w1, [{ out: w2, stride: 2 }, { out: w2 }]),
@@ -40,7 +41,7 @@ export function buildSdnTiny(config: SdnTinyConfig, seed = 0): EarlyExitNetwork 
     return new ExitHead(store, `exit${i}`, shape, config.numClasses);
   });
   return new EarlyExitNetwork(
-    { store, segments, exits, inputShape },
+    { store, segments, exits, inputShape, firstConv: (x, counter) => stem.firstConv(x, counter) },
     { name: 'sdn-tiny', arch: 'sdn-tiny', input: config.input, numClasses: config.numClasses },
   );
 }

@@ -26,6 +26,11 @@ class VggConv implements Layer {
     this.conv = new ConvBn(store, name, conv, true);
   }
 
+  /** Conv, BN and ReLU in inference mode, before any pooling (conv0's is the network's firstConv). */
+  activation(x: tf.Tensor4D, counter?: FlopsCounter): tf.Tensor4D {
+    return this.conv.apply(x, counter);
+  }
+
   apply(x: tf.Tensor4D, counter?: FlopsCounter, training = false): tf.Tensor4D {
     const y = this.conv.apply(x, counter, training);
     return this.pool ? tf.maxPool(y, 2, 2, 'valid') : y;
@@ -85,13 +90,15 @@ export function buildSdnVgg16(config: SdnVgg16Config, seed = 0): EarlyExitNetwor
     throw new SdnConfigError('sdn-vgg16', `input ${input.height}x${input.width} is too small: five 2x2 max-pools need at least 32x32`);
   }
   const store = new ParamStore(seed);
-  const layers: Layer[] = [new Normalize(config.normalize)];
+  const normalize = new Normalize(config.normalize);
+  const layers: Layer[] = [normalize];
   let inChannels = input.channels;
   VGG16_CONV_CHANNELS.forEach((c, i) => {
     const out = scaled(c, m);
     layers.push(new VggConv(store, `conv${i}`, inChannels, out, VGG16_MAX_POOL[i] === 2));
     inChannels = out;
   });
+  const conv0 = layers[1] as VggConv;
   const exitAfter = [false, ...VGG16_IC_POSITIONS.slice(0, VGG16_CONV_CHANNELS.length).map((v) => v === 1)];
   const inputShape: FeatureShape = [input.height, input.width, input.channels];
   const segments = splitAtExits(layers, exitAfter);
@@ -104,7 +111,14 @@ export function buildSdnVgg16(config: SdnVgg16Config, seed = 0): EarlyExitNetwor
       : new VggClassifier(store, h * w * c, hidden, classes, seed + 7919),
   );
   return new EarlyExitNetwork(
-    { store, segments, exits, inputShape, lossWeights: sdnLossWeights(exits.length - 1) },
+    {
+      store,
+      segments,
+      exits,
+      inputShape,
+      lossWeights: sdnLossWeights(exits.length - 1),
+      firstConv: (x, counter) => conv0.activation(normalize.apply(x), counter),
+    },
     { name: 'sdn-vgg16', arch: 'sdn-vgg16', input, numClasses: classes },
   );
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { FlopsCounter } from '../../flops.js';
 import { FastBatchNorm, Conv2d, Dense, type FeatureShape, type ParamStore } from '../../../nn/index.js';
 import { globalAvgPool } from '../resnet/backbone.js';
-import { OPEN_BIAS, type GateSession, type Gating } from '../resnet/skipping.js';
+import { OPEN_BIAS, type GateSession, type Gating, type StagedGating } from '../resnet/skipping.js';
 import { LstmCell, type LstmState } from './lstm.js';
 
 /** Sets a fresh gate's output bias so it starts leaning open (OPEN_BIAS). */
@@ -37,25 +37,52 @@ export class RecurrentGating implements Gating {
     this.flops = this.embeds.reduce((s, e) => s + e.flops() + this.lstm.flops() + this.proj.flops(), 0);
   }
 
+  /** Gate at position k: embed the pooled map, step the LSTM, project to p [B]. */
+  private gate(k: number, h: tf.Tensor4D, state: LstmState, counter?: FlopsCounter): { p: tf.Tensor1D; h: tf.Tensor2D; c: tf.Tensor2D } {
+    return tf.tidy(() => {
+      const e = this.embeds[k].apply(globalAvgPool(h), counter);
+      const s = this.lstm.step(e, state, counter);
+      const p = tf.reshape(tf.sigmoid(this.proj.apply(s.h, counter)), [-1]) as tf.Tensor1D;
+      return { p, h: s.h, c: s.c };
+    });
+  }
+
   begin(x: tf.Tensor4D): GateSession {
     let position = 0;
     const zero = this.lstm.zeroState(x.shape[0]);
     let state: LstmState = { h: tf.keep(zero.h), c: tf.keep(zero.c) };
     return {
       next: (h: tf.Tensor4D, counter?: FlopsCounter): tf.Tensor1D => {
-        const embed = this.embeds[position++];
-        const out = tf.tidy(() => {
-          const e = embed.apply(globalAvgPool(h), counter);
-          const s = this.lstm.step(e, state, counter);
-          const p = tf.reshape(tf.sigmoid(this.proj.apply(s.h, counter)), [-1]) as tf.Tensor1D;
-          return { p, h: s.h, c: s.c };
-        });
+        const out = this.gate(position++, h, state, counter);
         // The state outlives the caller's tidy; the tape keeps its own copies for the backward pass.
         tf.dispose([state.h, state.c]);
         state = { h: tf.keep(out.h), c: tf.keep(out.c) };
         return out.p;
       },
       dispose: () => tf.dispose([state.h, state.c]),
+    };
+  }
+
+  /** Gate k reads 'h' and the LSTM state (register 'lstm': h, c; zero before the first gate), writes p and the state. */
+  staged(): StagedGating {
+    return {
+      prelude: [],
+      gate: (k) => ({
+        p: 'p',
+        steps: [
+          {
+            op: 'call',
+            name: `gate${k}`,
+            inputs: k === 0 ? ['h'] : ['h', 'lstm'],
+            outputs: ['p', 'lstm'],
+            fn: ([[h], lstm], counter) => {
+              const state = lstm ? { h: lstm[0] as tf.Tensor2D, c: lstm[1] as tf.Tensor2D } : this.lstm.zeroState(h.shape[0]);
+              const out = this.gate(k, h as tf.Tensor4D, state, counter);
+              return [[out.p], [out.h, out.c]];
+            },
+          },
+        ],
+      }),
     };
   }
 }
@@ -84,18 +111,31 @@ export class FeedForwardGating implements Gating {
     this.flops = this.gates.reduce((s, g) => s + g.conv.flops(g.input) + g.linear.flops(), 0);
   }
 
+  /** Gate k on the map entering its block: p [B], the probability of "execute". */
+  private gate(k: number, h: tf.Tensor4D, training: boolean, counter?: FlopsCounter): tf.Tensor1D {
+    const g = this.gates[k];
+    return tf.tidy(() => {
+      const f = tf.relu(g.bn.apply(g.conv.apply(h, counter), training));
+      const probs = tf.softmax(g.linear.apply(globalAvgPool(f), counter));
+      return tf.reshape(tf.slice(probs, [0, 1], [-1, 1]), [-1]) as tf.Tensor1D;
+    });
+  }
+
   begin(_x: tf.Tensor4D, training: boolean): GateSession {
     let position = 0;
     return {
-      next: (h: tf.Tensor4D, counter?: FlopsCounter): tf.Tensor1D => {
-        const g = this.gates[position++];
-        return tf.tidy(() => {
-          const f = tf.relu(g.bn.apply(g.conv.apply(h, counter), training));
-          const probs = tf.softmax(g.linear.apply(globalAvgPool(f), counter));
-          return tf.reshape(tf.slice(probs, [0, 1], [-1, 1]), [-1]) as tf.Tensor1D;
-        });
-      },
+      next: (h: tf.Tensor4D, counter?: FlopsCounter): tf.Tensor1D => this.gate(position++, h, training, counter),
       dispose: () => undefined,
+    };
+  }
+
+  staged(): StagedGating {
+    return {
+      prelude: [],
+      gate: (k) => ({
+        p: 'p',
+        steps: [{ op: 'call', name: `gate${k}`, inputs: ['h'], outputs: ['p'], fn: ([[h]], counter) => [[this.gate(k, h as tf.Tensor4D, false, counter)]] }],
+      }),
     };
   }
 }

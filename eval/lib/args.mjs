@@ -1,0 +1,77 @@
+/**
+ * Command line of `npm run eval` (node eval/run.mjs). Parsed by hand: the
+ * runner must start (and check the dataset) before the product is built.
+ */
+import { resolve } from 'node:path';
+import { DEFAULT_DATA_PATH } from './dataset-check.mjs';
+
+export class EvalUsageError extends Error {
+  name = 'EvalUsageError';
+  exitCode = 2;
+}
+
+/** The parts of the evaluation, each written to its own key of the results file. */
+export const SECTIONS = ['table1', 'light', 'baselines', 'full', 'psnr', 'mitigation'];
+
+/** What `--only=<table>` reruns: the sections each table is computed from. */
+export const TABLE_SECTIONS = {
+  1: ['table1'],
+  2: ['light'],
+  4: ['light', 'full', 'baselines'],
+  6: ['light', 'baselines'],
+  7: ['light'],
+  9: ['light', 'full', 'psnr'],
+  10: ['mitigation'],
+  11: ['mitigation'],
+  timing: ['light', 'full', 'baselines'],
+};
+
+export const USAGE = `Usage: npm run eval -- [options]     (node eval/run.mjs [options] once built)
+
+  --quick               smoke test: tiny budgets and a few seeds (minutes); writes eval/results/quick.*
+  --only=<list>         rerun some tables and keep the others from eval/results/latest.json;
+                        tables 1,2,4,6,7,9,10,11,timing or sections ${SECTIONS.join(',')}
+  --data-path=<dir>     folder with Fashion-MNIST's four *-ubyte(.gz) files (default ${DEFAULT_DATA_PATH})
+  --retrain-models      train the four models again even when eval/models/<arch>/ holds one
+  --retrain             retrain generators and rerun baselines instead of using eval/cache
+  --backend=<name>      tfjs backend: node, wasm, cpu (default: the best available)
+  -h, --help            this text`;
+
+function value(argv, i, name) {
+  const a = argv[i];
+  if (a.includes('=')) return { v: a.slice(a.indexOf('=') + 1), skip: 0 };
+  const next = argv[i + 1];
+  if (next === undefined || next.startsWith('--')) throw new EvalUsageError(`${name} needs a value`);
+  return { v: next, skip: 1 };
+}
+
+/** Sections named by --only (tables or section names), in run order. */
+export function sectionsFor(only) {
+  const wanted = new Set();
+  for (const raw of only.split(',').map((s) => s.trim().replace(/^table(?=\d)/, '')).filter(Boolean)) {
+    if (raw in TABLE_SECTIONS) TABLE_SECTIONS[raw].forEach((s) => wanted.add(s));
+    else if (SECTIONS.includes(raw)) wanted.add(raw);
+    else throw new EvalUsageError(`--only: unknown table or section "${raw}"; known: ${Object.keys(TABLE_SECTIONS).join(', ')}, ${SECTIONS.join(', ')}`);
+  }
+  return SECTIONS.filter((s) => wanted.has(s));
+}
+
+export function parseArgs(argv) {
+  const opts = { quick: false, only: undefined, dataPath: DEFAULT_DATA_PATH, retrainModels: false, retrain: false, backend: undefined, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const name = a.split('=')[0];
+    if (a === '--quick') opts.quick = true;
+    else if (a === '--retrain-models') opts.retrainModels = true;
+    else if (a === '--retrain') opts.retrain = true;
+    else if (a === '-h' || a === '--help') opts.help = true;
+    else if (name === '--only' || name === '--data-path' || name === '--backend') {
+      const { v, skip } = value(argv, i, name);
+      i += skip;
+      if (name === '--only') opts.only = sectionsFor(v);
+      else if (name === '--data-path') opts.dataPath = resolve(v);
+      else opts.backend = v;
+    } else throw new EvalUsageError(`unknown option ${a}\n\n${USAGE}`);
+  }
+  return opts;
+}

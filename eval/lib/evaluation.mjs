@@ -1,0 +1,144 @@
+/**
+ * The evaluation itself: models, suites, sections, results, rendering.
+ * Each section is run, timed and stored on its own (and the results file is
+ * rewritten after each), so a failure in one leaves the others' numbers, and
+ * a long run interrupted late keeps what it measured.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { SECTIONS } from './args.mjs';
+import { DEFAULT_DATA_PATH } from './dataset-check.mjs';
+import { findGeneratorEntry, trainingFacts } from './generators.mjs';
+import { mitigationSection } from './mitigation.mjs';
+import { ensureModels } from './models.mjs';
+import { MODEL_EPOCHS, planFor } from './plan.mjs';
+import { loadProduct } from './product.mjs';
+import { psnrSection } from './psnr-section.mjs';
+import { RESULTS_FORMAT, RESULTS_VERSION, datedName, machine, mergeResults, readResults, writeAtomic } from './results.mjs';
+import { renderMarkdown } from './render.mjs';
+import { runSuiteFolder } from './run-suites.mjs';
+import { suiteList, writeSuites } from './suites.mjs';
+import { table1 } from './table1.mjs';
+
+function backendLabel(root, product) {
+  const name = product.engine.backendInfo()?.name ?? 'unknown';
+  // The product runs forward-only paths on onnxruntime-node when it can load it.
+  const cache = createRequire(join(root, 'package.json')).cache;
+  const ort = Object.keys(cache).some((p) => p.includes(`${sep}onnxruntime-node${sep}`));
+  return `tfjs-${name}${ort ? ' + onnxruntime-node (forward passes)' : ''}`;
+}
+
+/** Where this run reads and writes. Quick runs and non-default data never touch the committed folders. */
+function layout(root, opts) {
+  const defaultData = opts.dataPath === DEFAULT_DATA_PATH;
+  const portable = !opts.quick && defaultData;
+  const results = join(root, 'eval', 'results');
+  return {
+    portable,
+    suitesDir: portable ? join(root, 'eval', 'suites') : mkdtempSync(join(tmpdir(), 'deepperform-eval-suites-')),
+    cacheDir: opts.quick ? join(tmpdir(), 'deepperform-eval-quick-cache') : join(root, 'eval', 'cache'),
+    latest: join(results, opts.quick ? 'quick.json' : 'latest.json'),
+    resultsDir: results,
+    markdown: opts.quick ? join(results, 'quick.md') : join(root, 'docs', 'RESULTS.md'),
+    suiteDataPath: defaultData ? undefined : opts.dataPath,
+  };
+}
+
+/** Generator training facts of the suites of one kind, read from the cache entries. */
+function generatorFacts(cacheDir, suites, kind) {
+  const width = kind === 'full' ? 64 : 16;
+  return Object.fromEntries(suites.filter((s) => s.kind === kind).map((s) => [s.name, trainingFacts(findGeneratorEntry(cacheDir, [s.name], width))]));
+}
+
+/** --retrain for the baselines: their cached inputs go, the light generators they share stay. */
+function dropBaselineCache(cacheDir, log) {
+  if (!existsSync(cacheDir)) return;
+  const stale = readdirSync(cacheDir).filter((d) => d.startsWith('baseline-'));
+  for (const d of stale) rmSync(join(cacheDir, d), { recursive: true, force: true });
+  log(`--retrain: removed ${stale.length} cached baseline input sets from ${cacheDir}`);
+}
+
+export async function runEvaluation(root, opts, log) {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const product = await loadProduct(root);
+  await product.engine.initBackend({ backend: opts.backend });
+  const plan = planFor(opts.quick);
+  const where = layout(root, opts);
+  log(`${plan.mode} mode; data ${opts.dataPath}; suites ${where.suitesDir}; cache ${where.cacheDir}`);
+
+  const models = await ensureModels(root, { dataPath: opts.dataPath, quick: opts.quick, retrain: opts.retrainModels, log });
+  const modelDirs = Object.fromEntries(Object.entries(models).map(([a, m]) => [a, m.dir]));
+  const suites = writeSuites(plan, where.suitesDir, { modelDirs, dataPath: where.suiteDataPath, portable: where.portable });
+  log(`wrote ${suites.length} suites under ${where.suitesDir}`);
+
+  const suiteRun = (kind, retrain) => async () => {
+    const r = await runSuiteFolder(product, join(where.suitesDir, kind), { cwd: root, cacheDir: where.cacheDir, retrain, backend: opts.backend, log });
+    if (kind !== 'baselines') r.generators = generatorFacts(where.cacheDir, suites, kind);
+    return r;
+  };
+  const ctx = { cacheDir: where.cacheDir, dataPath: opts.dataPath, log };
+  const runners = {
+    table1: () => table1(product, models, { dataPath: opts.dataPath, inputs: plan.table1Inputs, tau: plan.threshold, log }),
+    light: suiteRun('light', opts.retrain),
+    baselines: async () => {
+      if (opts.retrain) dropBaselineCache(where.cacheDir, log);
+      // Never --retrain here: that would retrain the light generators these suites share.
+      return suiteRun('baselines', false)();
+    },
+    full: suiteRun('full', opts.retrain),
+    psnr: () => psnrSection(product, plan, models, ctx),
+    mitigation: () => mitigationSection(product, plan, models, suites, ctx),
+  };
+
+  const previous = opts.only ? readResults(where.latest) : undefined;
+  const fresh = {
+    format: RESULTS_FORMAT,
+    version: RESULTS_VERSION,
+    mode: plan.mode,
+    startedAt,
+    toolVersion: product.version,
+    machine: machine(),
+    plan: { ...plan, modelEpochs: MODEL_EPOCHS },
+    models,
+    suites: suites.map((s) => relative(root, s.path).split(sep).join('/')),
+    only: opts.only,
+    sections: {},
+  };
+  const dated = join(where.resultsDir, datedName(startedAt, opts.quick));
+  const save = () => {
+    fresh.durationS = (performance.now() - started) / 1000;
+    const merged = mergeResults(previous, fresh);
+    const text = `${JSON.stringify(merged, null, 1)}\n`;
+    writeAtomic(where.latest, text);
+    if (!opts.quick) writeAtomic(dated, text);
+    const old = existsSync(where.markdown) ? readFileSync(where.markdown, 'utf8') : undefined;
+    writeAtomic(where.markdown, renderMarkdown({ ...merged, file: relative(root, where.latest) }, old));
+  };
+
+  let failed = false;
+  for (const name of opts.only ?? SECTIONS) {
+    const t0 = performance.now();
+    const sectionStart = new Date().toISOString();
+    // Other work on the machine slows timings (not FLOPs): the 1-minute load average at both ends says how much.
+    const loadAtStart = machine().loadAvg1m;
+    log(`section ${name} ...`);
+    try {
+      const data = await runners[name]();
+      const crashed = Object.values(data?.suites ?? {}).filter((s) => s.status === 'error');
+      if (crashed.length) failed = true;
+      fresh.sections[name] = { startedAt: sectionStart, durationS: (performance.now() - t0) / 1000, loadAvg: [loadAtStart, machine().loadAvg1m], machine: machine(), backend: backendLabel(root, product), data };
+    } catch (e) {
+      failed = true;
+      log(`section ${name} failed: ${e.stack ?? e}`);
+      fresh.sections[name] = { startedAt: sectionStart, durationS: (performance.now() - t0) / 1000, loadAvg: [loadAtStart, machine().loadAvg1m], machine: machine(), backend: backendLabel(root, product), error: e.message };
+    }
+    log(`section ${name} done in ${((performance.now() - t0) / 60000).toFixed(1)} min`);
+    save();
+  }
+  if (!where.portable) rmSync(where.suitesDir, { recursive: true, force: true });
+  log(`results: ${relative(root, where.latest)}${opts.quick ? '' : ` and ${relative(root, dated)}`}; tables: ${relative(root, where.markdown)}; ${((performance.now() - started) / 60000).toFixed(1)} min`);
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,93 @@
+/**
+ * The scale of the evaluation: which models, how long each trains, how many
+ * seeds each method sees and how long each generator trains. Everything the
+ * tables depend on is here, so the output can state it and a rerun can
+ * reproduce it. `full` is sized for about 60-90 minutes on 2 quiet cores once
+ * the models exist; `quick` is a smoke test of the whole pipeline (minutes),
+ * whose numbers mean nothing.
+ */
+
+export const ARCHS = ['sdn-tiny', 'ranet-tiny', 'skipnet-tiny', 'blockdrop-tiny'];
+
+/** Norms and budgets: the default suites' (suites/*.perf.yaml), so the eval measures what a user runs. */
+export const NORMS = [
+  { norm: 'linf', epsilon: 0.1, label: 'Linf' },
+  { norm: 'l2', epsilon: 2.0, label: 'L2' },
+];
+
+/**
+ * Epochs on the full 60k training split, chosen so that each model trains in
+ * at most ~15 minutes on the wasm backend here (measured ms per step at
+ * batch 64: sdn-tiny 135, ranet-tiny 417, blockdrop-tiny 307, skipnet-tiny 340;
+ * 938 steps per epoch). Each is 1.8x (skipnet-tiny) to 6x (ranet-tiny) the optimiser steps of the
+ * fixtures' training on the 2,000-image slice (fixtures/models/<arch>/README.md).
+ */
+export const MODEL_EPOCHS = { 'sdn-tiny': 3, 'ranet-tiny': 2, 'skipnet-tiny': 3, 'blockdrop-tiny': 3 };
+
+const FULL = {
+  mode: 'full',
+  threshold: 0.5,
+  seed: 2022,
+  /** Seeds of the generator suites (the paper's Table 6 counts 1,000 generated inputs). */
+  generatorSeeds: 1000,
+  /** Split the generators train on (10% of it held out for early stopping). */
+  generatorTrainSplit: 'train',
+  /** Seeds of the per-input baselines (ILFO, DeepSloth), shared with DeepPerform and random for a same-seed comparison. */
+  baselineSeeds: 100,
+  /**
+   * Generator training: the default suites' settings (BCE L_perf, lr 1e-3,
+   * batch 32). Measured CPU time per step at batch 32 here: light (width 16)
+   * 0.6-0.8 s depending on the model, full (width 64) 7.4 s.
+   */
+  // 150: a first full run's validation I-FLOPs had levelled off by step 100-150 (blockdrop-tiny, L2:
+  // 29.9, 31.7, 32.0, 31.9 % at steps 50-200), and 200 put the whole run past ~90 minutes.
+  light: { preset: 'light', steps: 150 },
+  /**
+   * The paper's generator (width 64), only under Linf, on about a tenth of the
+   * light one's steps: both then train for about the same time (~2-2.5 min CPU).
+   */
+  full: { preset: 'full', steps: 15, norms: ['linf'] },
+  train: { batchSize: 32, learningRate: 0.001, perfLoss: 'bce' },
+  /** ILFO at its published 300 iterations; DeepSloth at its defaults (30 Linf PGD steps, 100 L2 iterations). */
+  ilfo: {},
+  deepsloth: {},
+  /** Batch-1 latency for Table 2, on the first seeds of the Linf generator suites. */
+  latencyInputs: 200,
+  latencyRepeats: 5,
+  /** Table 1: the whole test split. */
+  table1Inputs: 10000,
+  /** Table 6's time budget: DeepPerform's time to make this many inputs (the paper's 1,000). */
+  budgetInputs: 1000,
+  /** Table 11: the detector's seeds from each split (the paper's 1,000). */
+  detector: { trainSeeds: 1000, testSeeds: 1000 },
+  /** Table 10: Eq. 12 retraining against the Linf light generator (src/mitigation's defaults otherwise). */
+  retrain: { norms: ['linf'], epochs: 3, trainSeeds: 2000 },
+};
+
+const QUICK = {
+  ...FULL,
+  mode: 'quick',
+  // The test split trains faster: its validation part is 1,000 images instead of 6,000.
+  generatorTrainSplit: 'test',
+  generatorSeeds: 40,
+  baselineSeeds: 8,
+  light: { preset: 'light', steps: 6 },
+  full: { preset: 'full', steps: 2, norms: ['linf'] },
+  train: { ...FULL.train, batchSize: 8 },
+  ilfo: { iterations: 10 },
+  deepsloth: { linfSteps: 3, l2Iterations: 5 },
+  latencyInputs: 10,
+  latencyRepeats: 2,
+  table1Inputs: 500,
+  detector: { trainSeeds: 40, testSeeds: 40, latencyRuns: 5 },
+  retrain: { norms: ['linf'], epochs: 1, trainSeeds: 64 },
+};
+
+export function planFor(quick) {
+  return quick ? QUICK : FULL;
+}
+
+/** Early-exit models are the only ones DeepSloth attacks. */
+export function isEarlyExit(arch) {
+  return arch === 'sdn-tiny' || arch === 'ranet-tiny';
+}

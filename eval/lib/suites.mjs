@@ -1,0 +1,127 @@
+/**
+ * The evaluation's suites, written as ordinary *.perf.yaml files from the
+ * plan, so that every number of the tables comes from a suite a user can run
+ * (`npx deepperform run eval/suites`) and read. Three kinds per model and norm:
+ *
+ *   light/      the light generator on `generatorSeeds` test seeds, with random
+ *               noise beside it; latency on the first seeds (Linf only)
+ *   baselines/  the same generator (a cache hit: same training settings) on the
+ *               first `baselineSeeds` of those seeds, with ILFO, DeepSloth
+ *               (early-exit models) and random on the very same seeds
+ *   full/       the paper's generator (width 64), Linf only by default
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ARCHS, NORMS, isEarlyExit } from './plan.mjs';
+
+export const KINDS = ['light', 'baselines', 'full'];
+
+export function suiteName(arch, normLabel, kind) {
+  const what = { light: 'light generator', full: 'full generator', baselines: 'per-input baselines' }[kind];
+  return `${arch}, ${normLabel}, ${what}`;
+}
+
+/** Every suite of the plan: { kind, arch, norm, epsilon, label, name, file (relative to the suites dir) }. */
+export function suiteList(plan) {
+  const list = [];
+  for (const kind of KINDS) {
+    for (const { norm, epsilon, label } of NORMS) {
+      if (kind === 'full' && !plan.full.norms.includes(norm)) continue;
+      for (const arch of ARCHS) list.push({ kind, arch, norm, epsilon, label, name: suiteName(arch, label, kind), file: `${kind}/${arch}-${norm}.perf.yaml` });
+    }
+  }
+  return list;
+}
+
+function generatorBlock(plan, kind) {
+  const g = kind === 'full' ? plan.full : plan.light;
+  const t = plan.train;
+  return [
+    'generator:',
+    `  preset: ${g.preset}`,
+    '  train:',
+    `    steps: ${g.steps}`,
+    `    batchSize: ${t.batchSize}`,
+    `    learningRate: ${t.learningRate}`,
+    '    # BCE towards 1 (the authors\' release), as the default suites.',
+    `    perfLoss: ${t.perfLoss}`,
+  ];
+}
+
+function baselineLines(plan, s) {
+  if (s.kind === 'full') return ['baselines: []'];
+  if (s.kind === 'light') return ['baselines: [random]'];
+  const item = (name, opts) => (Object.keys(opts).length ? `  - ${name}: ${JSON.stringify(opts)}` : `  - ${name}`);
+  const lines = ['baselines:', '  - random', item('ilfo', plan.ilfo)];
+  if (isEarlyExit(s.arch)) lines.push(item('deepsloth', plan.deepsloth));
+  return lines;
+}
+
+function measureLines(plan, s) {
+  // Latency (Table 2) once per model: on the Linf light suite.
+  const latency = s.kind === 'light' && s.norm === 'linf';
+  const lines = ['measure:', `  latency: ${latency}`];
+  if (latency) lines.push(`  latencyInputs: ${plan.latencyInputs}`, `  repeats: ${plan.latencyRepeats}`);
+  lines.push('  energy: false');
+  return lines;
+}
+
+function assertionLines(s) {
+  // Reported, never failing: the comparisons the tables are about.
+  if (s.kind === 'baselines') return ['assertions:', '  - { assert: "mean I-FLOPs >= 1x ilfo", level: warn }'];
+  if (s.kind === 'light') return ['assertions:', '  - { assert: "mean I-FLOPs >= 1x random", level: warn }'];
+  return [];
+}
+
+/**
+ * The text of one suite file. `modelDir` is the weights folder as the suite
+ * should name it (relative to the suite file, or absolute); `dataPath` is
+ * written only when it is not the dataset's default location.
+ */
+export function suiteText(plan, s, { modelDir, dataPath }) {
+  const seeds = s.kind === 'baselines' ? plan.baselineSeeds : plan.generatorSeeds;
+  return [
+    `# Written by eval/run.mjs from eval/lib/plan.mjs (${plan.mode} mode); rerun \`npm run eval\` to regenerate.`,
+    `name: ${JSON.stringify(s.name)}`,
+    'model:',
+    `  arch: ${s.arch}`,
+    `  weights: ${JSON.stringify(modelDir)}`,
+    'data:',
+    '  dataset: fashion-mnist',
+    ...(dataPath ? [`  path: ${JSON.stringify(dataPath)}`] : []),
+    '  split: test',
+    `  seeds: ${seeds}`,
+    `  trainSplit: ${plan.generatorTrainSplit}`,
+    `norm: ${s.norm}`,
+    `epsilon: ${s.epsilon}`,
+    `threshold: ${plan.threshold}`,
+    `seed: ${plan.seed}`,
+    ...generatorBlock(plan, s.kind),
+    ...baselineLines(plan, s),
+    ...measureLines(plan, s),
+    ...assertionLines(s),
+    '',
+  ].join('\n');
+}
+
+/**
+ * Writes the plan's suites under `dir` (replacing the kinds' folders, so a
+ * suite dropped from the plan does not linger) and returns the list with
+ * absolute paths. `modelDirs[arch]` is the absolute weights folder.
+ */
+export function writeSuites(plan, dir, { modelDirs, dataPath, portable }) {
+  const list = suiteList(plan);
+  for (const kind of KINDS) {
+    rmSync(join(dir, kind), { recursive: true, force: true });
+    mkdirSync(join(dir, kind), { recursive: true });
+  }
+  for (const s of list) {
+    const path = join(dir, s.file);
+    // In eval/suites the paths are relative, so the files work in any clone.
+    const modelDir = portable ? relative(join(dir, s.kind), modelDirs[s.arch]).split('\\').join('/') : modelDirs[s.arch];
+    writeFileSync(path, suiteText(plan, s, { modelDir, dataPath }));
+    s.path = path;
+  }
+  return list;
+}
+

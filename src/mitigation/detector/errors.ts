@@ -1,0 +1,31 @@
+/**
+ * The detector's user-facing errors. The CLI maps them to exit code 2 by
+ * class name (src/cli/errors.ts), so every message says what and where.
+ */
+
+/** The model cannot give the detector its features: it has no firstConv. */
+export class DetectorFeatureError extends Error {
+  override readonly name = 'DetectorFeatureError';
+}
+
+/** A detector file that cannot be read, is not one, or is damaged. */
+export class DetectorFileError extends Error {
+  override readonly name = 'DetectorFileError';
+
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+  }
+}
+
+/** A detector used in front of a model it was not trained for. */
+export class DetectorMismatchError extends Error {
+  override readonly name = 'DetectorMismatchError';
+}
+
+/** Detector settings or data that cannot train or evaluate a detector (too few seeds, one class only ...). */
+export class DetectorOptionsError extends Error {
+  override readonly name = 'DetectorOptionsError';
+}
