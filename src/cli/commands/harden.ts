@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { initBackend } from '../../engine/index.js';
 import { GeneratorCache } from '../../generator/index.js';
@@ -173,8 +173,10 @@ async function archOf(dir: string): Promise<string> {
   return arch;
 }
 
+/** Relative to the working directory when inside it, else as is. */
 function shown(cwd: string, path: string): string {
-  return relative(cwd, path) || '.';
+  const rel = relative(cwd, path);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;

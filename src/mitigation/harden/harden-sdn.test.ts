@@ -20,8 +20,7 @@ beforeAll(async () => {
  * smaller generator budget was tried and is not reliable: a 30-step
  * generator's I-FLOPs varies from 3 % to 10 % with the seed, more than
  * retraining changes it.
- */
-/**
+ *
  * Opt-in (`npm run test:slow`): it trains a 250-step generator and retrains
  * for two epochs, 2 to 10 minutes on 2 cores depending on load, and its long
  * synchronous stretches outlast vitest's 60 s worker RPC limit. The fast
