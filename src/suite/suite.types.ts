@@ -353,7 +353,7 @@ export interface RetrainSpec {
    */
   flopsWeight?: number;
   /**
-   * Adam learning rate, > 0. Default: 0.0005.
+   * Adam learning rate, > 0. Default: 0.00025.
    */
   learningRate?: number;
   /**
