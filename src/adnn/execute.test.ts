@@ -7,23 +7,9 @@ import { adaptiveRunner, runBatched, softBatched } from './execute.js';
 import { loadDataset } from '../data/index.js';
 import { loadAdnn } from './model-io.js';
 import { zooEntry } from './zoo/index.js';
+import { shiftStatistics } from '../../test/helpers/adnn.js';
 
 beforeAll(useCpu);
-
-/** Batch-norm statistics away from 0 / 1, as after training, so inference-mode BN is exercised. */
-function shiftStatistics(net: AdaptiveNetwork, seed: number): void {
-  let s = seed;
-  for (const [name, v] of net.namedWeights()) {
-    const value = name.endsWith('running_mean')
-      ? tf.randomNormal(v.shape, 0, 0.2, 'float32', s++)
-      : name.endsWith('running_var')
-        ? tf.randomUniform(v.shape, 0.5, 1.5, 'float32', s++)
-        : undefined;
-    if (!value) continue;
-    v.assign(value);
-    value.dispose();
-  }
-}
 
 function images(net: AdaptiveNetwork, count: number, seed: number): { images: Float32Array; count: number } {
   const { height, width, channels } = net.meta.input;

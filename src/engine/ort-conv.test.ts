@@ -4,19 +4,9 @@ import { initBackend } from './backend.js';
 import { forwardGraph } from './conv-onnx.js';
 import { KernelError } from './kernel-calls.js';
 import { ConvAccelerator, convAccelerator, parseConvEngine, worthOrt } from './ort-conv.js';
+import { values, relErr, on } from '../../test/helpers/numeric.js';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
-
-/** Deterministic values in [-1, 1) (a 32-bit LCG), so failures reproduce. */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let state = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
@@ -43,22 +33,6 @@ function allThree(c: Case): Float32Array[] {
   const out = [y, dx, dw].map((t) => t.dataSync() as Float32Array);
   tf.dispose([x, f, y, dy, dx, dw]);
   return out;
-}
-
-function relErr(a: ArrayLike<number>, ref: ArrayLike<number>): number {
-  expect(a.length).toBe(ref.length);
-  let diff = 0;
-  let scale = 1e-12;
-  for (let i = 0; i < ref.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - ref[i]));
-    scale = Math.max(scale, Math.abs(ref[i]));
-  }
-  return diff / scale;
-}
-
-async function on<T>(backend: 'cpu' | 'wasm', fn: () => T): Promise<T> {
-  await tf.setBackend(backend);
-  return fn();
 }
 
 beforeAll(async () => {

@@ -3,28 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { copySlice } from './heap-kernels.js';
 import { wasmFastKernelsRegistered } from './wasm-fast.js';
-
-/** Deterministic values in [-1, 1) (a 32-bit LCG). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let state = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { values, on } from '../../test/helpers/numeric.js';
 
 const list = (t: tf.Tensor) => Array.from(t.dataSync());
 
 function close(a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5): void {
   expect(a.length).toBe(b.length);
   for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i]), `element ${i}: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b[i])));
-}
-
-async function on<T>(backend: 'cpu' | 'wasm', fn: () => T): Promise<T> {
-  await tf.setBackend(backend);
-  return fn();
 }
 
 /** The same computation on the cpu backend (tfjs' reference kernels) and on wasm with ours. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { KernelError } from './kernel-calls.js';
 import { registerConvGradKernels, wasmConvKernelsRegistered } from './wasm-kernels.js';
+import { values, relErr, on } from '../../test/helpers/numeric.js';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 type Shape4 = [number, number, number, number];
@@ -17,17 +18,6 @@ interface Case {
   s: number | [number, number];
   pad: Pad;
   round?: 'floor' | 'ceil' | 'round';
-}
-
-/** Deterministic values in [-1, 1) (a 32-bit LCG), so failures reproduce. */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let state = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
 }
 
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -60,23 +50,6 @@ function backprop(c: Case): Grads {
   const out = { dw: (dwT as tf.Tensor).dataSync() as Float32Array, dx: (dxT as tf.Tensor).dataSync() as Float32Array };
   tf.dispose([x, w, dy, dwT as tf.Tensor, dxT as tf.Tensor]);
   return out;
-}
-
-async function on<T>(backend: 'cpu' | 'wasm', fn: () => T): Promise<T> {
-  await tf.setBackend(backend);
-  return fn();
-}
-
-/** max |a - b| relative to the reference's largest magnitude. */
-function relErr(a: ArrayLike<number>, ref: ArrayLike<number>): number {
-  expect(a.length).toBe(ref.length);
-  let diff = 0;
-  let scale = 1e-12;
-  for (let i = 0; i < ref.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - ref[i]));
-    scale = Math.max(scale, Math.abs(ref[i]));
-  }
-  return diff / scale;
 }
 
 beforeAll(async () => {

@@ -71,7 +71,6 @@ export class Generator {
   private readonly encoder: Conv2d[];
   private readonly blocks: ResidualBlock[];
   private readonly decoder: ConvTranspose2d[];
-  private readonly shapes: FeatureShape[] = [];
 
   constructor(readonly input: InputSpec, readonly width: number, seed: number) {
     this.store = new ParamStore(seed);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AdaptiveNetwork, ImageBatch } from '../adnn/index.js';
+import { splitTrainValidation, type Dataset } from '../data/index.js';
 import {
   cacheKey,
   GeneratorCache,
@@ -21,6 +22,8 @@ export interface GeneratorSourceOptions {
   toolVersion: string;
   onProgress: (p: TrainProgress) => void;
   onPhase: (phase: string, detail?: string) => void;
+  /** modelHash(suite), when the caller has it already (the runner keys baseline outputs by it too). */
+  modelHash?: string;
 }
 
 export interface GeneratorData {
@@ -28,6 +31,19 @@ export interface GeneratorData {
   identity: string;
   train: ImageBatch;
   validation: ImageBatch;
+}
+
+/**
+ * Share of the training split held out for the generator's early stopping.
+ * The split is part of the generator's cache key, so everything that looks up
+ * a suite's generator (run, detector, harden) builds its data here.
+ */
+const VALIDATION_FRACTION = 0.1;
+
+/** The suite's generator data: its training split, split for early stopping the one way every caller shares. */
+export function generatorData(suite: Suite, trainSplit: Dataset): GeneratorData {
+  const { train, validation } = splitTrainValidation(trainSplit, VALIDATION_FRACTION, suite.seed);
+  return { identity: `${suite.data.dataset}/${suite.data.trainSplit}`, train, validation };
 }
 
 export class GeneratorMismatchError extends Error {
@@ -47,7 +63,7 @@ export async function generatorFor(
   if (suite.generator.load) return fromFile(suite.generator.load, network);
   const key = cacheKey({
     toolVersion: opts.toolVersion,
-    model: await modelHash(suite),
+    model: opts.modelHash ?? (await modelHash(suite)),
     data: `${data.identity}:${sha256(new Uint8Array(data.train.images.buffer, data.train.images.byteOffset, data.train.images.byteLength))}:${data.validation.count}`,
     attack: { norm: suite.norm, epsilon: suite.epsilon, tau: suite.threshold },
     training: { ...suite.generator.train, preset: suite.generator.preset, seed: suite.seed },
@@ -64,14 +80,7 @@ export async function generatorFor(
     }
   }
   opts.onPhase('training generator', `${suite.generator.preset} preset, width ${suite.generator.train.width}, up to ${suite.generator.train.steps} steps`);
-  const trained = await trainGenerator({
-    network,
-    train: data.train,
-    validation: data.validation,
-    attack: { norm: suite.norm, epsilon: suite.epsilon, tau: suite.threshold },
-    config: { ...suite.generator.train, seed: suite.seed },
-    onProgress: opts.onProgress,
-  });
+  const trained = await trainSuiteGenerator(suite, network, data, opts.onProgress);
   const training: TrainingSummary = {
     loaded: false,
     source: 'trained',
@@ -84,6 +93,18 @@ export async function generatorFor(
   };
   await opts.cache.store(key, trained.generator, { suite: suite.name, training }, { replace: opts.retrain });
   return { generator: trained.generator, training };
+}
+
+/** Trains a generator with the suite's attack, settings and seed (not cached). */
+export function trainSuiteGenerator(suite: Suite, network: AdaptiveNetwork, data: GeneratorData, onProgress?: (p: TrainProgress) => void) {
+  return trainGenerator({
+    network,
+    train: data.train,
+    validation: data.validation,
+    attack: { norm: suite.norm, epsilon: suite.epsilon, tau: suite.threshold },
+    config: { ...suite.generator.train, seed: suite.seed },
+    onProgress,
+  });
 }
 
 async function fromFile(dir: string, network: AdaptiveNetwork): Promise<{ generator: Generator; training: TrainingSummary }> {

@@ -3,3 +3,4 @@ export { runSuites, runSelected, selectSuites, shardSlice, type RunOptions, type
 export { runSuite, ModelDataMismatchError } from './run-suite.js';
 export { metricValue } from './metric-source.js';
 export type * from './result.js';
+export { generatorData, generatorFor, trainSuiteGenerator, GeneratorMismatchError, type GeneratorData } from './generator-source.js';

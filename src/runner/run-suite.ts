@@ -1,6 +1,6 @@
 import { basename, relative } from 'node:path';
 import { loadAdnn, loadUserAdnn, runBatched, type AdaptiveNetwork } from '../adnn/index.js';
-import { loadDataset, splitTrainValidation, takeSeeded, type Dataset } from '../data/index.js';
+import { loadDataset, takeSeeded, type Dataset } from '../data/index.js';
 import { generate, type GeneratedInputs, type GeneratorCache, type TrainProgress } from '../generator/index.js';
 import { measureMethod, measureSet } from '../measure/index.js';
 import { evaluateAssertion, type MetricSource, type Suite } from '../suite/index.js';
@@ -9,14 +9,11 @@ import { metricValue } from './metric-source.js';
 import { measureExtras } from './extras.js';
 import { runMitigation } from './mitigation.js';
 import { baselineFor } from './baseline-source.js';
-import { generatorFor, modelHash } from './generator-source.js';
+import { generatorData, generatorFor, modelHash } from './generator-source.js';
 import { pickSamples } from './samples.js';
 import { suiteConfig } from './suite-config.js';
 import { isCI, planSaved, writeSavedResult } from './saved-results.js';
 import type { MethodResult, SuiteResult } from './result.js';
-
-/** Share of the generator's training data held out for early stopping. */
-const VALIDATION_FRACTION = 0.1;
 
 /** What every suite of a run shares. */
 export interface SuiteContext {
@@ -50,21 +47,16 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
     const seedsData = takeSeeded(seedSplit, suite.data.seeds, suite.seed);
     checkShapes(network, seedsData, suite);
     const trainData = await loadDataset(datasetSpec(suite, suite.data.trainSplit));
-    const { train, validation } = splitTrainValidation(trainData, VALIDATION_FRACTION, suite.seed);
 
     const onProgress = (p: TrainProgress) => reporter.onTrainingProgress?.({ file, ...p });
-    const { generator, training } = await generatorFor(
-      suite,
-      network,
-      { identity: `${suite.data.dataset}/${suite.data.trainSplit}`, train, validation },
-      { ...ctx, onPhase: phase, onProgress },
-    );
+    const model = await modelHash(suite);
+    const { generator, training } = await generatorFor(suite, network, generatorData(suite, trainData), { ...ctx, modelHash: model, onPhase: phase, onProgress });
 
     phase('generating', `${seedsData.count} inputs`);
     const attack = { norm: suite.norm, epsilon: suite.epsilon };
     const produced: [string, GeneratedInputs][] = [['deepperform', generate(generator, seedsData, attack)]];
     const cached = new Set<string>();
-    const baselineOpts = { cacheDir: ctx.cache.dir, retrain: ctx.retrain, toolVersion: ctx.toolVersion, modelHash: await modelHash(suite), onPhase: phase };
+    const baselineOpts = { cacheDir: ctx.cache.dir, retrain: ctx.retrain, toolVersion: ctx.toolVersion, modelHash: model, onPhase: phase };
     for (const spec of suite.baselines) {
       const out = await baselineFor(suite, network, seedsData, spec, baselineOpts);
       produced.push([spec.name, out.inputs]);

@@ -4,7 +4,7 @@
  * alias and relative path resolved.
  */
 import type { Assertion } from './assertions.js';
-import type { DataSpec, DetectorSpec, MeasureSpec, RetrainSpec, SuiteFile, TrainSpec } from './suite.types.js';
+import type { DataSpec, DetectorSpec, MeasureSpec, RetrainSpec, TrainSpec } from './suite.types.js';
 
 export type NormName = 'linf' | 'l2';
 export type { BaselineName } from './suite.types.js';

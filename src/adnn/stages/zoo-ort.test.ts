@@ -8,26 +8,12 @@ import { blocksRun, costModel } from '../flops.js';
 import { loadAdnn } from '../model-io.js';
 import { zooEntry } from '../zoo/index.js';
 import { compileStagedOrt, runPlanTfjs } from './index.js';
+import { shiftStatistics } from '../../../test/helpers/adnn.js';
 
 beforeAll(useCpu);
 
 /** No p or confidence closer to a tested tau than this, so float noise cannot flip a decision. */
 const MARGIN = 1e-4;
-
-/** Batch-norm statistics away from 0 / 1, as after training, so inference-mode BN is exercised. */
-function shiftStatistics(net: AdaptiveNetwork, seed: number): void {
-  let s = seed;
-  for (const [name, v] of net.namedWeights()) {
-    const value = name.endsWith('running_mean')
-      ? tf.randomNormal(v.shape, 0, 0.2, 'float32', s++)
-      : name.endsWith('running_var')
-        ? tf.randomUniform(v.shape, 0.5, 1.5, 'float32', s++)
-        : undefined;
-    if (!value) continue;
-    v.assign(value);
-    value.dispose();
-  }
-}
 
 /**
  * What the model's rule compares with tau, per input and block: p (skipping)

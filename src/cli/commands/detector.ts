@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { loadAdnn, loadUserAdnn, type AdaptiveNetwork } from '../../adnn/index.js';
-import { loadDataset, splitTrainValidation, type Dataset } from '../../data/index.js';
+import { loadDataset, type Dataset } from '../../data/index.js';
 import { initBackend } from '../../engine/index.js';
 import { generate, GeneratorCache, type TrainProgress } from '../../generator/index.js';
 import { firstConvOf, runDetectorSection, type DetectorSectionResult } from '../../mitigation/index.js';
 import { ModelDataMismatchError } from '../../runner/index.js';
-import { generatorFor } from '../../runner/generator-source.js';
+import { generatorData, generatorFor } from '../../runner/index.js';
 import { loadSuite, parseSuite, type Suite } from '../../suite/index.js';
 import { packageRoot } from '../../util/package-root.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -42,13 +42,6 @@ export interface DetectorFlags {
   json?: boolean;
 }
 
-/**
- * The runner's share of the training split held out for the generator's early
- * stopping (src/runner/run-suite.ts): the same split gives the same cache key,
- * so `detector --suite` reuses the generator `run` trained.
- */
-const VALIDATION_FRACTION = 0.1;
-
 /** What `detector --json` prints. */
 export interface DetectorJson extends DetectorSectionResult {
   model: { name: string; arch: string };
@@ -75,11 +68,11 @@ export async function detectorCommand(flags: DetectorFlags, io: CommandIO = proc
     const test = await loadDataset(spec(suite.data.split));
     checkShapes(network, test, suite);
     checkSeedCounts(flags, train, test);
-    const { train: fit, validation } = splitTrainValidation(train, VALIDATION_FRACTION, suite.seed);
+    // The same generator data as `run`, so `detector --suite` reuses the generator it trained.
     const { generator } = await generatorFor(
       suite,
       network,
-      { identity: `${suite.data.dataset}/${suite.data.trainSplit}`, train: fit, validation },
+      generatorData(suite, train),
       {
         cache: new GeneratorCache(settings.cacheDir, [join(packageRoot(), 'fixtures/generators')]),
         retrain: settings.retrain,

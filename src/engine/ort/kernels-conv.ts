@@ -82,7 +82,7 @@ const convTranspose: Lowering = (call, ctx) => {
   checkFormat(call);
   const dy = dynInput(call, 'dy');
   const filter = constInput(call, 'filter');
-  const [kh, kw, cout, cin] = filter.shape;
+  const [kh, kw] = filter.shape;
   const out = call.outputs[0];
   const strides = pair(call.attrs.strides, 'strides');
   const win = windowPads([out.shape[1], out.shape[2]], [kh, kw], strides, [1, 1], call.attrs.pad as TfPad);

@@ -50,12 +50,7 @@ export class ProtoWriter {
   packedVarints(field: number, values: readonly (number | bigint)[]): this {
     const inner = new ProtoWriter();
     for (const v of values) inner.rawVarint(v);
-    inner.flush();
-    this.tag(field, 2);
-    this.rawVarint(inner.length);
-    this.flush();
-    for (const c of inner.chunks) this.push(c);
-    return this;
+    return this.message(field, inner);
   }
 
   /** Packed repeated floats. */

@@ -2,21 +2,14 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { evaluateAdaptive, loadAdnn, type AdaptiveNetwork, type AdnnFileMetadata } from '../../adnn/index.js';
-import { loadDataset, splitTrainValidation, takeSeeded, type Dataset } from '../../data/index.js';
-import { generate, trainGenerator, type Generator, type GeneratorCache, type TrainProgress } from '../../generator/index.js';
-import { generatorFor } from '../../runner/generator-source.js';
+import { loadDataset, takeSeeded, type Dataset } from '../../data/index.js';
+import { generate, type Generator, type GeneratorCache, type TrainProgress } from '../../generator/index.js';
+import { generatorData, generatorFor, trainSuiteGenerator, type GeneratorData } from '../../runner/generator-source.js';
 import type { Suite } from '../../suite/index.js';
 import { HardenError } from './errors.js';
 import { iflopsOf, type IflopsSummary } from './measure.js';
 import { hardenAdnn, type FlopsTarget, type HardenLosses, type HardenStep } from './retrain.js';
 import { checkOutDir, writeModelAtomic } from './weights.js';
-
-/**
- * Share of the training split the generator holds out for early stopping.
- * Must equal the runner's (src/runner/run-suite.ts): the split is part of the
- * generator's cache key, so the suite's cached generator is found only then.
- */
-const VALIDATION_FRACTION = 0.1;
 
 /** How to retrain; the names a `mitigation.retrain` suite section would use. */
 export interface RetrainSettings {
@@ -114,8 +107,8 @@ interface SectionData {
   test: Dataset;
   testSeeds: Dataset;
   train: Dataset;
-  genTrain: Dataset;
-  genValidation: Dataset;
+  /** The suite's generator data, split as `run` splits it (its cache key depends on it). */
+  generator: GeneratorData;
 }
 
 /**
@@ -143,7 +136,7 @@ export async function runRetrainSection(ctx: RetrainSectionContext): Promise<Ret
     const { generator: oldG } = await generatorFor(
       suite,
       network,
-      { identity: `${suite.data.dataset}/${suite.data.trainSplit}`, train: data.genTrain, validation: data.genValidation },
+      data.generator,
       { cache: ctx.cache, retrain: ctx.retrain ?? false, toolVersion: ctx.toolVersion, onPhase: phase, onProgress: (p) => ctx.onGeneratorProgress?.(p) },
     );
     phase('measuring', 'before retraining');
@@ -211,10 +204,9 @@ async function loadData(suite: Suite): Promise<SectionData> {
   const seedsFrom = await loadDataset(spec(suite.data.split));
   const train = await loadDataset(spec('train'));
   const genSource = suite.data.trainSplit === 'train' ? train : await loadDataset(spec(suite.data.trainSplit));
-  const { train: genTrain, validation: genValidation } = splitTrainValidation(genSource, VALIDATION_FRACTION, suite.seed);
   // Accuracy is measured on the held-out split, whichever split the seeds come from.
   const test = suite.data.split === 'test' ? seedsFrom : await loadDataset(spec('test'));
-  return { test, testSeeds: takeSeeded(seedsFrom, suite.data.seeds, suite.seed), train, genTrain, genValidation };
+  return { test, testSeeds: takeSeeded(seedsFrom, suite.data.seeds, suite.seed), train, generator: generatorData(suite, genSource) };
 }
 
 /**
@@ -230,14 +222,7 @@ async function freshGenerator(
   phase: (name: string, detail?: string) => void,
 ): Promise<{ generator: Generator; seconds: number }> {
   phase('training generator', `against the retrained model, ${suite.generator.preset} preset, up to ${suite.generator.train.steps} steps`);
-  const trained = await trainGenerator({
-    network,
-    train: data.genTrain,
-    validation: data.genValidation,
-    attack: { norm: suite.norm, epsilon: suite.epsilon, tau: suite.threshold },
-    config: { ...suite.generator.train, seed: suite.seed },
-    onProgress: (p) => ctx.onGeneratorProgress?.(p),
-  });
+  const trained = await trainSuiteGenerator(suite, network, data.generator, (p) => ctx.onGeneratorProgress?.(p));
   return { generator: trained.generator, seconds: trained.durationMs / 1000 };
 }
 
