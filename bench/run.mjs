@@ -148,8 +148,13 @@ await section('default-run', ['default_run_cold_s', 'default_run_warm_s', 'peak_
 
 const ort = onnxRuntimeLoaded(ROOT);
 values.backend = ort ? `onnxruntime-node (forward paths) + tfjs-${info.name} (gradients)` : `tfjs-${info.name}`;
+const convRuns = p.engine.convAccelerator?.runs;
+const gradConvs = convRuns ? convRuns.inputGrad + convRuns.filterGrad + convRuns.forward : 0;
 notes.backend = ort
-  ? 'onnxruntime-node was loaded by the product during the bench'
+  ? 'onnxruntime-node was loaded by the product during the bench' +
+    (convRuns
+      ? `; inside the tfjs gradient paths, ${gradConvs} convolution kernels (forward ${convRuns.forward}, input gradient ${convRuns.inputGrad}, filter gradient ${convRuns.filterGrad}) ran on onnxruntime-node (DEEPPERFORM_CONV_ENGINE=${p.engine.convAccelerator.choice})`
+      : '')
   : `the product did not load onnxruntime-node during the bench; everything ran on tfjs-${info.name}` +
     (info.fallbackReasons.length ? ` (${info.fallbackReasons.join('; ')})` : '');
 values.cpu = `${cpus()[0]?.model.trim() ?? 'unknown'} (${availableParallelism()} logical CPUs)`;
