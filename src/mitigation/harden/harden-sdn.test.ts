@@ -23,9 +23,10 @@ beforeAll(async () => {
  *
  * Opt-in (`npm run test:slow`): it trains a 250-step generator and retrains
  * for two epochs, 2 to 10 minutes on 2 cores depending on load, and its long
- * synchronous stretches outlast vitest's 60 s worker RPC limit. The fast
- * wiring test (src/runner/mitigation.test.ts) and the hand-computed Eq. 12
- * tests run in `npm test`.
+ * synchronous stretches outlast vitest's 60 s worker RPC limit. `npm test`
+ * runs harden-fast.test.ts (retraining lowers the I-FLOPs of the shipped
+ * generator's inputs, ~20 s), the wiring test (src/runner/mitigation.test.ts)
+ * and the hand-computed Eq. 12 tests.
  */
 const SLOW = process.env.DEEPPERFORM_SLOW_TESTS === '1';
 
