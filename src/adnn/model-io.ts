@@ -1,4 +1,6 @@
-import { assignNamed, loadWeights, saveWeights } from '../nn/index.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { assignNamed, loadWeights, saveWeights, WeightsFileError } from '../nn/index.js';
 import type { AdaptiveNetwork } from './contract.js';
 import { zooEntry } from './zoo/index.js';
 
@@ -49,4 +51,24 @@ export async function loadAdnn(dir: string): Promise<LoadedAdnn> {
     for (const t of file.weights.values()) t.dispose();
   }
   return { network, metadata: file.metadata };
+}
+
+/** The zoo architecture a weights folder was saved from, read from its model.json without loading weights. */
+export async function readAdnnArch(dir: string): Promise<string> {
+  const file = join(dir, 'model.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new WeightsFileError(file, code === 'ENOENT' ? 'does not exist (a model folder is written by train-model, import-weights or harden)' : `cannot be read (${code})`);
+  }
+  let arch: unknown;
+  try {
+    arch = (JSON.parse(text) as { metadata?: { arch?: unknown } }).metadata?.arch;
+  } catch (e) {
+    throw new WeightsFileError(file, `is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof arch !== 'string') throw new WeightsFileError(file, 'names no architecture (metadata.arch)');
+  return arch;
 }

@@ -1,6 +1,6 @@
 /** The runner: runs suites through the pipeline and produces the result model reporters read. */
 export { runSuites, runSelected, selectSuites, shardSlice, type RunOptions, type SelectOptions, type Shard, type BailInfo } from './run.js';
-export { runSuite, ModelDataMismatchError } from './run-suite.js';
+export { runSuite, loadSuiteModel, checkModelData, ModelDataMismatchError } from './run-suite.js';
 export { metricValue } from './metric-source.js';
 export type * from './result.js';
 export { generatorData, generatorFor, trainSuiteGenerator, GeneratorMismatchError, type GeneratorData } from './generator-source.js';

@@ -40,12 +40,12 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
   reporter.onSuiteStart?.({ file, name: suite.name });
 
   phase('loading model', suite.model.source === 'zoo' ? suite.model.weights : suite.model.module);
-  const network = await loadModel(suite);
+  const network = await loadSuiteModel(suite);
   try {
     phase('loading data', `${suite.data.dataset}/${suite.data.split}`);
     const seedSplit = await loadDataset(datasetSpec(suite, suite.data.split));
     const seedsData = takeSeeded(seedSplit, suite.data.seeds, suite.seed);
-    checkShapes(network, seedsData, suite);
+    checkModelData(network, seedsData, suite);
     const trainData = await loadDataset(datasetSpec(suite, suite.data.trainSplit));
 
     const onProgress = (p: TrainProgress) => reporter.onTrainingProgress?.({ file, ...p });
@@ -123,7 +123,8 @@ export function baseResult(suite: Suite, file: string, network?: AdaptiveNetwork
   };
 }
 
-async function loadModel(suite: Suite): Promise<AdaptiveNetwork> {
+/** The suite's model: a zoo model from its weights folder, or the user's module. */
+export async function loadSuiteModel(suite: Suite): Promise<AdaptiveNetwork> {
   const m = suite.model;
   if (m.source === 'module') return loadUserAdnn(m.module, m.exportName, m.options);
   return (await loadAdnn(m.weights)).network;
@@ -138,7 +139,8 @@ function datasetSpec(suite: Suite, split: 'train' | 'test') {
   return { name: suite.data.dataset, split, path: suite.data.path, labels: suite.data.labels };
 }
 
-function checkShapes(network: AdaptiveNetwork, data: Dataset, suite: Suite): void {
+/** Refuses a dataset whose images are not the model's input shape. */
+export function checkModelData(network: AdaptiveNetwork, data: Dataset, suite: Suite): void {
   const { height, width, channels } = network.meta.input;
   if (data.height !== height || data.width !== width || data.channels !== channels) {
     throw new ModelDataMismatchError(

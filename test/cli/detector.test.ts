@@ -38,7 +38,9 @@ describe('deepperform detector: bad input is a usage error (exit 2) that says wh
   it('--weights: needs --epsilon, a model.json, and an --arch that agrees with it', async () => {
     expect(await usageFailure({ weights: FIXTURE_MODEL })).toMatch(/--weights needs --epsilon/);
     const empty = tempDir();
-    expect(await usageFailure({ weights: empty, epsilon: 0.1 })).toMatch(/--weights .*: no model\.json there/);
+    expect(await usageFailure({ weights: empty, epsilon: 0.1 })).toBe(`${join(empty, 'model.json')}: does not exist (a model folder is written by train-model, import-weights or harden)`);
+    writeFileSync(join(empty, 'model.json'), '{"metadata": {}}');
+    expect(await usageFailure({ weights: empty, epsilon: 0.1 })).toBe(`${join(empty, 'model.json')}: names no architecture (metadata.arch)`);
     expect(await usageFailure({ weights: FIXTURE_MODEL, arch: 'skipnet-tiny', epsilon: 0.1 })).toMatch(/--arch skipnet-tiny, but .* holds a sdn-tiny/);
     expect(await usageFailure({ weights: FIXTURE_MODEL, epsilon: -1 })).toMatch(/epsilon/);
   });

@@ -55,7 +55,7 @@ describe('deepperform harden: bad input is a usage error (exit 2) that says what
   });
 
   it('--model: a folder without model.json, and a model.json naming no architecture', async () => {
-    expect((await thrown({ model: 'missing', epsilon: 0.1 })).message).toMatch(/missing\/model\.json: does not exist \(--model takes a folder/);
+    expect((await thrown({ model: 'missing', epsilon: 0.1 })).message).toMatch(/missing\/model\.json: does not exist \(a model folder is written by train-model/);
     const dir = tempDir();
     mkdirSync(join(dir, 'm'));
     writeFileSync(join(dir, 'm/model.json'), '{"metadata": {}}');

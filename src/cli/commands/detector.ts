@@ -1,13 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { loadAdnn, loadUserAdnn, type AdaptiveNetwork } from '../../adnn/index.js';
+import { readAdnnArch } from '../../adnn/index.js';
 import { loadDataset, type Dataset } from '../../data/index.js';
 import { initBackend } from '../../engine/index.js';
 import { generate, GeneratorCache, type TrainProgress } from '../../generator/index.js';
 import { firstConvOf, runDetectorSection, type DetectorSectionResult } from '../../mitigation/index.js';
-import { ModelDataMismatchError } from '../../runner/index.js';
-import { generatorData, generatorFor } from '../../runner/index.js';
+import { checkModelData, generatorData, generatorFor, loadSuiteModel } from '../../runner/index.js';
 import { loadSuite, parseSuite, type Suite } from '../../suite/index.js';
 import { packageRoot } from '../../util/package-root.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -59,14 +57,14 @@ export async function detectorCommand(flags: DetectorFlags, io: CommandIO = proc
   await initBackend({ backend: settings.backend });
   const out = resolve(io.cwd, flags.out ?? 'detector.json');
   const phase = (name: string, detail?: string) => io.stderr.write(`${name}${detail ? `: ${detail}` : ''}\n`);
-  const network = await loadModel(suite);
+  const network = await loadSuiteModel(suite);
   try {
     // Refused before any generator is trained: the model must hand out its first convolution.
     firstConvOf(network);
     const spec = (split: 'train' | 'test') => ({ name: suite.data.dataset, split, path: suite.data.path, labels: suite.data.labels });
     const train = await loadDataset(spec(suite.data.trainSplit));
     const test = await loadDataset(spec(suite.data.split));
-    checkShapes(network, test, suite);
+    checkModelData(network, test, suite);
     checkSeedCounts(flags, train, test);
     // The same generator data as `run`, so `detector --suite` reuses the generator it trained.
     const { generator } = await generatorFor(
@@ -123,7 +121,7 @@ async function suiteFor(flags: DetectorFlags, cwd: string): Promise<Suite> {
   if (flags.weights === undefined) throw new UsageError('detector: give --suite <file>, or --weights <dir> with --epsilon <e> for a zoo model');
   if (flags.epsilon === undefined) throw new UsageError('detector: --weights needs --epsilon (the perturbation budget the generator works within)');
   const weights = resolve(cwd, flags.weights);
-  const arch = await archOf(weights);
+  const arch = await readAdnnArch(weights);
   if (flags.arch !== undefined && flags.arch !== arch) throw new UsageError(`detector: --arch ${flags.arch}, but ${flags.weights}/model.json holds a ${arch}`);
   const doc = {
     name: `detector for ${arch}`,
@@ -139,38 +137,8 @@ async function suiteFor(flags: DetectorFlags, cwd: string): Promise<Suite> {
   return parseSuite(stringify(doc), join(cwd, '(command line)'));
 }
 
-async function archOf(weights: string): Promise<string> {
-  const file = join(weights, 'model.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `--weights ${weights}: no model.json there` : `cannot read ${file}: ${(e as Error).message}`);
-  }
-  try {
-    const arch = (JSON.parse(text) as { metadata?: { arch?: unknown } }).metadata?.arch;
-    if (typeof arch !== 'string') throw new Error('metadata.arch is missing');
-    return arch;
-  } catch (e) {
-    throw new UsageError(`${file} is not a deepperform model file (${(e as Error).message})`);
-  }
-}
 
-async function loadModel(suite: Suite): Promise<AdaptiveNetwork> {
-  const m = suite.model;
-  if (m.source === 'module') return loadUserAdnn(m.module, m.exportName, m.options);
-  return (await loadAdnn(m.weights)).network;
-}
 
-function checkShapes(network: AdaptiveNetwork, data: Dataset, suite: Suite): void {
-  const { height, width, channels } = network.meta.input;
-  if (data.height !== height || data.width !== width || data.channels !== channels) {
-    throw new ModelDataMismatchError(
-      `${suite.file}: model ${network.meta.name} takes ${height}x${width}x${channels} inputs, dataset ${suite.data.dataset} has ${data.height}x${data.width}x${data.channels}`,
-    );
-  }
-}
 
 function checkSeedCounts(flags: DetectorFlags, train: Dataset, test: Dataset): void {
   for (const [flag, n, ds] of [['--train-seeds', flags.trainSeeds, train], ['--test-seeds', flags.testSeeds, test]] as const) {

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
+import { readAdnnArch } from '../../adnn/index.js';
 import { initBackend } from '../../engine/index.js';
 import { GeneratorCache } from '../../generator/index.js';
 import { checkOutDir, runRetrainSection, type RetrainSectionResult, type RetrainSettings } from '../../mitigation/index.js';
-import { WeightsFileError } from '../../nn/index.js';
 import { loadSuite, parseSuite, type Suite } from '../../suite/index.js';
 import { packageRoot } from '../../util/package-root.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -131,7 +130,7 @@ async function suiteFor(flags: HardenFlags, cwd: string): Promise<Suite> {
  */
 async function suiteFromFlags(flags: HardenFlags, model: string, epsilon: number, cwd: string): Promise<Suite> {
   const weights = resolve(cwd, model);
-  const arch = await archOf(weights);
+  const arch = await readAdnnArch(weights);
   const train: Record<string, unknown> = {};
   if (flags.generatorSteps !== undefined) train.steps = flags.generatorSteps;
   if (flags.perfLoss !== undefined) train.perfLoss = flags.perfLoss;
@@ -153,25 +152,6 @@ async function suiteFromFlags(flags: HardenFlags, model: string, epsilon: number
   return parseSuite(stringify(doc), join(cwd, 'harden (command line)'));
 }
 
-/** The zoo architecture a weights folder was saved from, read from its model.json. */
-async function archOf(dir: string): Promise<string> {
-  const file = join(dir, 'model.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new WeightsFileError(file, code === 'ENOENT' ? 'does not exist (--model takes a folder written by train-model, import-weights or harden)' : `cannot be read (${code})`);
-  }
-  let arch: unknown;
-  try {
-    arch = (JSON.parse(text) as { metadata?: { arch?: unknown } }).metadata?.arch;
-  } catch (e) {
-    throw new WeightsFileError(file, `is not valid JSON (${(e as Error).message})`);
-  }
-  if (typeof arch !== 'string') throw new WeightsFileError(file, 'names no architecture (metadata.arch)');
-  return arch;
-}
 
 /** Relative to the working directory when inside it, else as is. */
 function shown(cwd: string, path: string): string {
