@@ -14,6 +14,7 @@ import { findGeneratorEntry, trainingFacts } from './generators.mjs';
 import { mitigationSection } from './mitigation.mjs';
 import { ensureModels } from './models.mjs';
 import { MODEL_EPOCHS, planFor } from './plan.mjs';
+import { cpuSnapshot, othersCpus } from '../../bench/lib/machine.mjs';
 import { loadProduct } from './product.mjs';
 import { psnrSection } from './psnr-section.mjs';
 import { RESULTS_FORMAT, RESULTS_VERSION, datedName, machine, mergeResults, readResults, writeAtomic } from './results.mjs';
@@ -122,18 +123,21 @@ export async function runEvaluation(root, opts, log) {
   for (const name of opts.only ?? SECTIONS) {
     const t0 = performance.now();
     const sectionStart = new Date().toISOString();
-    // Other work on the machine slows timings (not FLOPs): the 1-minute load average at both ends says how much.
+    // Other work on the machine slows timings (not FLOPs). The CPUs other processes kept busy
+    // (/proc/stat minus this process's CPU time) say how much; the load average counts our own
+    // worker threads too, so it is kept only as a rough second sign.
     const loadAtStart = machine().loadAvg1m;
+    const cpuAtStart = cpuSnapshot();
     log(`section ${name} ...`);
     try {
       const data = await runners[name]();
       const crashed = Object.values(data?.suites ?? {}).filter((s) => s.status === 'error');
       if (crashed.length) failed = true;
-      fresh.sections[name] = { startedAt: sectionStart, durationS: (performance.now() - t0) / 1000, loadAvg: [loadAtStart, machine().loadAvg1m], machine: machine(), backend: backendLabel(root, product), data };
+      fresh.sections[name] = { startedAt: sectionStart, durationS: (performance.now() - t0) / 1000, loadAvg: [loadAtStart, machine().loadAvg1m], othersCpus: othersCpus(cpuAtStart, cpuSnapshot()), machine: machine(), backend: backendLabel(root, product), data };
     } catch (e) {
       failed = true;
       log(`section ${name} failed: ${e.stack ?? e}`);
-      fresh.sections[name] = { startedAt: sectionStart, durationS: (performance.now() - t0) / 1000, loadAvg: [loadAtStart, machine().loadAvg1m], machine: machine(), backend: backendLabel(root, product), error: e.message };
+      fresh.sections[name] = { startedAt: sectionStart, durationS: (performance.now() - t0) / 1000, loadAvg: [loadAtStart, machine().loadAvg1m], othersCpus: othersCpus(cpuAtStart, cpuSnapshot()), machine: machine(), backend: backendLabel(root, product), error: e.message };
     }
     log(`section ${name} done in ${((performance.now() - t0) / 60000).toFixed(1)} min`);
     save();

@@ -21,8 +21,9 @@ function provenance(results, key, sections, extra) {
   const dates = [...new Set(present.map((s) => s.startedAt?.slice(0, 10)))].join(', ') || '—';
   const m = present[0]?.machine ?? results.machine;
   const backends = [...new Set(present.map((s) => s.backend).filter(Boolean))].join('; ') || '—';
+  const others = present.filter((s) => typeof s.othersCpus === 'number').map((s) => fixed(s.othersCpus, 2));
   const loads = present.filter((s) => Array.isArray(s.loadAvg)).map((s) => s.loadAvg.map((v) => fixed(v, 1)).join('→'));
-  const load = loads.length ? ` · load average ${loads.join(', ')}` : '';
+  const load = others.length ? ` · other processes kept ${others.join(', ')} CPUs busy` : loads.length ? ` · load average ${loads.join(', ')}` : '';
   return `Command: \`${command(results, key)}\`${extra ? ` (${extra})` : ''} · measured ${dates} · ${m ? `${m.cpu}, ${m.cores} logical CPUs` : '—'} · backend ${backends}${load}`;
 }
 
@@ -68,7 +69,7 @@ function header(results) {
     '',
     `Rendered from \`${results.file ?? 'eval/results/latest.json'}\` (${results.mode} mode${results.mode === 'quick' ? ': a smoke test, the numbers mean nothing' : ''}). `,
     `Run started ${results.startedAt}, took ${duration(results.durationS)}${results.only ? ` (this run: --only=${results.only.join(',')}; other tables keep their own dates)` : ''}. `,
-    `Machine: ${m.cpu}, ${m.cores} logical CPUs, ${m.platform}, node ${m.node}; 1-minute load average ${fixed(m.loadAvg1m ?? m.loadAvgAtStart, 1)} at the start (each table gives it at the start and end of its section: well above 2 (what the evaluation itself can keep busy), other work shared the cores and timings are inflated). `,
+    `Machine: ${m.cpu}, ${m.cores} logical CPUs, ${m.platform}, node ${m.node}; 1-minute load average ${fixed(m.loadAvg1m ?? m.loadAvgAtStart, 1)} at the start. Timings depend on what else ran: each table says how many CPUs other processes kept busy on average while its section ran (from /proc/stat, less the evaluation's own CPU time), or, in results recorded before that was measured, the 1-minute load average at the start and end of the section (which counts the evaluation's own worker threads, so it exceeds 2 even on an otherwise idle machine). `,
     `deepperform ${results.toolVersion}.`,
     '',
     scale(results),

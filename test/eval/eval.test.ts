@@ -138,6 +138,15 @@ describe('RESULTS.md rendering', () => {
     expect(md).toContain('Command: `npm run eval -- --only=1` · measured 2026-11-26 · Test CPU, 2 logical CPUs · backend tfjs-wasm');
   });
 
+  it('says how busy other processes kept the CPUs while a section ran, or else its load average', () => {
+    const r = fakeResults();
+    Object.assign(r.sections.table1, { othersCpus: 0.034, loadAvg: [3.1, 4.25] });
+    Object.assign(r.sections.mitigation, { loadAvg: [3.1, 4.25] });
+    const text = renderMarkdown(r);
+    expect(text).toContain('backend tfjs-wasm · other processes kept 0.03 CPUs busy\n');
+    expect(text).toContain('backend tfjs-wasm · load average 3.1→4.3');
+  });
+
   it('Table 2 shows r and its seed count', () => {
     expect(md).toMatch(/\| sdn-tiny \| 200 \| 0\.912 \|/);
   });
