@@ -171,7 +171,7 @@ describe('RESULTS.md rendering', () => {
 
   it('leaves the discussion as a marked TODO, and keeps a written one on re-render', () => {
     expect(md).toContain('**TODO (lead):**');
-    const written = md.replace(/\*\*TODO \(lead\):\*\*[\s\S]*?(?=<!-- DISCUSSION:END -->)/, 'DeepPerform wins on SkipNet.\n');
+    const written = md.replace(/\*\*Not written yet:\*\*[\s\S]*?(?=<!-- DISCUSSION:END -->)/, 'DeepPerform wins on SkipNet.\n');
     const again = renderMarkdown(fakeResults(), written);
     expect(again).toContain('DeepPerform wins on SkipNet.');
     expect(again).not.toContain('**TODO (lead):**');
