@@ -169,12 +169,12 @@ describe('RESULTS.md rendering', () => {
     expect(md).toContain('run `npm run eval -- --only=9`');
   });
 
-  it('leaves the discussion as a marked TODO, and keeps a written one on re-render', () => {
-    expect(md).toContain('**TODO (lead):**');
+  it('leaves the discussion marked as not written yet, and keeps a written one on re-render', () => {
+    expect(md).toContain('**Not written yet:**');
     const written = md.replace(/\*\*Not written yet:\*\*[\s\S]*?(?=<!-- DISCUSSION:END -->)/, 'DeepPerform wins on SkipNet.\n');
     const again = renderMarkdown(fakeResults(), written);
     expect(again).toContain('DeepPerform wins on SkipNet.');
-    expect(again).not.toContain('**TODO (lead):**');
+    expect(again).not.toContain('**Not written yet:**');
     expect(keptDiscussion('no markers here')).toBeUndefined();
   });
 });
