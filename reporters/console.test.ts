@@ -73,6 +73,20 @@ describe('ConsoleReporter: plain output (CI or a pipe)', () => {
     expect(lines.at(-2)).toBe('  · generating');
   });
 
+  it("logs a baseline's steps at each new quarter", () => {
+    const { reporter, raw } = capture();
+    reporter.onPhase({ file: FILE, phase: 'baseline', detail: 'ilfo' });
+    for (let done = 1; done <= 600; done++) reporter.onPhaseProgress({ file: FILE, done, total: 600, unit: 'steps' });
+    // Another file's progress (a stale event) is not this phase's.
+    reporter.onPhaseProgress({ file: 'other.perf.yaml', done: 1, total: 2, unit: 'steps' });
+    expect(raw().split('\n').slice(1, -1)).toEqual([
+      '    baseline 150/600 steps (25%)',
+      '    baseline 300/600 steps (50%)',
+      '    baseline 450/600 steps (75%)',
+      '    baseline 600/600 steps (100%)',
+    ]);
+  });
+
   it('writes no escape codes and no carriage returns, even on a terminal when CI is set', () => {
     for (const opts of [{ isTTY: false, env: {} }, { isTTY: true, env: { CI: 'true' } }]) {
       const { reporter, raw } = capture({ ...opts, colorLevel: undefined });
@@ -118,6 +132,28 @@ describe('ConsoleReporter: live output (a terminal)', () => {
         `${CLEAR}  ◦ measuring`,
       ].join(''),
     );
+  });
+
+  it("redraws a baseline's steps in place, throttled, and keeps the count with its time", () => {
+    let clock = 0;
+    const { reporter, raw } = capture({ isTTY: true, now: () => clock });
+    reporter.onPhase({ file: FILE, phase: 'baseline', detail: 'ilfo' });
+    clock = 2000;
+    reporter.onPhaseProgress({ file: FILE, done: 100, total: 400, unit: 'steps' });
+    clock = 2050; // within 100 ms of the last draw: skipped
+    reporter.onPhaseProgress({ file: FILE, done: 101, total: 400, unit: 'steps' });
+    clock = 8000;
+    reporter.onPhaseProgress({ file: FILE, done: 400, total: 400, unit: 'steps' });
+    reporter.onPhase({ file: FILE, phase: 'measuring' });
+    const frames = raw().split(CLEAR).filter((f) => f.length > 0);
+    expect(frames).toEqual([
+      '  ◦ baseline  ilfo',
+      // 2 s for 100 steps, 300 left: 6 s. 100/400 fills 5 of the 20 cells.
+      '  ◦ baseline  ilfo  █████░░░░░░░░░░░░░░░ 25% 100/400 steps  ETA 6s',
+      '  ◦ baseline  ilfo  ████████████████████ 100% 400/400 steps',
+      '  ✓ baseline  ilfo  400/400 steps  (8.0s)\n',
+      '  ◦ measuring',
+    ]);
   });
 
   it('draws training as a bar with percentage, steps, ETA and validation I-FLOPs, throttled', () => {

@@ -16,7 +16,7 @@ import { formatDuration, formatEta, formatLoss, formatPercent } from './format.j
 import { extraLines, METRIC_COLUMNS, metricRows } from './metrics.js';
 import { environmentLine, reportsLines, suiteHeader, summaryLines } from './summary.js';
 import { openTerminal, type Terminal, type TerminalOptions } from './terminal.js';
-import type { PhaseInfo, Reporter, RunStartInfo, SuiteStartInfo, TrainingProgressInfo } from './types.js';
+import type { PhaseInfo, PhaseProgressInfo, Reporter, RunStartInfo, SuiteStartInfo, TrainingProgressInfo } from './types.js';
 
 export { colorLevelFor, isCI } from './terminal.js';
 
@@ -60,6 +60,8 @@ interface OpenPhase {
   detail?: string;
   startedAt: number;
   training?: TrainingState;
+  /** A baseline's steps: the latest count and, in plain mode, the last quarter logged. */
+  steps?: { last: PhaseProgressInfo; loggedQuarter: number };
 }
 
 export class ConsoleReporter implements Reporter {
@@ -107,6 +109,27 @@ export class ConsoleReporter implements Reporter {
     if (state.lastLogged) this.line(`  ${plainProgressText(info, eta, state.lastValidation)}`);
   }
 
+  /**
+   * Steps of the open phase (ILFO, DeepSloth). They run synchronously, so no
+   * timer could redraw meanwhile: the live line is redrawn here (at most every
+   * REDRAW_MS); plain mode logs each new quarter.
+   */
+  onPhaseProgress(info: PhaseProgressInfo): void {
+    const phase = this.phase;
+    if (!phase || phase.file !== info.file || !(info.total > 0)) return;
+    phase.steps ??= { last: info, loggedQuarter: 0 };
+    phase.steps.last = info;
+    if (this.term.live) {
+      const eta = info.done > 0 ? ((this.now() - phase.startedAt) / info.done) * (info.total - info.done) : undefined;
+      this.liveLine.draw(`  ${this.term.c.cyan('◦')} ${phaseLabel(phase)}  ${stepsText(info, true)}${etaText(info.done < info.total ? eta : undefined)}`, false);
+      return;
+    }
+    const quarter = Math.floor((info.done * 4) / info.total);
+    if (quarter <= phase.steps.loggedQuarter) return;
+    phase.steps.loggedQuarter = quarter;
+    this.line(`    ${phase.name} ${stepsText(info, false)}`);
+  }
+
   onSuiteEnd(result: SuiteResult): void {
     const c = this.term.c;
     this.closePhase(result.status === 'error');
@@ -150,7 +173,8 @@ export class ConsoleReporter implements Reporter {
     const t = phase.training;
     if (this.term.live) {
       const c = this.term.c;
-      const outcome = t?.last ? `  ${t.last.step}/${t.last.totalSteps} steps${validationText(t.lastValidation)}` : '';
+      const steps = phase.steps ? `  ${phase.steps.last.done}/${phase.steps.last.total} ${phase.steps.last.unit}` : '';
+      const outcome = t?.last ? `  ${t.last.step}/${t.last.totalSteps} steps${validationText(t.lastValidation)}` : steps;
       const took = formatDuration(this.now() - phase.startedAt);
       this.line(`  ${crashed ? c.red('✗') : c.green('✓')} ${phaseLabel(phase)}${outcome}  ${c.dim(`(${took})`)}`);
     } else if (t?.last && !t.lastLogged) {
@@ -248,6 +272,12 @@ export function plainProgressText(info: TrainingProgressInfo, eta: number | unde
   const losses = `loss ${formatLoss(l.total)}  perf ${formatLoss(l.perf)}  gan ${formatLoss(l.gan)}  pert ${formatLoss(l.pert)}`;
   const shownEta = known && info.step < info.totalSteps ? etaText(eta) : '';
   return `training step ${info.step}${total}${shownEta}  ${losses}${validationText(validation)}`;
+}
+
+/** Live: "███░░░ 40% 120/300 steps"; plain: "120/300 steps (40%)". */
+function stepsText(info: PhaseProgressInfo, live: boolean): string {
+  const pct = Math.floor((info.done * 100) / info.total);
+  return live ? `${progressBar(info.done / info.total)} ${pct}% ${info.done}/${info.total} ${info.unit}` : `${info.done}/${info.total} ${info.unit} (${pct}%)`;
 }
 
 /** The first step, then each new tenth of the steps (every 100 steps when the total is unknown). */

@@ -110,6 +110,7 @@ export function combineReporters(list: readonly Reporter[]): Reporter {
     onSuiteStart: (info) => each('onSuiteStart', info),
     onPhase: (info) => each('onPhase', info),
     onTrainingProgress: (info) => each('onTrainingProgress', info),
+    onPhaseProgress: (info) => each('onPhaseProgress', info),
     onSuiteEnd: (result) => each('onSuiteEnd', result),
     // No onReportsWritten of its own: onRunEnd below already forwards it, and
     // a combined reporter nested in another must not print the paths twice.
@@ -124,4 +125,4 @@ export function combineReporters(list: readonly Reporter[]): Reporter {
   };
 }
 
-type SyncHook = 'onRunStart' | 'onSuiteStart' | 'onPhase' | 'onTrainingProgress' | 'onSuiteEnd' | 'onReportsWritten';
+type SyncHook = 'onRunStart' | 'onSuiteStart' | 'onPhase' | 'onTrainingProgress' | 'onPhaseProgress' | 'onSuiteEnd' | 'onReportsWritten';

@@ -1,8 +1,8 @@
 /**
  * The interface the runner calls while it works. Every hook is optional so a
  * reporter implements only what it shows; the runner calls them in order
- * onRunStart, then per suite onSuiteStart, onPhase / onTrainingProgress
- * (any number), onSuiteEnd, and finally onRunEnd once.
+ * onRunStart, then per suite onSuiteStart, onPhase / onTrainingProgress /
+ * onPhaseProgress (any number), onSuiteEnd, and finally onRunEnd once.
  */
 import type { EnvironmentInfo, RunResult, SuiteResult } from '../src/runner/result.js';
 
@@ -48,12 +48,23 @@ export interface TrainingProgressInfo {
   validationIflops?: number;
 }
 
+/** Progress of a long phase other than generator training (a baseline's optimisation): `done` of `total`. */
+export interface PhaseProgressInfo {
+  file: string;
+  done: number;
+  total: number;
+  /** What is counted: 'steps'. */
+  unit: string;
+}
+
 export interface Reporter {
   onRunStart?(info: RunStartInfo): void;
   onSuiteStart?(info: SuiteStartInfo): void;
   /** A phase of a suite: 'loading model' | 'training generator' | 'loading generator' | 'generating' | 'measuring' | ... */
   onPhase?(info: PhaseInfo): void;
   onTrainingProgress?(info: TrainingProgressInfo): void;
+  /** Progress of the open phase (a baseline's optimisation steps); synchronous work calls it, so draw at once. */
+  onPhaseProgress?(info: PhaseProgressInfo): void;
   onSuiteEnd?(result: SuiteResult): void;
   /** Writes its files; returns the paths written. */
   onRunEnd?(result: RunResult): Promise<string[]>;

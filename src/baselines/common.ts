@@ -16,27 +16,45 @@ export class UnsupportedModelError extends BaselineError {
 }
 
 /**
+ * Reports `done` of `total` optimisation steps of a per-input attack (every
+ * batch's steps count), so a reporter can show progress while it runs: the
+ * attacks are synchronous and block the event loop for their whole length.
+ */
+export type BaselineProgress = (done: number, total: number) => void;
+
+/** Steps of one batch's optimisation, and where to report them. */
+export interface StepProgress {
+  stepsPerBatch: number;
+  onProgress?: BaselineProgress;
+}
+
+/**
  * Runs a per-batch attack over all seeds and times it end to end: `msPerInput`
  * is the total wall time (tensor set-up, every optimisation step, projection
  * and read-back) divided by the number of inputs, so it is honest about
  * batching: with batch size B it is the time of one batch divided by B.
- * `attack(x, batchIndex)` returns the perturbed batch (it owns nothing it is given).
+ * `attack(x, batchIndex, step)` returns the perturbed batch (it owns nothing it
+ * is given) and calls `step()` after each of its `progress.stepsPerBatch` steps.
  */
 export function attackInBatches(
   network: AdaptiveNetwork,
   seeds: ImageBatch,
   batchSize: number,
-  attack: (x: tf.Tensor4D, batchIndex: number) => tf.Tensor4D,
+  progress: StepProgress,
+  attack: (x: tf.Tensor4D, batchIndex: number, step: () => void) => tf.Tensor4D,
 ): GeneratedInputs {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new BaselineError(`batchSize must be a whole number >= 1, got ${batchSize}`);
   const { height, width, channels } = network.meta.input;
   const size = height * width * channels;
   const out = new Float32Array(seeds.count * size);
+  const total = Math.ceil(seeds.count / batchSize) * progress.stepsPerBatch;
+  let done = 0;
+  const step = () => progress.onProgress?.(++done, total);
   const started = performance.now();
   for (let start = 0, b = 0; start < seeds.count; start += batchSize, b++) {
     const n = Math.min(batchSize, seeds.count - start);
     const x = tf.tensor4d(seeds.images.subarray(start * size, (start + n) * size), [n, height, width, channels]);
-    const adv = attack(x, b);
+    const adv = attack(x, b, step);
     x.dispose();
     // Read outside any tidy: tidy walks a returned TypedArray element by element.
     out.set(adv.dataSync(), start * size);

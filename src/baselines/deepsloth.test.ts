@@ -95,7 +95,10 @@ describe('deepsloth on the trained sdn-tiny', () => {
 
   it('Linf 0.1, 10 PGD steps: the real adaptive execution runs more blocks than on the seeds', () => {
     const before = runBatched(net, seeds, tau);
-    const out = deepsloth(net, seeds, { norm: 'linf', epsilon: 0.1, tau }, 0, { linfSteps: 10 });
+    const steps: number[] = [];
+    const out = deepsloth(net, seeds, { norm: 'linf', epsilon: 0.1, tau }, 0, { linfSteps: 10 }, (done, total) => steps.push(done / total));
+    // One batch of 32: each of the 10 PGD steps is reported, as a tenth more.
+    expect(steps.map((f) => Math.round(f * 10))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const after = runBatched(net, out, tau);
     // Measured: 11x the blocks, 2.3x the FLOPs of the seeds.
     expect(mean(after.ran)).toBeGreaterThan(mean(before.ran) * 3);
@@ -104,7 +107,9 @@ describe('deepsloth on the trained sdn-tiny', () => {
 
   it('L2 2.0, 15 iterations: the real adaptive execution runs more blocks than on the seeds', () => {
     const before = runBatched(net, seeds, tau);
-    const out = deepsloth(net, seeds, { norm: 'l2', epsilon: 2, tau }, 0, { l2Iterations: 15 });
+    let last = '';
+    const out = deepsloth(net, seeds, { norm: 'l2', epsilon: 2, tau }, 0, { l2Iterations: 15 }, (done, total) => (last = `${done}/${total}`));
+    expect(last).toBe('15/15');
     const after = runBatched(net, out, tau);
     // Measured: 19.5x the blocks, 3.4x the FLOPs of the seeds.
     expect(mean(after.ran)).toBeGreaterThan(mean(before.ran) * 3);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, ImageBatch } from '../adnn/index.js';
 import { perturb, projectToBall, type GeneratedInputs } from '../generator/index.js';
-import { attackInBatches, batchSeed, UnsupportedModelError, type BaselineAttack } from './common.js';
+import { attackInBatches, batchSeed, UnsupportedModelError, type BaselineAttack, type BaselineProgress } from './common.js';
 import { resolveOptions, type OptionSpecs } from './options.js';
 
 /**
@@ -79,6 +79,7 @@ export function deepsloth(
   attack: BaselineAttack,
   seed: number,
   options?: Partial<DeepSlothOptions> | Readonly<Record<string, unknown>>,
+  onProgress?: BaselineProgress,
 ): GeneratedInputs {
   const opts = resolveOptions('deepsloth', DEEPSLOTH_DEFAULTS, SPECS, options);
   if (network.meta.kind !== 'early-exit') {
@@ -88,7 +89,8 @@ export function deepsloth(
     );
   }
   const run = attack.norm === 'linf' ? linfBatch : l2Batch;
-  return attackInBatches(network, seeds, opts.batchSize, (x, b) => run(network, x, attack, opts, batchSeed(seed, b)));
+  const progress = { stepsPerBatch: attack.norm === 'linf' ? opts.linfSteps : opts.l2Iterations, onProgress };
+  return attackInBatches(network, seeds, opts.batchSize, progress, (x, b, tick) => run(network, x, attack, opts, batchSeed(seed, b), tick));
 }
 
 /** Cross-entropy between softmax(logits) and the uniform distribution, per input: -(1/C) sum_c log softmax_c. */
@@ -118,7 +120,7 @@ function inputGradient(network: AdaptiveNetwork, at: tf.Tensor4D): tf.Tensor4D {
   return tf.grad((v) => tf.sum(slothLoss(network, v as tf.Tensor4D)))(at) as tf.Tensor4D;
 }
 
-function linfBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttack, opts: DeepSlothOptions, seed: number): tf.Tensor4D {
+function linfBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttack, opts: DeepSlothOptions, seed: number, tick: () => void): tf.Tensor4D {
   const { epsilon } = attack;
   const range = network.meta.input.range;
   const step = opts.stepSize === 'auto' ? (ORIGINAL_STEP * epsilon) / ORIGINAL_EPS : opts.stepSize;
@@ -132,11 +134,12 @@ function linfBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAtt
     });
     adv.dispose();
     adv = next;
+    tick();
   }
   return adv;
 }
 
-function l2Batch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttack, opts: DeepSlothOptions, seed: number): tf.Tensor4D {
+function l2Batch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttack, opts: DeepSlothOptions, seed: number, tick: () => void): tf.Tensor4D {
   const { epsilon } = attack;
   const range = network.meta.input.range;
   const lr0 = opts.l2LearningRate === 'auto' ? epsilon : opts.l2LearningRate;
@@ -158,6 +161,7 @@ function l2Batch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttac
     });
     delta.dispose();
     delta = next;
+    tick();
   }
   const adv = tf.tidy(() => perturb(x, delta, 'l2', epsilon, range));
   delta.dispose();

@@ -95,6 +95,13 @@ describe('ilfo on a hand-built gate', () => {
     }
   });
 
+  it('reports every iteration of every batch: 5 seeds in batches of 2, 3 iterations -> steps 1..9 of 9', () => {
+    const seen: string[] = [];
+    const seeds = { images: new Float32Array(5 * 4).fill(0.25), count: 5 };
+    ilfo(oneGateModel(), seeds, { norm: 'linf', epsilon: 0.1, tau: 0.9 }, 0, { iterations: 3, batchSize: 2 }, (done, total) => seen.push(`${done}/${total}`));
+    expect(seen).toEqual(['1/9', '2/9', '3/9', '4/9', '5/9', '6/9', '7/9', '8/9', '9/9']);
+  });
+
   it('rejects unknown options and bad values with a BaselineError naming them', () => {
     const net = oneGateModel();
     const seeds = { images: new Float32Array(4), count: 1 };

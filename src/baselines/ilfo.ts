@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, AdnnKind, ImageBatch } from '../adnn/index.js';
 import { perturb, type GeneratedInputs } from '../generator/index.js';
-import { attackInBatches, type BaselineAttack } from './common.js';
+import { attackInBatches, type BaselineAttack, type BaselineProgress } from './common.js';
 import { resolveOptions, type OptionSpecs } from './options.js';
 
 /**
@@ -84,13 +84,15 @@ export function ilfo(
   attack: BaselineAttack,
   seed: number,
   options?: Partial<IlfoOptions> | Readonly<Record<string, unknown>>,
+  onProgress?: BaselineProgress,
 ): GeneratedInputs {
   const opts = resolveOptions('ilfo', ILFO_DEFAULTS, SPECS, options);
   void seed; // ILFO starts from delta = 0 and draws nothing at random.
-  return attackInBatches(network, seeds, opts.batchSize, (x) => ilfoBatch(network, x, attack, opts));
+  const progress = { stepsPerBatch: opts.iterations, onProgress };
+  return attackInBatches(network, seeds, opts.batchSize, progress, (x, _b, tick) => ilfoBatch(network, x, attack, opts, tick));
 }
 
-function ilfoBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttack, opts: IlfoOptions): tf.Tensor4D {
+function ilfoBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttack, opts: IlfoOptions, tick: () => void): tf.Tensor4D {
   const published = PUBLISHED[opts.optimizer];
   const lambda = opts.lambda === 'auto' ? published.lambda : opts.lambda;
   const lr = opts.learningRate === 'auto' ? published.learningRate : opts.learningRate;
@@ -117,6 +119,7 @@ function ilfoBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAtt
       best.offer(delta, captured.loss!);
       optimizer.applyGradients([{ name: delta.name, tensor: grad }]);
       tf.dispose([value, grad, captured.loss!]);
+      tick();
     }
     const last = loss(delta);
     best.offer(delta, last);

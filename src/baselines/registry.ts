@@ -1,6 +1,6 @@
 import type { AdaptiveNetwork, ImageBatch } from '../adnn/index.js';
 import type { GeneratedInputs } from '../generator/index.js';
-import { BaselineError, type BaselineAttack } from './common.js';
+import { BaselineError, type BaselineAttack, type BaselineProgress } from './common.js';
 import { deepsloth } from './deepsloth.js';
 import { ilfo } from './ilfo.js';
 import { randomNoise } from './random.js';
@@ -8,7 +8,8 @@ import { randomNoise } from './random.js';
 /**
  * One signature for every baseline, so the runner can pick them by name.
  * `options` are the baseline's own (checked: an unknown key or a bad value
- * throws a BaselineError naming it); `seed` seeds every random choice.
+ * throws a BaselineError naming it); `seed` seeds every random choice;
+ * `onProgress` hears of each optimisation step (random has none).
  */
 export type Baseline = (
   network: AdaptiveNetwork,
@@ -16,6 +17,7 @@ export type Baseline = (
   attack: BaselineAttack,
   seed: number,
   options?: Readonly<Record<string, unknown>>,
+  onProgress?: BaselineProgress,
 ) => Promise<GeneratedInputs> | GeneratedInputs;
 
 function random(network: AdaptiveNetwork, seeds: ImageBatch, attack: BaselineAttack, seed: number, options?: Readonly<Record<string, unknown>>) {

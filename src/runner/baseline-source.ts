@@ -21,6 +21,8 @@ export interface BaselineSourceOptions {
   /** Hash of the model's files, as for the generator cache. */
   modelHash: string;
   onPhase: (phase: string, detail?: string) => void;
+  /** Steps of the baseline's optimisation done so far, of all (ILFO iterations, DeepSloth steps). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface BaselineOutput {
@@ -61,7 +63,7 @@ export async function baselineFor(
     }
   }
   opts.onPhase('baseline', spec.name);
-  const inputs = await BASELINES[spec.name](network, seeds, attack, suite.seed, spec.options);
+  const inputs = await BASELINES[spec.name](network, seeds, attack, suite.seed, spec.options, opts.onProgress);
   await writeCheckedDir(dir, FILES, (tmp) => encode(tmp, inputs, spec), { replace: opts.retrain });
   return { inputs, cached: false };
 }

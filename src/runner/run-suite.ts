@@ -56,7 +56,8 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
     const attack = { norm: suite.norm, epsilon: suite.epsilon };
     const produced: [string, GeneratedInputs][] = [['deepperform', generate(generator, seedsData, attack)]];
     const cached = new Set<string>();
-    const baselineOpts = { cacheDir: ctx.cache.dir, retrain: ctx.retrain, toolVersion: ctx.toolVersion, modelHash: model, onPhase: phase };
+    const onStep = (done: number, total: number) => reporter.onPhaseProgress?.({ file, done, total, unit: 'steps' });
+    const baselineOpts = { cacheDir: ctx.cache.dir, retrain: ctx.retrain, toolVersion: ctx.toolVersion, modelHash: model, onPhase: phase, onProgress: onStep };
     for (const spec of suite.baselines) {
       const out = await baselineFor(suite, network, seedsData, spec, baselineOpts);
       produced.push([spec.name, out.inputs]);
