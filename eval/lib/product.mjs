@@ -22,7 +22,7 @@ export async function loadProduct(root) {
   const names = ['api', 'engine', 'adnn', 'data', 'generator', 'baselines', 'suite'];
   const mods = await Promise.all(names.map((n) => load(`${n}/index.js`)));
   const product = Object.fromEntries(names.map((n, i) => [n, mods[i]]));
-  product.version = (await load('cli/version.js')).toolVersion();
+  product.version = (await load('util/version.js')).toolVersion();
   product.load = load;
   product.dist = dist;
   return product;

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Reporter } from '../../reporters/index.js';
-import { isConfigError } from '../cli/errors.js';
-import { toolVersion } from '../cli/version.js';
+import { isConfigError } from '../util/user-errors.js';
+import { toolVersion } from '../util/version.js';
 import { runSuites as runAll, type RunOptions } from '../runner/index.js';
 import { discoverSuites, UsageError } from '../suite/index.js';
 import { packageRoot } from '../util/package-root.js';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import chalk from 'chalk';
-import { EXIT, isConfigError } from './errors.js';
+import { EXIT } from './errors.js';
+import { isConfigError } from '../util/user-errors.js';
 import { program } from './program.js';
 
 async function main(): Promise<void> {

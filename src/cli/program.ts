@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { REPORTER_NAMES } from '../../reporters/index.js';
 import { collectList, collectOutputFile, integer, number, parsePattern, parseShard } from './options.js';
-import { toolVersion } from './version.js';
+import { toolVersion } from '../util/version.js';
 
 const EXIT_CODES_HELP = `
 Exit codes: 0 every error-level assertion holds, 1 an assertion failed,

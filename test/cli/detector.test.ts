@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectorCommand, type DetectorFlags } from '../../src/cli/commands/detector.js';
-import { isConfigError } from '../../src/cli/errors.js';
+import { isConfigError } from '../../src/util/user-errors.js';
 import { program } from '../../src/cli/program.js';
 import { FIXTURE_MODEL, ROOT, tempDir } from '../helpers/cli.js';
 import { bufferIO } from './buffer-io.js';

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hardenCommand, type HardenFlags } from '../../src/cli/commands/harden.js';
-import { isConfigError } from '../../src/cli/errors.js';
+import { isConfigError } from '../../src/util/user-errors.js';
 import { initBackend } from '../../src/engine/index.js';
 import { bufferIO } from './buffer-io.js';
 import { runCliAsync } from './run-cli-async.js';

@@ -11,7 +11,7 @@ import { packageRoot } from '../../util/package-root.js';
 import { EXIT, UsageError } from '../errors.js';
 import { processIO, type CommandIO } from '../io.js';
 import { resolveSettings } from '../settings.js';
-import { toolVersion } from '../version.js';
+import { toolVersion } from '../../util/version.js';
 
 export interface DetectorFlags {
   /** Take model, data, norm, epsilon, threshold, seed and generator from this suite. */

@@ -9,7 +9,7 @@ import { packageRoot } from '../../util/package-root.js';
 import { EXIT, UsageError } from '../errors.js';
 import { processIO, type CommandIO } from '../io.js';
 import { resolveSettings } from '../settings.js';
-import { toolVersion } from '../version.js';
+import { toolVersion } from '../../util/version.js';
 
 /** Flags that describe what to harden without a suite file. */
 export interface HardenModelFlags {

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { runSelected, type BailInfo, type Shard } from '../../runner/index.js';
 import { packageRoot } from '../../util/package-root.js';
-import { EXIT, isConfigError, UsageError } from '../errors.js';
+import { isConfigError } from '../../util/user-errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { processIO, type CommandIO } from '../io.js';
 import { buildReporters, exitCodeFor } from '../reporting.js';
 import { count, selectForCommand } from '../selection.js';
 import { resolveSettings, type RunFlags } from '../settings.js';
-import { toolVersion } from '../version.js';
+import { toolVersion } from '../../util/version.js';
 
 export interface RunCommandFlags extends RunFlags {
   testNamePattern?: RegExp;

@@ -1,6 +1,6 @@
 /**
  * The detector's user-facing errors. The CLI maps them to exit code 2 by
- * class name (src/cli/errors.ts), so every message says what and where.
+ * class name (src/util/user-errors.ts), so every message says what and where.
  */
 
 /** The model cannot give the detector its features: it has no firstConv. */

@@ -15,7 +15,7 @@ import { initBackend } from '../../engine/index.js';
 import { generate, GeneratorCache, type Generator } from '../../generator/index.js';
 import { generatorData, generatorFor } from '../../runner/index.js';
 import { loadSuite, type Suite } from '../../suite/index.js';
-import { toolVersion } from '../../cli/version.js';
+import { toolVersion } from '../../util/version.js';
 import { iflopsOf } from './measure.js';
 import { hardenAdnn } from './retrain.js';
 

@@ -39,7 +39,7 @@ describe('adversarial retraining (Eq. 12) on sdn-tiny', () => {
       settings: { epochs: 2, trainSeeds: 1000 },
       out,
       cache: new GeneratorCache(tempDir(), [join(ROOT, 'fixtures/generators')]),
-      toolVersion: (await import('../../cli/version.js')).toolVersion(),
+      toolVersion: (await import('../../util/version.js')).toolVersion(),
     });
     const numbers = JSON.stringify({ before: r.before, after: r.after, sameInputs: r.sameInputs });
     // Measured with the full defaults: before 28.2 %, after 14-15 %, the old inputs on the new model 13-14 %.
