@@ -141,6 +141,7 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
     .option('--epochs <n>', 'retraining epochs over the training seeds (default 3)', integer('--epochs', 1))
     .option('--train-seeds <n>', 'training-split inputs retrained on with their generated inputs (default 2000, at most the split)', integer('--train-seeds', 1))
     .option('--flops-weight <w>', "weight of Eq. 12's FLOPs term (default 4)", number('--flops-weight'))
+    .option('--hold-seeds <w>', "weight of a term holding the seeds' own cost at the original model's (default 16; 0: Eq. 12 alone)", number('--hold-seeds'))
     .option('--lr <rate>', 'Adam learning rate (default 0.00025)', number('--lr'))
     .option('--batch-size <n>', 'seeds per step (default 64)', integer('--batch-size', 1))
     .addOption(new Option('--target <model>', "whose seed FLOPs x' is pulled to: the model being retrained (current, default) or the original").choices(['current', 'original']))

@@ -361,6 +361,10 @@ export interface RetrainSpec {
    */
   batchSize?: number;
   /**
+   * Weight of a term that holds the training seeds' own cost at the original model's (their relaxed FLOPs, as Eq. 12's term measures it), >= 0; 0 leaves it out (Eq. 12 alone). Without it a skipping model's seeds get cheaper and I-FLOPs, relative to them, rise (docs/mitigation.md). Default: 16.
+   */
+  holdSeeds?: number;
+  /**
    * Write the retrained model (model.json, weights.bin) to this folder, relative to the suite file unless absolute. Default: not written.
    */
   out?: string;

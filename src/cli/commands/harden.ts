@@ -34,6 +34,7 @@ export interface HardenFlags extends HardenModelFlags {
   lr?: number;
   batchSize?: number;
   target?: 'current' | 'original';
+  holdSeeds?: number;
   seed?: number;
   out?: string;
   cacheDir?: string;
@@ -99,13 +100,14 @@ function checkRanges(f: HardenFlags): void {
     f.epsilon !== undefined && !(f.epsilon > 0) && `--epsilon must be > 0, got ${f.epsilon}`,
     f.tau !== undefined && !(f.tau >= 0 && f.tau <= 1) && `--tau must be between 0 and 1, got ${f.tau}`,
     f.flopsWeight !== undefined && !(f.flopsWeight >= 0) && `--flops-weight must be >= 0, got ${f.flopsWeight}`,
+    f.holdSeeds !== undefined && !(f.holdSeeds >= 0) && `--hold-seeds must be >= 0, got ${f.holdSeeds}`,
     f.lr !== undefined && !(f.lr > 0) && `--lr must be > 0, got ${f.lr}`,
   ].filter((p): p is string => typeof p === 'string');
   if (problems.length > 0) throw new UsageError(problems.join('; '));
 }
 
 function retrainSettings(f: HardenFlags): Partial<RetrainSettings> {
-  return { epochs: f.epochs, trainSeeds: f.trainSeeds, flopsWeight: f.flopsWeight, learningRate: f.lr, batchSize: f.batchSize, seed: f.seed, target: f.target };
+  return { epochs: f.epochs, trainSeeds: f.trainSeeds, flopsWeight: f.flopsWeight, learningRate: f.lr, batchSize: f.batchSize, seed: f.seed, target: f.target, holdSeeds: f.holdSeeds };
 }
 
 /** The suite to harden: the --suite file, or one made from the model flags. */

@@ -6,7 +6,7 @@ import { RETRAIN_DEFAULTS } from './section.js';
 describe('retraining defaults', () => {
   it('the schema of mitigation.retrain states the same defaults as the harden command', () => {
     const props = (suiteSchema as any).properties.mitigation.properties.retrain.properties as Record<string, { default?: unknown }>;
-    for (const key of ['epochs', 'trainSeeds', 'flopsWeight', 'learningRate', 'batchSize'] as const) {
+    for (const key of ['epochs', 'trainSeeds', 'flopsWeight', 'learningRate', 'batchSize', 'holdSeeds'] as const) {
       expect([key, props[key].default]).toEqual([key, RETRAIN_DEFAULTS[key]]);
     }
   });

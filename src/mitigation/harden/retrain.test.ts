@@ -86,6 +86,24 @@ describe('hardenAdnn', () => {
     expect(await run('current')).toBeCloseTo(0, 1);
   });
 
+  it('holdSeeds keeps the seeds near their original cost, with the gradient through p(x) (hand-computed optimum)', async () => {
+    // Seeds x = 0.4, x' = 0.6, v = 1 at the start (p0(x) = 0.4), target 'current', flopsWeight 5, holdSeeds 5.
+    // For v < 1 the gradient is 2(v - 1) [training loss] + 5 * 0.6 [FLOPs term, p(x) fixed each step]
+    // - 5 * 0.4 [hold: 5 |0.4 v - 0.4|] = 2v - 1: zero at v = 0.5 (without the hold term v falls to 0, test above).
+    const { network, v } = oneWeightNetwork();
+    const cheapSeeds = { ...seeds, images: new Float32Array([0.4, 0.4]) };
+    const generated = (s: ImageBatch) => ({ images: new Float32Array(s.count).fill(0.6), count: s.count });
+    const report = await hardenAdnn(network, cheapSeeds, generated, { ...opts, flopsWeight: 5, epochs: 300, holdSeeds: 5 });
+    expect(v.dataSync()[0]).toBeCloseTo(0.5, 1);
+    // The hold term is reported: |0.4 v - 0.4| with w = (0.25, 0.75) summing to 1: 0 at the first step, 0.2 near v = 0.5.
+    expect(report.history[0].hold).toBeCloseTo(0, 6);
+    expect(report.history.at(-1)!.hold).toBeCloseTo(0.2, 1);
+    const last = report.history.at(-1)!;
+    expect(last.total).toBeCloseTo(last.clean + last.task + 5 * last.flops + 5 * last.hold, 4);
+    await expect(hardenAdnn(network, cheapSeeds, generated, { ...opts, holdSeeds: -1 })).rejects.toThrow(/seed-holding weight must be >= 0/);
+    network.dispose();
+  });
+
   it('generates the inputs once and keeps them for every epoch', async () => {
     const { network } = oneWeightNetwork();
     const calls: ImageBatch[] = [];

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, ImageBatch, LabelledImages } from '../../adnn/index.js';
 import { shuffledIndices } from '../../data/index.js';
 import { HardenError } from './errors.js';
-import { eq12Loss } from './objective.js';
+import { blockWeights, eq12Loss, flopsGap } from './objective.js';
 
 export interface HardenOptions {
   /** Passes over the training seeds. */
@@ -18,6 +18,15 @@ export interface HardenOptions {
   seed: number;
   /** Eq. 12's FLOPs(x): the model being retrained (default), or the model before retraining. */
   target?: FlopsTarget;
+  /**
+   * Weight of a term holding the seeds' own cost at the original model's:
+   * holdSeeds * mean_b |sum_i w_i (p_i(x) - p_i^0(x))|, with the gradient
+   * through p(x) and p^0 read once before retraining. 0 (default): none.
+   * A family whose training loss lets the seeds' cost drift (SkipNet's
+   * difficulty targets run half of each batch, its trained model 64 %) makes
+   * the seeds cheaper without it, and I-FLOPs, relative to them, rise.
+   */
+  holdSeeds?: number;
   onStep?: (info: HardenStep) => void;
 }
 
@@ -29,11 +38,12 @@ export interface HardenOptions {
  */
 export type FlopsTarget = 'current' | 'original';
 
-/** Loss values of one step (clean = the family's trainingLoss on the seeds). */
+/** Loss values of one step (clean = the family's trainingLoss on the seeds; hold = the seed-cost term, 0 when off). */
 export interface HardenLosses {
   clean: number;
   task: number;
   flops: number;
+  hold: number;
   total: number;
 }
 
@@ -83,7 +93,7 @@ export async function hardenAdnn(network: AdaptiveNetwork, trainData: LabelledIm
   if (generated.count !== trainData.count || generated.images.length < trainData.count * height * width * channels) {
     throw new HardenError(`the generator made ${generated.count} inputs for ${trainData.count} training seeds; they must pair up one to one`);
   }
-  const targets = opts.target === 'original' ? seedTargets(network, trainData, opts.tau, opts.batchSize) : undefined;
+  const targets = opts.target === 'original' || (opts.holdSeeds ?? 0) > 0 ? seedTargets(network, trainData, opts.tau, opts.batchSize) : undefined;
   const optimizer = tf.train.adam(opts.learningRate);
   const vars = network.trainableVariables();
   const stepsPerEpoch = Math.ceil(trainData.count / opts.batchSize);
@@ -91,7 +101,7 @@ export async function hardenAdnn(network: AdaptiveNetwork, trainData: LabelledIm
   try {
     for (let epoch = 0; epoch < opts.epochs; epoch++) {
       const order = shuffledIndices(trainData.count, trainData.count, opts.seed + epoch * 7919);
-      const sums: HardenLosses = { clean: 0, task: 0, flops: 0, total: 0 };
+      const sums: HardenLosses = { clean: 0, task: 0, flops: 0, hold: 0, total: 0 };
       for (let step = 0; step < stepsPerEpoch; step++) {
         const idx = order.subarray(step * opts.batchSize, (step + 1) * opts.batchSize);
         const losses = trainStep(network, optimizer, vars, batchOf(network, trainData, generated, targets, idx), opts);
@@ -112,7 +122,7 @@ interface Batch {
   x: tf.Tensor4D;
   xAdv: tf.Tensor4D;
   y: tf.Tensor2D;
-  /** p(x) of the seeds under the model before retraining ('original' target); else read each step. */
+  /** p(x) of the seeds under the model before retraining (target 'original', or holdSeeds > 0). */
   pSeed?: tf.Tensor2D;
 }
 
@@ -134,8 +144,9 @@ function seedTargets(network: AdaptiveNetwork, data: LabelledImages, tau: number
 
 function trainStep(network: AdaptiveNetwork, optimizer: tf.Optimizer, vars: tf.Variable[], b: Batch, opts: HardenOptions): HardenLosses {
   // Read before the tape records, so p(x) is a constant to the gradient.
-  const pSeed = b.pSeed ?? tf.tidy(() => network.soft(b.x, opts.tau).p);
-  const parts = { clean: NaN, task: NaN, flops: NaN };
+  const pSeed = (opts.target === 'original' ? b.pSeed : undefined) ?? tf.tidy(() => network.soft(b.x, opts.tau).p);
+  const parts = { clean: NaN, task: NaN, flops: NaN, hold: 0 };
+  const holdWeight = opts.holdSeeds ?? 0;
   const cost = optimizer.minimize(
     () => {
       const clean = network.trainingLoss(b.x, b.y);
@@ -143,13 +154,20 @@ function trainStep(network: AdaptiveNetwork, optimizer: tf.Optimizer, vars: tf.V
       parts.clean = clean.dataSync()[0];
       parts.task = eq12.task.dataSync()[0];
       parts.flops = eq12.flops.dataSync()[0];
-      return tf.add(clean, eq12.total) as tf.Scalar;
+      let total = tf.add(clean, eq12.total) as tf.Scalar;
+      if (holdWeight > 0 && b.pSeed) {
+        // p(x) with its gradient this time: the seeds' cost is what this term moves.
+        const hold = flopsGap(network.soft(b.x, opts.tau).p, b.pSeed, blockWeights(network.meta));
+        parts.hold = hold.dataSync()[0];
+        total = tf.add(total, tf.mul(holdWeight, hold)) as tf.Scalar;
+      }
+      return total;
     },
     true,
     vars,
   );
   const total = cost ? cost.dataSync()[0] : NaN;
-  tf.dispose([pSeed, b.x, b.xAdv, b.y, ...(cost ? [cost] : [])]);
+  tf.dispose([pSeed, ...(b.pSeed && b.pSeed !== pSeed ? [b.pSeed] : []), b.x, b.xAdv, b.y, ...(cost ? [cost] : [])]);
   return { ...parts, total };
 }
 
@@ -184,5 +202,6 @@ function checkOptions(opts: HardenOptions, data: LabelledImages): void {
   if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) bad(`batch size must be an integer >= 1, got ${opts.batchSize}`);
   if (!(opts.learningRate > 0)) bad(`learning rate must be > 0, got ${opts.learningRate}`);
   if (!(opts.flopsWeight >= 0)) bad(`the FLOPs weight must be >= 0, got ${opts.flopsWeight}`);
+  if (!((opts.holdSeeds ?? 0) >= 0)) bad(`the seed-holding weight must be >= 0, got ${opts.holdSeeds}`);
   if (data.count < 1) bad('there are no training seeds to retrain on');
 }

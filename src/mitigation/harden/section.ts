@@ -25,6 +25,8 @@ export interface RetrainSettings {
   seed?: number;
   /** Whose p(x) Eq. 12's FLOPs term aims at (retrain.ts): the model being retrained, or the original. */
   target?: FlopsTarget;
+  /** Weight of the term holding the seeds' own cost at the original model's (retrain.ts); 0: none. */
+  holdSeeds?: number;
 }
 
 export const RETRAIN_DEFAULTS: Readonly<Required<Omit<RetrainSettings, 'seed'>>> = {
@@ -34,6 +36,7 @@ export const RETRAIN_DEFAULTS: Readonly<Required<Omit<RetrainSettings, 'seed'>>>
   learningRate: 2.5e-4,
   batchSize: 64,
   target: 'current',
+  holdSeeds: 16,
 };
 
 export interface RetrainSectionContext {
