@@ -305,7 +305,7 @@ function normLabel(norm) {
 function retrainSettings(rows) {
   const st = rows?.find((r) => r.settings)?.settings;
   if (!st) return '';
-  return `Retraining (Eq. 12): ${st.epochs} epochs over ${st.trainSeeds} training-split seeds and their generated inputs, FLOPs weight ${st.flopsWeight}, Adam lr ${st.learningRate}, batch ${st.batchSize}; "time" is the whole section per model (retraining plus the new generator's training).`;
+  return `Retraining (Eq. 12): ${st.epochs} epochs over ${st.trainSeeds} training-split seeds and their generated inputs, FLOPs weight ${st.flopsWeight}${st.holdSeeds === undefined ? '' : st.holdSeeds > 0 ? `, seeds held at their original cost with weight ${st.holdSeeds} (holdSeeds, docs/mitigation.md)` : ', no seed-holding term'}, Adam lr ${st.learningRate}, batch ${st.batchSize}; "time" is the whole section per model (retraining plus the new generator's training).`;
 }
 
 /** src/mitigation's IflopsSummary ({ meanIFlops, maxIFlops }) as "mean / max". */

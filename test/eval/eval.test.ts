@@ -109,7 +109,7 @@ function fakeResults() {
             after: { meanIFlops: 0.1, maxIFlops: 1, accuracy: 0.85 },
             sameInputs: { meanIFlops: 0.2, maxIFlops: 1.5 },
             seconds: 300,
-            settings: { epochs: 3, trainSeeds: 2000, flopsWeight: 4, learningRate: 0.0005, batchSize: 64 },
+            settings: { epochs: 3, trainSeeds: 2000, flopsWeight: 4, learningRate: 0.0005, batchSize: 64, holdSeeds: 16 },
           },
         ],
       }),
@@ -162,6 +162,7 @@ describe('RESULTS.md rendering', () => {
   it('Tables 10 and 11 from the mitigation sections (src/mitigation result shapes)', () => {
     expect(md).toContain('| sdn-tiny | Linf | 50.0% / 200.0% | 10.0% / 100.0% | 20.0% / 150.0% | 90.0% | 85.0% | 5.0 min |');
     expect(md).toContain('Retraining (Eq. 12): 3 epochs over 2000 training-split seeds');
+    expect(md).toContain('FLOPs weight 4, seeds held at their original cost with weight 16 (holdSeeds, docs/mitigation.md), Adam lr 0.0005');
     expect(md).toContain('| sdn-tiny | Linf | 0.988 | 95.0% | 12544 | 1.086% | 0.0206 | 0.133 |');
   });
 
