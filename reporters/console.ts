@@ -120,8 +120,8 @@ export class ConsoleReporter implements Reporter {
     phase.steps ??= { last: info, loggedQuarter: 0 };
     phase.steps.last = info;
     if (this.term.live) {
-      const eta = info.done > 0 ? ((this.now() - phase.startedAt) / info.done) * (info.total - info.done) : undefined;
-      this.liveLine.draw(`  ${this.term.c.cyan('◦')} ${phaseLabel(phase)}  ${stepsText(info, true)}${etaText(info.done < info.total ? eta : undefined)}`, false);
+      const eta = info.done < info.total ? linearEta(this.now() - phase.startedAt, info.done, info.total - info.done) : undefined;
+      this.liveLine.draw(`  ${this.term.c.cyan('◦')} ${phaseLabel(phase)}  ${stepsText(info, true)}${etaText(eta)}`, false);
       return;
     }
     const quarter = Math.floor((info.done * 4) / info.total);
@@ -244,8 +244,12 @@ function phaseLabel(p: { name: string; detail?: string }): string {
 function etaMs(state: TrainingState, now: number): number | undefined {
   const last = state.last;
   if (!last || !(last.totalSteps > 0) || last.step <= state.startStep) return undefined;
-  const perStep = (now - state.startedAt) / (last.step - state.startStep);
-  return Math.max(0, (last.totalSteps - last.step) * perStep);
+  return linearEta(now - state.startedAt, last.step - state.startStep, last.totalSteps - last.step);
+}
+
+/** Time left at the pace so far: `elapsed` ms for `done` steps, `left` to go; unknown before a step. */
+function linearEta(elapsed: number, done: number, left: number): number | undefined {
+  return done > 0 ? Math.max(0, (elapsed / done) * left) : undefined;
 }
 
 function validationText(v: number | undefined): string {

@@ -1,10 +1,10 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Reporter } from '../../reporters/index.js';
 import { isConfigError } from '../util/user-errors.js';
 import { toolVersion } from '../util/version.js';
+import { shippedGeneratorsDir } from '../generator/index.js';
 import { runSuites as runAll, type RunOptions } from '../runner/index.js';
 import { discoverSuites, UsageError } from '../suite/index.js';
-import { packageRoot } from '../util/package-root.js';
 import { PerfResult, PerfRun } from './perf-result.js';
 
 export interface RunSuiteOptions {
@@ -61,7 +61,7 @@ function runOptions(files: string[], cwd: string, options: RunSuitesOptions): Ru
     backend: options.backend,
     cacheDir: resolve(cwd, options.cacheDir ?? process.env.DEEPPERFORM_CACHE_DIR ?? '.deepperform-cache/generators'),
     // Generators shipped for the default suites: used when their key matches exactly.
-    readOnlyCaches: [join(packageRoot(), 'fixtures/generators')],
+    readOnlyCaches: [shippedGeneratorsDir()],
     retrain: options.retrain ?? false,
     namePattern: options.namePattern,
     seed: options.seed,

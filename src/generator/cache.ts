@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { evictDir, readCheckedDir, sha256, writeCheckedDir } from '../util/checked-dir.js';
+import { packageRoot } from '../util/package-root.js';
 import type { Generator } from './architecture.js';
 import { loadGenerator, saveGenerator } from './io.js';
 
@@ -83,4 +84,9 @@ export function stableJson(v: unknown): string {
     return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
   }
   return JSON.stringify(v);
+}
+
+/** The generators deepperform ships for its default suites, consulted read-only after the user's cache. */
+export function shippedGeneratorsDir(): string {
+  return join(packageRoot(), 'fixtures/generators');
 }

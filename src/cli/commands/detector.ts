@@ -3,11 +3,10 @@ import { stringify } from 'yaml';
 import { readAdnnArch } from '../../adnn/index.js';
 import { loadDataset, type Dataset } from '../../data/index.js';
 import { initBackend } from '../../engine/index.js';
-import { generate, GeneratorCache, type TrainProgress } from '../../generator/index.js';
+import { generate, GeneratorCache, shippedGeneratorsDir, type TrainProgress } from '../../generator/index.js';
 import { firstConvOf, runDetectorSection, type DetectorSectionResult } from '../../mitigation/index.js';
 import { checkModelData, generatorData, generatorFor, loadSuiteModel } from '../../runner/index.js';
 import { loadSuite, parseSuite, type Suite } from '../../suite/index.js';
-import { packageRoot } from '../../util/package-root.js';
 import { EXIT, UsageError } from '../errors.js';
 import { processIO, type CommandIO } from '../io.js';
 import { resolveSettings } from '../settings.js';
@@ -72,7 +71,7 @@ export async function detectorCommand(flags: DetectorFlags, io: CommandIO = proc
       network,
       generatorData(suite, train),
       {
-        cache: new GeneratorCache(settings.cacheDir, [join(packageRoot(), 'fixtures/generators')]),
+        cache: new GeneratorCache(settings.cacheDir, [shippedGeneratorsDir()]),
         retrain: settings.retrain,
         toolVersion: toolVersion(),
         onPhase: phase,

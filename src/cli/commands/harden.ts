@@ -2,10 +2,9 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { readAdnnArch } from '../../adnn/index.js';
 import { initBackend } from '../../engine/index.js';
-import { GeneratorCache } from '../../generator/index.js';
+import { GeneratorCache, shippedGeneratorsDir } from '../../generator/index.js';
 import { checkOutDir, runRetrainSection, type RetrainSectionResult, type RetrainSettings } from '../../mitigation/index.js';
 import { loadSuite, parseSuite, type Suite } from '../../suite/index.js';
-import { packageRoot } from '../../util/package-root.js';
 import { EXIT, UsageError } from '../errors.js';
 import { processIO, type CommandIO } from '../io.js';
 import { resolveSettings } from '../settings.js';
@@ -80,7 +79,7 @@ export async function hardenCommand(flags: HardenFlags, argv: string[], io: Comm
     settings: retrainSettings(flags),
     out,
     // The generators shipped for the default suites, after the user's cache, as `run` does.
-    cache: new GeneratorCache(settings.cacheDir, [join(packageRoot(), 'fixtures/generators')]),
+    cache: new GeneratorCache(settings.cacheDir, [shippedGeneratorsDir()]),
     retrain: settings.retrain,
     toolVersion: toolVersion(),
     command: `deepperform ${argv.join(' ')}`,

@@ -1,6 +1,5 @@
-import { join } from 'node:path';
+import { shippedGeneratorsDir } from '../../generator/index.js';
 import { runSelected, type BailInfo, type Shard } from '../../runner/index.js';
-import { packageRoot } from '../../util/package-root.js';
 import { isConfigError } from '../../util/user-errors.js';
 import { EXIT, UsageError } from '../errors.js';
 import { processIO, type CommandIO } from '../io.js';
@@ -35,7 +34,7 @@ export async function runCommand(paths: string[], flags: RunCommandFlags, io: Co
     backend: settings.backend,
     cacheDir: settings.cacheDir,
     // Generators shipped for the default suites: used when their key matches exactly.
-    readOnlyCaches: [join(packageRoot(), 'fixtures/generators')],
+    readOnlyCaches: [shippedGeneratorsDir()],
     retrain: settings.retrain,
     seed: settings.seed,
     shard: flags.shard,

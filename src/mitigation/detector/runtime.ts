@@ -4,6 +4,7 @@ import { DetectorMismatchError } from './errors.js';
 import { extractFeatures, featureGeometry, firstConvOf } from './features.js';
 import type { DetectorModel } from './model.js';
 import { probeFingerprint, sameFingerprint } from './probe.js';
+import { linearScores } from './svm.js';
 
 /** A detector attached to its model, ready to screen inputs before the model spends computation on them. */
 export interface RunnableDetector {
@@ -39,13 +40,7 @@ export function attachDetector(model: DetectorModel, network: AdaptiveNetwork): 
   }
   const scoreFeatures = (features: Float32Array, count: number): Float32Array => {
     if (features.length !== count * dim) throw new RangeError(`scoreFeatures: ${count} inputs of ${dim} features need ${count * dim} values, got ${features.length}`);
-    const scores = new Float32Array(count);
-    for (let i = 0; i < count; i++) {
-      let s = bias;
-      for (let j = 0, o = i * dim; j < dim; j++) s += folded[j] * features[o + j];
-      scores[i] = s;
-    }
-    return scores;
+    return linearScores(features, dim, folded, bias, new Float32Array(count));
   };
   const features = (images: tf.Tensor4D | ImageBatch): Float32Array => {
     const batch = images instanceof tf.Tensor ? { images: images.dataSync() as Float32Array, count: images.shape[0] } : images;

@@ -115,10 +115,17 @@ function squaredNorm(x: Float32Array, offset: number, dim: number): number {
   return s;
 }
 
-function dotW(w: Float64Array, x: Float32Array, offset: number, dim: number): number {
-  let s = 0;
+/** start + w . x_i for the row at `offset` (summed from `start`, so scores add the bias first). */
+function dotW(w: ArrayLike<number>, x: Float32Array, offset: number, dim: number, start = 0): number {
+  let s = start;
   for (let j = 0; j < dim; j++) s += w[j] * x[offset + j];
   return s;
+}
+
+/** w . x_i + bias for each of the `out.length` rows of `x` (row-major, `dim` features each), into `out`. */
+export function linearScores<T extends Float32Array | Float64Array>(x: Float32Array, dim: number, w: ArrayLike<number>, bias: number, out: T): T {
+  for (let i = 0; i < out.length; i++) out[i] = dotW(w, x, i * dim, dim, bias);
+  return out;
 }
 
 function shuffle(order: Int32Array, rand: () => number): void {

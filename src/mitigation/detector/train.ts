@@ -6,7 +6,7 @@ import type { DetectorModel } from './model.js';
 import { probeFingerprint } from './probe.js';
 import { attachDetector } from './runtime.js';
 import { fitStandardization, standardizeInPlace } from './standardize.js';
-import { SVM_DEFAULTS, trainLinearSvm, type SvmOptions } from './svm.js';
+import { linearScores, SVM_DEFAULTS, trainLinearSvm, type SvmOptions } from './svm.js';
 
 /** Seed inputs (label 0) and the inputs generated from them (label 1). */
 export interface DetectorData {
@@ -67,7 +67,7 @@ export function trainDetector(network: AdaptiveNetwork, data: DetectorData, opti
       seeds: data.seeds.count,
       generated: data.generated.count,
       svm: { ...svmOptions, epochs: svm.epochs, converged: svm.converged, objective: svm.objective },
-      accuracy: accuracyAt(trainingScores(x, n, dim, weights, svm.bias), labels),
+      accuracy: accuracyAt(linearScores(x, dim, weights, svm.bias, new Float64Array(n)), labels),
       ...(options.provenance ? { provenance: options.provenance } : {}),
     },
   };
@@ -106,16 +106,6 @@ function labelsOf(data: DetectorData): Uint8Array {
   const labels = new Uint8Array(data.seeds.count + data.generated.count);
   labels.fill(1, data.seeds.count);
   return labels;
-}
-
-function trainingScores(x: Float32Array, n: number, dim: number, w: Float32Array, bias: number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = bias;
-    for (let j = 0, o = i * dim; j < dim; j++) s += w[j] * x[o + j];
-    out[i] = s;
-  }
-  return out;
 }
 
 function checkData(data: DetectorData, what: string): void {
