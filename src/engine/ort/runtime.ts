@@ -22,6 +22,14 @@ export interface SessionOptions {
    * CUDA binaries are installed (docs/engine.md); default ORT's CPU provider.
    */
   providers?: string[];
+  /**
+   * Whether the intra-op workers spin-wait for work after a run (ORT's own
+   * default; ours is false). Every session owns a pool, and sessions are
+   * called between tfjs kernels: their idle spinning took the second core
+   * from the main thread (a width-16 Eq. 8 step at 28x28, 2 threads: 700 ms
+   * spinning, 200 ms without; a batch-64 generator forward lost under 2 %).
+   */
+  spinning?: boolean;
 }
 
 /** What the engine needs from onnxruntime; tests substitute failing or fake ones. */
@@ -89,15 +97,20 @@ export const loadOnnxruntimeNode: OrtLoader = () => {
   };
 };
 
-function nativeSession(native: BindingModule, ort: OrtModule, model: Uint8Array, options: SessionOptions): OrtSession {
-  const session = new native.binding.InferenceSession();
-  const sessionOptions = {
+/** onnxruntime-node's session options for ours (its InferenceSession.SessionOptions shape). */
+export function nativeSessionOptions(options: SessionOptions): Record<string, unknown> {
+  return {
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
     ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
     ...(options.providers?.length ? { executionProviders: options.providers } : {}),
+    extra: { session: { intra_op: { allow_spinning: options.spinning === true ? '1' : '0' } } },
   };
-  session.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, sessionOptions);
+}
+
+function nativeSession(native: BindingModule, ort: OrtModule, model: Uint8Array, options: SessionOptions): OrtSession {
+  const session = new native.binding.InferenceSession();
+  session.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, nativeSessionOptions(options));
   const inputNames = session.inputMetadata.map((m) => m.name);
   const outputNames = session.outputMetadata.map((m) => m.name);
   // Built once: staged execution calls small sessions many times per input.
