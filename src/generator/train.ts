@@ -4,8 +4,8 @@ import { assignNamed } from '../nn/index.js';
 import { shuffledIndices } from '../util/random.js';
 import { Discriminator, Generator } from './architecture.js';
 import { generate, type Attack } from './generate.js';
-import { discriminatorLoss, generatorGanLoss, perfLoss, pertLoss, totalLoss, type PerfLoss } from './losses.js';
-import { perturb } from './projection.js';
+import type { PerfLoss } from './losses.js';
+import { trainStep } from './train-step.js';
 
 export interface GeneratorTrainConfig {
   /** Budget: training stops at whichever of steps, epochs and minutes is reached first. */
@@ -122,59 +122,6 @@ export async function trainGenerator(input: TrainGeneratorInput): Promise<Traine
 export function stepBudget(config: Pick<GeneratorTrainConfig, 'steps' | 'epochs' | 'batchSize'>, trainCount: number): number {
   const byEpochs = config.epochs === undefined ? Infinity : Math.max(1, Math.ceil((config.epochs * trainCount) / config.batchSize));
   return Math.min(config.steps, byEpochs);
-}
-
-interface StepContext {
-  g: Generator;
-  d: Discriminator;
-  gOpt: tf.Optimizer;
-  dOpt: tf.Optimizer;
-  network: AdaptiveNetwork;
-  x: tf.Tensor4D;
-  attack: Attack & { tau: number };
-  config: GeneratorTrainConfig;
-  blockFlops: number[];
-}
-
-function trainStep(c: StepContext): LossValues {
-  const { g, d, x, attack, config } = c;
-  const range = c.network.meta.input.range;
-  let dLoss = 0;
-  if (config.gan) {
-    // D learns to tell seeds from generated inputs; G is held fixed here.
-    const adv = tf.tidy(() => perturb(x, g.apply(x, true), attack.norm, attack.epsilon, range));
-    const cost = c.dOpt.minimize(() => discriminatorLoss(d.apply(x, true), d.apply(adv, true)), true, d.store.trainable());
-    dLoss = readScalar(cost);
-    adv.dispose();
-  }
-  const parts: Partial<Record<'gan' | 'perf' | 'pert', number>> = {};
-  const cost = c.gOpt.minimize(
-    () => {
-      const delta = g.apply(x, true);
-      const adv = perturb(x, delta, attack.norm, attack.epsilon, range);
-      const gan = config.gan ? generatorGanLoss(d.apply(adv, true)) : tf.scalar(0);
-      // At the suite's tau: a model whose later gates read earlier decisions
-      // (SkipNet) gives the p that the real execution at tau acts on.
-      const { p, logits } = c.network.soft(adv, attack.tau);
-      logits.dispose();
-      const perf = perfLoss(p, config.perfLoss, c.blockFlops); // Eq. 6
-      const pert = pertLoss(delta, attack.norm, attack.epsilon); // Eq. 7
-      parts.gan = gan.dataSync()[0];
-      parts.perf = perf.dataSync()[0];
-      parts.pert = pert.dataSync()[0];
-      return totalLoss({ gan, perf, pert }, config); // Eq. 8
-    },
-    true,
-    g.store.trainable(),
-  );
-  return { gan: parts.gan ?? 0, perf: parts.perf ?? 0, pert: parts.pert ?? 0, total: readScalar(cost), discriminator: dLoss };
-}
-
-function readScalar(t: tf.Scalar | null): number {
-  if (!t) return NaN;
-  const v = t.dataSync()[0];
-  t.dispose();
-  return v;
 }
 
 /** Mean I-FLOPs (Eq. 9) of G's inputs on the validation set, against the seeds' own FLOPs. */

@@ -1,0 +1,138 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { defaultInferenceEngine, type CompiledProgram } from '../engine/ort/index.js';
+import { adamUpdate, AdamSchedule, type AdamConfig, type AdamMoments } from '../nn/index.js';
+import type { Generator } from './architecture.js';
+import { discriminatorObjective, generatorObjective, type ObjectiveParts, type StepContext, type StepLosses } from './train-objective.js';
+
+/**
+ * The whole Eq. 8 step (D step, then G step, each with its Adam update) as
+ * one onnxruntime program: traced from the same objectives the tfjs path
+ * minimises (train-step.ts) and tfjs's own backward pass, with G's and D's
+ * weights, BN running statistics and Adam moments as state fed and returned
+ * each step, the frozen AdNN as constants. A perf loss written in tfjs ops
+ * is traced like the rest. After each step G's and D's variables hold the
+ * new weights, as after a tfjs step; weights assigned from outside between
+ * steps are read back in.
+ */
+
+interface Optimized {
+  /** The variables one optimiser updates, and their moments (zeros while tracing). */
+  vars: tf.Variable[];
+  moments: { m: tf.Variable; v: tf.Variable }[];
+}
+
+/** tf.train.adam(lr, 0.5, 0.999)'s arithmetic; epsilon is the backend's, as tfjs's default. */
+const adamConfig = (): AdamConfig => ({ beta1: 0.5, beta2: 0.999, epsilon: tf.backend().epsilon() });
+
+class CompiledTrainStep {
+  /** Every G and D variable the step reads or writes, then the Adam moments. */
+  private readonly values: Float32Array[];
+  /** The data id each network variable had after this step last wrote it. */
+  private readonly written: (object | undefined)[];
+  private readonly schedules = { d: new AdamSchedule(adamConfig()), g: new AdamSchedule(adamConfig()) };
+
+  constructor(
+    private readonly program: CompiledProgram,
+    private readonly networkVars: tf.Variable[],
+    momentSizes: number[],
+    readonly signature: string,
+  ) {
+    this.values = [...networkVars.map((v) => v.dataSync() as Float32Array), ...momentSizes.map((n) => new Float32Array(n))];
+    this.written = networkVars.map((v) => v.dataId);
+  }
+
+  step(c: StepContext): StepLosses {
+    this.networkVars.forEach((v, i) => {
+      // Assigned from outside since our last write (e.g. restored weights): read it.
+      if (v.dataId !== this.written[i]) this.values[i] = v.dataSync() as Float32Array;
+    });
+    const lr = (o: tf.Optimizer) => (o as unknown as { learningRate: number }).learningRate;
+    const run = this.program.run([c.x.dataSync() as Float32Array, this.schedules.d.next(lr(c.dOpt)), this.schedules.g.next(lr(c.gOpt))], this.values);
+    run.state.forEach((next, i) => {
+      if (next) this.values[i] = next;
+    });
+    tf.tidy(() =>
+      this.networkVars.forEach((v, i) => {
+        if (!run.state[i]) return;
+        v.assign(tf.tensor(this.values[i], v.shape));
+        this.written[i] = v.dataId;
+      }),
+    );
+    const [discriminator, gan, perf, pert, total] = run.outputs.map((o) => o[0]);
+    return { gan, perf, pert, total, discriminator };
+  }
+}
+
+const compiled = new WeakMap<Generator, CompiledTrainStep | null>();
+
+/** What the traced step bakes in: a different one needs another program. */
+function signatureOf(c: StepContext): string {
+  const { attack, config, x } = c;
+  const range = c.network.meta.input.range;
+  return JSON.stringify([attack.norm, attack.epsilon, attack.tau, range, config.alpha, config.beta, config.gan, config.perfLoss, c.blockFlops, x.shape]);
+}
+
+/**
+ * Runs shorter than this stay on tfjs: tracing the step and loading its
+ * session cost about as much as a few dozen small steps (docs/perf-gradients.md).
+ */
+export const MIN_COMPILED_STEPS = 25;
+
+/** The compiled step for this context, built on first use; undefined when the step runs on tfjs. */
+export function compiledTrainStep(c: StepContext): CompiledTrainStep | undefined {
+  if (c.config.steps < MIN_COMPILED_STEPS) return undefined;
+  const signature = signatureOf(c);
+  const known = compiled.get(c.g);
+  if (known !== undefined && (known === null || known.signature === signature)) return known ?? undefined;
+  const made = build(c, signature);
+  compiled.set(c.g, made ?? null);
+  return made;
+}
+
+function build(c: StepContext, signature: string): CompiledTrainStep | undefined {
+  const zerosLike = (v: tf.Variable) => ({ m: tf.variable(tf.zerosLike(v), false), v: tf.variable(tf.zerosLike(v), false) });
+  const d: Optimized = c.config.gan ? { vars: c.d.store.trainable(), moments: [] } : { vars: [], moments: [] };
+  const g: Optimized = { vars: c.g.store.trainable(), moments: [] };
+  for (const o of [d, g]) o.moments = tf.tidy(() => o.vars.map(zerosLike));
+  const networkVars = [...c.g.store.named().values(), ...(c.config.gan ? c.d.store.named().values() : [])];
+  const momentVars = [d, g].flatMap((o) => o.moments.flatMap((mv) => [mv.m, mv.v]));
+  try {
+    const program = defaultInferenceEngine().program(c.g, `Eq. 8 step ${signature}`, c.network.namedWeights().values(), () => ({
+      inputs: [c.x, tf.zeros([3]), tf.zeros([3])],
+      state: [...networkVars, ...momentVars],
+      fn: (x, dScalars, gScalars) => tracedStep({ ...c, x: x as tf.Tensor4D }, d, g, dScalars as tf.Tensor1D, gScalars as tf.Tensor1D),
+      name: 'eq8-step',
+    }));
+    return program && new CompiledTrainStep(program, networkVars, momentVars.map((v) => v.size), signature);
+  } finally {
+    tf.dispose(momentVars);
+  }
+}
+
+/** The step as the program's trace sees it: losses out, every update an assignment. */
+function tracedStep(c: StepContext, d: Optimized, g: Optimized, dScalars: tf.Tensor1D, gScalars: tf.Tensor1D): tf.Tensor[] {
+  let dLoss: tf.Tensor = tf.scalar(0);
+  if (c.config.gan) {
+    const objective = discriminatorObjective(c);
+    const { value, grads } = tf.variableGrads(objective.loss, d.vars);
+    applyAdam(d, grads, dScalars);
+    dLoss = value;
+  }
+  const parts: ObjectiveParts = {};
+  const { value, grads } = tf.variableGrads(generatorObjective(c, parts), g.vars);
+  applyAdam(g, grads, gScalars);
+  return [dLoss, parts.gan!, parts.perf!, parts.pert!, value];
+}
+
+/** Adam on each variable that has a gradient (tfjs's optimisers skip the others). */
+function applyAdam(o: Optimized, grads: tf.NamedTensorMap, scalars: tf.Tensor1D): void {
+  o.vars.forEach((w, i) => {
+    const grad = grads[w.name];
+    if (!grad) return;
+    const moments: AdamMoments = o.moments[i];
+    const next = adamUpdate(w, grad, moments, scalars, adamConfig());
+    o.moments[i].m.assign(next.m);
+    o.moments[i].v.assign(next.v);
+    w.assign(next.value);
+  });
+}
