@@ -19,12 +19,13 @@ const network = entry.build(entry.defaultConfig(spec, 10), 1);
 const rnd = (n, seed) => { let s = seed; const a = new Float32Array(n * H * Wd * C); for (let i = 0; i < a.length; i++) { s = (s * 1103515245 + 12345) >>> 0; a[i] = s / 2 ** 32; } return { images: a, count: n, labels: new Int32Array(n) }; };
 const steps = +(process.env.STEPS ?? 20);
 const cfg = { steps, batchSize: B, learningRate: +(process.env.LR ?? 1e-3), alpha: 1, beta: 0.001, gan: process.env.GAN !== '0', perfLoss: 'bce', width: W, validateEvery: 1e9, patience: 1e9, seed: 1 };
-const wall = [], cpu = [];
+const wall = [], cpu = [], faults = [];
+let lastFaults = process.resourceUsage().minorPageFault;
 let last = performance.now(), lastCpu = process.cpuUsage();
 const go = async () => {
-  last = performance.now(); lastCpu = process.cpuUsage();
+  last = performance.now(); lastCpu = process.cpuUsage(); lastFaults = process.resourceUsage().minorPageFault;
   const r = await trainGenerator({ network, train: rnd(4 * B, 11), validation: rnd(4, 12), attack: { norm: 'linf', epsilon: 0.1, tau: 0.5 }, config: cfg,
-    onProgress: () => { const u = process.cpuUsage(lastCpu); wall.push(performance.now() - last); cpu.push((u.user + u.system) / 1000); last = performance.now(); lastCpu = process.cpuUsage(); } });
+    onProgress: () => { const u = process.cpuUsage(lastCpu); wall.push(performance.now() - last); cpu.push((u.user + u.system) / 1000); const f = process.resourceUsage().minorPageFault; faults.push(f - lastFaults); lastFaults = f; last = performance.now(); lastCpu = process.cpuUsage(); } });
   r.generator.store.dispose();
   return r;
 };
@@ -32,7 +33,7 @@ const r = await go();
 const med = (a) => { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 const timed = (a) => a.slice(4, -1);
 console.log(`shape ${H}x${Wd}x${C} width ${W} batch ${B} T=${T}: step wall ms`, wall.map((t) => t.toFixed(0)).join(' '));
-console.log(`median wall ${med(timed(wall)).toFixed(1)} ms, cpu ${med(timed(cpu)).toFixed(1)} ms; final losses ${JSON.stringify(r.finalLosses)}`);
+console.log(`first step wall ${wall[0].toFixed(0)} ms, cpu ${cpu[0].toFixed(0)} ms; median wall ${med(timed(wall)).toFixed(1)} ms, cpu ${med(timed(cpu)).toFixed(1)} ms, minor page faults ${med(timed(faults))}; final losses ${JSON.stringify(r.finalLosses)}`);
 if (process.env.PROF) {
   cfg.steps = 1;
   const prof = await tf.profile(go);
