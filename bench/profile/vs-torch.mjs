@@ -13,6 +13,17 @@ import { TorchClient } from '../lib/torch-client.mjs';
 import { median } from '../lib/stats.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
+// WAIT=s: first wait up to s seconds for a 10 s window in which other processes use under 0.5 CPU.
+async function waitQuiet(limitS) {
+  const until = Date.now() + limitS * 1000;
+  while (Date.now() < until) {
+    const a = cpuTotals();
+    await new Promise((r) => setTimeout(r, 10_000));
+    const others = busy(a, cpuTotals());
+    if (others < 0.5) return console.log(`quiet: others ${others.toFixed(2)} CPUs`);
+  }
+  console.log('no quiet window; measuring anyway');
+}
 const T = +(process.env.T ?? 2);
 const R = +(process.env.R ?? 12);
 const PATHS = (process.env.PATHS ?? 'train28,inputgrad,ilfo,train32').split(',');
@@ -146,6 +157,7 @@ async function ilfoPath() {
   network.dispose();
 }
 
+if (process.env.WAIT) await waitQuiet(Number(process.env.WAIT));
 for (const path of PATHS) {
   if (path === 'train28') await trainPath('train28 (width 16, 28x28x1, b32)', [28, 28, 1], 16, 32, 1e-3);
   if (path === 'train32') await trainPath('train32 (width 64, 32x32x3, b64)', [32, 32, 3], 64, 64, 1e-4);

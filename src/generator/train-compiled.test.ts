@@ -34,7 +34,7 @@ interface Run {
 }
 
 /** Three steps from fresh G and D (seeded) on one fixed batch, with gradients where `gradients` says; enc0 restored after the first. */
-function threeSteps(gradients: 'ort' | 'tfjs', gan: boolean): Run {
+function threeSteps(gradients: 'ort' | 'tfjs', gan: boolean, retau = false): Run {
   setDefaultInferenceEngine(new InferenceEngine({ gradients, threads: 1 }));
   const g = new Generator(spec, 2, 11);
   const d = new Discriminator(spec, 12);
@@ -56,6 +56,8 @@ function threeSteps(gradients: 'ort' | 'tfjs', gan: boolean): Run {
   const initial = tf.clone(enc0);
   const losses = [trainStep(c)];
   enc0.assign(initial);
+  // A tau curriculum changes the threshold between steps: another program, the same Adam state.
+  if (retau) c.attack = { ...c.attack, tau: 0.4 };
   losses.push(trainStep(c), trainStep(c));
   initial.dispose();
   const weights = new Map([...g.store.named()].map(([n, v]) => [n, v.dataSync() as Float32Array]));
@@ -88,6 +90,10 @@ function compare(ort: Run, tfjs: Run): void {
 describe('the compiled Eq. 8 step', () => {
   it('gives the tfjs step\'s losses, weights and running statistics (GAN on)', () => {
     compare(threeSteps('ort', true), threeSteps('tfjs', true));
+  });
+
+  it('across a change of tau between steps (a new program continuing the Adam moments)', () => {
+    compare(threeSteps('ort', true, true), threeSteps('tfjs', true, true));
   });
 
   it('and without the GAN term (no D step)', () => {

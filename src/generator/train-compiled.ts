@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { defaultInferenceEngine, type CompiledProgram } from '../engine/ort/index.js';
 import { adamUpdate, AdamSchedule, type AdamConfig, type AdamMoments } from '../nn/index.js';
 import type { Generator } from './architecture.js';
-import { discriminatorObjective, generatorObjective, type ObjectiveParts, type StepContext, type StepLosses } from './train-objective.js';
+import { discriminatorObjective, generatorObjective, type ObjectiveParts, type StepConfig, type StepContext, type StepLosses } from './train-objective.js';
 
 /**
  * The whole Eq. 8 step (D step, then G step, each with its Adam update) as
@@ -29,7 +29,7 @@ class CompiledTrainStep {
   private readonly values: Float32Array[];
   /** The data id each network variable had after this step last wrote it. */
   private readonly written: (object | undefined)[];
-  private readonly schedules = { d: new AdamSchedule(adamConfig()), g: new AdamSchedule(adamConfig()) };
+  private schedules = { d: new AdamSchedule(adamConfig()), g: new AdamSchedule(adamConfig()) };
 
   constructor(
     private readonly program: CompiledProgram,
@@ -39,6 +39,15 @@ class CompiledTrainStep {
   ) {
     this.values = [...networkVars.map((v) => v.dataSync() as Float32Array), ...momentSizes.map((n) => new Float32Array(n))];
     this.written = networkVars.map((v) => v.dataId);
+  }
+
+  /** Continues the Adam state of `earlier` (the same variables, other settings), as tfjs's optimisers would. */
+  continueFrom(earlier: CompiledTrainStep): void {
+    const n = this.networkVars.length;
+    const same = earlier.values.length === this.values.length && earlier.networkVars.every((v, i) => v === this.networkVars[i]);
+    if (!same) return;
+    for (let i = n; i < this.values.length; i++) this.values[i] = earlier.values[i];
+    this.schedules = earlier.schedules;
   }
 
   step(c: StepContext): StepLosses {
@@ -65,11 +74,16 @@ class CompiledTrainStep {
 
 const compiled = new WeakMap<Generator, CompiledTrainStep | null>();
 
-/** What the traced step bakes in: a different one needs another program. */
+/**
+ * What the traced step bakes in: a different one needs another program. The
+ * whole configuration but the learning rate (an input of every step) counts,
+ * so a setting added to it later cannot be baked in stale.
+ */
 function signatureOf(c: StepContext): string {
-  const { attack, config, x } = c;
+  const { attack, x } = c;
+  const { learningRate: _perStep, ...config } = c.config as StepConfig & { learningRate?: number };
   const range = c.network.meta.input.range;
-  return JSON.stringify([attack.norm, attack.epsilon, attack.tau, range, config.alpha, config.beta, config.gan, config.perfLoss, c.blockFlops, x.shape]);
+  return JSON.stringify([attack, range, config, c.blockFlops, x.shape]);
 }
 
 /**
@@ -84,10 +98,16 @@ export function compiledTrainStep(c: StepContext): CompiledTrainStep | undefined
   const signature = signatureOf(c);
   const known = compiled.get(c.g);
   if (known !== undefined && (known === null || known.signature === signature)) return known ?? undefined;
+  // Settings changed mid-run (e.g. a tau curriculum): a new program that
+  // continues the Adam moments, and the old session goes.
+  if (known) defaultInferenceEngine().releaseProgram(c.g, programKey(known.signature));
   const made = build(c, signature);
+  if (made && known) made.continueFrom(known);
   compiled.set(c.g, made ?? null);
   return made;
 }
+
+const programKey = (signature: string) => `Eq. 8 step ${signature}`;
 
 function build(c: StepContext, signature: string): CompiledTrainStep | undefined {
   const zerosLike = (v: tf.Variable) => ({ m: tf.variable(tf.zerosLike(v), false), v: tf.variable(tf.zerosLike(v), false) });
@@ -97,7 +117,7 @@ function build(c: StepContext, signature: string): CompiledTrainStep | undefined
   const networkVars = [...c.g.store.named().values(), ...(c.config.gan ? c.d.store.named().values() : [])];
   const momentVars = [d, g].flatMap((o) => o.moments.flatMap((mv) => [mv.m, mv.v]));
   try {
-    const program = defaultInferenceEngine().program(c.g, `Eq. 8 step ${signature}`, c.network.namedWeights().values(), () => ({
+    const program = defaultInferenceEngine().program(c.g, programKey(signature), c.network.namedWeights().values(), () => ({
       inputs: [c.x, tf.zeros([3]), tf.zeros([3])],
       state: [...networkVars, ...momentVars],
       fn: (x, dScalars, gScalars) => tracedStep({ ...c, x: x as tf.Tensor4D }, d, g, dScalars as tf.Tensor1D, gScalars as tf.Tensor1D),

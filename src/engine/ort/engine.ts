@@ -175,6 +175,13 @@ export class InferenceEngine {
     return this.build(owner, `program ${key}`, frozen, (_compile, program) => program(spec()), session, this.gradients);
   }
 
+  /** Disposes what program() compiled for `owner`/`key` (e.g. a step whose settings changed). */
+  releaseProgram(owner: object, key: string): void {
+    const perOwner = this.cache.get(owner);
+    perOwner?.get(`program ${key}`)?.value.dispose();
+    perOwner?.delete(`program ${key}`);
+  }
+
   /**
    * Several forwards made together by `make` (e.g. one per stage of a
    * network), cached together per `owner`/`key` while the weights keep their
