@@ -105,9 +105,8 @@ export async function benchIlfo(p, torch, setting, s) {
     const ilfo = median(ilfoMs);
     const dp = median(dpMs);
     const ours = perSeedIflops(p, network, seeds, ilfoAdv);
-    const twinImages = torchMs.length ? twin.result()?.images : null;
-    const theirs = twinImages ? perSeedIflops(p, network, seeds, { images: Float32Array.from(twinImages), count: seeds.count }) : null;
-    const agreement = theirs ? pairedAgreement(ours, theirs) : null;
+    const { theirs, agreement, problem } = torchMs.length ? checkTwin(p, network, seeds, twin, ours) : {};
+    if (problem) notes.ilfo_vs_torch = problem;
     const what = `ILFO (Adam lr ${ILFO_ADAM.learningRate}, lambda ${ILFO_ADAM.lambda}, ${iterations} iterations, batches of ${p.baselines.ILFO_DEFAULTS.batchSize}) on the shipped sdn-tiny, ${seeds.count} embedded test seeds (seed ${SEED}), Linf 0.1, tau 0.5`;
     notes.ilfo_s_per_input = what;
     notes.ilfo_ms_per_input = `${what}; median of ${s.ilfoRepeats} whole attacks / seeds`;
@@ -140,14 +139,29 @@ export async function benchIlfo(p, torch, setting, s) {
         summary: summarize(ilfoMs, torchMs),
         deepperform_ms_per_input: dpMs,
         mean_iflops: { deepperform: mean(perSeedIflops(p, network, seeds, adv)), ilfo: mean(ours), torch_ilfo: theirs ? mean(theirs) : null },
-        ilfo_twin_agreement: agreement,
-        iflops_per_seed: { ilfo: ours, torch_ilfo: theirs },
+        ilfo_twin_agreement: agreement ?? null,
+        iflops_per_seed: { ilfo: ours, torch_ilfo: theirs ?? null },
       },
     };
   } finally {
     twin.drop?.();
     g.store.dispose();
   }
+}
+
+/**
+ * The twin's last inputs, measured by our real adaptive execution beside ours:
+ * per-seed I-FLOPs and whether the two means agree within noise.
+ */
+function checkTwin(p, network, seeds, twin, ours) {
+  let images;
+  try {
+    images = twin.result().images;
+  } catch (e) {
+    return { problem: `the PyTorch twin's inputs could not be read back, so its I-FLOPs are unchecked: ${e.message}` };
+  }
+  const theirs = perSeedIflops(p, network, seeds, { images: Float32Array.from(images), count: seeds.count });
+  return { theirs, agreement: pairedAgreement(ours, theirs) };
 }
 
 function fmtPct(x) {
