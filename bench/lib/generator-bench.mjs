@@ -150,6 +150,7 @@ export async function benchTrainStep(p, torch, s) {
       gen_train_step_ms_b64: `one Eq. 8 step (D step + G step, LSGAN + BCE L_perf + Linf hinge, Adam) of a width-${s.trainWidth} generator against sdn-tiny at 32x32x3, batch ${BATCH}, through trainGenerator`,
     };
     if (values.torch_gen_train_step_ms_b64 === null) notes.torch_gen_train_step_ms_b64 = r.note ?? 'no PyTorch sample';
+    if (r.flops.match === false) notes.gen_train_vs_torch = `FLOPs differ between the sides: ${JSON.stringify(r.flops)}`;
     return { values, notes, details: { width: s.trainWidth, batch: BATCH, samples: { ours: r.ours, torch: r.theirs }, summary: summarize(r.ours, r.theirs), flops_per_input: r.flops, adnn: network.meta.name } };
   } finally {
     network.dispose();
