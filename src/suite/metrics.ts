@@ -46,7 +46,7 @@ export const METRICS: readonly MetricDef[] = [
   { name: 'block coverage', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'method', description: 'Share of blocks that at least one generated input ran (Eq. 11).' },
   { name: 'seed block coverage', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'seeds', description: 'Share of blocks that at least one seed input ran.' },
   // The most expensive path: every block of a skipping model, the last exit of an early-exit one.
-  { name: 'full-depth rate', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'method', description: "Share of the inputs that took the model's most expensive path: every block ran (skipping models), or the last exit was reached (early-exit models)." },
+  { name: 'full-depth rate', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'method', description: "Share of the inputs whose real execution took the model's most expensive path: every conditional block ran (skipping models), or the input reached the last exit (early-exit models, where that also means every block ran); 1 for a model without conditional blocks." },
   { name: 'seed full-depth rate', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'seeds', description: "Share of the seed inputs that took the model's most expensive path." },
   { name: 'success rate', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'method', description: 'Share of seeds whose FLOPs the method increased (Eq. 10).' },
   { name: 'success number', shape: 'scalar', kind: 'count', units: [''], of: 'method', description: 'Number of seeds whose FLOPs the method increased (Eq. 10).' },
