@@ -66,8 +66,9 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
     phase('measuring');
     const seedExecution = runBatched(network, seedsData, suite.threshold);
     const executions = made.map((p) => runBatched(network, p.inputs, suite.threshold));
-    const { methods, produced: measured } = measureMethods(network, seedsData, seedExecution, made, executions);
-    const produced = measured.map((p): [string, GeneratedInputs] => [p.method, p.inputs]);
+    // Every method, then worst-case over them: its inputs join the sets latency, sensitivity and the samples read.
+    const { methods, produced: withWorstCase } = measureMethods(network, seedsData, seedExecution, made, executions);
+    const produced = withWorstCase.map((p): [string, GeneratedInputs] => [p.method, p.inputs]);
     const seeds = measureSet(network, seedExecution, seedsData.labels);
     const extras = measureExtras(network, suite, seedsData, produced, seeds, methods);
     const testSplit = suite.data.split === 'test' ? seedSplit : await loadDataset(datasetSpec(suite, 'test'));
