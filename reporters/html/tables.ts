@@ -82,7 +82,9 @@ export function methodTable(s: SuiteResult): string {
   });
   const sources = worstCaseLine(s);
   const note = sources === undefined ? [] : [`<p class="muted worst-case">${html(sources)}</p>`];
-  return ['<h3>Methods</h3>', table('metrics', ['set', ...METRIC_COLUMNS.map((c) => c.header)], body), ...note].join('\n');
+  // Thirteen columns: scroll sideways on a narrow page rather than spill out of the section.
+  const metrics = `<div class="scroll">${table('metrics', ['set', ...METRIC_COLUMNS.map((c) => c.header)], body)}</div>`;
+  return ['<h3>Methods</h3>', metrics, ...note].join('\n');
 }
 
 /** Table 7's numbers behind the sensitivity chart: one row per method and statistic. */
