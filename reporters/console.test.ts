@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { colorLevelFor, ConsoleReporter, liveProgressText, progressBar, type ConsoleReporterOptions } from './console.js';
-import { erroredSuite, failedSuite, HOSTILE_NAME, run, xssSuite } from './test-fixtures.js';
+import { erroredSuite, failedSuite, HOSTILE_NAME, run, worstCaseSuite, xssSuite } from './test-fixtures.js';
 import type { TrainingProgressInfo } from './types.js';
 
 /** A fake stdout; `columns` set makes it look like a terminal of that width. */
@@ -232,10 +232,13 @@ describe('ConsoleReporter: suite end', () => {
   });
 
   it('prints a metrics row per input set', () => {
-    expect(lineWith('mean FLOPs')).toMatch(/set\s+mean FLOPs\s+mean I-FLOPs\s+max I-FLOPs\s+success\s+coverage\s+accuracy\s+mean L2\s+mean Linf\s+gen\/input/);
-    expect(lineWith('seeds ').split(/\s+/).filter(Boolean)).toEqual(['seeds', '35.0M', '—', '—', '—', '50.0%', '90.0%', '—', '—', '—']);
+    expect(lineWith('mean FLOPs')).toMatch(
+      /set\s+n\s+mean FLOPs\s+mean I-FLOPs\s+p50 I-FLOPs\s+max I-FLOPs\s+full-depth\s+success\s+coverage\s+accuracy\s+mean L2\s+mean Linf\s+gen\/input/,
+    );
+    // The fixture's seeds carry 2 FLOPs values: n counts what was measured.
+    expect(lineWith('seeds ').split(/\s+/).filter(Boolean)).toEqual(['seeds', '2', '35.0M', '—', '—', '—', '12.5%', '—', '50.0%', '90.0%', '—', '—', '—']);
     expect(lineWith('deepperform ').split(/\s+/).filter(Boolean)).toEqual([
-      'deepperform', '48.0M', '37.2%', '95.0%', '87.5%', '100.0%', '50.0%', '1.25', '0.0314', '0.42', 'ms',
+      'deepperform', '8', '48.0M', '37.2%', '30.0%', '95.0%', '25.0%', '87.5%', '100.0%', '50.0%', '1.25', '0.0314', '0.42', 'ms',
     ]);
   });
 
@@ -292,5 +295,23 @@ describe('ConsoleReporter: final summary', () => {
     expect(text()).toContain('    (no assertions)\n');
     expect(text()).toContain(' Suites     1 passed (1)\n Assertions none (0)\n');
     expect(text()).not.toContain('Reports');
+  });
+});
+
+describe('ConsoleReporter: the worst case', () => {
+  const { reporter, text } = capture();
+  reporter.onSuiteEnd(worstCaseSuite);
+  const lines = text().split('\n');
+  const cells = (label: string) => (lines.find((l) => l.startsWith(`    ${label} `)) ?? '').split(/\s+/).filter(Boolean);
+
+  it('has its own row, and a baseline run on a subset shows its n', () => {
+    // set, n, mean FLOPs, mean I-FLOPs, p50, max, full-depth, ...
+    expect(cells('worst-case').slice(0, 7)).toEqual(['worst-case', '4', '48.0M', '162.5%', '185.0%', '280.0%', '75.0%']);
+    expect(cells('ilfo').slice(0, 7)).toEqual(['ilfo', '2', '35.3M', '280.0%', '280.0%', '280.0%', '100.0%']);
+    expect(cells('seeds').slice(0, 2)).toEqual(['seeds', '4']);
+  });
+
+  it('says which method supplied how many of its inputs', () => {
+    expect(lines).toContain('    worst-case: per seed the costliest input of any method; from deepperform 2, ilfo 2 (of 4 seeds)');
   });
 });

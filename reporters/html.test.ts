@@ -6,7 +6,7 @@ import { HtmlValidate } from 'html-validate';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HtmlReporter, renderHtml } from './html.js';
-import { chartRun, chartSuite, QUOTES_SUITE, run, XSS_METHOD } from './test-fixtures.js';
+import { chartRun, chartSuite, QUOTES_SUITE, run, worstCaseSuite, XSS_METHOD } from './test-fixtures.js';
 
 let page: string;
 let charts: string;
@@ -174,9 +174,12 @@ describe('renderHtml: suite content', () => {
 
   it('has the method table with the numbers the console shows and the raw values', () => {
     expect(rowCells(section(page, 1), 'deepperform')).toEqual([
+      ['8', '8'],
       ['48.0M', '48000000'],
       ['37.2%', '0.372'],
+      ['30.0%', '0.3'],
       ['95.0%', '0.95'],
+      ['25.0%', '0.25'],
       ['87.5%', '0.875'],
       ['100.0%', '1'],
       ['50.0%', '0.5'],
@@ -184,10 +187,28 @@ describe('renderHtml: suite content', () => {
       ['0.0314', '0.0314'],
       ['0.42 ms', '0.42'],
     ]);
-    expect(rowCells(section(page, 1), 'seeds').slice(0, 2)).toEqual([
+    expect(rowCells(section(page, 1), 'seeds').slice(0, 3)).toEqual([
+      ['2', '2'],
       ['35.0M', '35000000'],
       ['—', undefined],
     ]);
+  });
+
+  it('shows the worst case as its own row, with p50 and full-depth, the n of a subset, and where its inputs came from', async () => {
+    const doc = await renderHtml({ ...run, suites: [worstCaseSuite] });
+    const metrics = tableOf(doc, 'metrics');
+    expect(metrics).toContain('<th scope="col">p50 I-FLOPs</th>');
+    expect(metrics).toContain('<th scope="col">full-depth</th>');
+    expect(rowCells(metrics, 'worst-case').slice(0, 6)).toEqual([
+      ['4', '4'],
+      ['48.0M', '48000000'],
+      ['162.5%', '1.625'],
+      ['185.0%', '1.85'],
+      ['280.0%', '2.8'],
+      ['75.0%', '0.75'],
+    ]);
+    expect(rowCells(metrics, 'ilfo')[0]).toEqual(['2', '2']);
+    expect(doc).toContain('<p class="muted worst-case">worst-case: per seed the costliest input of any method; from deepperform 2, ilfo 2 (of 4 seeds)</p>');
   });
 
   it('shows latency, the correlation and why energy was not measured', () => {
@@ -336,7 +357,7 @@ describe('renderHtml: results read back from JSON (merge-reports)', () => {
     const doc = await renderHtml(roundTrip);
     const text = doc.replace(/<[^>]*>/g, ' ');
     expect(text).not.toMatch(/\b(NaN|null|undefined|Infinity)\b/);
-    expect(rowCells(section(doc, 2), 'deepperform')[1]).toEqual(['—', undefined]);
+    expect(rowCells(section(doc, 2), 'deepperform')[2]).toEqual(['—', undefined]);
     expect(section(doc, 2)).toContain('<p class="muted">r cannot be computed over 1 seed: one seed</p>');
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JsonReporter, readReportBlob, renderJson, ReportBlobError } from './json.js';
-import { failedSuite, run } from './test-fixtures.js';
+import { failedSuite, run, worstCaseSuite } from './test-fixtures.js';
 import type { RunResult } from './types.js';
 
 let dir: string;
@@ -40,6 +40,17 @@ describe('renderJson', () => {
     expect(blob.tool).toBe('0.1.0');
     expect(blob.shard).toBeNull();
     expect(blob.result).toEqual(JSON.parse(JSON.stringify(run)));
+  });
+
+  it('carries the worst-case row with its sources, the full-depth rate and a subset\'s seed count', () => {
+    const blob = JSON.parse(renderJson({ ...run, suites: [worstCaseSuite] })) as { result: RunResult };
+    const methods = blob.result.suites[0]!.methods;
+    expect(methods.map((m) => [m.method, m.seedCount, m.fullDepthRate])).toEqual([
+      ['deepperform', 4, 0.25],
+      ['ilfo', 2, 1],
+      ['worst-case', 4, 0.75],
+    ]);
+    expect(methods[2]!.sources).toEqual({ perSeed: ['ilfo', 'ilfo', 'deepperform', 'deepperform'], counts: [{ method: 'deepperform', seeds: 2 }, { method: 'ilfo', seeds: 2 }] });
   });
 
   it('writes the shard and every non-finite number as null', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JunitReporter, renderJunit } from './junit.js';
-import { failedSuite, HOSTILE_FILE, HOSTILE_NAME_XML, run, XSS_ASSERTION, XSS_SUITE } from './test-fixtures.js';
+import { failedSuite, HOSTILE_FILE, HOSTILE_NAME_XML, run, worstCaseSuite, XSS_ASSERTION, XSS_SUITE } from './test-fixtures.js';
 
 type Attrs = Record<string, string>;
 interface ParsedCase {
@@ -117,6 +117,23 @@ describe('renderJunit', () => {
     expect(map.get('random.iflops.mean')).toBe('0.01');
     expect(map.get('seeds.flops.mean')).toBe('35000000');
     expect(map.get('training.steps')).toBe('500');
+  });
+});
+
+describe('renderJunit: the worst case, the full-depth rate and subsets', () => {
+  it('writes worst-case like a method, with the seeds each method supplied', () => {
+    const out = renderJunit({ ...run, suites: [worstCaseSuite] });
+    const props = parse(out).testsuites.testsuite[0]!.properties.property;
+    const map = new Map(props.map((p) => [p['@_name'], p['@_value']]));
+    expect(map.get('worst-case.iflops.mean')).toBe('1.625');
+    expect(map.get('worst-case.iflops.p50')).toBe('1.85');
+    expect(map.get('worst-case.fullDepthRate')).toBe('0.75');
+    expect(map.get('worst-case.from.deepperform')).toBe('2');
+    expect(map.get('worst-case.from.ilfo')).toBe('2');
+    expect(map.get('ilfo.seeds')).toBe('2');
+    expect(map.get('ilfo.fullDepthRate')).toBe('1');
+    expect(map.get('seeds.fullDepthRate')).toBe('0');
+    expect(map.has('deepperform.from.ilfo')).toBe(false);
   });
 });
 

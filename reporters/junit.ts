@@ -199,6 +199,7 @@ export function suiteProperties(s: SuiteResult, run: RunResult): [string, string
       ['seeds.coverage', s.seeds.coverage],
       ['seeds.accuracy', s.seeds.accuracy],
     );
+    if (s.seeds.fullDepthRate !== undefined) props.push(['seeds.fullDepthRate', s.seeds.fullDepthRate]);
     if (s.seeds.latencyStats) props.push(['seeds.latency.p50Ms', s.seeds.latencyStats.p50]);
     if (s.seeds.energyStats) props.push(['seeds.energy.meanJ', s.seeds.energyStats.mean]);
   }
@@ -232,6 +233,10 @@ function methodProperties(m: MethodResult): [string, number][] {
     [`${p}.flops.mean`, m.flopsStats.mean],
     [`${p}.flops.max`, m.flopsStats.max],
     [`${p}.coverage`, m.coverage],
+    ...(m.fullDepthRate !== undefined ? ([[`${p}.fullDepthRate`, m.fullDepthRate]] as [string, number][]) : []),
+    ...(m.seedCount !== undefined ? ([[`${p}.seeds`, m.seedCount]] as [string, number][]) : []),
+    // worst-case: how many seeds' inputs each method supplied.
+    ...(m.sources?.counts.map((c): [string, number] => [`${p}.from.${c.method}`, c.seeds]) ?? []),
     [`${p}.accuracy`, m.accuracy],
     [`${p}.success.count`, m.successCount],
     [`${p}.success.rate`, m.successRate],

@@ -53,6 +53,8 @@ const deepperform: MethodResult = {
   perturbationL2: agg(1.25, 1.5),
   perturbationLinf: agg(0.0314, 0.0314),
   generationMsPerInput: 0.42,
+  fullDepthRate: 0.25,
+  seedCount: 8,
 };
 
 const random: MethodResult = {
@@ -69,6 +71,8 @@ const random: MethodResult = {
   perturbationL2: agg(1.7, 1.8),
   perturbationLinf: agg(0.0314, 0.0314),
   generationMsPerInput: 0.01,
+  fullDepthRate: 0,
+  seedCount: 8,
 };
 
 export const failedSuite: SuiteResult = {
@@ -84,6 +88,7 @@ export const failedSuite: SuiteResult = {
     coverage: 0.5,
     blockActivation: [1, 0.5, 0, 0.25],
     accuracy: 0.9,
+    fullDepthRate: 0.125,
   },
   methods: [deepperform, random],
   training: {
@@ -172,6 +177,39 @@ export const run: RunResult = {
   },
   suites: [failedSuite, xssSuite, erroredSuite],
   status: 'failed',
+};
+
+/**
+ * A worst-case row over deepperform and an ILFO run on the first 2 of 4
+ * seeds: per seed the costlier input (seed 0 and 1 from ilfo, 2 and 3 from
+ * deepperform, the only method that covers them).
+ */
+export const worstCaseSuite: SuiteResult = {
+  file: 'suites/worst.perf.yaml',
+  name: 'worst case',
+  status: 'passed',
+  durationMs: 900,
+  model,
+  config: { ...config, seeds: 4 },
+  seeds: { flops: [10e6, 10e6, 20e6, 20e6], flopsStats: agg(15e6, 20e6, 10e6, 15e6, 20e6), coverage: 0.25, blockActivation: [0.5, 0, 0, 0], accuracy: 1, fullDepthRate: 0 },
+  methods: [
+    { ...deepperform, flops: [10e6, 20e6, 20e6, 38e6], iflops: [0, 1, 0, 0.9], iflopsStats: agg(0.475, 1, 0, 0.45, 0.985), fullDepthRate: 0.25, seedCount: 4 },
+    { ...random, method: 'ilfo', flops: [38e6, 38e6], iflops: [2.8, 2.8], iflopsStats: agg(2.8, 2.8, 2.8, 2.8, 2.8), fullDepthRate: 1, seedCount: 2, generationMsPerInput: 300 },
+    {
+      ...deepperform,
+      method: 'worst-case',
+      flops: [38e6, 38e6, 20e6, 38e6],
+      iflops: [2.8, 2.8, 0, 0.9],
+      iflopsStats: agg(1.625, 2.8, 0, 1.85, 2.8),
+      fullDepthRate: 0.75,
+      seedCount: 4,
+      generationMsPerInput: 150.42,
+      sources: { perSeed: ['ilfo', 'ilfo', 'deepperform', 'deepperform'], counts: [{ method: 'deepperform', seeds: 2 }, { method: 'ilfo', seeds: 2 }] },
+    },
+  ],
+  assertions: [
+    { source: 'full-depth rate of worst-case < 80%', level: 'error', status: 'passed', metric: 'full-depth rate of worst-case', expected: '< 80%', value: 0.75, actual: '75.0%' },
+  ],
 };
 
 // ---- HTML reporter fixtures: charts, sensitivity, latency and a 2x2 image grid ----

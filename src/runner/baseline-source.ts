@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AdaptiveNetwork, ImageBatch } from '../adnn/index.js';
-import { BASELINES } from '../baselines/index.js';
+import { BASELINES, BaselineError } from '../baselines/index.js';
 import { cacheKey, sha256, type GeneratedInputs } from '../generator/index.js';
 import type { BaselineSpec, Suite } from '../suite/index.js';
 import { evictDir, readCheckedDir, writeCheckedDir } from '../util/checked-dir.js';
@@ -12,7 +12,9 @@ import { evictDir, readCheckedDir, writeCheckedDir } from '../util/checked-dir.j
  * that determines them, in the run's cache folder. A second run measures the
  * same inputs again without re-running a per-input optimisation that takes
  * seconds per input; --retrain ignores them. The generation time reported is
- * the one measured when the inputs were produced, marked as cached.
+ * the one measured when the inputs were produced, marked as cached. A
+ * baseline given `seeds: N` runs on the first N seeds only; the key holds
+ * the subset.
  */
 export interface BaselineSourceOptions {
   cacheDir: string;
@@ -26,6 +28,7 @@ export interface BaselineSourceOptions {
 }
 
 export interface BaselineOutput {
+  /** One input per seed the baseline ran on: every seed, or the first `seeds` of its options. */
   inputs: GeneratedInputs;
   /** True when the inputs came from the cache instead of running the baseline. */
   cached: boolean;
@@ -36,24 +39,28 @@ const FILES = ['meta.json', 'inputs.bin'] as const;
 export async function baselineFor(
   suite: Suite,
   network: AdaptiveNetwork,
-  seeds: ImageBatch,
+  allSeeds: ImageBatch,
   spec: BaselineSpec,
   opts: BaselineSourceOptions,
 ): Promise<BaselineOutput> {
   const attack = { norm: suite.norm, epsilon: suite.epsilon, tau: suite.threshold };
+  const { seeds: subset, ...options } = spec.options;
+  const seeds = firstSeeds(allSeeds, subsetCount(spec.name, subset, allSeeds.count));
+  const name = seeds.count < allSeeds.count ? `${spec.name} (first ${seeds.count} of ${allSeeds.count} seeds)` : spec.name;
+  // The subset is in the key twice: its images (data) and its size (seeds).
   const key = cacheKey({
     toolVersion: opts.toolVersion,
     model: opts.modelHash,
     data: sha256(new Uint8Array(seeds.images.buffer, seeds.images.byteOffset, seeds.count * inputSize(network) * 4)),
     attack,
-    training: { baseline: spec.name, options: spec.options, seed: suite.seed },
+    training: { baseline: spec.name, options: spec.options, seed: suite.seed, ...(subset === undefined ? {} : { seeds: seeds.count }) },
   });
   const dir = join(opts.cacheDir, `baseline-${key}`);
   if (!opts.retrain) {
     const found = await readCheckedDir(dir, FILES);
     const inputs = found.status === 'hit' ? decode(found.contents[0], found.contents[1], seeds.count) : undefined;
     if (inputs) {
-      opts.onPhase('baseline', `${spec.name} (cache baseline-${key})`);
+      opts.onPhase('baseline', `${name} (cache baseline-${key})`);
       return { inputs, cached: true };
     }
     if (found.status !== 'miss') {
@@ -62,10 +69,28 @@ export async function baselineFor(
       await evictDir(dir);
     }
   }
-  opts.onPhase('baseline', spec.name);
-  const inputs = await BASELINES[spec.name](network, seeds, attack, suite.seed, spec.options, opts.onProgress);
+  opts.onPhase('baseline', name);
+  const inputs = await BASELINES[spec.name](network, seeds, attack, suite.seed, options, opts.onProgress);
   await writeCheckedDir(dir, FILES, (tmp) => encode(tmp, inputs, spec), { replace: opts.retrain });
   return { inputs, cached: false };
+}
+
+/**
+ * How many of the seeds a baseline runs on: `seeds` from its options (a
+ * whole number >= 1, capped at the seeds there are), else all of them.
+ */
+export function subsetCount(baseline: string, subset: unknown, count: number): number {
+  if (subset === undefined) return count;
+  if (typeof subset !== 'number' || !Number.isInteger(subset) || subset < 1) {
+    throw new BaselineError(`${baseline}: option "seeds" must be a whole number >= 1, got ${JSON.stringify(subset)}`);
+  }
+  return Math.min(subset, count);
+}
+
+function firstSeeds(seeds: ImageBatch, n: number): ImageBatch {
+  if (n >= seeds.count) return seeds;
+  const size = seeds.images.length / Math.max(seeds.count, 1);
+  return { images: seeds.images.subarray(0, n * size), count: n };
 }
 
 function inputSize(network: AdaptiveNetwork): number {

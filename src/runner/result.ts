@@ -29,6 +29,12 @@ export interface InputSetMeasurement {
   coverage: number;
   /** Per block: fraction of inputs that ran it. */
   blockActivation: number[];
+  /**
+   * Share of inputs that took the model's most expensive path: every block
+   * ran (skipping models), the last exit was reached (early-exit models).
+   * Absent in results written before it was measured.
+   */
+  fullDepthRate?: number;
   /** Top-1 accuracy of the adaptive execution on this set. */
   accuracy: number;
   /** Batch-1 latency of the real adaptive execution, ms, on the first `measure.latencyInputs` inputs. */
@@ -60,6 +66,27 @@ export interface MethodResult extends InputSetMeasurement {
   ilatencyStats?: Aggregates;
   ienergy?: number[];
   ienergyStats?: Aggregates;
+  /**
+   * How many seeds the method made inputs for: the first `seedCount` of the
+   * suite's seeds (a baseline run on a subset, `ilfo: { seeds: 50 }`); its
+   * per-input arrays and every figure above are over those seeds. Absent: all.
+   */
+  seedCount?: number;
+  /** The worst-case row only: which method supplied each seed's input. */
+  sources?: WorstCaseSources;
+}
+
+/**
+ * The `worst-case` method: per seed, the most expensive input (highest FLOPs
+ * of the real execution) any method of the run produced for it; ties go to
+ * the method that comes first in the run (deepperform, then the rest in
+ * order).
+ */
+export interface WorstCaseSources {
+  /** Per seed, in seed order, the method whose input was chosen. */
+  perSeed: string[];
+  /** Seeds each method of the run supplied, in run order (0 included). */
+  counts: { method: string; seeds: number }[];
 }
 
 /** One method's I-FLOPs with the same inputs re-run at another threshold (Table 7). */

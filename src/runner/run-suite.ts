@@ -2,13 +2,14 @@ import { basename, relative } from 'node:path';
 import { loadAdnn, loadUserAdnn, runBatched, type AdaptiveNetwork } from '../adnn/index.js';
 import { loadDataset, takeSeeded, type Dataset } from '../data/index.js';
 import { generate, type GeneratedInputs, type GeneratorCache, type TrainProgress } from '../generator/index.js';
-import { measureMethod, measureSet } from '../measure/index.js';
+import { measureSet } from '../measure/index.js';
 import { evaluateAssertion, type MetricSource, type Suite } from '../suite/index.js';
 import type { Reporter } from '../../reporters/index.js';
 import { metricValue } from './metric-source.js';
 import { measureExtras } from './extras.js';
 import { runMitigation } from './mitigation.js';
 import { baselineFor } from './baseline-source.js';
+import { measureMethods, type ProducedSet } from './measure-methods.js';
 import { generatorData, generatorFor, modelHash } from './generator-source.js';
 import { pickSamples } from './samples.js';
 import { suiteConfig } from './suite-config.js';
@@ -54,29 +55,20 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
 
     phase('generating', `${seedsData.count} inputs`);
     const attack = { norm: suite.norm, epsilon: suite.epsilon };
-    const produced: [string, GeneratedInputs][] = [['deepperform', generate(generator, seedsData, attack)]];
-    const cached = new Set<string>();
+    const made: ProducedSet[] = [{ method: 'deepperform', inputs: generate(generator, seedsData, attack) }];
     const onStep = (done: number, total: number) => reporter.onPhaseProgress?.({ file, done, total, unit: 'steps' });
     const baselineOpts = { cacheDir: ctx.cache.dir, retrain: ctx.retrain, toolVersion: ctx.toolVersion, modelHash: model, onPhase: phase, onProgress: onStep };
     for (const spec of suite.baselines) {
       const out = await baselineFor(suite, network, seedsData, spec, baselineOpts);
-      produced.push([spec.name, out.inputs]);
-      if (out.cached) cached.add(spec.name);
+      made.push({ method: spec.name, inputs: out.inputs, cached: out.cached });
     }
 
     phase('measuring');
     const seedExecution = runBatched(network, seedsData, suite.threshold);
-    const methods: MethodResult[] = produced.map(([method, generated]) =>
-      measureMethod(network, {
-        method,
-        seeds: seedsData,
-        seedExecution,
-        generated,
-        generatedExecution: runBatched(network, generated, suite.threshold),
-        generationMsPerInput: generated.msPerInput,
-      }),
-    );
-    for (const m of methods) if (cached.has(m.method)) m.generationCached = true;
+    const executions = made.map((p) => runBatched(network, p.inputs, suite.threshold));
+    // Every method, then worst-case over them: its inputs join the sets latency, sensitivity and the samples read.
+    const { methods, produced: withWorstCase } = measureMethods(network, seedsData, seedExecution, made, executions);
+    const produced = withWorstCase.map((p): [string, GeneratedInputs] => [p.method, p.inputs]);
     const seeds = measureSet(network, seedExecution, seedsData.labels);
     const extras = measureExtras(network, suite, seedsData, produced, seeds, methods);
     const testSplit = suite.data.split === 'test' ? seedSplit : await loadDataset(datasetSpec(suite, 'test'));

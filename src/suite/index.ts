@@ -33,6 +33,7 @@ export {
   METRICS,
   AGGREGATES,
   DEFAULT_METHOD,
+  WORST_CASE,
   UNIT_SCALE,
   metricByName,
   type Aggregate,

@@ -281,6 +281,28 @@ describe('loadSuite: problems', () => {
     expect(s.assertions[0].method).toBe('ilfo');
   });
 
+  it('runs a per-input baseline on a subset of the seeds, and reads worst-case without a baseline for it', async () => {
+    const text = `${MINIMAL}baselines:\n  - ilfo: { seeds: 50 }\n  - deepsloth: { seeds: 20, linfSteps: 10 }\nassertions:\n  - "full-depth rate of worst-case < 10%"\n  - { metric: p50 I-FLOPs, op: "<", against: worst-case }\n`;
+    const s = await loadSuite(await write(text));
+    expect(s.baselines).toEqual([
+      { name: 'ilfo', options: { seeds: 50 } },
+      { name: 'deepsloth', options: { seeds: 20, linfSteps: 10 } },
+    ]);
+    expect(s.assertions.map((a) => [a.metric, a.method, a.against?.to])).toEqual([
+      ['full-depth rate', 'worst-case', undefined],
+      ['I-FLOPs', 'deepperform', 'worst-case'],
+    ]);
+  });
+
+  it('refuses a subset of no seeds, and a subset for random noise', async () => {
+    const text = `${MINIMAL}baselines:\n  - ilfo: { seeds: 0 }\n  - random: { seeds: 5 }\n`;
+    const problems = await problemsOf(text);
+    expect(problems.map((p) => [p.line, p.path, p.message])).toEqual([
+      [10, 'baselines[0].ilfo.seeds', 'must be >= 1, got 0'],
+      [11, 'baselines[1].random.seeds', 'unknown key "seeds"; this map takes no keys'],
+    ]);
+  });
+
   it('explains a baseline map with two names or none, and a map assertion with no bound', async () => {
     const text = `${MINIMAL}baselines: [{ ilfo: { iterations: 50 }, random: {} }, {}]\nassertions:\n  - { metric: mean I-FLOPs, op: ">=" }\n`;
     const problems = await problemsOf(text);
@@ -391,7 +413,7 @@ assertions:
     expect(problems.map((p) => [p.line, p.column, p.path, p.message])).toEqual([
       // "  - { metric: mean I-FLOPs, op: \">=\", against: " is 47 characters.
       [11, 48, 'assertions[0].against', 'method "ilfo" is not run by this suite: add it to baselines'],
-      [12, 48, 'assertions[1].against', 'must be one of deepperform, random, ilfo, deepsloth, saved, got "ilfoo" (did you mean "ilfo"?)'],
+      [12, 48, 'assertions[1].against', 'must be one of deepperform, random, ilfo, deepsloth, worst-case, saved, got "ilfoo" (did you mean "ilfo"?)'],
       // "  - { metric: mean latency, op: \"<\", against: saved, offset: " is 61 characters; the quote is
       // column 62, so "%" of "+5%" (index 2) is column 62 + 1 + 2 = 65.
       [15, 65, 'assertions[4].offset', 'unit "%" is not allowed for "latency": use "ms", "s" (for a relative margin use a factor, e.g. "1.05x saved")'],

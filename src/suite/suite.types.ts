@@ -39,7 +39,7 @@ export interface SuiteFile {
   seed?: number;
   generator?: GeneratorSpec;
   /**
-   * Other ways of producing test inputs, run on the same seeds, epsilon and tau and reported beside DeepPerform: random (uniform noise in the epsilon ball), ilfo (per-input optimisation, 300 iterations by default; slow), deepsloth (PGD on the internal classifiers; early-exit models only). Each item is a name, or a map from the name to its options (e.g. `ilfo: {iterations: 50}`). Default: [random].
+   * Other ways of producing test inputs, run on the same seeds, epsilon and tau and reported beside DeepPerform: random (uniform noise in the epsilon ball), ilfo (per-input optimisation, 300 iterations by default; slow), deepsloth (PGD on the internal classifiers; early-exit models only). Each item is a name, or a map from the name to its options (e.g. `ilfo: {iterations: 50}`, or `ilfo: {seeds: 50}` to run it on the first 50 seeds only). Every run also reports worst-case: per seed, the most expensive input any of these methods or DeepPerform produced. Default: [random].
    *
    * Items: A baseline: its name, or a map of one name to its options.
    */
@@ -211,6 +211,10 @@ export interface IlfoOptions {
    * Inputs optimised together. Default: 100.
    */
   batchSize?: number;
+  /**
+   * Run ILFO on the first N seeds only (N at least 1; all seeds when N is larger): its metrics are over those seeds, and worst-case takes the other seeds' inputs from the methods that cover them. Default: every seed.
+   */
+  seeds?: number;
 }
 /**
  * DeepSloth's settings; unset ones keep the defaults.
@@ -240,13 +244,17 @@ export interface DeepSlothOptions {
    * Inputs attacked together. Default: 100.
    */
   batchSize?: number;
+  /**
+   * Run DeepSloth on the first N seeds only (N at least 1; all seeds when N is larger): its metrics are over those seeds, and worst-case takes the other seeds' inputs from the methods that cover them. Default: every seed.
+   */
+  seeds?: number;
 }
 /**
  * An assertion string with its level.
  */
 export interface AssertionExpression {
   /**
-   * "[aggregate] <metric> [of <method>] <op> <bound>", the bound a value with its unit ("max I-FLOPs < 50%", "block coverage > 0.9") or a comparison with another method of this run or with the saved result ("mean I-FLOPs >= 1.5x ilfo", "max I-FLOPs <= saved + 5%").
+   * "[aggregate] <metric> [of <method>] <op> <bound>", the bound a value with its unit ("max I-FLOPs < 50%", "block coverage > 0.9") or a comparison with another method of this run or with the saved result ("mean I-FLOPs >= 1.5x ilfo", "max I-FLOPs <= saved + 5%"). Methods: deepperform (the default), the suite's baselines, and worst-case (per seed, the most expensive input any method of the run produced).
    */
   assert: string;
   /**
@@ -259,7 +267,7 @@ export interface AssertionExpression {
  */
 export interface StructuredAssertion {
   /**
-   * "[aggregate] <metric> [of <method>]", e.g. "block coverage" or "max I-FLOPs of random".
+   * "[aggregate] <metric> [of <method>]", e.g. "block coverage", "max I-FLOPs of random" or "full-depth rate of worst-case".
    */
   metric: string;
   /**
@@ -271,9 +279,9 @@ export interface StructuredAssertion {
    */
   value?: number | string;
   /**
-   * Compare with the same metric of another method of this run (deepperform, random, ilfo, deepsloth; the suite must run it) or of the suite's saved result (saved). The bound is then factor x that value + offset.
+   * Compare with the same metric of another method of this run (deepperform, random, ilfo, deepsloth: the suite must run it; worst-case: every run has it) or of the suite's saved result (saved). The bound is then factor x that value + offset.
    */
-  against?: 'deepperform' | 'random' | 'ilfo' | 'deepsloth' | 'saved';
+  against?: 'deepperform' | 'random' | 'ilfo' | 'deepsloth' | 'worst-case' | 'saved';
   /**
    * With against: multiplies the value compared with (1.5 reads "1.5x ilfo"). Default: 1.
    */
