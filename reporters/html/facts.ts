@@ -63,7 +63,7 @@ export function trainingFacts(t: TrainingSummary): string {
   }
   facts.push(
     ['converged', r.converged ? 'yes (early stopping fired)' : 'no'],
-    ['stopped', stopReasonText(r)],
+    ['stop reason', stopReasonText(r)],
     ['epochs', `${formatEpochs(r.epochs)} (${r.steps} steps)`],
     ['best validation I-FLOPs', positionText(r.best)],
     ['last validation I-FLOPs', positionText(r.last)],
