@@ -179,7 +179,7 @@ export interface TrainSpec {
    */
   patience?: number;
   /**
-   * How much the validation mean I-FLOPs (a fraction: 0.01 is one percentage point) must rise above the last gain to count as a gain, >= 0. Default: the standard error of that last gain's mean, so a change within the validation set's noise does not count.
+   * How much the validation mean I-FLOPs (a fraction: 0.01 is one percentage point) must rise above the mean of the last gain to count as a new gain, >= 0. Default: the standard error of the last gain's mean (a rise within the validation set's noise does not count).
    */
   minDelta?: number;
   /**
