@@ -12,11 +12,11 @@
 import { stripVTControlCharacters } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { RunResult, SuiteResult } from '../src/runner/result.js';
-import { formatDuration, formatEta, formatLoss, formatPercent } from './format.js';
+import { formatDuration, formatEta, formatLoss } from './format.js';
 import { extraLines, METRIC_COLUMNS, metricRows } from './metrics.js';
 import { environmentLine, reportsLines, suiteHeader, summaryLines } from './summary.js';
 import { openTerminal, type Terminal, type TerminalOptions } from './terminal.js';
-import { formatRate, trainingLine } from './training.js';
+import { formatRate, trainingLine, validationText, type Validation } from './training.js';
 import type { PhaseInfo, PhaseProgressInfo, Reporter, RunStartInfo, SuiteStartInfo, SuiteWarningInfo, TrainingProgressInfo } from './types.js';
 
 export { colorLevelFor, isCI } from './terminal.js';
@@ -183,7 +183,7 @@ export class ConsoleReporter implements Reporter {
     if (this.term.live) {
       const c = this.term.c;
       const steps = phase.steps ? `  ${phase.steps.last.done}/${phase.steps.last.total} ${phase.steps.last.unit}` : '';
-      const outcome = t?.last ? `  ${t.last.step}/${t.last.totalSteps} steps${validationText(t.lastValidation)}` : steps;
+      const outcome = t?.last ? `  ${t.last.step}${t.last.totalSteps > 0 ? `/${t.last.totalSteps}` : ''} steps${validationText(t.lastValidation)}` : steps;
       const took = formatDuration(this.now() - phase.startedAt);
       this.line(`  ${crashed ? c.red('✗') : c.green('✓')} ${phaseLabel(phase)}${outcome}  ${c.dim(`(${took})`)}`);
     } else if (t?.last && !t.lastLogged) {
@@ -261,17 +261,6 @@ function linearEta(elapsed: number, done: number, left: number): number | undefi
   return done > 0 ? Math.max(0, (elapsed / done) * left) : undefined;
 }
 
-/** The latest validation: mean I-FLOPs and, when known, its standard error. */
-interface Validation {
-  iflops: number;
-  standardError?: number;
-}
-
-function validationText(v: Validation | undefined): string {
-  if (v === undefined) return '';
-  const se = v.standardError !== undefined && Number.isFinite(v.standardError) ? ` ± ${formatPercent(v.standardError)}` : '';
-  return `  val I-FLOPs ${formatPercent(v.iflops)}${se}`;
-}
 
 function etaText(eta: number | undefined): string {
   return eta === undefined ? '' : `  ETA ${formatEta(eta)}`;

@@ -71,3 +71,16 @@ export function trainingLine(s: Pick<SuiteResult, 'training'>): string | undefin
     `validation I-FLOPs (${r.validationInputs} inputs) best ${positionText(r.best)}, last ${positionText(r.last)}; learning rate ${rateText(r)}`
   );
 }
+
+/** The latest validation during training: mean I-FLOPs and, when known, its standard error. */
+export interface Validation {
+  iflops: number;
+  standardError?: number;
+}
+
+/** "  val I-FLOPs 35.2% ± 1.1%" for the progress lines; empty before the first validation. */
+export function validationText(v: Validation | undefined): string {
+  if (v === undefined) return '';
+  const se = v.standardError !== undefined && Number.isFinite(v.standardError) ? ` ± ${formatPercent(v.standardError)}` : '';
+  return `  val I-FLOPs ${formatPercent(v.iflops)}${se}`;
+}
