@@ -89,8 +89,8 @@ describe('convergenceOutcome', () => {
     expect(out.warnings).toHaveLength(1);
     expect(out.warnings[0].kind).toBe('not-converged');
     expect(out.warnings[0].message).toBe(
-      'the generator did not converge: training stopped at its epoch budget at step 96 (epoch 3) while validation was still improving (the last validation was a gain); ' +
-        'early stopping needs 5 without a gain. Best validation mean I-FLOPs 30.0% ± 2.0% at step 96 (epoch 3), last 30.0%. Raise generator.train.epochs (or the caps) to let it converge.',
+      'the generator did not converge: training stopped at its epoch budget at step 96 (epoch 3), while validation was still improving (the last validation was a gain); ' +
+        'early stopping needs 5 validations without a gain. Best validation mean I-FLOPs 30.0% ± 2.0% at step 96 (epoch 3), last 30.0%. Raise generator.train.epochs (or the caps) to let it converge.',
     );
   });
 

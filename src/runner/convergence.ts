@@ -75,8 +75,8 @@ function notConverged(r: TrainingRecord): string {
   const sinceGain = validationsSinceGain(r);
   const still = sinceGain === 0 ? 'while validation was still improving (the last validation was a gain)' : `${sinceGain} validation${sinceGain === 1 ? '' : 's'} after the last gain`;
   return (
-    `the generator did not converge: training ${stopText(r.stopReason)} at step ${r.steps} (epoch ${epochText(r.epochs)}) ${still}; ` +
-    `early stopping needs ${r.patience} without a gain. Best validation mean I-FLOPs ${pct(r.best.iflops)} ± ${pct(r.best.standardError)} at step ${r.best.step} (epoch ${epochText(r.best.epoch)}), ` +
+    `the generator did not converge: training ${stopText(r.stopReason)} at step ${r.steps} (epoch ${epochText(r.epochs)}), ${still}; ` +
+    `early stopping needs ${r.patience} validations without a gain. Best validation mean I-FLOPs ${pct(r.best.iflops)} ± ${pct(r.best.standardError)} at step ${r.best.step} (epoch ${epochText(r.best.epoch)}), ` +
     `last ${pct(r.last.iflops)}. Raise generator.train.epochs (or the caps) to let it converge.`
   );
 }
