@@ -9,7 +9,7 @@ import { Plateau, type LearningRateSchedule } from './plateau.js';
 import { perturb } from './projection.js';
 import { stepBudget, stepsPerEpoch, type LossValues, type StopReason, type TrainingRecord, type ValidationPoint } from './record.js';
 import { ScheduledAdam } from './optimizer.js';
-import { makeValidator } from './validation.js';
+import { makeValidator, type ValidationScore } from './validation.js';
 
 export type { LossValues } from './record.js';
 
@@ -94,10 +94,9 @@ export async function trainGenerator(input: TrainGeneratorInput): Promise<Traine
   const validator = makeValidator(network, input.validation, attack);
   const plateau = new Plateau({ learningRate: config.learningRate, schedule: config.lrSchedule ?? { type: 'constant' }, patience: config.patience, minDelta: config.minDelta });
   const blockFlops = network.meta.blocks.map((b) => b.flops);
+  const kept = new BestWeights();
   const curve: ValidationPoint[] = [];
-  let kept: { index: number; weights: Map<string, tf.Tensor> } | undefined;
   let order: number[] = [];
-  let losses: LossValues = { gan: 0, perf: 0, pert: 0, total: 0, discriminator: 0 };
   let stopReason: StopReason | undefined;
   let step = 0;
   while (stopReason === undefined) {
@@ -105,69 +104,85 @@ export async function trainGenerator(input: TrainGeneratorInput): Promise<Traine
     if (order.length < config.batchSize) order = order.concat(Array.from(shuffledIndices(trainCount, trainCount, config.seed + step * 7919)));
     const x = sliceBatch(input.train, order.splice(0, config.batchSize), network);
     const learningRate = plateau.learningRate;
-    losses = trainStep({ g, d, gOpt, dOpt, network, x, attack, config, blockFlops, learningRate });
+    const losses = trainStep({ g, d, gOpt, dOpt, network, x, attack, config, blockFlops, learningRate });
     x.dispose();
     const outOfTime = performance.now() >= deadline;
     const atBudget = step >= totalSteps;
-    let score: { iflops: number; standardError: number } | undefined;
+    let score: ValidationScore | undefined;
     if (step % validateEvery === 0 || atBudget || outOfTime) {
       score = validator(g);
       const verdict = plateau.observe(score.iflops, score.standardError);
       curve.push({ step, epoch: (step * config.batchSize) / trainCount, ...score, learningRate, losses, gain: verdict.gain });
-      if (verdict.best) {
-        if (kept) tf.dispose([...kept.weights.values()]);
-        kept = { index: curve.length - 1, weights: snapshot(g) };
-      }
+      if (verdict.best) kept.keep(g, curve.length - 1);
       gOpt.setLearningRate(verdict.learningRate);
       dOpt.setLearningRate(verdict.learningRate);
       if (verdict.stop) stopReason = 'early-stopped';
     }
-    if (stopReason === undefined && atBudget) stopReason = budgetReason;
-    if (stopReason === undefined && outOfTime) stopReason = 'budget-minutes';
-    input.onProgress?.({
-      step,
-      totalSteps: Number.isFinite(totalSteps) ? totalSteps : 0,
-      losses,
-      learningRate,
-      ...(score ? { validationIflops: score.iflops, validationStandardError: score.standardError } : {}),
-    });
+    stopReason ??= atBudget ? budgetReason : outOfTime ? 'budget-minutes' : undefined;
+    const validation = score ? { validationIflops: score.iflops, validationStandardError: score.standardError } : {};
+    input.onProgress?.({ step, totalSteps: Number.isFinite(totalSteps) ? totalSteps : 0, losses, learningRate, ...validation });
     // Let progress output and signals through between steps.
     await new Promise((r) => setImmediate(r));
   }
-  if (kept) {
-    assignNamed(g.store.named(), kept.weights);
-    tf.dispose([...kept.weights.values()]);
-  }
+  const bestIndex = kept.restore(g) ?? curve.length - 1;
   d.store.dispose();
   gOpt.dispose();
   dOpt.dispose();
-  const best = curve[kept?.index ?? curve.length - 1];
-  const last = curve[curve.length - 1];
-  return {
-    generator: g,
-    record: {
-      version: 1,
-      curve,
-      stopReason,
-      converged: stopReason === 'early-stopped',
-      best: position(best),
-      last: position(last),
-      steps: step,
-      epochs: (step * config.batchSize) / trainCount,
-      durationMs: performance.now() - started,
-      trainInputs: trainCount,
-      validationInputs: input.validation.count,
-      batchSize: config.batchSize,
-      budget: { steps: config.steps, epochs: config.epochs, minutes: config.minutes, stepsAllowed: totalSteps },
-      validateEvery,
-      patience: config.patience,
-      minDelta: config.minDelta ?? 'standard-error',
-    },
-  };
+  const run = { curve, bestIndex, stopReason, steps: step, durationMs: performance.now() - started, stepsAllowed: totalSteps, validateEvery };
+  return { generator: g, record: trainingRecord(run, config, trainCount, input.validation.count) };
 }
 
-function position(p: ValidationPoint): TrainingRecord['best'] {
-  return { step: p.step, epoch: p.epoch, iflops: p.iflops, standardError: p.standardError };
+/** A copy of the weights of the best generator so far, put back at the end. */
+class BestWeights {
+  private weights: Map<string, tf.Tensor> | undefined;
+  private index: number | undefined;
+
+  keep(g: Generator, index: number): void {
+    if (this.weights) tf.dispose([...this.weights.values()]);
+    this.weights = snapshot(g);
+    this.index = index;
+  }
+
+  /** Puts the kept weights into G; returns the curve index they came from (undefined when none was kept). */
+  restore(g: Generator): number | undefined {
+    if (!this.weights) return undefined;
+    assignNamed(g.store.named(), this.weights);
+    tf.dispose([...this.weights.values()]);
+    this.weights = undefined;
+    return this.index;
+  }
+}
+
+interface FinishedRun {
+  curve: ValidationPoint[];
+  bestIndex: number;
+  stopReason: StopReason;
+  steps: number;
+  durationMs: number;
+  stepsAllowed: number;
+  validateEvery: number;
+}
+
+function trainingRecord(run: FinishedRun, config: GeneratorTrainConfig, trainCount: number, validationCount: number): TrainingRecord {
+  const position = (p: ValidationPoint) => ({ step: p.step, epoch: p.epoch, iflops: p.iflops, standardError: p.standardError });
+  return {
+    version: 1,
+    curve: run.curve,
+    stopReason: run.stopReason,
+    converged: run.stopReason === 'early-stopped',
+    best: position(run.curve[run.bestIndex]),
+    last: position(run.curve[run.curve.length - 1]),
+    steps: run.steps,
+    epochs: (run.steps * config.batchSize) / trainCount,
+    durationMs: run.durationMs,
+    trainInputs: trainCount,
+    validationInputs: validationCount,
+    batchSize: config.batchSize,
+    budget: { steps: config.steps, epochs: config.epochs, minutes: config.minutes, stepsAllowed: run.stepsAllowed },
+    validateEvery: run.validateEvery,
+    patience: config.patience,
+    minDelta: config.minDelta ?? 'standard-error',
+  };
 }
 
 interface StepContext {
