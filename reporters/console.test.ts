@@ -22,6 +22,26 @@ function progress(step: number, totalSteps: number, validationIflops?: number): 
 }
 
 describe('ConsoleReporter: plain output (CI or a pipe)', () => {
+  it('prints a suite warning as soon as it comes, and the training line and warnings when the suite ends', () => {
+    const { reporter, text } = capture();
+    reporter.onSuiteWarning({ file: FILE, warning: { kind: 'early-stopping-budget', message: 'early stopping cannot fire within the training budget' } });
+    expect(text()).toBe('  ! early stopping cannot fire within the training budget\n');
+    reporter.onSuiteEnd(failedSuite);
+    const lines = text().split('\n');
+    expect(lines).toContain(
+      '    generator: trained in this run, 50 epochs (500 steps, 1m 05s), stopped at the step budget (not converged); ' +
+        'validation I-FLOPs (1000 inputs) best 35.0% ± 2.0% at step 300 (epoch 30), last 34.5% ± 2.0% at step 500 (epoch 50); learning rate 1e-3 -> 1e-4',
+    );
+    expect(lines.at(-2)).toBe('    ! the generator did not converge: training stopped at its step budget <500> & more');
+  });
+
+  it('shows the standard error of a validation and the learning rate when training reports them', () => {
+    const { reporter, text } = capture();
+    reporter.onPhase({ file: FILE, phase: 'training generator' });
+    reporter.onTrainingProgress({ ...progress(1, 10, 0.35), validationStandardError: 0.0125, learningRate: 1e-4 });
+    expect(text()).toContain('  training step 1/10 (10%)  loss 0.3750  perf 0.1250  gan 0.2500  pert 0.0000  lr 1e-4  val I-FLOPs 35.0% ± 1.3%\n');
+  });
+
   it('prints the environment, then a line per suite start and phase', () => {
     const { reporter, text } = capture();
     reporter.onRunStart({ environment: run.environment, suiteFiles: ['a.perf.yaml', 'b.perf.yaml'] });
@@ -262,6 +282,7 @@ describe('ConsoleReporter: final summary', () => {
       [
         '',
         `✗ ${HOSTILE_NAME}  suites/skip "net"/a&b <c>.perf.yaml  (12.3s)`,
+        '    ! the generator did not converge: training stopped at its step budget <500> & more',
         '    ✓ max I-FLOPs < 99%  expected < 99%, found 95.0%',
         '    ✗ mean I-FLOPs > 50%  expected > 50%, found 37.2%',
         '      mean I-FLOPs of "deepperform" was 37.2% & not > 50%',

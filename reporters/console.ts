@@ -12,11 +12,12 @@
 import { stripVTControlCharacters } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { RunResult, SuiteResult } from '../src/runner/result.js';
-import { formatDuration, formatEta, formatLoss, formatPercent } from './format.js';
+import { formatDuration, formatEta, formatLoss } from './format.js';
 import { extraLines, METRIC_COLUMNS, metricRows } from './metrics.js';
 import { environmentLine, reportsLines, suiteHeader, summaryLines } from './summary.js';
 import { openTerminal, type Terminal, type TerminalOptions } from './terminal.js';
-import type { PhaseInfo, PhaseProgressInfo, Reporter, RunStartInfo, SuiteStartInfo, TrainingProgressInfo } from './types.js';
+import { formatRate, trainingLine, validationText, type Validation } from './training.js';
+import type { PhaseInfo, PhaseProgressInfo, Reporter, RunStartInfo, SuiteStartInfo, SuiteWarningInfo, TrainingProgressInfo } from './types.js';
 
 export { colorLevelFor, isCI } from './terminal.js';
 
@@ -48,7 +49,7 @@ interface TrainingState {
   startedAt: number;
   startStep: number;
   last?: TrainingProgressInfo;
-  lastValidation?: number;
+  lastValidation?: Validation;
   /** Plain mode: the last decile logged, and whether the last event was logged. */
   loggedDecile: number;
   lastLogged: boolean;
@@ -99,7 +100,7 @@ export class ConsoleReporter implements Reporter {
   onTrainingProgress(info: TrainingProgressInfo): void {
     const state = this.trainingState(info);
     state.last = info;
-    if (info.validationIflops !== undefined) state.lastValidation = info.validationIflops;
+    if (info.validationIflops !== undefined) state.lastValidation = { iflops: info.validationIflops, standardError: info.validationStandardError };
     const eta = etaMs(state, this.now());
     if (this.term.live) {
       this.liveLine.draw(`  ${this.term.c.cyan('◦')} ${liveProgressText(info, eta, state.lastValidation)}`, false);
@@ -130,6 +131,11 @@ export class ConsoleReporter implements Reporter {
     this.line(`    ${phase.name} ${stepsText(info, false)}`);
   }
 
+  /** A warning known before the suite ends (an early-stopping budget that cannot fire): printed at once. */
+  onSuiteWarning(info: SuiteWarningInfo): void {
+    this.line(`  ${this.term.c.yellow(`! ${info.warning.message}`)}`);
+  }
+
   onSuiteEnd(result: SuiteResult): void {
     const c = this.term.c;
     this.closePhase(result.status === 'error');
@@ -137,6 +143,9 @@ export class ConsoleReporter implements Reporter {
     if (result.error) this.line(`    ${c.red(result.error.message.split('\n')[0] ?? '')}`);
     this.printMetrics(result);
     for (const l of extraLines(result)) this.line(c.dim(`    ${l}`));
+    const training = trainingLine(result);
+    if (training) this.line(c.dim(`    ${training}`));
+    for (const w of result.warnings ?? []) this.line(`    ${c.yellow(`! ${w.message}`)}`);
   }
 
   async onRunEnd(result: RunResult): Promise<string[]> {
@@ -174,7 +183,7 @@ export class ConsoleReporter implements Reporter {
     if (this.term.live) {
       const c = this.term.c;
       const steps = phase.steps ? `  ${phase.steps.last.done}/${phase.steps.last.total} ${phase.steps.last.unit}` : '';
-      const outcome = t?.last ? `  ${t.last.step}/${t.last.totalSteps} steps${validationText(t.lastValidation)}` : steps;
+      const outcome = t?.last ? `  ${t.last.step}${t.last.totalSteps > 0 ? `/${t.last.totalSteps}` : ''} steps${validationText(t.lastValidation)}` : steps;
       const took = formatDuration(this.now() - phase.startedAt);
       this.line(`  ${crashed ? c.red('✗') : c.green('✓')} ${phaseLabel(phase)}${outcome}  ${c.dim(`(${took})`)}`);
     } else if (t?.last && !t.lastLogged) {
@@ -252,30 +261,28 @@ function linearEta(elapsed: number, done: number, left: number): number | undefi
   return done > 0 ? Math.max(0, (elapsed / done) * left) : undefined;
 }
 
-function validationText(v: number | undefined): string {
-  return v === undefined ? '' : `  val I-FLOPs ${formatPercent(v)}`;
-}
 
 function etaText(eta: number | undefined): string {
   return eta === undefined ? '' : `  ETA ${formatEta(eta)}`;
 }
 
 /** "training ███░░░ 45% 450/1000  ETA 12s  val I-FLOPs 35.2%  loss 0.3750". */
-export function liveProgressText(info: TrainingProgressInfo, eta: number | undefined, validation: number | undefined): string {
+export function liveProgressText(info: TrainingProgressInfo, eta: number | undefined, validation: Validation | undefined): string {
   const known = info.totalSteps > 0;
   const bar = known ? `${progressBar(info.step / info.totalSteps)} ${Math.floor((info.step * 100) / info.totalSteps)}% ` : '';
   const steps = known ? `${info.step}/${info.totalSteps}` : `step ${info.step}`;
   return `training ${bar}${steps}${etaText(eta)}${validationText(validation)}  loss ${formatLoss(info.losses.total)}`;
 }
 
-/** "training step 450/1000 (45%)  ETA 12s  loss 0.3750  perf ...  val I-FLOPs 35.2%". */
-export function plainProgressText(info: TrainingProgressInfo, eta: number | undefined, validation: number | undefined): string {
+/** "training step 450/1000 (45%)  ETA 12s  loss 0.3750  perf ...  lr 1e-3  val I-FLOPs 35.2% ± 1.1%". */
+export function plainProgressText(info: TrainingProgressInfo, eta: number | undefined, validation: Validation | undefined): string {
   const known = info.totalSteps > 0;
   const total = known ? `/${info.totalSteps} (${Math.floor((info.step * 100) / info.totalSteps)}%)` : '';
   const l = info.losses;
   const losses = `loss ${formatLoss(l.total)}  perf ${formatLoss(l.perf)}  gan ${formatLoss(l.gan)}  pert ${formatLoss(l.pert)}`;
   const shownEta = known && info.step < info.totalSteps ? etaText(eta) : '';
-  return `training step ${info.step}${total}${shownEta}  ${losses}${validationText(validation)}`;
+  const rate = info.learningRate === undefined ? '' : `  lr ${formatRate(info.learningRate)}`;
+  return `training step ${info.step}${total}${shownEta}  ${losses}${rate}${validationText(validation)}`;
 }
 
 /** Live: "███░░░ 40% 120/300 steps"; plain: "120/300 steps (40%)". */

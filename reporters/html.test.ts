@@ -150,9 +150,30 @@ describe('renderHtml: suite content', () => {
     expect(page).toContain('<dt>epsilon</dt><dd>0.03137 (8/255)</dd>');
     expect(page).toContain('<dt>threshold</dt><dd>0.5</dd>');
     expect(page).toContain('<dt>source</dt><dd>trained in this run</dd>');
-    expect(page).toContain('<dt>best validation I-FLOPs</dt><dd>35.0%</dd>');
     expect(page).toContain('<dt>training time</dt><dd>1m 05s</dd>');
     expect(page).toContain('<dt>perf / GAN / pert</dt><dd>0.1250 / 0.2500 / 0.0000</dd>');
+    // From the training record: not converged, where and why it stopped, best and last.
+    expect(page).toContain('<dt>converged</dt><dd>no</dd>');
+    expect(page).toContain('<dt>stop reason</dt><dd>stopped at the step budget (not converged)</dd>');
+    expect(page).toContain('<dt>epochs</dt><dd>50 (500 steps)</dd>');
+    expect(page).toContain('<dt>best validation I-FLOPs</dt><dd>35.0% ± 2.0% at step 300 (epoch 30)</dd>');
+    expect(page).toContain('<dt>last validation I-FLOPs</dt><dd>34.5% ± 2.0% at step 500 (epoch 50)</dd>');
+    expect(page).toContain('<dt>learning rate</dt><dd>1e-3 -&gt; 1e-4</dd>');
+  });
+
+  it('shows the suite warnings in a box, escaped', () => {
+    expect(section(page, 1)).toContain(
+      '<div class="warning-box"><strong>Warning</strong><ul><li data-kind="not-converged">the generator did not converge: training stopped at its step budget &lt;500&gt; &amp; more</li></ul></div>',
+    );
+    expect(section(charts, 2)).not.toContain('warning-box');
+  });
+
+  it('a cached generator shows its record: converged, and the training time it took then', () => {
+    const s = section(charts, 2);
+    expect(s).toContain('<dt>converged</dt><dd>yes (early stopping fired)</dd>');
+    expect(s).toContain('<dt>best validation I-FLOPs</dt><dd>25.0% ± 2.0% at step 30 (epoch 3)</dd>');
+    expect(s).toContain('<dt>learning rate</dt><dd>1e-3 -&gt; 1e-5</dd>');
+    expect(s).toContain('<dt>training time (then)</dt><dd>4.0s</dd>');
   });
 
   it('shows a cached generator without the NaN losses of a training that did not happen', () => {
@@ -254,14 +275,21 @@ describe('renderHtml: suite content', () => {
 });
 
 describe('renderHtml: charts', () => {
-  it('draws the three charts of a suite as inline SVG with marks', () => {
+  it('draws the four charts of a suite as inline SVG with marks', () => {
     const s = section(charts, 2);
-    for (const kind of ['flops', 'activation', 'sensitivity']) {
+    for (const kind of ['flops', 'activation', 'sensitivity', 'training']) {
       const chart = new RegExp(`<div class="chart chart-${kind}">\\n<figure><h4>[^<]+</h4>(<svg[\\s\\S]*?</svg>)`).exec(s);
       expect(chart, kind).not.toBeNull();
       expect(chart![1]).toMatch(/^<svg role="img" aria-label="[^"]+" version="1.1" class="marks" width="\d+" height="\d+"/);
       expect(chart![1]).toMatch(/<g class="mark-(rect|line|symbol) role-mark[^"]*"[^>]*><path /);
     }
+  });
+
+  it('draws the training curve: its band, line, points and the best-validation rule', () => {
+    const svg = /chart-training">[\s\S]*?(<svg[\s\S]*?<\/svg>)/.exec(section(charts, 2))![1]!;
+    for (const mark of ['area', 'line', 'symbol', 'rule']) expect(svg, mark).toMatch(new RegExp(`<g class="mark-${mark} role-mark`));
+    // One point per validation (8 in the fixture).
+    expect(/<g class="mark-symbol role-mark[^"]*"[^>]*>([\s\S]*?)<\/g>/.exec(svg)![1]!.match(/<path /g)).toHaveLength(8);
   });
 
   it('draws the FLOPs distribution as bars, one per set and FLOPs level', () => {

@@ -111,6 +111,7 @@ export function combineReporters(list: readonly Reporter[]): Reporter {
     onPhase: (info) => each('onPhase', info),
     onTrainingProgress: (info) => each('onTrainingProgress', info),
     onPhaseProgress: (info) => each('onPhaseProgress', info),
+    onSuiteWarning: (info) => each('onSuiteWarning', info),
     onSuiteEnd: (result) => each('onSuiteEnd', result),
     // No onReportsWritten of its own: onRunEnd below already forwards it, and
     // a combined reporter nested in another must not print the paths twice.
@@ -125,4 +126,4 @@ export function combineReporters(list: readonly Reporter[]): Reporter {
   };
 }
 
-type SyncHook = 'onRunStart' | 'onSuiteStart' | 'onPhase' | 'onTrainingProgress' | 'onPhaseProgress' | 'onSuiteEnd' | 'onReportsWritten';
+type SyncHook = 'onRunStart' | 'onSuiteStart' | 'onPhase' | 'onTrainingProgress' | 'onPhaseProgress' | 'onSuiteWarning' | 'onSuiteEnd' | 'onReportsWritten';

@@ -64,6 +64,22 @@ describe('renderJson', () => {
   });
 });
 
+describe('renderJson and readReportBlob: the training record', () => {
+  it('carries the record and the warnings, and an unknown standard error comes back as NaN', async () => {
+    const record = failedSuite.training!.record!;
+    const curve = [{ ...record.curve[0]!, standardError: Number.NaN }, ...record.curve.slice(1)];
+    const withRecord: RunResult = { ...run, suites: [{ ...failedSuite, training: { ...failedSuite.training!, record: { ...record, curve } } }] };
+    const file = join(dir, 'r.json');
+    await writeFile(file, renderJson(withRecord));
+    const back = (await readReportBlob(file)).result.suites[0]!;
+    expect(back.training!.record!.stopReason).toBe('budget-steps');
+    expect(back.training!.record!.best).toEqual(record.best);
+    expect(back.training!.record!.curve[0]!.standardError).toBeNaN();
+    expect(back.training!.record!.curve.map((p) => p.iflops)).toEqual(record.curve.map((p) => p.iflops));
+    expect(back.warnings).toEqual(failedSuite.warnings);
+  });
+});
+
 describe('JsonReporter', () => {
   it('writes <outputDir>/report.json, or the file it is given, leaving no temp file', async () => {
     const out = join(dir, 'nested');

@@ -118,6 +118,32 @@ describe('renderJunit', () => {
     expect(map.get('seeds.flops.mean')).toBe('35000000');
     expect(map.get('training.steps')).toBe('500');
   });
+
+  it('gives the training record as generator.* properties, and the training line and warnings as the suite system-out', () => {
+    const suite = parse(xml).testsuites.testsuite[0]!;
+    const map = new Map(suite.properties.property.map((p) => [p['@_name'], p['@_value']]));
+    expect(map.get('generator.converged')).toBe('false');
+    expect(map.get('generator.stopReason')).toBe('budget-steps');
+    expect(map.get('generator.epochs')).toBe('50');
+    expect(map.get('generator.best.iflops')).toBe('0.35');
+    expect(map.get('generator.best.step')).toBe('300');
+    expect(map.get('generator.last.iflops')).toBe('0.345');
+    expect(map.get('generator.validation.inputs')).toBe('1000');
+    expect(xml).toContain(
+      '<system-out>generator: trained in this run, 50 epochs (500 steps, 1m 05s), stopped at the step budget (not converged); ' +
+        'validation I-FLOPs (1000 inputs) best 35.0% ± 2.0% at step 300 (epoch 30), last 34.5% ± 2.0% at step 500 (epoch 50); learning rate 1e-3 -&gt; 1e-4\n' +
+        'warning: the generator did not converge: training stopped at its step budget &lt;500&gt; &amp; more</system-out>\n  </testsuite>',
+    );
+  });
+
+  it('says when a loaded generator has no training record', () => {
+    const { record: _none, ...bare } = failedSuite.training!;
+    const out = renderJunit({ ...run, suites: [{ ...failedSuite, warnings: undefined, training: { ...bare, loaded: true, source: 'cache' } }] });
+    const props = new Map(parse(out).testsuites.testsuite[0]!.properties.property.map((p) => [p['@_name'], p['@_value']]));
+    expect(props.get('generator.record')).toBe('unavailable');
+    expect(props.has('generator.converged')).toBe(false);
+    expect(out).toContain('<system-out>generator: loaded from the cache; training record not available</system-out>');
+  });
 });
 
 describe('renderJunit: the worst case, the full-depth rate and subsets', () => {

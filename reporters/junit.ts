@@ -18,6 +18,7 @@ import { DASH } from './format.js';
 import { xmlAttr, xmlText } from './escape.js';
 import { mitigationProperties } from './mitigation.js';
 import { isFailure, isWarning } from './summary.js';
+import { trainingLine } from './training.js';
 import type { Reporter } from './types.js';
 import { writeFileAtomic } from '../src/util/write-atomic.js';
 
@@ -123,9 +124,19 @@ function suiteElement(s: SuiteResult, run: RunResult): { element: XmlElement; co
       ['timestamp', junitTimestamp(run.startedAt)],
       ['file', s.file],
     ],
-    [propertiesElement(s, run), ...cases],
+    [propertiesElement(s, run), ...cases, ...suiteOutput(s)],
   );
   return { element, counts };
+}
+
+/**
+ * The suite's <system-out>: how the generator was trained and the suite's
+ * warnings (e.g. training that ended at its budget), which pass in CI but
+ * must stay visible.
+ */
+function suiteOutput(s: SuiteResult): XmlElement[] {
+  const lines = [trainingLine(s), ...(s.warnings ?? []).map((w) => `warning: ${w.message}`)].filter((l): l is string => l !== undefined);
+  return lines.length === 0 ? [] : [el('system-out', [], [], lines.join('\n'))];
 }
 
 function assertionCase(s: SuiteResult, a: AssertionResult): XmlElement {
@@ -218,9 +229,31 @@ export function suiteProperties(s: SuiteResult, run: RunResult): [string, string
       ['training.epochs', t.epochs],
       ['training.durationMs', t.durationMs],
       ['training.bestValidationIflops', t.bestValidationIflops],
+      ...generatorProperties(t),
     );
   }
   return props;
+}
+
+/** The training record (this run's or the loaded generator's): converged, why it stopped, best and last. */
+function generatorProperties(t: NonNullable<SuiteResult['training']>): [string, string | number | boolean][] {
+  const r = t.record;
+  if (!r) return [['generator.source', t.source], ['generator.record', 'unavailable']];
+  return [
+    ['generator.source', t.source],
+    ['generator.converged', r.converged],
+    ['generator.stopReason', r.stopReason],
+    ['generator.steps', r.steps],
+    ['generator.epochs', r.epochs],
+    ['generator.validation.inputs', r.validationInputs],
+    ['generator.best.iflops', r.best.iflops],
+    ['generator.best.standardError', r.best.standardError],
+    ['generator.best.step', r.best.step],
+    ['generator.best.epoch', r.best.epoch],
+    ['generator.last.iflops', r.last.iflops],
+    ['generator.last.standardError', r.last.standardError],
+    ['generator.last.step', r.last.step],
+  ];
 }
 
 function methodProperties(m: MethodResult): [string, number][] {

@@ -3,6 +3,7 @@ import { evictDir, readCheckedDir, sha256, writeCheckedDir } from '../util/check
 import { packageRoot } from '../util/package-root.js';
 import type { Generator } from './architecture.js';
 import { loadGenerator, saveGenerator } from './io.js';
+import type { TrainingRecord } from './record.js';
 
 /**
  * Trained generators, stored under a content hash of everything that
@@ -26,7 +27,7 @@ export function cacheKey(parts: CacheKeyParts): string {
 }
 
 export type CacheLookup =
-  | { status: 'hit'; generator: Generator; dir: string }
+  | { status: 'hit'; generator: Generator; dir: string; record: TrainingRecord | undefined }
   | { status: 'miss' }
   | { status: 'corrupt'; dir: string; reason: string };
 
@@ -52,8 +53,8 @@ export class GeneratorCache {
     const read = await readCheckedDir(dir, FILES);
     if (read.status !== 'hit') return read.status === 'miss' ? read : { ...read, dir };
     try {
-      const { generator } = await loadGenerator(dir);
-      return { status: 'hit', generator, dir };
+      const { generator, record } = await loadGenerator(dir);
+      return { status: 'hit', generator, dir, record };
     } catch (e) {
       return { status: 'corrupt', dir, reason: (e as Error).message };
     }
@@ -64,8 +65,8 @@ export class GeneratorCache {
    * succeed: the second finds the entry in place and keeps it. `replace`
    * (--retrain) removes an existing entry first.
    */
-  async store(key: string, g: Generator, info: Record<string, unknown>, opts: { replace?: boolean } = {}): Promise<string> {
-    return writeCheckedDir(join(this.dir, key), FILES, (tmp) => saveGenerator(tmp, g, info), opts);
+  async store(key: string, g: Generator, info: Record<string, unknown>, opts: { replace?: boolean; record?: TrainingRecord } = {}): Promise<string> {
+    return writeCheckedDir(join(this.dir, key), FILES, (tmp) => saveGenerator(tmp, g, info, opts.record), opts);
   }
 
   /** Removes a corrupt entry so the next store can replace it. */

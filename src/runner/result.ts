@@ -5,6 +5,7 @@
  * Plain JSON data only: the json reporter writes it as is.
  */
 
+import type { TrainingRecord } from '../generator/index.js';
 import type { DetectorSectionResult, RetrainSectionResult } from '../mitigation/index.js';
 
 export type AssertionStatus = 'passed' | 'failed' | 'skipped';
@@ -101,13 +102,27 @@ export interface TrainingSummary {
   loaded: boolean;
   /** Where it came from: trained in this run, the generator cache, or a file the suite named. */
   source: 'trained' | 'cache' | 'file';
+  /** Steps, epochs and time of training in this run (0 when the generator was loaded). */
   steps: number;
   epochs: number;
   durationMs: number;
-  /** Validation mean I-FLOPs after each evaluation, in order. */
-  validationIflops: number[];
+  /** The best validation mean I-FLOPs (from the record; NaN without one). */
   bestValidationIflops: number;
+  /** Losses of the last training step in this run (NaN when loaded). */
   finalLosses: { gan: number; perf: number; pert: number; total: number; discriminator: number };
+  /**
+   * How the generator was trained, whether in this run or earlier (read from
+   * its metadata): the validation curve, best, last and why training stopped.
+   * Absent when a loaded generator's metadata has none (made by an older version).
+   */
+  record?: TrainingRecord;
+}
+
+/** A suite-level note the reporters show apart from the assertions (it does not fail the suite). */
+export interface SuiteWarning {
+  /** 'early-stopping-budget': the budget allows too few validations; 'not-converged': training ended at its budget; 'no-training-record'. */
+  kind: 'early-stopping-budget' | 'not-converged' | 'no-training-record';
+  message: string;
 }
 
 export interface AssertionResult {
@@ -196,6 +211,8 @@ export interface SuiteResult {
   seeds?: InputSetMeasurement;
   methods: MethodResult[];
   training?: TrainingSummary;
+  /** Notes on the suite beyond its assertions: an early-stopping budget that cannot fire, a generator that did not converge. */
+  warnings?: SuiteWarning[];
   /** Per method: I-FLOPs at each threshold of `measure.sensitivity`. */
   sensitivity?: { method: string; points: SensitivityPoint[] }[];
   /** Pearson r of FLOPs with latency over the seeds (Table 2); r is NaN with a reason when undefined. */

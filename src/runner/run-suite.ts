@@ -10,6 +10,7 @@ import { measureExtras } from './extras.js';
 import { runMitigation } from './mitigation.js';
 import { baselineFor } from './baseline-source.js';
 import { measureMethods, type ProducedSet } from './measure-methods.js';
+import { budgetWarning, convergenceOutcome } from './convergence.js';
 import { generatorData, generatorFor, modelHash } from './generator-source.js';
 import { pickSamples } from './samples.js';
 import { suiteConfig } from './suite-config.js';
@@ -51,7 +52,12 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
 
     const onProgress = (p: TrainProgress) => reporter.onTrainingProgress?.({ file, ...p });
     const model = await modelHash(suite);
-    const { generator, training } = await generatorFor(suite, network, generatorData(suite, trainData), { ...ctx, modelHash: model, onPhase: phase, onProgress });
+    const genData = generatorData(suite, trainData);
+    const budget = budgetWarning(suite, genData.train.count);
+    if (budget) reporter.onSuiteWarning?.({ file, warning: budget });
+    const { generator, training } = await generatorFor(suite, network, genData, { ...ctx, modelHash: model, onPhase: phase, onProgress });
+    const convergence = convergenceOutcome(suite, file, training);
+    const warnings = [...(budget ? [budget] : []), ...convergence.warnings];
 
     phase('generating', `${seedsData.count} inputs`);
     const attack = { norm: suite.norm, epsilon: suite.epsilon };
@@ -81,6 +87,7 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
       seeds,
       methods,
       training,
+      ...(warnings.length > 0 ? { warnings } : {}),
       ...extras,
       ...(mitigation ? { mitigation } : {}),
       samples: pickSamples(network.meta.input, seedsData, produced, methods),
@@ -89,6 +96,7 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
     const value: MetricSource['value'] = (metric, aggregate, method) => metricValue(result, metric, aggregate, method);
     const source: MetricSource = saved === undefined ? { value } : { value, saved: saved.lookup, savedFile: saved.shown };
     result.assertions = suite.assertions.map((a) => evaluateAssertion(a, source));
+    if (convergence.check) result.assertions.push(convergence.check);
     if (saved !== undefined) {
       if (saved.action === 'written') await writeSavedResult(saved.file, suite, result, ctx.toolVersion);
       result.saved = { file: saved.shown, action: saved.action };

@@ -53,16 +53,20 @@ describe('loadSuite: a valid suite', () => {
     expect(s.epsilon).toBe(0.1);
     expect(s.threshold).toBe(0.5);
     expect(s.seed).toBe(0);
+    // Epochs and width from the full preset; the schedule's patience is half
+    // of training's 5, rounded down; steps, minutes, validateEvery and minDelta stay unset.
     expect(s.generator.train).toEqual({
-      steps: 300,
+      epochs: 100,
       batchSize: 32,
-      learningRate: 0.0001,
+      learningRate: 0.001,
+      lrSchedule: { type: 'plateau', factor: 0.1, patience: 2, minLearningRate: 0.00001 },
       alpha: 1,
       beta: 0.001,
       gan: true,
       width: 64,
-      validateEvery: 50,
+      validationInputs: 1000,
       patience: 5,
+      requireConverged: false,
       perfLoss: 'mse',
     });
     expect(s.baselines).toEqual([{ name: 'random', options: {} }]);
@@ -101,6 +105,7 @@ assertions:
     expect(s.generator.train.gan).toBe(false);
     expect(s.generator.train.batchSize).toBe(32);
     expect(s.generator.train.width).toBe(64);
+    expect(s.generator.train.epochs).toBe(100);
     expect(s.baselines).toEqual([]);
     expect(s.assertions.map((a) => [a.source, a.level, a.aggregate, a.metric, a.op, a.value])).toEqual([
       ['max I-FLOPs < 500%', 'error', 'max', 'I-FLOPs', '<', 5],
@@ -125,6 +130,39 @@ assertions:
   ])('norm %s -> %s', async (written, norm) => {
     const s = await loadSuite(await write(MINIMAL.replace('norm: linf', `norm: ${written}`)));
     expect(s.norm).toBe(norm);
+  });
+});
+
+describe('loadSuite: training budget and schedule', () => {
+  const withTrain = (preset: string, train: string) => `${MINIMAL}generator:\n  preset: ${preset}\n  train:\n${train}`;
+
+  it('takes the epoch budget from the preset unless given', async () => {
+    const epochs = async (preset: string, train = '    gan: true\n') => (await loadSuite(await write(withTrain(preset, train)))).generator.train.epochs;
+    expect([await epochs('full'), await epochs('light'), await epochs('tiny')]).toEqual([100, 50, 30]);
+    expect(await epochs('tiny', '    epochs: 2.5\n')).toBe(2.5);
+  });
+
+  it('derives the schedule patience from training patience, and keeps a given one', async () => {
+    const schedule = async (train: string) => (await loadSuite(await write(withTrain('tiny', train)))).generator.train.lrSchedule;
+    expect(await schedule('    patience: 1\n')).toEqual({ type: 'plateau', factor: 0.1, patience: 1, minLearningRate: 0.00001 });
+    expect(await schedule('    patience: 7\n')).toMatchObject({ patience: 3 });
+    expect(await schedule('    lrSchedule: { patience: 4, factor: 0.5, minLearningRate: 0.0001 }\n')).toEqual({
+      type: 'plateau',
+      factor: 0.5,
+      patience: 4,
+      minLearningRate: 0.0001,
+    });
+    expect(await schedule('    lrSchedule: { type: constant }\n')).toEqual({ type: 'constant' });
+  });
+
+  it('keeps the caps, validateEvery, minDelta and requireConverged as given', async () => {
+    const s = await loadSuite(await write(withTrain('tiny', '    steps: 40\n    minutes: 2\n    validateEvery: 10\n    minDelta: 0.01\n    requireConverged: true\n')));
+    expect(s.generator.train).toMatchObject({ steps: 40, minutes: 2, validateEvery: 10, minDelta: 0.01, requireConverged: true });
+  });
+
+  it('refuses a factor outside (0, 1) and a negative minDelta', async () => {
+    const problems = await problemsOf(withTrain('tiny', '    lrSchedule: { factor: 1 }\n    minDelta: -0.1\n'));
+    expect(problems.map((p) => p.path).sort()).toEqual(['generator.train.lrSchedule.factor', 'generator.train.minDelta']);
   });
 });
 

@@ -20,8 +20,8 @@ import {
 import { SuiteError, UsageError, type SuiteProblem } from './errors.js';
 import { locate, locateInString, type Segment, type SourceMap } from './locate.js';
 import { DEFAULT_METHOD } from './metrics.js';
-import type { DetectorSpec, RetrainSpec, SuiteFile, TrainSpec } from './suite.types.js';
-import { PRESET_WIDTH, type BaselineName, type BaselineSpec, type NormName, type ResolvedTrain, type Suite } from './types.js';
+import type { DetectorSpec, LrScheduleSpec, RetrainSpec, SuiteFile, TrainSpec } from './suite.types.js';
+import { PRESET_EPOCHS, PRESET_WIDTH, type BaselineName, type BaselineSpec, type NormName, type ResolvedLrSchedule, type ResolvedTrain, type Suite } from './types.js';
 import { validateSuiteData, type RawProblem } from './validate.js';
 
 export async function loadSuite(file: string): Promise<Suite> {
@@ -226,12 +226,24 @@ function resolveMitigation(m: NonNullable<SuiteFile['mitigation']>, dir: string)
 }
 
 function resolveGenerator(f: SuiteFile, dir: string): Suite['generator'] {
-  // The schema filled in every default but width, which comes from the preset.
+  // The schema filled in every default but width and epochs (from the
+  // preset) and the schedule's patience (from the training's).
   const preset = f.generator?.preset ?? 'full';
-  const train = f.generator?.train as TrainSpec;
-  const out: Suite['generator'] = { preset, train: { ...train, width: train.width ?? PRESET_WIDTH[preset] } as ResolvedTrain };
+  const train = f.generator?.train as TrainSpec & { patience: number };
+  const resolved = {
+    ...train,
+    width: train.width ?? PRESET_WIDTH[preset],
+    epochs: train.epochs ?? PRESET_EPOCHS[preset],
+    lrSchedule: resolveSchedule(train.lrSchedule as Required<Omit<LrScheduleSpec, 'patience'>> & LrScheduleSpec, train.patience),
+  } as ResolvedTrain;
+  const out: Suite['generator'] = { preset, train: resolved };
   if (f.generator?.load !== undefined) out.load = resolve(dir, f.generator.load);
   return out;
+}
+
+function resolveSchedule(s: Required<Omit<LrScheduleSpec, 'patience'>> & LrScheduleSpec, patience: number): ResolvedLrSchedule {
+  if (s.type === 'constant') return { type: 'constant' };
+  return { type: 'plateau', factor: s.factor, patience: s.patience ?? Math.max(1, Math.floor(patience / 2)), minLearningRate: s.minLearningRate };
 }
 
 /** Deepest key path first, then in file order. */

@@ -130,17 +130,26 @@ export interface GeneratorSpec {
  */
 export interface TrainSpec {
   /**
-   * Training budget in optimiser steps, at least 1. Default: 300.
+   * Training budget in passes over the training inputs (the main budget); training stops here, at a cap (steps, minutes) or when early stopping fires, whichever comes first. Default: per preset: full 100 (the paper's), light 50, tiny 30.
+   */
+  epochs?: number;
+  /**
+   * Cap on the optimiser steps, at least 1. Default: none.
    */
   steps?: number;
+  /**
+   * Cap on wall-clock training minutes (makes the result depend on machine speed). Default: none.
+   */
+  minutes?: number;
   /**
    * Seed inputs per training step, at least 1. Default: 32.
    */
   batchSize?: number;
   /**
-   * Adam learning rate, > 0. Default: 0.0001.
+   * Starting Adam learning rate (the authors' 1e-3), > 0; lrSchedule lowers it. Default: 0.001.
    */
   learningRate?: number;
+  lrSchedule?: LrScheduleSpec;
   /**
    * Weight of L_perf in Eq. 8, >= 0. Default: 1.
    */
@@ -158,25 +167,50 @@ export interface TrainSpec {
    */
   width?: number;
   /**
-   * Training steps between validations for early stopping, at least 1. Default: 50.
+   * Training-split inputs held out to validate the generator (early stopping, the kept generator, the learning-rate schedule), at least 1; at most half the split is held out. 1,000 keep the standard error of the mean I-FLOPs small against the changes it judges. Default: 1000.
+   */
+  validationInputs?: number;
+  /**
+   * Training steps between validations, at least 1. Default: one epoch's steps (one validation per pass over the training inputs).
    */
   validateEvery?: number;
   /**
-   * Validations without improvement before training stops early, at least 1. Default: 5.
+   * Validations in a row without a gain before training stops early (converged), at least 1. Default: 5.
    */
   patience?: number;
+  /**
+   * How much the validation mean I-FLOPs (a fraction: 0.01 is one percentage point) must rise above the mean of the last gain to count as a new gain, >= 0. Default: the standard error of the last gain's mean (a rise within the validation set's noise does not count).
+   */
+  minDelta?: number;
+  /**
+   * Fail the suite when the generator did not converge (training ended at its budget instead of by early stopping), also for a cached or loaded generator whose record says so or has no record. Default: false.
+   */
+  requireConverged?: boolean;
   /**
    * Form of L_perf (Eq. 6): mse (the paper's MSE(p, 1)), bce (BCE towards 1, as in the authors' release) or flops-mse (blocks weighted by their FLOPs share). Default: mse.
    */
   perfLoss?: 'mse' | 'bce' | 'flops-mse';
+}
+/**
+ * How the learning rate changes: plateau (multiply it by factor after patience validations without a gain, down to minLearningRate, as the authors went 1e-3 -> 1e-4 -> 1e-5) or constant. Default: all defaults below.
+ */
+export interface LrScheduleSpec {
   /**
-   * Training budget in passes over the training inputs; training stops at whichever of steps, epochs and minutes comes first. Default: none.
+   * plateau or constant. Default: plateau.
    */
-  epochs?: number;
+  type?: 'plateau' | 'constant';
   /**
-   * Training budget in wall-clock minutes (makes the result depend on machine speed). Default: none.
+   * Multiplier applied on a plateau, in (0, 1). Default: 0.1.
    */
-  minutes?: number;
+  factor?: number;
+  /**
+   * Validations without a gain (since the last gain or reduction) before the rate is lowered, at least 1. Default: half of train.patience, rounded down, at least 1.
+   */
+  patience?: number;
+  /**
+   * The rate is never lowered below this, > 0. Default: 0.00001.
+   */
+  minLearningRate?: number;
 }
 export interface BaselineWithOptions {
   random?: RandomOptions;

@@ -31,8 +31,26 @@ export type GeneratorPreset = 'full' | 'light' | 'tiny';
 /** Base widths of the presets; light stays under a tenth of full's FLOPs (width scales them ~quadratically). */
 export const PRESET_WIDTH: Readonly<Record<GeneratorPreset, number>> = { full: 64, light: 16, tiny: 8 };
 
-/** Training settings with every default filled in; width from the preset unless given. */
-export type ResolvedTrain = Required<Omit<TrainSpec, 'epochs' | 'minutes'>> & Pick<TrainSpec, 'epochs' | 'minutes'>;
+/**
+ * Epoch budgets of the presets. Early stopping ends most runs sooner; the
+ * budget must leave it room (patience + 1 validations, one per epoch, plus
+ * two learning-rate reductions), and bounds the worst case: full is the
+ * paper's 100; light and tiny are for CI, where a run that has not
+ * converged by then is reported as such (docs/suite-format.md).
+ */
+export const PRESET_EPOCHS: Readonly<Record<GeneratorPreset, number>> = { full: 100, light: 50, tiny: 30 };
+
+/** The learning-rate schedule with every default filled in. */
+export type ResolvedLrSchedule = { type: 'constant' } | { type: 'plateau'; factor: number; patience: number; minLearningRate: number };
+
+/**
+ * Training settings with every default filled in: width and epochs from the
+ * preset unless given. `steps`, `minutes` (caps), `validateEvery` (default
+ * one epoch, known once the data is) and `minDelta` (default the standard
+ * error) stay absent when not set.
+ */
+export type ResolvedTrain = Required<Omit<TrainSpec, 'steps' | 'minutes' | 'validateEvery' | 'minDelta' | 'lrSchedule'>> &
+  Pick<TrainSpec, 'steps' | 'minutes' | 'validateEvery' | 'minDelta'> & { lrSchedule: ResolvedLrSchedule };
 
 export interface ResolvedGenerator {
   preset: GeneratorPreset;
