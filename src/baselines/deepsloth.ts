@@ -110,9 +110,13 @@ export function slothLoss(network: AdaptiveNetwork, x: tf.Tensor4D): tf.Tensor1D
       const internal = network.exitLogits(x).slice(0, -1);
       return tf.addN(internal.map(uniformCrossEntropy)) as tf.Tensor1D;
     }
-    const p = network.soft(x).p;
-    return tf.neg(tf.sum(tf.log(tf.clipByValue(p, 1e-7, 1)), 1)) as tf.Tensor1D;
+    return activationLogLoss(network.soft(x).p);
   });
+}
+
+/** sum_i -log p_i per input, [B]: BCE of every activation probability towards 1 (p clipped at 1e-7). */
+export function activationLogLoss(p: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => tf.neg(tf.sum(tf.log(tf.clipByValue(p, 1e-7, 1)), 1)) as tf.Tensor1D);
 }
 
 function linfBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttack, opts: DeepSlothOptions, seed: number, tick: () => void): tf.Tensor4D {

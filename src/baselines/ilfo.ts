@@ -57,7 +57,7 @@ const SPECS: OptionSpecs<IlfoOptions> = {
 };
 
 /** The published (learning rate, lambda) of each optimizer. */
-const PUBLISHED = { adam: { learningRate: 5e-4, lambda: 1e5 }, sgd: { learningRate: 0.01, lambda: 1e6 } } as const;
+export const ILFO_PUBLISHED = { adam: { learningRate: 5e-4, lambda: 1e5 }, sgd: { learningRate: 0.01, lambda: 1e6 } } as const;
 
 /**
  * The p a block needs to run at threshold tau. Skipping models run block i iff
@@ -93,7 +93,7 @@ export function ilfo(
 }
 
 function ilfoBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttack, opts: IlfoOptions, tick: () => void): tf.Tensor4D {
-  const published = PUBLISHED[opts.optimizer];
+  const published = ILFO_PUBLISHED[opts.optimizer];
   const lambda = opts.lambda === 'auto' ? published.lambda : opts.lambda;
   const lr = opts.learningRate === 'auto' ? published.learningRate : opts.learningRate;
   const target = activationTarget(network.meta.kind, attack.tau);
