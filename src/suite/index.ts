@@ -33,6 +33,7 @@ export {
   METRICS,
   AGGREGATES,
   DEFAULT_METHOD,
+  REFINE_METHOD,
   UNIT_SCALE,
   metricByName,
   type Aggregate,

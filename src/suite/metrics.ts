@@ -83,3 +83,6 @@ export function metricByName(name: string): MetricDef | undefined {
 
 /** The method whose inputs an assertion reads when it names none. */
 export const DEFAULT_METHOD = 'deepperform';
+
+/** The generator's inputs refined per input by gradient steps (`generator.refine`). */
+export const REFINE_METHOD = 'deepperform-refine';
