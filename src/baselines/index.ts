@@ -5,6 +5,6 @@
 export { randomNoise } from './random.js';
 export { ilfo, ilfoLoss, activationTarget, ILFO_DEFAULTS, type IlfoOptions } from './ilfo.js';
 export { deepsloth, slothLoss, activationLogLoss, uniformCrossEntropy, DEEPSLOTH_DEFAULTS, type DeepSlothOptions } from './deepsloth.js';
-export { refine, refineObjective, REFINE_DEFAULTS, type RefineOptions, type RefineLoss } from './refine.js';
+export { refine, refineObjective, refineSettings, REFINE_DEFAULTS, type RefineOptions, type RefineLoss } from './refine.js';
 export { BaselineError, UnsupportedModelError, type BaselineAttack, type BaselineProgress } from './common.js';
 export { BASELINES, type Baseline, type BaselineName } from './registry.js';

@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { runBatched, type AdaptiveNetwork } from '../adnn/index.js';
 
 /**
- * The step size at step t (0-based) of k: constant, or cosine-annealed from
- * twice `size` at t = 0 to near 0 at the last step, so both travel k * size in
- * total. Early steps cross the ball; late ones settle without overshooting.
+ * The step size at step t (0-based) of k: constant, or cosine-annealed,
+ * size * (1 + cos(pi t / k)): twice `size` at t = 0 down towards 0 at the last
+ * step ((k + 1) * size in all). Early steps cross the ball; late ones settle
+ * without overshooting.
  */
 export function scheduledStep(size: number, t: number, k: number, schedule: 'constant' | 'cosine'): number {
   return schedule === 'constant' ? size : size * (1 + Math.cos((Math.PI * t) / k));

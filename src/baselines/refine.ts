@@ -26,7 +26,7 @@ export interface RefineOptions {
   loss: RefineLoss;
   /** 'adam': Adam's per-pixel step (rescaled to unit L2 length under L2); 'pgd': sign of the gradient (Linf), unit gradient (L2). */
   rule: 'adam' | 'pgd';
-  /** Mean step size (Linf: per pixel; L2: per input); 'auto': c * epsilon / steps, c = 6 for adam, 4 for pgd. */
+  /** Step size s (Linf: per pixel; L2: per input; the cosine schedule starts at 2s); 'auto': c * epsilon / steps, c = 6 for adam, 4 for pgd. */
   stepSize: number | 'auto';
   /** 'cosine': from twice the step size down to 0; or 'constant'. */
   schedule: 'constant' | 'cosine';
@@ -79,7 +79,7 @@ export function refine(
   options?: Partial<RefineOptions> | Readonly<Record<string, unknown>>,
   onProgress?: BaselineProgress,
 ): GeneratedInputs {
-  const opts = resolveOptions('refine', REFINE_DEFAULTS, SPECS, options);
+  const opts = refineSettings(options);
   if (start.count !== seeds.count || start.images.length !== seeds.count * inputSize(network)) {
     throw new BaselineError(`refine: ${start.count} generated inputs of ${start.images.length / Math.max(start.count, 1)} values for ${seeds.count} seeds of ${inputSize(network)}`);
   }
@@ -91,6 +91,11 @@ export function refine(
     return refineBatch(network, x, adv, attack, opts, tick);
   });
   return { ...refined, msPerInput: start.msPerInput + refined.msPerInput };
+}
+
+/** The settings with every default filled in; an unknown key or a bad value is a BaselineError naming it. */
+export function refineSettings(options?: Partial<RefineOptions> | Readonly<Record<string, unknown>>): RefineOptions {
+  return resolveOptions('refine', REFINE_DEFAULTS, SPECS, options);
 }
 
 function inputSize(network: AdaptiveNetwork): number {

@@ -4,5 +4,5 @@ export { generate, type Attack, type GeneratedInputs } from './generate.js';
 export { discriminatorLoss, generatorGanLoss, perfLoss, pertLoss, totalLoss, type PerfLoss } from './losses.js';
 export { perturb, perturbationNorm, projectToBall, type Norm } from './projection.js';
 export { trainGenerator, type GeneratorTrainConfig, type LossValues, type TrainedGenerator, type TrainProgress } from './train.js';
-export { cacheKey, GeneratorCache, sha256, shippedGeneratorsDir, stableJson, type CacheKeyParts, type CacheLookup } from './cache.js';
+export { cacheKey, GeneratorCache, generatorHash, sha256, shippedGeneratorsDir, stableJson, type CacheKeyParts, type CacheLookup } from './cache.js';
 export { loadGenerator, saveGenerator, type GeneratorFileMetadata } from './io.js';

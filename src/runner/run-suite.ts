@@ -3,12 +3,13 @@ import { loadAdnn, loadUserAdnn, runBatched, type AdaptiveNetwork } from '../adn
 import { loadDataset, takeSeeded, type Dataset } from '../data/index.js';
 import { generate, type GeneratedInputs, type GeneratorCache, type TrainProgress } from '../generator/index.js';
 import { measureMethod, measureSet } from '../measure/index.js';
-import { evaluateAssertion, type MetricSource, type Suite } from '../suite/index.js';
+import { DEFAULT_METHOD, evaluateAssertion, REFINE_METHOD, type MetricSource, type Suite } from '../suite/index.js';
 import type { Reporter } from '../../reporters/index.js';
 import { metricValue } from './metric-source.js';
 import { measureExtras } from './extras.js';
 import { runMitigation } from './mitigation.js';
 import { baselineFor } from './baseline-source.js';
+import { refineFor } from './refine-source.js';
 import { generatorData, generatorFor, modelHash } from './generator-source.js';
 import { pickSamples } from './samples.js';
 import { suiteConfig } from './suite-config.js';
@@ -54,10 +55,16 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
 
     phase('generating', `${seedsData.count} inputs`);
     const attack = { norm: suite.norm, epsilon: suite.epsilon };
-    const produced: [string, GeneratedInputs][] = [['deepperform', generate(generator, seedsData, attack)]];
+    const start = generate(generator, seedsData, attack);
+    const produced: [string, GeneratedInputs][] = [[DEFAULT_METHOD, start]];
     const cached = new Set<string>();
     const onStep = (done: number, total: number) => reporter.onPhaseProgress?.({ file, done, total, unit: 'steps' });
     const baselineOpts = { cacheDir: ctx.cache.dir, retrain: ctx.retrain, toolVersion: ctx.toolVersion, modelHash: model, onPhase: phase, onProgress: onStep };
+    if (suite.generator.refine) {
+      const out = await refineFor(suite, network, seedsData, { generator, start }, baselineOpts);
+      produced.push([REFINE_METHOD, out.inputs]);
+      if (out.cached) cached.add(REFINE_METHOD);
+    }
     for (const spec of suite.baselines) {
       const out = await baselineFor(suite, network, seedsData, spec, baselineOpts);
       produced.push([spec.name, out.inputs]);

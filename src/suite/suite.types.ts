@@ -203,7 +203,7 @@ export interface RefineOptions {
    */
   rule?: 'adam' | 'pgd';
   /**
-   * Mean step size (Linf: per pixel; L2: per input), or auto for c x epsilon / steps with c = 6 for adam, 4 for pgd. Default: auto.
+   * Step size s (Linf: per pixel; L2: per input; the cosine schedule starts at 2s), or auto for c x epsilon / steps with c = 6 for adam, 4 for pgd. Default: auto.
    */
   stepSize?: number | 'auto';
   /**
