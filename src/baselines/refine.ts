@@ -24,8 +24,12 @@ export interface RefineOptions {
    * (ILFO's lambda * hinge + ||delta||^2, published lambda) or 'log-p' (sum_i -log p_i).
    */
   loss: RefineLoss;
-  /** 'adam': Adam's per-pixel step (rescaled to unit L2 length under L2); 'pgd': sign of the gradient (Linf), unit gradient (L2). */
-  rule: 'adam' | 'pgd';
+  /**
+   * 'adam': Adam's per-pixel step (rescaled to unit L2 length under L2); 'pgd':
+   * the sign of the gradient (Linf), the unit gradient (L2); 'auto': adam under
+   * Linf, pgd under L2 (the better of the two on each, measured: docs/refine.md).
+   */
+  rule: 'auto' | 'adam' | 'pgd';
   /** Step size s (Linf: per pixel; L2: per input; the cosine schedule starts at 2s); 'auto': c * epsilon / steps, c = 6 for adam, 4 for pgd. */
   stepSize: number | 'auto';
   /** 'cosine': from twice the step size down to 0; or 'constant'. */
@@ -46,7 +50,7 @@ export type RefineLoss = 'deepsloth' | 'ilfo' | 'log-p';
 export const REFINE_DEFAULTS: Readonly<RefineOptions> = Object.freeze({
   steps: 15,
   loss: 'deepsloth',
-  rule: 'adam',
+  rule: 'auto',
   stepSize: 'auto',
   schedule: 'cosine',
   keep: 'costliest',
@@ -59,7 +63,7 @@ const AUTO_STEP = { adam: 6, pgd: 4 } as const;
 const SPECS: OptionSpecs<RefineOptions> = {
   steps: { kind: 'whole' },
   loss: { kind: 'choice', values: ['deepsloth', 'ilfo', 'log-p'] },
-  rule: { kind: 'choice', values: ['adam', 'pgd'] },
+  rule: { kind: 'choice', values: ['auto', 'adam', 'pgd'] },
   stepSize: { kind: 'positive-or-auto' },
   schedule: { kind: 'choice', values: ['cosine', 'constant'] },
   keep: { kind: 'choice', values: ['costliest', 'last'] },
@@ -120,19 +124,20 @@ export function refineObjective(network: AdaptiveNetwork, x: tf.Tensor4D, tau: n
 
 /** k steps from `start` (owned), each projected into the ball around x and the input range. */
 function refineBatch(network: AdaptiveNetwork, x: tf.Tensor4D, start: tf.Tensor4D, attack: BaselineAttack, opts: RefineOptions, tick: () => void): tf.Tensor4D {
-  const size = opts.stepSize === 'auto' ? (AUTO_STEP[opts.rule] * attack.epsilon) / opts.steps : opts.stepSize;
+  const rule = opts.rule !== 'auto' ? opts.rule : attack.norm === 'linf' ? 'adam' : 'pgd';
+  const size = opts.stepSize === 'auto' ? (AUTO_STEP[rule] * attack.epsilon) / opts.steps : opts.stepSize;
   const range = network.meta.input.range;
-  const adam = opts.rule === 'adam' ? new AdamMoments() : undefined;
+  const adam = rule === 'adam' ? new AdamMoments() : undefined;
   // Adam's direction is per pixel; under L2 it is rescaled to unit length so the step size means what PGD's does.
   const direction = (g: tf.Tensor4D) => (!adam ? steepest(g, attack.norm) : attack.norm === 'l2' ? steepest(adam.direction(g), 'l2') : adam.direction(g));
-  const rule: UpdateRule = (adv, g, t) =>
+  const update: UpdateRule = (adv, g, t) =>
     tf.tidy(() => {
       const moved = tf.sub(adv, tf.mul(scheduledStep(size, t, opts.steps, opts.schedule), direction(g)));
       return perturb(x, tf.sub(moved, x) as tf.Tensor4D, attack.norm, attack.epsilon, range);
     });
   const best = opts.keep === 'costliest' ? new CostliestIterate(network, attack.tau, start.shape) : undefined;
   try {
-    const last = descend(start, opts.steps, refineObjective(network, x, attack.tau, opts.loss), rule, tick, best && ((adv) => best.offer(adv)));
+    const last = descend(start, opts.steps, refineObjective(network, x, attack.tau, opts.loss), update, tick, best && ((adv) => best.offer(adv)));
     if (!best) return last;
     best.offer(last);
     last.dispose();

@@ -321,7 +321,7 @@ describe('loadSuite: problems', () => {
     const bad = await problemsOf(`${MINIMAL}generator:\n  refine: { steps: 0, rule: sgd }\n`);
     expect(bad.map((q) => [q.path, q.message])).toEqual([
       ['generator.refine.steps', 'must be >= 1, got 0'],
-      ['generator.refine.rule', 'must be one of adam, pgd, got "sgd" (did you mean "pgd"?)'],
+      ['generator.refine.rule', 'must be one of auto, adam, pgd, got "sgd" (did you mean "pgd"?)'],
     ]);
     const zero = await problemsOf(`${MINIMAL}generator: { refine: 0 }\n`);
     expect(zero.map((q) => [q.path, q.message])).toEqual([['generator.refine', 'must be >= 1, got 0']]);

@@ -199,9 +199,9 @@ export interface RefineOptions {
    */
   loss?: 'deepsloth' | 'ilfo' | 'log-p';
   /**
-   * Step rule: adam (Adam's per-pixel step; rescaled to unit L2 length under L2) or pgd (sign of the gradient under Linf, the unit gradient under L2). Default: adam.
+   * Step rule: adam (Adam's per-pixel step; rescaled to unit L2 length under L2), pgd (sign of the gradient under Linf, the unit gradient under L2) or auto (adam under Linf, pgd under L2). Default: auto.
    */
-  rule?: 'adam' | 'pgd';
+  rule?: 'auto' | 'adam' | 'pgd';
   /**
    * Step size s (Linf: per pixel; L2: per input; the cosine schedule starts at 2s), or auto for c x epsilon / steps with c = 6 for adam, 4 for pgd. Default: auto.
    */
