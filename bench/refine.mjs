@@ -11,7 +11,8 @@
  *     [--seeds=<suite's>] [--variants=deepsloth/pgd/20,ilfo/adam/20,...]
  *     [--baselines=ilfo,deepsloth] [--out=bench/results/refine.json] [--reuse=<dir>]
  *
- * A variant is loss/rule/steps[/option=value...] (RefineOptions). --reuse keeps the baselines' outputs and
+ * A variant is loss/rule/steps[/option=value...] (RefineOptions), where c=<n> sets
+ * stepSize to n * epsilon / steps (the form of 'auto'). --baselines= (empty) skips ILFO and DeepSloth. --reuse keeps the baselines' outputs and
  * times in <dir> between invocations (for exploring variants); leave it out
  * for a recorded run.
  */
