@@ -111,7 +111,9 @@ function inputSize(network: AdaptiveNetwork): number {
 export function refineObjective(network: AdaptiveNetwork, x: tf.Tensor4D, tau: number, loss: RefineLoss): PerInputLoss {
   switch (loss) {
     case 'deepsloth':
-      return (adv) => slothLoss(network, adv);
+      // Without exit logits DeepSloth's loss is sum -log p: taken here at the suite's tau (SkipNet's p follow its decisions).
+      if (network.exitLogits) return (adv) => slothLoss(network, adv);
+      return (adv) => tf.tidy(() => activationLogLoss(network.soft(adv, tau).p));
     case 'log-p':
       return (adv) => tf.tidy(() => activationLogLoss(network.soft(adv, tau).p));
     case 'ilfo': {
