@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { evictDir, readCheckedDir, sha256, writeCheckedDir } from '../util/checked-dir.js';
 import { packageRoot } from '../util/package-root.js';
@@ -85,6 +86,20 @@ export function stableJson(v: unknown): string {
     return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
   }
   return JSON.stringify(v);
+}
+
+/**
+ * What identifies a generator's behaviour: its input, width and every weight
+ * (by name, in name order), hashed. Outputs derived from G (deepperform-refine's
+ * inputs) are cached under it, whether G was trained, cached or loaded.
+ */
+export function generatorHash(g: Generator): string {
+  const hash = createHash('sha256').update(stableJson({ input: g.input, width: g.width }));
+  for (const [name, v] of [...g.store.named()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const data = v.dataSync() as Float32Array;
+    hash.update(`\n${name}:${v.shape.join('x')}:`).update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+  return hash.digest('hex').slice(0, 32);
 }
 
 /** The generators deepperform ships for its default suites, consulted read-only after the user's cache. */

@@ -18,5 +18,5 @@ export {
   type ValidationPoint,
 } from './record.js';
 export { meanAndStandardError, type ValidationScore } from './validation.js';
-export { cacheKey, GeneratorCache, sha256, shippedGeneratorsDir, stableJson, type CacheKeyParts, type CacheLookup } from './cache.js';
+export { cacheKey, GeneratorCache, generatorHash, sha256, shippedGeneratorsDir, stableJson, type CacheKeyParts, type CacheLookup } from './cache.js';
 export { loadGenerator, saveGenerator, type GeneratorFileMetadata, type LoadedGenerator } from './io.js';

@@ -1,7 +1,7 @@
 /**
  * The result model every reporter reads. One RunResult per `deepperform run`,
  * one SuiteResult per suite file, one MethodResult per way of producing test
- * inputs (DeepPerform's generator, uniform random noise, later the baselines).
+ * inputs (DeepPerform's generator, deepperform-refine, the baselines).
  * Plain JSON data only: the json reporter writes it as is.
  */
 
@@ -47,7 +47,7 @@ export interface InputSetMeasurement {
 }
 
 export interface MethodResult extends InputSetMeasurement {
-  /** 'deepperform' | 'random' (later 'ilfo', 'deepsloth'). */
+  /** 'deepperform', 'deepperform-refine' (generator.refine), or a baseline: 'random', 'ilfo', 'deepsloth'. */
   method: string;
   /** Eq. 9 per input: (f(x + delta) - f(x)) / f(x). */
   iflops: number[];
@@ -58,7 +58,7 @@ export interface MethodResult extends InputSetMeasurement {
   /** Norms of the perturbation actually applied (after projection and clamping). */
   perturbationL2: Aggregates;
   perturbationLinf: Aggregates;
-  /** Time to produce the inputs, per input (one forward pass of G for DeepPerform). */
+  /** Time to produce the inputs, per input (one forward pass of G for DeepPerform; plus the k steps for deepperform-refine). */
   generationMsPerInput: number;
   /** True when a baseline's inputs were reused from the cache: the time is the one measured when they were made. */
   generationCached?: boolean;

@@ -3,7 +3,7 @@ import { loadAdnn, loadUserAdnn, runBatched, type AdaptiveNetwork } from '../adn
 import { loadDataset, takeSeeded, type Dataset } from '../data/index.js';
 import { generate, type GeneratedInputs, type GeneratorCache, type TrainProgress } from '../generator/index.js';
 import { measureSet } from '../measure/index.js';
-import { evaluateAssertion, type MetricSource, type Suite } from '../suite/index.js';
+import { DEFAULT_METHOD, evaluateAssertion, REFINE_METHOD, type MetricSource, type Suite } from '../suite/index.js';
 import type { Reporter } from '../../reporters/index.js';
 import { metricValue } from './metric-source.js';
 import { measureExtras } from './extras.js';
@@ -11,6 +11,7 @@ import { runMitigation } from './mitigation.js';
 import { baselineFor } from './baseline-source.js';
 import { measureMethods, type ProducedSet } from './measure-methods.js';
 import { budgetWarning, convergenceOutcome } from './convergence.js';
+import { refineFor } from './refine-source.js';
 import { generatorData, generatorFor, modelHash } from './generator-source.js';
 import { pickSamples } from './samples.js';
 import { suiteConfig } from './suite-config.js';
@@ -61,9 +62,14 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
 
     phase('generating', `${seedsData.count} inputs`);
     const attack = { norm: suite.norm, epsilon: suite.epsilon };
-    const made: ProducedSet[] = [{ method: 'deepperform', inputs: generate(generator, seedsData, attack) }];
+    const start = generate(generator, seedsData, attack);
+    const made: ProducedSet[] = [{ method: DEFAULT_METHOD, inputs: start }];
     const onStep = (done: number, total: number) => reporter.onPhaseProgress?.({ file, done, total, unit: 'steps' });
     const baselineOpts = { cacheDir: ctx.cache.dir, retrain: ctx.retrain, toolVersion: ctx.toolVersion, modelHash: model, onPhase: phase, onProgress: onStep };
+    if (suite.generator.refine) {
+      const out = await refineFor(suite, network, seedsData, { generator, start }, baselineOpts);
+      made.push({ method: REFINE_METHOD, inputs: out.inputs, cached: out.cached });
+    }
     for (const spec of suite.baselines) {
       const out = await baselineFor(suite, network, seedsData, spec, baselineOpts);
       made.push({ method: spec.name, inputs: out.inputs, cached: out.cached });

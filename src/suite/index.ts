@@ -33,6 +33,7 @@ export {
   METRICS,
   AGGREGATES,
   DEFAULT_METHOD,
+  REFINE_METHOD,
   WORST_CASE,
   UNIT_SCALE,
   metricByName,

@@ -362,6 +362,31 @@ describe('loadSuite: problems', () => {
     ]);
   });
 
+  it('reads generator.refine as k or as settings, and lets assertions read deepperform-refine', async () => {
+    const k = await loadSuite(await write(`${MINIMAL}generator: { refine: 12 }\nassertions: ["mean I-FLOPs of deepperform-refine >= 1x ilfo", "mean I-FLOPs >= 0.5x deepperform-refine"]\nbaselines: [ilfo]\n`));
+    expect(k.generator.refine).toEqual({ steps: 12 });
+    expect(k.assertions.map((a) => [a.method, a.against?.to])).toEqual([
+      ['deepperform-refine', 'ilfo'],
+      ['deepperform', 'deepperform-refine'],
+    ]);
+    const map = await loadSuite(await write(`${MINIMAL}generator: { refine: { steps: 5, rule: pgd } }\n`));
+    expect(map.generator.refine).toEqual({ steps: 5, rule: 'pgd' });
+    const off = await loadSuite(await write(MINIMAL));
+    expect(off.generator.refine).toBeUndefined();
+  });
+
+  it('refuses deepperform-refine in an assertion unless generator.refine is set, and bad refine settings', async () => {
+    const [p] = await problemsOf(`${MINIMAL}assertions: ["mean I-FLOPs of deepperform-refine > 1"]\n`);
+    expect([p.path, p.message]).toEqual(['assertions[0]', 'method "deepperform-refine" is not run by this suite: set generator.refine (e.g. refine: 15)']);
+    const bad = await problemsOf(`${MINIMAL}generator:\n  refine: { steps: 0, rule: sgd }\n`);
+    expect(bad.map((q) => [q.path, q.message])).toEqual([
+      ['generator.refine.steps', 'must be >= 1, got 0'],
+      ['generator.refine.rule', 'must be one of auto, adam, pgd, got "sgd" (did you mean "pgd"?)'],
+    ]);
+    const zero = await problemsOf(`${MINIMAL}generator: { refine: 0 }\n`);
+    expect(zero.map((q) => [q.path, q.message])).toEqual([['generator.refine', 'must be >= 1, got 0']]);
+  });
+
   it('message: each problem, deepest first, with a code frame under it', async () => {
     const file = await write('name: 3\nmodel: { arch: a, weights: w }\ndata: { dataset: d, seeds: 0 }\nnorm: l3\nepsilon: 1\n');
     const err = (await loadSuite(file).catch((e: unknown) => e)) as SuiteError;
@@ -451,7 +476,7 @@ assertions:
     expect(problems.map((p) => [p.line, p.column, p.path, p.message])).toEqual([
       // "  - { metric: mean I-FLOPs, op: \">=\", against: " is 47 characters.
       [11, 48, 'assertions[0].against', 'method "ilfo" is not run by this suite: add it to baselines'],
-      [12, 48, 'assertions[1].against', 'must be one of deepperform, random, ilfo, deepsloth, worst-case, saved, got "ilfoo" (did you mean "ilfo"?)'],
+      [12, 48, 'assertions[1].against', 'must be one of deepperform, deepperform-refine, random, ilfo, deepsloth, worst-case, saved, got "ilfoo" (did you mean "ilfo"?)'],
       // "  - { metric: mean latency, op: \"<\", against: saved, offset: " is 61 characters; the quote is
       // column 62, so "%" of "+5%" (index 2) is column 62 + 1 + 2 = 65.
       [15, 65, 'assertions[4].offset', 'unit "%" is not allowed for "latency": use "ms", "s" (for a relative margin use a factor, e.g. "1.05x saved")'],

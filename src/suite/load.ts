@@ -19,7 +19,7 @@ import {
 } from './assertions.js';
 import { SuiteError, UsageError, type SuiteProblem } from './errors.js';
 import { locate, locateInString, type Segment, type SourceMap } from './locate.js';
-import { DEFAULT_METHOD } from './metrics.js';
+import { DEFAULT_METHOD, REFINE_METHOD } from './metrics.js';
 import type { DetectorSpec, LrScheduleSpec, RetrainSpec, SuiteFile, TrainSpec } from './suite.types.js';
 import { PRESET_EPOCHS, PRESET_WIDTH, type BaselineName, type BaselineSpec, type NormName, type ResolvedLrSchedule, type ResolvedTrain, type Suite } from './types.js';
 import { validateSuiteData, type RawProblem } from './validate.js';
@@ -118,7 +118,9 @@ function resolveEpsilon(value: unknown, src: SourceMap, problems: SuiteProblem[]
 function parseAssertions(data: Record<string, unknown>, src: SourceMap, problems: SuiteProblem[]): Assertion[] {
   const items = Array.isArray(data.assertions) ? (data.assertions as unknown[]) : [];
   const baselines = Array.isArray(data.baselines) ? (data.baselines as unknown[]).flatMap(baselineNameOf) : [];
-  const methods = [DEFAULT_METHOD, ...baselines];
+  const generator = data.generator as Record<string, unknown> | undefined;
+  const refined = generator?.refine !== undefined ? [REFINE_METHOD] : [];
+  const methods = [DEFAULT_METHOD, ...refined, ...baselines];
   const out: Assertion[] = [];
   items.forEach((item, i) => {
     try {
@@ -238,6 +240,8 @@ function resolveGenerator(f: SuiteFile, dir: string): Suite['generator'] {
   } as ResolvedTrain;
   const out: Suite['generator'] = { preset, train: resolved };
   if (f.generator?.load !== undefined) out.load = resolve(dir, f.generator.load);
+  const refine = f.generator?.refine;
+  if (refine !== undefined) out.refine = typeof refine === 'number' ? { steps: refine } : { ...refine };
   return out;
 }
 

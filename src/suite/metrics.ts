@@ -92,3 +92,6 @@ export const DEFAULT_METHOD = 'deepperform';
  * expensive input any method of the run produced (src/measure/worst-case.ts).
  */
 export const WORST_CASE = 'worst-case';
+
+/** The generator's inputs refined per input by gradient steps (`generator.refine`). */
+export const REFINE_METHOD = 'deepperform-refine';

@@ -7,6 +7,10 @@
  */
 
 /**
+ * k, gradient steps per input, at least 1.
+ */
+export type RefineSteps = number;
+/**
  * A baseline method: random, ilfo or deepsloth.
  */
 export type BaselineName = 'random' | 'ilfo' | 'deepsloth';
@@ -124,6 +128,10 @@ export interface GeneratorSpec {
    * Use a generator saved earlier (a folder with model.json, e.g. a cache entry) instead of training one; relative to the suite file unless absolute.
    */
   load?: string;
+  /**
+   * Also report deepperform-refine: per seed, k gradient steps on the model's performance objective started from the generator's input x + G(x), inside the same epsilon ball and input range (projected after every step). Its time per input includes G's forward pass. A whole number k >= 1 (the steps; other settings at their defaults), or a map of settings. Default: off.
+   */
+  refine?: RefineSteps | RefineOptions;
 }
 /**
  * How the generator is trained (Eq. 4-8 of the paper). Default: all defaults below.
@@ -212,6 +220,39 @@ export interface LrScheduleSpec {
    */
   minLearningRate?: number;
 }
+/**
+ * Settings of the refinement; unset ones keep their defaults.
+ */
+export interface RefineOptions {
+  /**
+   * k, gradient steps per input, at least 1. Default: 15.
+   */
+  steps?: number;
+  /**
+   * Objective: deepsloth (DeepSloth's uniform cross-entropy of the internal exits; on models without exit logits sum -log p), ilfo (ILFO's hinge on p plus ||delta||^2, published lambda) or log-p (sum -log p). Default: deepsloth.
+   */
+  loss?: 'deepsloth' | 'ilfo' | 'log-p';
+  /**
+   * Step rule: adam (Adam's per-pixel step; rescaled to unit L2 length under L2), pgd (sign of the gradient under Linf, the unit gradient under L2) or auto (adam under Linf, pgd under L2). Default: auto.
+   */
+  rule?: 'auto' | 'adam' | 'pgd';
+  /**
+   * Step size s (Linf: per pixel; L2: per input; the cosine schedule starts at 2s), or auto for c x epsilon / steps with c = 6 for adam, 4 for pgd. Default: auto.
+   */
+  stepSize?: number | 'auto';
+  /**
+   * cosine (from twice the step size down to 0) or constant. Default: cosine.
+   */
+  schedule?: 'cosine' | 'constant';
+  /**
+   * costliest (per seed the iterate the real adaptive execution found most expensive, the start included) or last. Default: costliest.
+   */
+  keep?: 'costliest' | 'last';
+  /**
+   * Inputs refined together. Default: 100.
+   */
+  batchSize?: number;
+}
 export interface BaselineWithOptions {
   random?: RandomOptions;
   ilfo?: IlfoOptions;
@@ -288,7 +329,7 @@ export interface DeepSlothOptions {
  */
 export interface AssertionExpression {
   /**
-   * "[aggregate] <metric> [of <method>] <op> <bound>", the bound a value with its unit ("max I-FLOPs < 50%", "block coverage > 0.9") or a comparison with another method of this run or with the saved result ("mean I-FLOPs >= 1.5x ilfo", "max I-FLOPs <= saved + 5%"). Methods: deepperform (the default), the suite's baselines, and worst-case (per seed, the most expensive input any method of the run produced).
+   * "[aggregate] <metric> [of <method>] <op> <bound>", the bound a value with its unit ("max I-FLOPs < 50%", "block coverage > 0.9") or a comparison with another method of this run or with the saved result ("mean I-FLOPs >= 1.5x ilfo", "max I-FLOPs <= saved + 5%"). Methods: deepperform (the default), deepperform-refine (with generator.refine), the suite's baselines, and worst-case (per seed, the most expensive input any method of the run produced).
    */
   assert: string;
   /**
@@ -313,9 +354,10 @@ export interface StructuredAssertion {
    */
   value?: number | string;
   /**
-   * Compare with the same metric of another method of this run (deepperform, random, ilfo, deepsloth: the suite must run it; worst-case: every run has it) or of the suite's saved result (saved). The bound is then factor x that value + offset.
+   * Compare with the same metric of another method of this run (deepperform, deepperform-refine, random, ilfo, deepsloth: the suite must run it; worst-case: every run has it) or of the suite's saved result (saved). The bound is then factor x that value + offset.
    */
-  against?: 'deepperform' | 'random' | 'ilfo' | 'deepsloth' | 'worst-case' | 'saved';
+  against?:
+    'deepperform' | 'deepperform-refine' | 'random' | 'ilfo' | 'deepsloth' | 'worst-case' | 'saved';
   /**
    * With against: multiplies the value compared with (1.5 reads "1.5x ilfo"). Default: 1.
    */

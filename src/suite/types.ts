@@ -4,7 +4,7 @@
  * alias and relative path resolved.
  */
 import type { Assertion } from './assertions.js';
-import type { DataSpec, DetectorSpec, MeasureSpec, RetrainSpec, TrainSpec } from './suite.types.js';
+import type { DataSpec, DetectorSpec, MeasureSpec, RefineOptions, RetrainSpec, TrainSpec } from './suite.types.js';
 
 export type NormName = 'linf' | 'l2';
 export type { BaselineName } from './suite.types.js';
@@ -57,6 +57,8 @@ export interface ResolvedGenerator {
   train: ResolvedTrain;
   /** Absolute folder of a saved generator to use instead of training. */
   load?: string;
+  /** Settings of deepperform-refine (`generator.refine`; k alone becomes { steps: k }); absent: not run. */
+  refine?: RefineOptions;
 }
 
 /** A mitigation section with every default filled in; `out` absolute when given. */
