@@ -12,6 +12,7 @@ import { ReporterError, type Reporter } from './types.js';
 
 export { ConsoleReporter, type ConsoleReporterOptions } from './console.js';
 export { DotReporter, type DotReporterOptions } from './dot.js';
+export { terminalLines, terminalSafe, terminalText } from './escape.js';
 export { HtmlReporter, renderHtml, type HtmlReporterOptions } from './html.js';
 export {
   JsonReporter,

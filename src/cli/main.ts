@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import chalk from 'chalk';
+import { terminalLines } from '../../reporters/index.js';
 import { EXIT } from './errors.js';
 import { isConfigError } from '../util/user-errors.js';
 import { program } from './program.js';
@@ -24,10 +25,11 @@ function reportError(e: unknown): number {
     return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.pass : EXIT.config;
   }
   if (isConfigError(e)) {
-    console.error(chalk.red(`error: ${e.message}`));
+    // Messages quote user input (names, paths, YAML lines): escaped, so none can drive the terminal.
+    console.error(chalk.red(`error: ${terminalLines(e.message)}`));
     return EXIT.config;
   }
-  console.error(chalk.red('deepperform crashed:'), e instanceof Error ? (e.stack ?? e.message) : String(e));
+  console.error(chalk.red('deepperform crashed:'), terminalLines(e instanceof Error ? (e.stack ?? e.message) : String(e)));
   return EXIT.crash;
 }
 
