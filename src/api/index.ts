@@ -8,3 +8,5 @@ export { UnknownMetricError, MetricArgumentError, MetricUnavailableError } from 
 export { UsageError, SuiteError, METRICS, AGGREGATES, type Aggregate } from '../suite/index.js';
 export type { AssertionResult, SuiteResult, RunResult, MethodResult, SuiteStatus } from '../runner/index.js';
 export type { Reporter } from '../../reporters/index.js';
+// The contract of a user-defined AdNN module (model.module in a suite), to type it with.
+export type { UserAdnn, UserAdnnFactory, UserAdnnMeta, UserExecution, UserModuleContext } from '../adnn/index.js';
