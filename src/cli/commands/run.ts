@@ -65,7 +65,7 @@ export async function runCommand(paths: string[], flags: RunCommandFlags, io: Co
  * console or dot reporter printed them, and without either the summary is
  * printed here.
  */
-function reportsNotWritten(error: ReportWriteError, result: RunResult, reporters: readonly string[], io: CommandIO): number {
+export function reportsNotWritten(error: ReportWriteError, result: RunResult, reporters: readonly string[], io: CommandIO): number {
   if (!reporters.some((r) => r.trim() === 'console' || r.trim() === 'dot')) {
     for (const line of summaryLines(terminalSafe(result), new Chalk({ level: 0 }))) io.stdout.write(`${line}\n`);
   }
