@@ -42,10 +42,15 @@ describe('bad input, class 9: user strings on the console', () => {
     expect(io.out().split('\n')).toHaveLength(2 + 1 + 2 + 1); // header, two suites, blank, count, final newline
   });
 
-  it('a path on the command line is escaped in the error message (the CLI prints it, so it is spawned)', async () => {
-    const r = await runCliAsync(['run', 'no\x1b[2Jsuch\x07dir', '--reporter', 'console'], tinyProject().dir);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('no\\x1b[2Jsuch\\x07dir');
-    expect(r.stderr).not.toMatch(RAW_CONTROL);
+  it("arguments on the command line are escaped in error messages, ours and the option parser's (the CLI prints them, so it is spawned)", async () => {
+    const { dir } = tinyProject();
+    const path = await runCliAsync(['run', 'no\x1b[2Jsuch\x07dir', '--reporter', 'console'], dir);
+    expect(path.code).toBe(2);
+    expect(path.stderr).toContain('no\\x1b[2Jsuch\\x07dir');
+    expect(path.stderr).not.toMatch(RAW_CONTROL);
+    const pattern = await runCliAsync(['list', '.', '-t', 'x\x1b[2J('], dir);
+    expect(pattern.code).toBe(2);
+    expect(pattern.stderr).toContain("argument 'x\\x1b[2J(' is invalid");
+    expect(pattern.stderr).not.toMatch(RAW_CONTROL);
   });
 });
