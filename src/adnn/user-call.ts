@@ -26,8 +26,12 @@ export interface CallSite {
 /** An error a user module's own code threw; the suite crashes with it (exit 3), the module and call named. */
 export class UserModuleCallError extends Error {
   override readonly name = 'UserModuleCallError';
+  /** The call and what it threw, without the file: "soft() threw: ...". */
+  readonly detail: string;
   constructor(site: CallSite, cause: unknown) {
-    super(`${site.file}: ${site.call} threw: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    const detail = `${site.call} threw: ${cause instanceof Error ? cause.message : String(cause)}`;
+    super(`${site.file}: ${detail}`, { cause });
+    this.detail = detail;
   }
 }
 

@@ -112,6 +112,14 @@ describe('loadUserAdnn: every call into the module under a timeout, process.exit
     await expect(loadUserAdnn(moduleWith({ factory: 'process.exit(3);' }), 'default', {}, FAST)).rejects.toThrow(/export "default" called process\.exit\(3\)/);
   });
 
+  it('an error thrown while loading (a getter, the test batch) is a configuration error naming the call', async () => {
+    const getter = join(tempDir(), 'g.mjs');
+    writeFileSync(getter, 'export default () => ({ get meta() { throw new Error("no meta today"); } });\n');
+    await expect(loadUserAdnn(getter, 'default', {}, FAST)).rejects.toThrow(`${getter}: reading the returned object threw: no meta today`);
+    const soft = moduleWith({ extra: 'soft() { throw new TypeError("wrong rank"); },' });
+    await expect(loadUserAdnn(soft, 'default', {}, FAST)).rejects.toThrow(`${soft}: failed on a test batch of 2 inputs: soft() threw: wrong rank`);
+  });
+
   it("an error the module's own code throws names the module and the call (a crash of the suite, not a usage error)", async () => {
     const file = moduleWith({ extra: 'calls: 0, run(x) { if (++this.calls > 1) throw new RangeError("bad tau"); const b = x.shape[0]; return { predictions: new Int32Array(b), ran: new Uint8Array(b * 2), flops: new Float64Array(b) }; },' });
     const net = await loadUserAdnn(file, 'default', {}, FAST);

@@ -41,7 +41,7 @@ export async function loadUserAdnn(file: string, exportName: string, options: Re
     made = await callAsync(site(`export "${exportName}"`), () => (factory as (ctx: UserModuleContext) => unknown)({ tf, options }));
   } catch (e) {
     // A factory that throws means the model cannot be built: a configuration error, not a crash.
-    if (e instanceof UserModuleCallError) throw new UserModelError(file, `export "${exportName}" threw: ${messageOf(e.cause)}`);
+    if (e instanceof UserModuleCallError) throw new UserModelError(file, e.detail);
     throw e;
   }
   const network = wrap(made, file, site);
@@ -75,10 +75,14 @@ type Method = 'soft' | 'run' | (typeof OPTIONAL_METHODS)[number];
  * The meta is a checked copy, so the module cannot change it later.
  */
 function wrap(made: unknown, file: string, site: (call: string) => CallSite): AdaptiveNetwork {
-  const read = callSync(site('reading the returned object'), () => readShape(made));
-  const problems = [...read.problems];
+  let read: Shape;
+  try {
+    read = callSync(site('reading the returned object'), () => readShape(made));
+  } catch (e) {
+    throw e instanceof UserModuleCallError ? new UserModelError(file, e.detail) : e;
+  }
   const meta = read.meta;
-  if (problems.length > 0 || !meta) throw new UserModelError(file, `does not implement the AdNN contract: ${problems.join('; ')}`);
+  if (read.problems.length > 0 || !meta) throw new UserModelError(file, `does not implement the AdNN contract: ${read.problems.join('; ')}`);
   const o = made as Record<Method, (...args: unknown[]) => unknown>;
   const call =
     <R>(name: Method) =>
@@ -141,7 +145,7 @@ function smokeTest(network: AdaptiveNetwork, file: string): void {
     checkExecution(network.run(x, 0.5), k, file);
   } catch (e) {
     if (e instanceof UserModelError) throw e;
-    throw new UserModelError(file, `failed on a test batch of 2 inputs: ${(e as Error).message}`);
+    throw new UserModelError(file, `failed on a test batch of 2 inputs: ${e instanceof UserModuleCallError ? e.detail : messageOf(e)}`);
   } finally {
     x.dispose();
   }
