@@ -3,6 +3,9 @@ import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { colorLevelFor, ConsoleReporter, liveProgressText, progressBar, type ConsoleReporterOptions } from './console.js';
 import { erroredSuite, failedSuite, HOSTILE_NAME, run, worstCaseSuite, xssSuite } from './test-fixtures.js';
+
+/** HOSTILE_NAME as the terminal shows it: its control character (U+0001) escaped. */
+const SHOWN_NAME = HOSTILE_NAME.replace('\u0001', '\\x01');
 import type { TrainingProgressInfo } from './types.js';
 
 /** A fake stdout; `columns` set makes it look like a terminal of that width. */
@@ -248,7 +251,7 @@ describe('ConsoleReporter: suite end', () => {
   const lineWith = (s: string) => lines.find((l) => l.includes(s)) ?? '';
 
   it('names the suite, its file and time', () => {
-    expect(lines[0]).toBe(`✗ ${HOSTILE_NAME}  suites/skip "net"/a&b <c>.perf.yaml  (12.3s)`);
+    expect(lines[0]).toBe(`✗ ${SHOWN_NAME}  suites/skip "net"/a&b <c>.perf.yaml  (12.3s)`);
   });
 
   it('prints a metrics row per input set', () => {
@@ -268,7 +271,7 @@ describe('ConsoleReporter: suite end', () => {
 
   it('shows a crash by its message; the stack waits for the summary', () => {
     expect(lineWith('broken suite')).toBe('✗ ERROR broken suite  suites/broken.perf.yaml  (250ms)');
-    expect(lineWith('Cannot read weights')).toBe('    Cannot read weights <w.bin> & \u0007retry');
+    expect(lineWith('Cannot read weights')).toBe('    Cannot read weights <w.bin> & \\x07retry');
     expect(text()).not.toContain('at load');
   });
 });
@@ -281,7 +284,7 @@ describe('ConsoleReporter: final summary', () => {
     expect(text()).toBe(
       [
         '',
-        `✗ ${HOSTILE_NAME}  suites/skip "net"/a&b <c>.perf.yaml  (12.3s)`,
+        `✗ ${SHOWN_NAME}  suites/skip "net"/a&b <c>.perf.yaml  (12.3s)`,
         '    ! the generator did not converge: training stopped at its step budget <500> & more',
         '    ✓ max I-FLOPs < 99%  expected < 99%, found 95.0%',
         '    ✗ mean I-FLOPs > 50%  expected > 50%, found 37.2%',
@@ -294,7 +297,7 @@ describe('ConsoleReporter: final summary', () => {
         '    ✓ p95 I-FLOPs < 80% <script>alert("x")</script>  expected < 80%, found 50.0%',
         '',
         '✗ ERROR broken suite  suites/broken.perf.yaml  (250ms)',
-        '    Cannot read weights <w.bin> & \u0007retry',
+        '    Cannot read weights <w.bin> & \\x07retry',
         '      at load (src/adnn/load.ts:10:5)',
         '      at run (src/runner/run.ts:20:3)',
         '',
@@ -334,5 +337,41 @@ describe('ConsoleReporter: the worst case', () => {
 
   it('says which method supplied how many of its inputs', () => {
     expect(lines).toContain('    worst-case: per seed the costliest input of any method; from deepperform 2, ilfo 2 (of 4 seeds)');
+  });
+});
+
+describe('ConsoleReporter: hostile strings', () => {
+  const forged = 'ok\n Result     PASSED\n\x1b[2K\x1b[32mfine\u202e';
+  const hostile = {
+    ...failedSuite,
+    name: forged,
+    file: 'suites/\x1b]0;title\x07.perf.yaml',
+    assertions: failedSuite.assertions.map((a) => ({ ...a, source: `${a.source}\n Result     PASSED`, message: a.message && `\x1b[8m${a.message}` })),
+    error: undefined,
+  };
+
+  it('no user string reaches the terminal raw, and only the real Result line says PASSED or FAILED', async () => {
+    const { reporter, raw } = capture();
+    reporter.onRunStart({ environment: { ...run.environment, cpu: 'cpu\x1b[31m' }, suiteFiles: [hostile.file] });
+    reporter.onSuiteStart({ file: hostile.file, name: forged });
+    reporter.onPhase({ file: hostile.file, phase: 'loading model', detail: '/models/\x1b[1mx\nfake' });
+    reporter.onSuiteEnd(hostile);
+    await reporter.onRunEnd({ ...run, suites: [hostile], status: 'failed' });
+    reporter.onReportsWritten(['out/\x1b[5mjunit.xml']);
+    expect(raw()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(raw().split('\n').filter((l) => /^\s*Result\b/.test(l))).toEqual([' Result     FAILED']);
+    expect(raw()).toContain('ok\\n Result     PASSED\\n\\x1b[2K');
+  });
+
+  it('a terminal (live mode, colour) gets only its own escape codes', async () => {
+    const { reporter, raw } = capture({ isTTY: true, colorLevel: 1 });
+    reporter.onSuiteStart({ file: hostile.file, name: forged });
+    reporter.onSuiteEnd(hostile);
+    await reporter.onRunEnd({ ...run, suites: [hostile], status: 'failed' });
+    // Every ESC left is chalk's SGR (colour) or the live line's own erase; none comes from the names.
+    const escapes = raw().match(/\x1b[^m K]*[mK]/g) ?? [];
+    expect(escapes.every((e) => /^\x1b\[(\d+(;\d+)*)?m$|^\x1b\[K$/.test(e))).toBe(true);
+    expect(raw()).not.toContain('\x1b[2K');
+    expect(raw()).not.toContain('\x1b]0;');
   });
 });

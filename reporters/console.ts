@@ -8,11 +8,14 @@
  * steps, no colour, no carriage returns, so logs stay short and greppable.
  * Either way each suite ends with its metrics, and the run with the summary
  * of every assertion (summary.ts, shared with the dot reporter).
+ * Every event is passed through terminalSafe first: user strings (suite
+ * names, files, assertion text, messages) reach the terminal escaped.
  */
 import { stripVTControlCharacters } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { RunResult, SuiteResult } from '../src/runner/result.js';
-import { formatDuration, formatEta, formatLoss } from './format.js';
+import { terminalSafe } from './escape.js';
+import { formatDuration, formatEta, formatLoss, formatPercent } from './format.js';
 import { extraLines, METRIC_COLUMNS, metricRows } from './metrics.js';
 import { environmentLine, reportsLines, suiteHeader, summaryLines } from './summary.js';
 import { openTerminal, type Terminal, type TerminalOptions } from './terminal.js';
@@ -77,27 +80,31 @@ export class ConsoleReporter implements Reporter {
     this.liveLine = new LiveLine(this.term.out, this.now);
   }
 
-  onRunStart(info: RunStartInfo): void {
+  onRunStart(raw: RunStartInfo): void {
+    const info = terminalSafe(raw);
     const n = info.suiteFiles.length;
     this.line(environmentLine(info.environment, this.term.c));
     this.line(this.term.c.dim(`${n} suite ${n === 1 ? 'file' : 'files'}`));
   }
 
-  onSuiteStart(info: SuiteStartInfo): void {
+  onSuiteStart(raw: SuiteStartInfo): void {
+    const info = terminalSafe(raw);
     const c = this.term.c;
     this.closePhase();
     this.line('');
     this.line(`${c.cyan('›')} ${c.bold(info.name)}  ${c.dim(info.file)}`);
   }
 
-  onPhase(info: PhaseInfo): void {
+  onPhase(raw: PhaseInfo): void {
+    const info = terminalSafe(raw);
     this.closePhase();
     this.phase = { file: info.file, name: info.phase, detail: info.detail, startedAt: this.now() };
     if (this.term.live) this.liveLine.draw(`  ${this.term.c.cyan('◦')} ${phaseLabel(this.phase)}`, true);
     else this.line(`  · ${phaseLabel(this.phase)}`);
   }
 
-  onTrainingProgress(info: TrainingProgressInfo): void {
+  onTrainingProgress(raw: TrainingProgressInfo): void {
+    const info = terminalSafe(raw);
     const state = this.trainingState(info);
     state.last = info;
     if (info.validationIflops !== undefined) state.lastValidation = { iflops: info.validationIflops, standardError: info.validationStandardError };
@@ -115,7 +122,8 @@ export class ConsoleReporter implements Reporter {
    * timer could redraw meanwhile: the live line is redrawn here (at most every
    * REDRAW_MS); plain mode logs each new quarter.
    */
-  onPhaseProgress(info: PhaseProgressInfo): void {
+  onPhaseProgress(raw: PhaseProgressInfo): void {
+    const info = terminalSafe(raw);
     const phase = this.phase;
     if (!phase || phase.file !== info.file || !(info.total > 0)) return;
     phase.steps ??= { last: info, loggedQuarter: 0 };
@@ -132,11 +140,13 @@ export class ConsoleReporter implements Reporter {
   }
 
   /** A warning known before the suite ends (an early-stopping budget that cannot fire): printed at once. */
-  onSuiteWarning(info: SuiteWarningInfo): void {
+  onSuiteWarning(raw: SuiteWarningInfo): void {
+    const info = terminalSafe(raw);
     this.line(`  ${this.term.c.yellow(`! ${info.warning.message}`)}`);
   }
 
-  onSuiteEnd(result: SuiteResult): void {
+  onSuiteEnd(raw: SuiteResult): void {
+    const result = terminalSafe(raw);
     const c = this.term.c;
     this.closePhase(result.status === 'error');
     this.line(suiteHeader(result, c));
@@ -150,13 +160,13 @@ export class ConsoleReporter implements Reporter {
 
   async onRunEnd(result: RunResult): Promise<string[]> {
     this.closePhase();
-    for (const l of summaryLines(result, this.term.c)) this.line(l);
+    for (const l of summaryLines(terminalSafe(result), this.term.c)) this.line(l);
     return [];
   }
 
   /** Called by combineReporters once every reporter has written its files. */
   onReportsWritten(paths: string[]): void {
-    for (const l of reportsLines(paths, this.term.c)) this.line(l);
+    for (const l of reportsLines(terminalSafe(paths), this.term.c)) this.line(l);
   }
 
   private trainingState(info: TrainingProgressInfo): TrainingState {

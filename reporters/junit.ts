@@ -20,7 +20,7 @@ import { mitigationProperties } from './mitigation.js';
 import { isFailure, isWarning } from './summary.js';
 import { trainingLine } from './training.js';
 import type { Reporter } from './types.js';
-import { writeFileAtomic } from '../src/util/write-atomic.js';
+import { writeReport } from './write-report.js';
 
 export interface JunitReporterOptions {
   outputDir: string;
@@ -36,7 +36,7 @@ export class JunitReporter implements Reporter {
   }
 
   async onRunEnd(result: RunResult): Promise<string[]> {
-    await writeFileAtomic(this.outputFile, renderJunit(result));
+    await writeReport('junit', this.outputFile, renderJunit(result));
     return [this.outputFile];
   }
 }

@@ -98,3 +98,23 @@ export class ReporterError extends Error {
     this.name = 'ReporterError';
   }
 }
+
+/** One report that could not be written: which reporter, where, and why. */
+export interface ReportWriteFailure {
+  reporter: string;
+  file: string;
+  reason: string;
+}
+
+/**
+ * Reports that could not be written (an unwritable place, a path that is not
+ * a regular file, a full disk). A mistake in where the user sent the reports,
+ * not a crash: the CLI exits 2 with this message, after the suites' results
+ * were printed.
+ */
+export class ReportWriteError extends Error {
+  override readonly name = 'ReportWriteError';
+  constructor(readonly failures: readonly ReportWriteFailure[]) {
+    super(failures.map((f) => `cannot write the ${f.reporter} report to ${f.file}: ${f.reason}`).join('\n'));
+  }
+}

@@ -9,3 +9,5 @@ export { UsageError, SuiteError, METRICS, AGGREGATES, type Aggregate } from '../
 export type { AssertionResult, SuiteResult, RunResult, MethodResult, SuiteStatus, SuiteWarning, TrainingSummary } from '../runner/index.js';
 export type { StopReason, TrainingRecord, ValidationPoint } from '../generator/index.js';
 export type { Reporter } from '../../reporters/index.js';
+// The contract of a user-defined AdNN module (model.module in a suite), to type it with.
+export type { UserAdnn, UserAdnnFactory, UserAdnnMeta, UserExecution, UserModuleContext } from '../adnn/index.js';

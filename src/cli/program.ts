@@ -4,7 +4,7 @@
  * merge-reports do not pay for loading tfjs.
  */
 import { Command, Option } from 'commander';
-import { REPORTER_NAMES } from '../../reporters/index.js';
+import { REPORTER_NAMES, terminalLines } from '../../reporters/index.js';
 import { collectList, collectOutputFile, integer, number, parsePattern, parseShard } from './options.js';
 import { toolVersion } from '../util/version.js';
 
@@ -29,7 +29,9 @@ export function program(exit: (code: number) => void): Command {
   const cli = new Command('deepperform')
     .description('Performance tests for adaptive neural networks (DeepPerform, ASE 2022)')
     .version(toolVersion())
-    .exitOverride();
+    .exitOverride()
+    // commander's own errors quote the bad argument: escaped, as every message that reaches the terminal.
+    .configureOutput({ outputError: (text, write) => write(terminalLines(text)) });
 
   const run = cli
     .command('run')

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { evictDir, readCheckedDir, sha256, writeCheckedDir } from '../util/checked-dir.js';
+import { join, relative, isAbsolute } from 'node:path';
+import { evictDir, readCheckedDir, sha256, sweepStaleTemps, writeCheckedDir } from '../util/checked-dir.js';
 import { packageRoot } from '../util/package-root.js';
 import type { Generator } from './architecture.js';
 import { loadGenerator, saveGenerator } from './io.js';
@@ -30,7 +30,11 @@ export function cacheKey(parts: CacheKeyParts): string {
 export type CacheLookup =
   | { status: 'hit'; generator: Generator; dir: string; record: TrainingRecord | undefined }
   | { status: 'miss' }
-  | { status: 'corrupt'; dir: string; reason: string };
+  /** `readOnly`: the entry is in a read-only layer (shipped generators), which is skipped, never evicted. */
+  | { status: 'corrupt'; dir: string; reason: string; readOnly: boolean };
+
+/** The names of the entries in a cache folder: generators (a key) and baseline outputs (baseline-<key>). */
+const ENTRY_NAME = /^(baseline-)?[0-9a-f]{32}$/;
 
 const FILES = ['model.json', 'weights.bin'] as const;
 
@@ -43,22 +47,30 @@ export class GeneratorCache {
 
   async lookup(key: string): Promise<CacheLookup> {
     for (const root of [this.dir, ...this.readOnly]) {
-      const found = await this.lookupIn(root, key);
+      const found = await this.lookupIn(root, key, root !== this.dir);
       if (found.status !== 'miss') return found;
     }
     return { status: 'miss' };
   }
 
-  private async lookupIn(root: string, key: string): Promise<CacheLookup> {
+  private async lookupIn(root: string, key: string, readOnly: boolean): Promise<CacheLookup> {
     const dir = join(root, key);
     const read = await readCheckedDir(dir, FILES);
-    if (read.status !== 'hit') return read.status === 'miss' ? read : { ...read, dir };
+    if (read.status !== 'hit') return read.status === 'miss' ? read : { ...read, dir, readOnly };
     try {
       const { generator, record } = await loadGenerator(dir);
       return { status: 'hit', generator, dir, record };
     } catch (e) {
-      return { status: 'corrupt', dir, reason: (e as Error).message };
+      return { status: 'corrupt', dir, reason: (e as Error).message, readOnly };
     }
+  }
+
+  /**
+   * Removes the temporary folders killed runs left in the writable layer
+   * (see sweepStaleTemps: only ours, only old ones); returns their names.
+   */
+  async sweep(now?: number): Promise<string[]> {
+    return sweepStaleTemps(this.dir, { isEntryName: (name) => ENTRY_NAME.test(name), now });
   }
 
   /**
@@ -70,8 +82,10 @@ export class GeneratorCache {
     return writeCheckedDir(join(this.dir, key), FILES, (tmp) => saveGenerator(tmp, g, info, opts.record), opts);
   }
 
-  /** Removes a corrupt entry so the next store can replace it. */
+  /** Removes a corrupt entry so the next store can replace it; never one outside the writable layer. */
   async evict(dir: string): Promise<void> {
+    const inside = relative(this.dir, dir);
+    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return;
     await evictDir(dir);
   }
 }

@@ -63,13 +63,17 @@ export async function generatorFor(
 ): Promise<{ generator: Generator; training: TrainingSummary }> {
   if (suite.generator.load) return fromFile(suite.generator.load, network);
   const key = generatorKey(suite, data, opts.toolVersion, opts.modelHash ?? (await modelHash(suite)));
+  const swept = await opts.cache.sweep();
+  if (swept.length > 0) opts.onPhase('cache', `removed ${swept.length} temporary folder${swept.length === 1 ? '' : 's'} left by killed runs (${swept.join(', ')})`);
   if (!opts.retrain) {
     const found = await opts.cache.lookup(key);
     if (found.status === 'hit') {
       opts.onPhase('loading generator', `cache ${key}`);
       return { generator: found.generator, training: loadedSummary('cache', found.record) };
     }
-    if (found.status === 'corrupt') {
+    if (found.status === 'corrupt' && found.readOnly) {
+      opts.onPhase('cache', `shipped entry ${found.dir} is corrupt (${found.reason}); ignoring it and training`);
+    } else if (found.status === 'corrupt') {
       opts.onPhase('cache', `entry ${found.dir} is corrupt (${found.reason}); retraining`);
       await opts.cache.evict(found.dir);
     }

@@ -133,7 +133,7 @@ export function baseResult(suite: Suite, file: string, network?: AdaptiveNetwork
 /** The suite's model: a zoo model from its weights folder, or the user's module. */
 export async function loadSuiteModel(suite: Suite): Promise<AdaptiveNetwork> {
   const m = suite.model;
-  if (m.source === 'module') return loadUserAdnn(m.module, m.exportName, m.options);
+  if (m.source === 'module') return loadUserAdnn(m.module, m.exportName, m.options, { timeoutMs: m.timeoutSeconds * 1000 });
   return (await loadAdnn(m.weights)).network;
 }
 

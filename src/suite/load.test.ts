@@ -492,7 +492,7 @@ describe('loadSuite: the model is a zoo model or a user module', () => {
   it('module: path resolved against the suite, export defaults to "default", options kept', async () => {
     const file = await write(MINIMAL.replace('  arch: sdn-tiny\n  weights: ../w', '  module: ./m.mjs\n  options: { a: 1 }'));
     const s = await loadSuite(file);
-    expect(s.model).toEqual({ source: 'module', module: join(dirname(file), 'm.mjs'), exportName: 'default', options: { a: 1 } });
+    expect(s.model).toEqual({ source: 'module', module: join(dirname(file), 'm.mjs'), exportName: 'default', options: { a: 1 }, timeoutSeconds: 120 });
   });
 
   it('module with arch is one problem at the model key', async () => {
@@ -504,6 +504,6 @@ describe('loadSuite: the model is a zoo model or a user module', () => {
 
   it('options on a zoo model are refused, not ignored', async () => {
     const problems = await problemsOf(MINIMAL.replace('  weights: ../w', '  weights: ../w\n  options: { a: 1 }'));
-    expect(problems.map((p) => p.message)).toEqual(['export and options belong to module:, not to a zoo model']);
+    expect(problems.map((p) => p.message)).toEqual(['export, options and timeout belong to module:, not to a zoo model']);
   });
 });

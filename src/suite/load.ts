@@ -21,7 +21,7 @@ import { SuiteError, UsageError, type SuiteProblem } from './errors.js';
 import { locate, locateInString, type Segment, type SourceMap } from './locate.js';
 import { DEFAULT_METHOD, REFINE_METHOD } from './metrics.js';
 import type { DetectorSpec, LrScheduleSpec, RetrainSpec, SuiteFile, TrainSpec } from './suite.types.js';
-import { PRESET_EPOCHS, PRESET_WIDTH, type BaselineName, type BaselineSpec, type NormName, type ResolvedLrSchedule, type ResolvedTrain, type Suite } from './types.js';
+import { DEFAULT_MODULE_TIMEOUT_SECONDS, PRESET_EPOCHS, PRESET_WIDTH, type BaselineName, type BaselineSpec, type NormName, type ResolvedLrSchedule, type ResolvedTrain, type Suite } from './types.js';
 import { validateSuiteData, type RawProblem } from './validate.js';
 
 export async function loadSuite(file: string): Promise<Suite> {
@@ -182,7 +182,13 @@ function normalise(f: SuiteFile, file: string, epsilon: number, assertions: Asse
     file,
     name: f.name,
     model: f.model.module
-      ? { source: 'module', module: resolve(dir, f.model.module), exportName: f.model.export ?? 'default', options: f.model.options ?? {} }
+      ? {
+          source: 'module',
+          module: resolve(dir, f.model.module),
+          exportName: f.model.export ?? 'default',
+          options: f.model.options ?? {},
+          timeoutSeconds: f.model.timeout ?? DEFAULT_MODULE_TIMEOUT_SECONDS,
+        }
       : { source: 'zoo', arch: f.model.arch as string, weights: resolve(dir, f.model.weights as string) },
     data: { dataset: data.dataset, split: data.split, seeds: data.seeds, trainSplit: data.trainSplit },
     norm: NORMS[String(f.norm)],

@@ -85,6 +85,10 @@ export interface ModelSpec {
    * A map handed to the module's function as `options`.
    */
   options?: {};
+  /**
+   * Your own AdNN: seconds each call into the module (its function, soft, run, trainingLoss, ...) may take; a call that takes longer stops the run with an error naming the module and the call. Default: 120.
+   */
+  timeout?: number;
 }
 /**
  * Where the seed inputs and the generator's training inputs come from.

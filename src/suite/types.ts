@@ -24,7 +24,10 @@ export interface ResolvedData extends Required<Omit<DataSpec, 'path' | 'labels'>
 /** A zoo model with its weights folder, or the user's own module; paths absolute. */
 export type ModelSource =
   | { source: 'zoo'; arch: string; weights: string }
-  | { source: 'module'; module: string; exportName: string; options: Record<string, unknown> };
+  | { source: 'module'; module: string; exportName: string; options: Record<string, unknown>; timeoutSeconds: number };
+
+/** Seconds a call into a user module may take when the suite does not say (model.timeout). */
+export const DEFAULT_MODULE_TIMEOUT_SECONDS = 120;
 
 export type GeneratorPreset = 'full' | 'light' | 'tiny';
 
