@@ -3,7 +3,7 @@
  * before training, the record in the result, requireConverged failing the
  * suite, and a generator shipped before records existed (old metadata).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,8 +24,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A generator shipped with the default suites, saved before training records existed. */
-function shippedGenerator(suiteName: string): string {
+/**
+ * A copy of a generator shipped with the default suites, with its training
+ * record removed: the metadata a generator saved before records existed has.
+ */
+function legacyGenerator(suiteName: string): string {
   const root = join(ROOT, 'fixtures/generators');
   const found = readdirSync(root)
     .map((d) => join(root, d))
@@ -37,7 +40,13 @@ function shippedGenerator(suiteName: string): string {
       }
     });
   if (!found) throw new Error(`no shipped generator for "${suiteName}"`);
-  return found;
+  const legacy = join(dir, 'legacy-generator');
+  mkdirSync(legacy, { recursive: true });
+  copyFileSync(join(found, 'weights.bin'), join(legacy, 'weights.bin'));
+  const model = JSON.parse(readFileSync(join(found, 'model.json'), 'utf8'));
+  delete model.metadata.training;
+  writeFileSync(join(legacy, 'model.json'), JSON.stringify(model));
+  return legacy;
 }
 
 function suite(generator: string) {
@@ -108,7 +117,7 @@ describe('runSuite: convergence', () => {
   });
 
   it('a generator shipped before training records existed still loads, reports "training record not available", and fails requireConverged', async () => {
-    const shipped = shippedGenerator('sdn-tiny, Linf');
+    const shipped = legacyGenerator('sdn-tiny, Linf');
     const loaded = await loadGenerator(shipped);
     expect(loaded.record).toBeUndefined();
     loaded.generator.store.dispose();
