@@ -63,7 +63,7 @@ async function trainPath(name, shape, width, batch, lr) {
   const entry = p.adnn.zooEntry('sdn-tiny');
   const network = entry.build(entry.defaultConfig(inputSpec(shape), 10), 1);
   const warm = 3;
-  const config = { steps: warm + R + 1, batchSize: batch, learningRate: lr, alpha: 1, beta: 0.001, gan: true, perfLoss: 'bce', width, validateEvery: 1e9, patience: 1e9, seed: 1 };
+  const config = { steps: Math.max(warm + R + 1, p.generator.MIN_COMPILED_STEPS ?? 0), batchSize: batch, learningRate: lr, alpha: 1, beta: 0.001, gan: true, perfLoss: 'bce', width, validateEvery: 1e9, patience: 1e9, seed: 1 };
   const ours = [];
   const theirs = [];
   const cpu = { ours: [], theirs: [] };

@@ -64,6 +64,28 @@ export function attackInBatches(
   return { images: out, count: seeds.count, msPerInput: seeds.count ? ms / seeds.count : 0 };
 }
 
+/** A per-input loss to minimise, [B], as a function of the iterate (an input batch or a perturbation). */
+export type PerInputLoss = (at: tf.Tensor4D) => tf.Tensor1D;
+
+/**
+ * The per-input loss at `at` and its gradient with respect to `at`, from one
+ * backward pass through the AdNN. The loss is summed before differentiating,
+ * so each input's gradient is its own. Every per-input attack (ILFO,
+ * DeepSloth, deepperform-refine) takes its gradients here, inside the
+ * iteration that iterate.ts runs on tfjs or traces into one onnxruntime
+ * program. The caller owns both results.
+ */
+export function lossAndGradient(loss: PerInputLoss, at: tf.Tensor4D): { loss: tf.Tensor1D; grad: tf.Tensor4D } {
+  const captured: { loss?: tf.Tensor1D } = {};
+  const { value, grad } = tf.valueAndGrad((v: tf.Tensor4D) => {
+    const perInput = loss(v);
+    captured.loss = tf.keep(perInput);
+    return tf.sum(perInput) as tf.Scalar;
+  })(at);
+  value.dispose();
+  return { loss: captured.loss!, grad: grad as tf.Tensor4D };
+}
+
 /** A distinct, reproducible random seed for each batch of one run. */
 export function batchSeed(seed: number, batchIndex: number): number {
   return (seed + batchIndex * 7919) | 0;

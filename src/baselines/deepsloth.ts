@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, ImageBatch } from '../adnn/index.js';
 import { perturb, projectToBall, type GeneratedInputs } from '../generator/index.js';
-import { attackInBatches, batchSeed, UnsupportedModelError, type BaselineAttack, type BaselineProgress } from './common.js';
+import { attackInBatches, batchSeed, lossAndGradient, UnsupportedModelError, type BaselineAttack, type BaselineProgress } from './common.js';
 import { runAttackLoop } from './iterate.js';
 import { resolveOptions, type OptionSpecs } from './options.js';
 
@@ -111,14 +111,13 @@ export function slothLoss(network: AdaptiveNetwork, x: tf.Tensor4D): tf.Tensor1D
       const internal = network.exitLogits(x).slice(0, -1);
       return tf.addN(internal.map(uniformCrossEntropy)) as tf.Tensor1D;
     }
-    const p = network.soft(x).p;
-    return tf.neg(tf.sum(tf.log(tf.clipByValue(p, 1e-7, 1)), 1)) as tf.Tensor1D;
+    return activationLogLoss(network.soft(x).p);
   });
 }
 
-/** The gradient of the summed loss w.r.t. the input; the sum keeps each input's gradient its own. */
-function inputGradient(network: AdaptiveNetwork, at: tf.Tensor4D): tf.Tensor4D {
-  return tf.grad((v) => tf.sum(slothLoss(network, v as tf.Tensor4D)))(at) as tf.Tensor4D;
+/** sum_i -log p_i per input, [B]: BCE of every activation probability towards 1 (p clipped at 1e-7). */
+export function activationLogLoss(p: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => tf.neg(tf.sum(tf.log(tf.clipByValue(p, 1e-7, 1)), 1)) as tf.Tensor1D);
 }
 
 function linfBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttack, opts: DeepSlothOptions, seed: number, tick: () => void): tf.Tensor4D {
@@ -137,7 +136,9 @@ function linfBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAtt
       tick,
       scalars: () => new Float32Array(0),
       step: (seeds) => {
-        const moved = tf.sub(adv, tf.mul(step, tf.sign(inputGradient(network, adv))));
+        const { loss, grad } = lossAndGradient((v) => slothLoss(network, v), adv);
+        loss.dispose();
+        const moved = tf.sub(adv, tf.mul(step, tf.sign(grad)));
         adv.assign(perturb(seeds, tf.sub(moved, seeds) as tf.Tensor4D, 'linf', epsilon, range));
       },
     });
@@ -169,7 +170,8 @@ function l2Batch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttac
       scalars: (t) => Float32Array.of(lrMin + ((lr0 - lrMin) * (1 + Math.cos((Math.PI * t) / opts.l2Iterations))) / 2),
       step: (seeds, lr) => {
         const onInput = (d: tf.Tensor) => tf.clipByValue(tf.add(seeds, d), range[0], range[1]) as tf.Tensor4D;
-        const g = tf.grad((d) => tf.sum(slothLoss(network, onInput(d))))(delta) as tf.Tensor4D;
+        const { loss, grad: g } = lossAndGradient((d) => slothLoss(network, onInput(d)), delta);
+        loss.dispose();
         // The original renormalises each input's gradient to L2 norm <= 1.
         const unit = projectToBall(g, 'l2', 1);
         delta.assign(projectToBall(tf.sub(delta, tf.mul(lr, unit)) as tf.Tensor4D, 'l2', epsilon));

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, AdnnKind, ImageBatch } from '../adnn/index.js';
 import { perturb, type GeneratedInputs } from '../generator/index.js';
 import { adamUpdate, AdamSchedule, type AdamConfig } from '../nn/index.js';
-import { attackInBatches, type BaselineAttack, type BaselineProgress } from './common.js';
+import { attackInBatches, lossAndGradient, type BaselineAttack, type BaselineProgress } from './common.js';
 import { runAttackLoop } from './iterate.js';
 import { resolveOptions, type OptionSpecs } from './options.js';
 
@@ -59,7 +59,7 @@ const SPECS: OptionSpecs<IlfoOptions> = {
 };
 
 /** The published (learning rate, lambda) of each optimizer. */
-const PUBLISHED = { adam: { learningRate: 5e-4, lambda: 1e5 }, sgd: { learningRate: 0.01, lambda: 1e6 } } as const;
+export const ILFO_PUBLISHED = { adam: { learningRate: 5e-4, lambda: 1e5 }, sgd: { learningRate: 0.01, lambda: 1e6 } } as const;
 
 /**
  * The p a block needs to run at threshold tau. Skipping models run block i iff
@@ -95,7 +95,7 @@ export function ilfo(
 }
 
 function ilfoBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttack, opts: IlfoOptions, tick: () => void): tf.Tensor4D {
-  const published = PUBLISHED[opts.optimizer];
+  const published = ILFO_PUBLISHED[opts.optimizer];
   const lambda = opts.lambda === 'auto' ? published.lambda : opts.lambda;
   const lr = opts.learningRate === 'auto' ? published.learningRate : opts.learningRate;
   const target = activationTarget(network.meta.kind, attack.tau);
@@ -120,14 +120,10 @@ function ilfoBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAtt
       tick,
       scalars: () => (adam ? schedule.next(lr) : Float32Array.of(lr)),
       step: (seeds, scalars) => {
-        const perInput: { loss?: tf.Tensor1D } = {};
-        const grad = tf.grad((d: tf.Tensor) => {
-          perInput.loss = tf.keep(loss(seeds, d));
-          return tf.sum(perInput.loss) as tf.Scalar;
-        })(delta);
+        const { loss: perInput, grad } = lossAndGradient((d) => loss(seeds, d), delta);
         // The iterate is judged before it moves, as the original keeps its best delta.
-        offerBest(best, delta, perInput.loss!);
-        perInput.loss!.dispose();
+        offerBest(best, delta, perInput);
+        perInput.dispose();
         if (adam) {
           const next = adamUpdate(delta, grad, adam, scalars, adamConfig());
           adam.m.assign(next.m as tf.Tensor4D);

@@ -7,6 +7,7 @@ import { defaultInferenceEngine, InferenceEngine, setDefaultInferenceEngine } fr
 import { packageRoot } from '../util/package-root.js';
 import { deepsloth } from './deepsloth.js';
 import { ilfo } from './ilfo.js';
+import { refine } from './refine.js';
 
 /**
  * The attack loops compiled into one onnxruntime program per iteration give
@@ -50,6 +51,23 @@ describe('attack loops on onnxruntime and on tfjs', () => {
   it('DeepSloth L2 (10 iterations) on the shipped sdn-tiny', () => {
     const attack = { norm: 'l2' as const, epsilon: 1, tau: 0.5 };
     const r = onBoth(() => deepsloth(network, seeds, attack, 3, { l2Iterations: 10 }).images);
+    expect(maxDiff(r.ort, r.tfjs)).toBeLessThan(1e-4);
+  });
+
+  it('deepperform-refine (Adam under Linf, 5 steps, DeepSloth loss) on the shipped sdn-tiny', () => {
+    const attack = { norm: 'linf' as const, epsilon: 0.1, tau: 0.5 };
+    const start = { images: seeds.images.slice(), count: seeds.count, msPerInput: 0 };
+    const r = onBoth(() => refine(network, seeds, start, attack, { steps: 5, keep: 'last' }).images);
+    // As for ILFO: Adam's first step is the sign of g, so a pixel whose gradient is float noise may step either way.
+    const d = Array.from(r.ort, (v, i) => Math.abs(v - r.tfjs[i])).sort((a, b) => a - b);
+    expect(d[Math.floor(d.length * 0.99)]).toBeLessThan(1e-5);
+    expect(d[d.length - 1]).toBeLessThan(0.1);
+  });
+
+  it('deepperform-refine (PGD under L2, 5 steps, ILFO loss, costliest kept) on the shipped sdn-tiny', () => {
+    const attack = { norm: 'l2' as const, epsilon: 1, tau: 0.5 };
+    const start = { images: seeds.images.slice(), count: seeds.count, msPerInput: 0 };
+    const r = onBoth(() => refine(network, seeds, start, attack, { steps: 5, loss: 'ilfo' }).images);
     expect(maxDiff(r.ort, r.tfjs)).toBeLessThan(1e-4);
   });
 

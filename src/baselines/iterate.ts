@@ -25,6 +25,12 @@ export interface AttackLoop {
   key: string;
   /** Called after each iteration. */
   tick: () => void;
+  /**
+   * Called after each iteration with the state variables holding its result
+   * (e.g. to judge the iterate by a real adaptive execution, outside the
+   * program); the compiled path writes the state back only when this is set.
+   */
+  observe?: (state: tf.Variable[]) => void;
   engine?: InferenceEngine;
 }
 
@@ -46,6 +52,7 @@ export function runAttackLoop(loop: AttackLoop): EngineName {
   if (!program) {
     for (let i = 0; i < loop.iterations; i++) {
       tf.tidy(() => loop.step(loop.x, tf.tensor1d(loop.scalars(i))));
+      loop.observe?.(loop.state);
       loop.tick();
     }
     return 'tfjs';
@@ -55,8 +62,16 @@ export function runAttackLoop(loop: AttackLoop): EngineName {
   for (let i = 0; i < loop.iterations; i++) {
     const next = program.run([x, loop.scalars(i)], state).state;
     state = state.map((s, k) => next[k] ?? s);
+    if (loop.observe) {
+      writeBack(loop.state, state);
+      loop.observe(loop.state);
+    }
     loop.tick();
   }
-  loop.state.forEach((v, k) => tf.tidy(() => v.assign(tf.tensor(state[k], v.shape))));
+  writeBack(loop.state, state);
   return 'ort';
+}
+
+function writeBack(vars: tf.Variable[], values: Float32Array[]): void {
+  vars.forEach((v, k) => tf.tidy(() => v.assign(tf.tensor(values[k], v.shape))));
 }

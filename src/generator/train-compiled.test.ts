@@ -4,6 +4,7 @@ import { zooEntry, type AdaptiveNetwork } from '../adnn/index.js';
 import { initBackend } from '../engine/index.js';
 import { defaultInferenceEngine, InferenceEngine, setDefaultInferenceEngine } from '../engine/ort/index.js';
 import { Discriminator, Generator } from './architecture.js';
+import { ScheduledAdam } from './optimizer.js';
 import { MIN_COMPILED_STEPS } from './train-compiled.js';
 import { trainStep, type StepContext, type StepLosses } from './train-step.js';
 
@@ -33,22 +34,24 @@ interface Run {
   weights: Map<string, Float32Array>;
 }
 
-/** Three steps from fresh G and D (seeded) on one fixed batch, with gradients where `gradients` says; enc0 restored after the first. */
+/** Three steps from fresh G and D (seeded) on one fixed batch, with gradients where `gradients` says; enc0 restored after the first, the learning rate halved before the last. */
 function threeSteps(gradients: 'ort' | 'tfjs', gan: boolean, retau = false): Run {
   setDefaultInferenceEngine(new InferenceEngine({ gradients, threads: 1 }));
   const g = new Generator(spec, 2, 11);
   const d = new Discriminator(spec, 12);
   const x = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 13) as tf.Tensor4D;
-  const c: StepContext = {
+  const c: StepContext & { gOpt: ScheduledAdam; dOpt: ScheduledAdam } = {
     g,
     d,
-    gOpt: tf.train.adam(1e-3, 0.5, 0.999),
-    dOpt: tf.train.adam(1e-3, 0.5, 0.999),
+    gOpt: new ScheduledAdam(1e-3, 0.5, 0.999),
+    dOpt: new ScheduledAdam(1e-3, 0.5, 0.999),
     network,
     x,
     attack: { norm: 'linf', epsilon: 0.1, tau: 0.5 },
-    config: { steps: MIN_COMPILED_STEPS, alpha: 1, beta: 0.001, gan, perfLoss: 'bce' },
+    config: { alpha: 1, beta: 0.001, gan, perfLoss: 'bce' },
     blockFlops: network.meta.blocks.map((b) => b.flops),
+    learningRate: 1e-3,
+    stepsAllowed: MIN_COMPILED_STEPS,
   };
   // Between steps 1 and 2 a weight is assigned from outside (as restoring a
   // snapshot does): the next step must start from it.
@@ -58,7 +61,12 @@ function threeSteps(gradients: 'ort' | 'tfjs', gan: boolean, retau = false): Run
   enc0.assign(initial);
   // A tau curriculum changes the threshold between steps: another program, the same Adam state.
   if (retau) c.attack = { ...c.attack, tau: 0.4 };
-  losses.push(trainStep(c), trainStep(c));
+  losses.push(trainStep(c));
+  // A plateau halves the learning rate before step 3, as train.ts's loop sets it: on the optimisers and in the context.
+  c.learningRate = 5e-4;
+  c.gOpt.setLearningRate(5e-4);
+  c.dOpt.setLearningRate(5e-4);
+  losses.push(trainStep(c));
   initial.dispose();
   const weights = new Map([...g.store.named()].map(([n, v]) => [n, v.dataSync() as Float32Array]));
   tf.dispose([x]);

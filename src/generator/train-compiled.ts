@@ -55,8 +55,8 @@ class CompiledTrainStep {
       // Assigned from outside since our last write (e.g. restored weights): read it.
       if (v.dataId !== this.written[i]) this.values[i] = v.dataSync() as Float32Array;
     });
-    const lr = (o: tf.Optimizer) => (o as unknown as { learningRate: number }).learningRate;
-    const run = this.program.run([c.x.dataSync() as Float32Array, this.schedules.d.next(lr(c.dOpt)), this.schedules.g.next(lr(c.gOpt))], this.values);
+    // The learning rate is an input of every step: a schedule changes it without a new program.
+    const run = this.program.run([c.x.dataSync() as Float32Array, this.schedules.d.next(c.learningRate), this.schedules.g.next(c.learningRate)], this.values);
     run.state.forEach((next, i) => {
       if (next) this.values[i] = next;
     });
@@ -81,7 +81,8 @@ const compiled = new WeakMap<Generator, CompiledTrainStep | null>();
  */
 function signatureOf(c: StepContext): string {
   const { attack, x } = c;
-  const { learningRate: _perStep, ...config } = c.config as StepConfig & { learningRate?: number };
+  // The loop's config also holds the starting learning rate and budgets: none is baked in.
+  const { learningRate: _perStep, steps: _s, epochs: _e, minutes: _m, ...config } = c.config as StepConfig & Record<string, unknown>;
   const range = c.network.meta.input.range;
   return JSON.stringify([attack, range, config, c.blockFlops, x.shape]);
 }
@@ -94,7 +95,7 @@ export const MIN_COMPILED_STEPS = 25;
 
 /** The compiled step for this context, built on first use; undefined when the step runs on tfjs. */
 export function compiledTrainStep(c: StepContext): CompiledTrainStep | undefined {
-  if (c.config.steps < MIN_COMPILED_STEPS) return undefined;
+  if (c.stepsAllowed < MIN_COMPILED_STEPS) return undefined;
   const signature = signatureOf(c);
   const known = compiled.get(c.g);
   if (known !== undefined && (known === null || known.signature === signature)) return known ?? undefined;

@@ -4,6 +4,7 @@ import type { Discriminator, Generator } from './architecture.js';
 import type { Attack } from './generate.js';
 import { discriminatorLoss, generatorGanLoss, perfLoss, pertLoss, totalLoss, type PerfLoss } from './losses.js';
 import { perturb } from './projection.js';
+import type { LossValues } from './record.js';
 
 /**
  * The two objectives of an Eq. 8 step, written once: the tfjs path
@@ -13,22 +14,14 @@ import { perturb } from './projection.js';
 
 /** The parts of the training configuration one step reads (train.ts's GeneratorTrainConfig has them). */
 export interface StepConfig {
-  /** The step budget: a short run stays on tfjs (train-compiled.ts). */
-  steps: number;
   alpha: number;
   beta: number;
   gan: boolean;
   perfLoss: PerfLoss;
 }
 
-/** The loss values of one step (train.ts's LossValues). */
-export interface StepLosses {
-  gan: number;
-  perf: number;
-  pert: number;
-  total: number;
-  discriminator: number;
-}
+/** The loss values of one step. */
+export type StepLosses = LossValues;
 
 /** Everything one Eq. 8 step reads. */
 export interface StepContext {
@@ -41,6 +34,10 @@ export interface StepContext {
   attack: Attack & { tau: number };
   config: StepConfig;
   blockFlops: number[];
+  /** The scheduled learning rate of this step, of both optimisers (the loop has set it on gOpt and dOpt too). */
+  learningRate: number;
+  /** Steps the run's budget allows (Infinity under a time budget): a short run stays on tfjs (train-compiled.ts). */
+  stepsAllowed: number;
 }
 
 /** The terms of G's objective, kept for reading after the step. */

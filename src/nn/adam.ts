@@ -29,12 +29,20 @@ export interface AdamMoments {
 /** One Adam update of `value` by `grad`; returns the new value and moments. */
 export function adamUpdate(value: tf.Tensor, grad: tf.Tensor, moments: AdamMoments, scalars: AdamScalars, c: AdamConfig): { value: tf.Tensor } & AdamMoments {
   const [lr, correction1, correction2] = tf.split(scalars, 3);
+  const { direction, m, v } = adamDirection(grad, moments, correction1, correction2, c);
+  return { value: tf.add(tf.mul(direction, tf.neg(tf.reshape(lr, []))), value), m, v };
+}
+
+/**
+ * Adam's direction m_hat / (sqrt(v_hat) + eps) and the new moments, given the
+ * bias corrections 1 - beta1^t and 1 - beta2^t (tensors of one element).
+ */
+export function adamDirection(grad: tf.Tensor, moments: AdamMoments, correction1: tf.Tensor, correction2: tf.Tensor, c: AdamConfig): { direction: tf.Tensor } & AdamMoments {
   const m = tf.add(tf.mul(moments.m, c.beta1), tf.mul(grad, 1 - c.beta1));
   const v = tf.add(tf.mul(moments.v, c.beta2), tf.mul(tf.square(grad), 1 - c.beta2));
   const mHat = tf.div(m, tf.reshape(correction1, []));
   const vHat = tf.div(v, tf.reshape(correction2, []));
-  const step = tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), c.epsilon)), tf.neg(tf.reshape(lr, [])));
-  return { value: tf.add(step, value), m, v };
+  return { direction: tf.div(mHat, tf.add(tf.sqrt(vHat), c.epsilon)), m, v };
 }
 
 /**
