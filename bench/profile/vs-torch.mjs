@@ -148,12 +148,18 @@ async function ilfoPath() {
   const theirs = [];
   const a = cpuTotals();
   const t0 = performance.now();
+  const cpu = { ours: [], theirs: [] };
   for (let i = 0; i < rounds; i++) {
+    const c = process.cpuUsage();
     ours.push(p.baselines.ilfo(network, seeds, attack, 333).msPerInput);
+    const u = process.cpuUsage(c);
+    cpu.ours.push((u.user + u.system) / 1000 / seeds.count);
     const out = execFileSync('/usr/bin/python3.11', [script, '20', '300', '1'], { env: { ...process.env, T: String(T) }, encoding: 'utf8' });
     theirs.push(Number(/median ([\d.]+)/.exec(out)[1]));
+    // The twin's own CPU time (time.process_time(), all its threads) per input.
+    cpu.theirs.push(Number(/cpu ([\d.]+)/.exec(out)[1]));
   }
-  report('ilfo ms/input', ours, theirs, { a, b: cpuTotals(), ms: performance.now() - t0 }, NaN);
+  report('ilfo ms/input', ours, theirs, { a, b: cpuTotals(), ms: performance.now() - t0 }, NaN, cpu);
   network.dispose();
 }
 
