@@ -3,7 +3,7 @@ import type { AdaptiveNetwork } from '../adnn/index.js';
 import { defaultInferenceEngine, type EngineName, type InferenceEngine } from '../engine/ort/index.js';
 
 /**
- * The optimisation loop of a per-input attack (ILFO, DeepSloth ...), written
+ * The optimisation loop of a per-input attack (ILFO, DeepSloth, refine), written
  * once in tfjs ops as one iteration over state variables, and run either on
  * tfjs or as one compiled onnxruntime program per iteration (the forward
  * pass, tfjs's own backward pass and the update in a single session call
