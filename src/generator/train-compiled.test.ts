@@ -5,7 +5,7 @@ import { initBackend } from '../engine/index.js';
 import { defaultInferenceEngine, InferenceEngine, setDefaultInferenceEngine } from '../engine/ort/index.js';
 import { Discriminator, Generator } from './architecture.js';
 import { ScheduledAdam } from './optimizer.js';
-import { MIN_COMPILED_STEPS } from './train-compiled.js';
+import { compiledTrainStep, MIN_COMPILED_STEPS, releaseCompiledStep } from './train-compiled.js';
 import { trainStep, type StepContext, type StepLosses } from './train-step.js';
 
 /**
@@ -106,5 +106,40 @@ describe('the compiled Eq. 8 step', () => {
 
   it('and without the GAN term (no D step)', () => {
     compare(threeSteps('ort', false), threeSteps('tfjs', false));
+  });
+
+  it('is compiled once per generator and settings, freed by releaseCompiledStep; short runs stay on tfjs', () => {
+    setDefaultInferenceEngine(new InferenceEngine({ gradients: 'ort', threads: 1 }));
+    const g = new Generator(spec, 2, 11);
+    const d = new Discriminator(spec, 12);
+    const x = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 13) as tf.Tensor4D;
+    const c: StepContext = {
+      g,
+      d,
+      gOpt: new ScheduledAdam(1e-3, 0.5, 0.999),
+      dOpt: new ScheduledAdam(1e-3, 0.5, 0.999),
+      network,
+      x,
+      attack: { norm: 'linf', epsilon: 0.1, tau: 0.5 },
+      config: { alpha: 1, beta: 0.001, gan: false, perfLoss: 'bce' },
+      blockFlops: network.meta.blocks.map((b) => b.flops),
+      learningRate: 1e-3,
+      stepsAllowed: MIN_COMPILED_STEPS,
+    };
+    const first = compiledTrainStep(c);
+    expect(first).toBeDefined();
+    // A new learning rate is an input of the step, not a new program.
+    expect(compiledTrainStep({ ...c, learningRate: 1e-4 })).toBe(first);
+    releaseCompiledStep(g);
+    const again = compiledTrainStep(c);
+    expect(again).toBeDefined();
+    expect(again).not.toBe(first);
+    releaseCompiledStep(g);
+    expect(compiledTrainStep({ ...c, stepsAllowed: MIN_COMPILED_STEPS - 1 })).toBeUndefined();
+    x.dispose();
+    g.store.dispose();
+    d.store.dispose();
+    c.gOpt.dispose();
+    c.dOpt.dispose();
   });
 });

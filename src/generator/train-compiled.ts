@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defaultInferenceEngine, type CompiledProgram } from '../engine/ort/index.js';
+import { defaultInferenceEngine, type CompiledProgram, type InferenceEngine } from '../engine/ort/index.js';
 import { adamUpdate, AdamSchedule, type AdamConfig, type AdamMoments } from '../nn/index.js';
 import type { Generator } from './architecture.js';
 import { discriminatorObjective, generatorObjective, type ObjectiveParts, type StepConfig, type StepContext, type StepLosses } from './train-objective.js';
@@ -32,6 +32,8 @@ class CompiledTrainStep {
   private schedules = { d: new AdamSchedule(adamConfig()), g: new AdamSchedule(adamConfig()) };
 
   constructor(
+    /** The engine that compiled it (and caches its session). */
+    readonly engine: InferenceEngine,
     private readonly program: CompiledProgram,
     private readonly networkVars: tf.Variable[],
     momentSizes: number[],
@@ -101,11 +103,18 @@ export function compiledTrainStep(c: StepContext): CompiledTrainStep | undefined
   if (known !== undefined && (known === null || known.signature === signature)) return known ?? undefined;
   // Settings changed mid-run (e.g. a tau curriculum): a new program that
   // continues the Adam moments, and the old session goes.
-  if (known) defaultInferenceEngine().releaseProgram(c.g, programKey(known.signature));
+  if (known) known.engine.releaseProgram(c.g, programKey(known.signature));
   const made = build(c, signature);
   if (made && known) made.continueFrom(known);
   compiled.set(c.g, made ?? null);
   return made;
+}
+
+/** Frees G's compiled step (its session and state) once training is over; a later step compiles again. */
+export function releaseCompiledStep(g: Generator): void {
+  const known = compiled.get(g);
+  if (known) known.engine.releaseProgram(g, programKey(known.signature));
+  compiled.delete(g);
 }
 
 const programKey = (signature: string) => `Eq. 8 step ${signature}`;
@@ -118,13 +127,14 @@ function build(c: StepContext, signature: string): CompiledTrainStep | undefined
   const networkVars = [...c.g.store.named().values(), ...(c.config.gan ? c.d.store.named().values() : [])];
   const momentVars = [d, g].flatMap((o) => o.moments.flatMap((mv) => [mv.m, mv.v]));
   try {
-    const program = defaultInferenceEngine().program(c.g, programKey(signature), c.network.namedWeights().values(), () => ({
+    const engine = defaultInferenceEngine();
+    const program = engine.program(c.g, programKey(signature), c.network.namedWeights().values(), () => ({
       inputs: [c.x, tf.zeros([3]), tf.zeros([3])],
       state: [...networkVars, ...momentVars],
       fn: (x, dScalars, gScalars) => tracedStep({ ...c, x: x as tf.Tensor4D }, d, g, dScalars as tf.Tensor1D, gScalars as tf.Tensor1D),
       name: 'eq8-step',
     }));
-    return program && new CompiledTrainStep(program, networkVars, momentVars.map((v) => v.size), signature);
+    return program && new CompiledTrainStep(engine, program, networkVars, momentVars.map((v) => v.size), signature);
   } finally {
     tf.dispose(momentVars);
   }

@@ -8,7 +8,7 @@ import type { PerfLoss } from './losses.js';
 import { Plateau, type LearningRateSchedule } from './plateau.js';
 import { stepBudget, stepsPerEpoch, type LossValues, type StopReason, type TrainingRecord, type ValidationPoint } from './record.js';
 import { ScheduledAdam } from './optimizer.js';
-import { trainStep } from './train-step.js';
+import { releaseCompiledStep, trainStep } from './train-step.js';
 import { makeValidator, type ValidationScore } from './validation.js';
 
 export type { LossValues } from './record.js';
@@ -125,6 +125,8 @@ export async function trainGenerator(input: TrainGeneratorInput): Promise<Traine
     await new Promise((r) => setImmediate(r));
   }
   const bestIndex = kept.restore(g) ?? curve.length - 1;
+  // The compiled step's session and Adam state are not needed once G is trained.
+  releaseCompiledStep(g);
   d.store.dispose();
   gOpt.dispose();
   dOpt.dispose();
