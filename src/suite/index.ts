@@ -38,5 +38,6 @@ export {
   type Aggregate,
   type MetricDef,
   type MetricKind,
+  type MetricNeed,
   type Unit,
 } from './metrics.js';

@@ -15,11 +15,12 @@ import {
   parseStructuredAssertion,
   readsSaved,
   type Assertion,
+  type ParseOptions,
   type StructuredSpec,
 } from './assertions.js';
 import { SuiteError, UsageError, type SuiteProblem } from './errors.js';
 import { locate, locateInString, type Segment, type SourceMap } from './locate.js';
-import { DEFAULT_METHOD } from './metrics.js';
+import { DEFAULT_METHOD, type MetricNeed } from './metrics.js';
 import type { DetectorSpec, RetrainSpec, SuiteFile, TrainSpec } from './suite.types.js';
 import { PRESET_WIDTH, type BaselineName, type BaselineSpec, type NormName, type ResolvedTrain, type Suite } from './types.js';
 import { validateSuiteData, type RawProblem } from './validate.js';
@@ -136,10 +137,11 @@ function parseAssertions(data: Record<string, unknown>, src: SourceMap, problems
   const items = Array.isArray(data.assertions) ? (data.assertions as unknown[]) : [];
   const baselines = Array.isArray(data.baselines) ? (data.baselines as unknown[]).flatMap(baselineNameOf) : [];
   const methods = [DEFAULT_METHOD, ...baselines];
+  const off = settingsOff(data);
   const out: Assertion[] = [];
   items.forEach((item, i) => {
     try {
-      const a = parseItem(item, methods);
+      const a = parseItem(item, { methods, off });
       if (a !== undefined) out.push(a);
     } catch (e) {
       if (!(e instanceof AssertionSyntaxError)) throw e;
@@ -150,15 +152,35 @@ function parseAssertions(data: Record<string, unknown>, src: SourceMap, problems
   return out;
 }
 
+/**
+ * The settings this suite turns off that metrics need, each with how to turn
+ * it on (the schema has filled in the defaults: latency and energy on, no
+ * mitigation sections).
+ */
+function settingsOff(data: Record<string, unknown>): Partial<Record<MetricNeed, string>> {
+  const section = (v: unknown): Record<string, unknown> | undefined =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  const measure = section(data.measure);
+  const mitigation = section(data.mitigation);
+  const off: Partial<Record<MetricNeed, string>> = {};
+  for (const key of ['latency', 'energy'] as const) {
+    if (measure?.[key] === false) off[`measure.${key}`] = `measure.${key} is false (set it to true, or drop the assertion)`;
+  }
+  for (const key of ['detector', 'retrain'] as const) {
+    if (mitigation?.[key] === undefined) off[`mitigation.${key}`] = `it has no mitigation.${key} section (add one; \`${key}: {}\` takes every default)`;
+  }
+  return off;
+}
+
 /** One list item in any of its three forms; undefined when its shape is wrong (the schema reports that). */
-function parseItem(item: unknown, methods: readonly string[]): Assertion | undefined {
-  if (typeof item === 'string') return parseAssertion(item, { methods });
+function parseItem(item: unknown, options: ParseOptions): Assertion | undefined {
+  if (typeof item === 'string') return parseAssertion(item, options);
   if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;
   const o = item as Record<string, unknown>;
   const level = o.level === 'warn' || o.level === 'error' ? o.level : 'error';
-  if (typeof o.assert === 'string') return parseAssertion(o.assert, { level, methods });
+  if (typeof o.assert === 'string') return parseAssertion(o.assert, { ...options, level });
   const spec = structuredSpec(o);
-  return spec === undefined ? undefined : parseStructuredAssertion(spec, { level, methods });
+  return spec === undefined ? undefined : parseStructuredAssertion(spec, { ...options, level });
 }
 
 /** The map form's fields when the schema found them well-formed, else undefined (the schema reports why). */
