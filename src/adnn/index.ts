@@ -20,6 +20,6 @@ export {
   type Step,
 } from './stages/index.js';
 export { checkpointDir, loadCheckpoint, saveCheckpoint, type CheckpointMetadata } from './checkpoint.js';
-export { loadAdnn, readAdnnArch, saveAdnn, type AdnnFileMetadata, type LoadedAdnn, type TrainingRecord } from './model-io.js';
+export { loadAdnn, readAdnnArch, readAdnnHeader, saveAdnn, type AdnnFileMetadata, type AdnnHeader, type LoadedAdnn, type TrainingRecord } from './model-io.js';
 export { loadUserAdnn, UserModelError, type UserModuleContext } from './user-module.js';
 export { UnknownArchError, zooArchs, zooEntry, type ZooEntry, type ZooFamily } from './zoo/index.js';

@@ -12,6 +12,7 @@ import {
   type Generator,
   type TrainProgress,
 } from '../generator/index.js';
+import { withoutChecksum } from '../nn/index.js';
 import type { Suite } from '../suite/index.js';
 import type { TrainingSummary } from './result.js';
 
@@ -131,12 +132,17 @@ function cachedSummary(source: 'cache' | 'file'): TrainingSummary {
   };
 }
 
-/** Hash of what defines the model: its weight files, or the user module's source and options. */
+/**
+ * Hash of what defines the model: its weight files (model.json without the
+ * checksum it may record, which only restates weights.bin: adding one to an
+ * old folder keeps its generators' cache keys), or the user module's source
+ * and options.
+ */
 export async function modelHash(suite: Suite): Promise<string> {
   const m = suite.model;
   if (m.source === 'zoo') {
-    const [json, bin] = await Promise.all([readFile(join(m.weights, 'model.json')), readFile(join(m.weights, 'weights.bin'))]);
-    return sha256(Buffer.concat([json, bin]));
+    const [json, bin] = await Promise.all([readFile(join(m.weights, 'model.json'), 'utf8'), readFile(join(m.weights, 'weights.bin'))]);
+    return sha256(Buffer.concat([Buffer.from(withoutChecksum(json)), bin]));
   }
   return sha256(`${await readFile(m.module, 'utf8')}\n${m.exportName}\n${stableJson(m.options)}`);
 }
