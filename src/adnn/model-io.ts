@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assignNamed, loadWeights, saveWeights, verifyWeights, WeightsFileError } from '../nn/index.js';
 import type { AdaptiveNetwork, InputSpec } from './contract.js';
-import { zooArchs, zooEntry } from './zoo/index.js';
+import { buildFromMetadata, checkMetadata, isInputSpec } from './model-metadata.js';
 
 /** Facts about how a saved model was trained, kept beside its weights. */
 export interface TrainingRecord {
@@ -44,7 +44,7 @@ export async function loadAdnn(dir: string): Promise<LoadedAdnn> {
   let network: AdaptiveNetwork | undefined;
   try {
     const metadata = checkMetadata(file.metadata, join(dir, 'model.json'));
-    network = zooEntry(metadata.arch).build(metadata.config, metadata.seed);
+    network = buildFromMetadata(metadata, join(dir, 'model.json'));
     assignNamed(network.namedWeights(), file.weights);
     return { network, metadata };
   } catch (e) {
@@ -96,28 +96,4 @@ export async function readAdnnArch(dir: string): Promise<string> {
   }
   if (typeof arch !== 'string') throw new WeightsFileError(file, 'names no architecture (metadata.arch)');
   return arch;
-}
-
-/** metadata.arch names a zoo architecture, config is an object and seed a whole number; `file` is named otherwise. */
-function checkMetadata(metadata: unknown, file: string): AdnnFileMetadata {
-  const m = (metadata ?? {}) as Partial<AdnnFileMetadata>;
-  if (typeof m.arch !== 'string' || m.arch === '') throw new WeightsFileError(file, 'metadata.arch must name a zoo architecture (a string)');
-  if (!zooArchs().some((e) => e.arch === m.arch)) {
-    throw new WeightsFileError(file, `metadata.arch "${m.arch}" is not a zoo architecture; known: ${zooArchs().map((e) => e.arch).join(', ')}`);
-  }
-  if (m.config === null || typeof m.config !== 'object' || Array.isArray(m.config)) throw new WeightsFileError(file, 'metadata.config must be an object');
-  if (!Number.isSafeInteger(m.seed)) throw new WeightsFileError(file, 'metadata.seed must be a whole number');
-  return m as AdnnFileMetadata;
-}
-
-function isInputSpec(v: unknown): v is InputSpec {
-  const i = v as Partial<InputSpec> | null;
-  const dims = [i?.height, i?.width, i?.channels];
-  return (
-    dims.every((d) => Number.isSafeInteger(d) && (d as number) > 0) &&
-    Array.isArray(i?.range) &&
-    i.range.length === 2 &&
-    i.range.every((r) => Number.isFinite(r)) &&
-    i.range[0] < i.range[1]
-  );
 }

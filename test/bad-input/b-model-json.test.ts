@@ -58,6 +58,14 @@ describe('model.json fields', () => {
     ['an unknown architecture', (j) => (j.metadata.arch = 'resnet-9000'), /metadata\.arch "resnet-9000" is not a zoo architecture/],
     ['a config that is not an object', (j) => (j.metadata.config = 7), /metadata\.config must be an object/],
     ['another format', (j) => Object.assign(j, { format: 'x' }), /is not a deepperform weights file/],
+    // Hand-edited configs: the builder's own errors, and models that would build but cannot be tested.
+    ['widths that are not numbers', (j) => (j.metadata.config.widths = 'abc'), /metadata\.config is not a sdn-tiny configuration: /],
+    ['a config without input', (j) => delete j.metadata.config.input, /metadata\.config is not a sdn-tiny configuration: /],
+    ['0 classes', (j) => (j.metadata.config.numClasses = 0), /gives a sdn-tiny model that cannot be tested: meta\.numClasses must be a positive integer, got 0/],
+    ['an input range with a null', (j) => (j.metadata.config.input.range = [null, 1]), /cannot be tested: meta\.input must be .*finite, low < high/],
+    ['a 100000 x 100000 input', (j) => (j.metadata.config.input = { height: 1e5, width: 1e5, channels: 1, range: [0, 1] }), /meta\.input is 100000x100000x1 = 10000000000 values per image/],
+    ['a normalisation that divides by 0', (j) => (j.metadata.config.normalize.std = 0), /metadata\.config\.normalize\.std must be finite and > 0 \(inputs are divided by it\), got 0/],
+    ['a normalisation that is not a map', (j) => (j.metadata.config.normalize = 'x'), /metadata\.config\.normalize must be \{ mean, std \} or null/],
   ])('%s: a WeightsFileError naming model.json and the field', async (_what, edit, message) => {
     const dir = copyWith(edit);
     const err = await loadError(dir);
