@@ -4,8 +4,8 @@ import { assignNamed } from '../nn/index.js';
 import { shuffledIndices } from '../util/random.js';
 import { Discriminator, Generator } from './architecture.js';
 import { generate, type Attack } from './generate.js';
-import { discriminatorLoss, generatorGanLoss, perfLoss, pertLoss, totalLoss, type PerfLoss } from './losses.js';
-import { perturb } from './projection.js';
+import { discriminatorLoss, generatorGanLoss, perfLoss, pertLoss, totalLoss, type PerfInputs, type PerfLoss } from './losses.js';
+import { boundDelta, type PerturbationBound } from './projection.js';
 
 export interface GeneratorTrainConfig {
   /** Budget: training stops at whichever of steps, epochs and minutes is reached first. */
@@ -18,10 +18,32 @@ export interface GeneratorTrainConfig {
   beta: number;
   gan: boolean;
   perfLoss: PerfLoss;
+  /** hinge and log-hinge: how far past the threshold a reached p must go. Default 0.1. */
+  margin?: number;
+  /** Train at a higher threshold first, annealed to the suite's. Default: none (the suite's tau throughout). */
+  tauCurriculum?: TauCurriculum;
+  /** How G's output is bounded into the ball, in training and generation. Default 'project' (the paper). */
+  perturbationBound?: PerturbationBound;
   width: number;
   validateEvery: number;
   patience: number;
   seed: number;
+}
+
+/**
+ * tau from `from` at the start, moving linearly to the suite's tau over the
+ * first `over` (default 0.5) of the budget, then held there.
+ */
+export interface TauCurriculum {
+  from: number;
+  over?: number;
+}
+
+/** The threshold the losses aim at after `progress` (0..1) of the budget. */
+export function curriculumTau(suiteTau: number, curriculum: TauCurriculum | undefined, progress: number): number {
+  if (!curriculum) return suiteTau;
+  const t = Math.min(1, Math.max(0, progress) / (curriculum.over ?? 0.5));
+  return curriculum.from + (suiteTau - curriculum.from) * t;
 }
 
 export interface LossValues {
@@ -65,7 +87,7 @@ export interface TrainedGenerator {
 export async function trainGenerator(input: TrainGeneratorInput): Promise<TrainedGenerator> {
   const { network, config, attack } = input;
   const started = performance.now();
-  const g = new Generator(network.meta.input, config.width, config.seed);
+  const g = new Generator(network.meta.input, config.width, config.seed, config.perturbationBound ?? 'project');
   const d = new Discriminator(network.meta.input, config.seed + 1);
   const gOpt = tf.train.adam(config.learningRate, 0.5, 0.999);
   const dOpt = tf.train.adam(config.learningRate, 0.5, 0.999);
@@ -82,7 +104,10 @@ export async function trainGenerator(input: TrainGeneratorInput): Promise<Traine
   for (step = 1; step <= totalSteps; step++) {
     if (order.length < config.batchSize) order = order.concat(Array.from(shuffledIndices(input.train.count, input.train.count, config.seed + step * 7919)));
     const x = sliceBatch(input.train, order.splice(0, config.batchSize), network);
-    losses = trainStep({ g, d, gOpt, dOpt, network, x, attack, config, blockFlops });
+    // Share of the budget spent, by steps or by time, whichever is further along.
+    const progress = Math.max((step - 1) / totalSteps, (performance.now() - started) / ((config.minutes ?? Infinity) * 60_000));
+    const tau = curriculumTau(attack.tau, config.tauCurriculum, progress);
+    losses = trainStep({ g, d, gOpt, dOpt, network, x, attack, config, blockFlops, tau });
     x.dispose();
     let validationIflops: number | undefined;
     const outOfTime = performance.now() >= deadline;
@@ -134,15 +159,18 @@ interface StepContext {
   attack: Attack & { tau: number };
   config: GeneratorTrainConfig;
   blockFlops: number[];
+  /** The threshold of this step's losses (the suite's, or the curriculum's). */
+  tau: number;
 }
 
 function trainStep(c: StepContext): LossValues {
   const { g, d, x, attack, config } = c;
   const range = c.network.meta.input.range;
+  const toInput = (raw: tf.Tensor4D) => tf.clipByValue(tf.add(x, boundDelta(raw, attack.norm, attack.epsilon, g.bound)), range[0], range[1]) as tf.Tensor4D;
   let dLoss = 0;
   if (config.gan) {
     // D learns to tell seeds from generated inputs; G is held fixed here.
-    const adv = tf.tidy(() => perturb(x, g.apply(x, true), attack.norm, attack.epsilon, range));
+    const adv = tf.tidy(() => toInput(g.apply(x, true)));
     const cost = c.dOpt.minimize(() => discriminatorLoss(d.apply(x, true), d.apply(adv, true)), true, d.store.trainable());
     dLoss = readScalar(cost);
     adv.dispose();
@@ -150,15 +178,12 @@ function trainStep(c: StepContext): LossValues {
   const parts: Partial<Record<'gan' | 'perf' | 'pert', number>> = {};
   const cost = c.gOpt.minimize(
     () => {
-      const delta = g.apply(x, true);
-      const adv = perturb(x, delta, attack.norm, attack.epsilon, range);
+      const raw = g.apply(x, true);
+      const adv = toInput(raw);
       const gan = config.gan ? generatorGanLoss(d.apply(adv, true)) : tf.scalar(0);
-      // At the suite's tau: a model whose later gates read earlier decisions
-      // (SkipNet) gives the p that the real execution at tau acts on.
-      const { p, logits } = c.network.soft(adv, attack.tau);
-      logits.dispose();
-      const perf = perfLoss(p, config.perfLoss, c.blockFlops); // Eq. 6
-      const pert = pertLoss(delta, attack.norm, attack.epsilon); // Eq. 7
+      const perf = perfLoss(config.perfLoss, perfInputs(c, adv), { margin: config.margin ?? 0.1 }); // Eq. 6
+      // Eq. 7 on what G proposes: its raw output under projection; a 'scale' bound is inside the ball by construction (0).
+      const pert = pertLoss(g.bound === 'project' ? raw : boundDelta(raw, attack.norm, attack.epsilon, g.bound), attack.norm, attack.epsilon);
       parts.gan = gan.dataSync()[0];
       parts.perf = perf.dataSync()[0];
       parts.pert = pert.dataSync()[0];
@@ -168,6 +193,26 @@ function trainStep(c: StepContext): LossValues {
     g.store.trainable(),
   );
   return { gan: parts.gan ?? 0, perf: parts.perf ?? 0, pert: parts.pert ?? 0, total: readScalar(cost), discriminator: dLoss };
+}
+
+/**
+ * What L_perf reads from the AdNN on the generated inputs, at this step's tau
+ * (a model whose later gates read earlier decisions, SkipNet, gives the p that
+ * the real execution at that tau acts on). uniform-ce reads every exit's
+ * logits where the model has them; p then comes from the same pass
+ * (1 - max softmax of the exit before each block, the contract's early-exit p).
+ */
+function perfInputs(c: StepContext, adv: tf.Tensor4D): PerfInputs {
+  const { network, tau } = c;
+  const base = { kind: network.meta.kind, tau, baseFlops: network.meta.baseFlops, blockFlops: c.blockFlops };
+  if (c.config.perfLoss === 'uniform-ce' && network.meta.kind === 'early-exit' && network.exitLogits) {
+    const exitLogits = network.exitLogits(adv);
+    const p = tf.stack(exitLogits.slice(0, -1).map((l) => tf.sub(1, tf.max(tf.softmax(l), 1))), 1) as tf.Tensor2D;
+    return { ...base, p, exitLogits };
+  }
+  const { p, logits } = network.soft(adv, tau);
+  logits.dispose();
+  return { ...base, p };
 }
 
 function readScalar(t: tf.Scalar | null): number {

@@ -66,7 +66,8 @@ export async function generatorFor(
     model: opts.modelHash ?? (await modelHash(suite)),
     data: `${data.identity}:${sha256(new Uint8Array(data.train.images.buffer, data.train.images.byteOffset, data.train.images.byteLength))}:${data.validation.count}`,
     attack: { norm: suite.norm, epsilon: suite.epsilon, tau: suite.threshold },
-    training: { ...suite.generator.train, preset: suite.generator.preset, seed: suite.seed },
+    // generatorSeed is left out of the key when unset (stableJson drops undefined), so older keys still match.
+    training: { ...suite.generator.train, preset: suite.generator.preset, seed: suite.seed, generatorSeed: suite.generator.train.seed },
   });
   if (!opts.retrain) {
     const found = await opts.cache.lookup(key);
@@ -102,7 +103,7 @@ export function trainSuiteGenerator(suite: Suite, network: AdaptiveNetwork, data
     train: data.train,
     validation: data.validation,
     attack: { norm: suite.norm, epsilon: suite.epsilon, tau: suite.threshold },
-    config: { ...suite.generator.train, seed: suite.seed },
+    config: { ...suite.generator.train, seed: suite.generator.train.seed ?? suite.seed },
     onProgress,
   });
 }

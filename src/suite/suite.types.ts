@@ -166,9 +166,27 @@ export interface TrainSpec {
    */
   patience?: number;
   /**
-   * Form of L_perf (Eq. 6): mse (the paper's MSE(p, 1)), bce (BCE towards 1, as in the authors' release) or flops-mse (blocks weighted by their FLOPs share). Default: mse.
+   * Form of L_perf (Eq. 6), minimised. mse: the paper's MSE(p, 1). bce: BCE(p, 1), as the authors' release. flops-mse: mse with blocks weighted by their FLOPs share. masked-bce: bce on the exits the input reached (the authors' masking: no signal from exits after the one it took; skipping models evaluate every gate, so there it is bce). hinge: on each reached exit, relu(confidence - (tau - margin)), zero once the input would continue with the margin to spare (skipping models: relu(tau + margin - p) on every gate). log-hinge: the same hinge on log p, relu(log(target + margin) - log p), so an input whose exits are saturated (tiny gradient) is pushed as hard as one near the threshold. uniform-ce: DeepSloth's cross-entropy to the uniform distribution on every internal exit (models without exit logits, e.g. skipping ones: bce). expected-cost: 1 - expected FLOPs / total FLOPs, each block's FLOPs weighted by its chance of running (early exits: the product of the continuation probabilities p before it; skipping models: its own p), the shape of Eq. 5. log-expected-cost: -log of the expected share of the gateable FLOPs, a per-input normalisation of expected-cost (each input's gradient is divided by its own expected gain). Default: mse.
    */
-  perfLoss?: 'mse' | 'bce' | 'flops-mse';
+  perfLoss?:
+    | 'mse'
+    | 'bce'
+    | 'flops-mse'
+    | 'masked-bce'
+    | 'hinge'
+    | 'log-hinge'
+    | 'uniform-ce'
+    | 'expected-cost'
+    | 'log-expected-cost';
+  /**
+   * hinge and log-hinge: how far past the threshold each reached p must go before its term is zero (early exits: confidence below tau - margin), >= 0. Default: 0.1.
+   */
+  margin?: number;
+  tauCurriculum?: TauCurriculum;
+  /**
+   * How the generator's output (tanh, in [-1, 1]) becomes a perturbation in the epsilon ball, in training and generation. project: the paper's projection (Linf clips each pixel to [-eps, eps], so a pixel beyond eps gets no gradient; L2 rescales an output longer than eps). scale: a smooth map that keeps every pixel's gradient (Linf eps * G(x); L2 G(x) * eps / sqrt(||G(x)||^2 + eps^2)). Default: project.
+   */
+  perturbationBound?: 'project' | 'scale';
   /**
    * Training budget in passes over the training inputs; training stops at whichever of steps, epochs and minutes comes first. Default: none.
    */
@@ -177,6 +195,23 @@ export interface TrainSpec {
    * Training budget in wall-clock minutes (makes the result depend on machine speed). Default: none.
    */
   minutes?: number;
+  /**
+   * Seed of the generator's initialisation and batch order, an integer >= 0, to train several generators on the same seeds and split. Default: the suite's seed.
+   */
+  seed?: number;
+}
+/**
+ * Train the losses (masks, hinges, SkipNet's soft pass) at tau `from` first, moving linearly to the suite's threshold over the first `over` share of the budget (steps or minutes, whichever runs out first), then at the suite's. Validation always uses the suite's threshold. Default: none (the suite's threshold throughout).
+ */
+export interface TauCurriculum {
+  /**
+   * The threshold at the start, strictly between 0 and 1.
+   */
+  from: number;
+  /**
+   * Share of the budget the annealing takes, in (0, 1]. Default: 0.5.
+   */
+  over?: number;
 }
 export interface BaselineWithOptions {
   random?: RandomOptions;

@@ -31,8 +31,11 @@ export type GeneratorPreset = 'full' | 'light' | 'tiny';
 /** Base widths of the presets; light stays under a tenth of full's FLOPs (width scales them ~quadratically). */
 export const PRESET_WIDTH: Readonly<Record<GeneratorPreset, number>> = { full: 64, light: 16, tiny: 8 };
 
+/** Keys of TrainSpec without a schema default (a default there would change every generator's cache key). */
+type OptionalTrainKeys = 'epochs' | 'minutes' | 'margin' | 'tauCurriculum' | 'perturbationBound' | 'seed';
+
 /** Training settings with every default filled in; width from the preset unless given. */
-export type ResolvedTrain = Required<Omit<TrainSpec, 'epochs' | 'minutes'>> & Pick<TrainSpec, 'epochs' | 'minutes'>;
+export type ResolvedTrain = Required<Omit<TrainSpec, OptionalTrainKeys>> & Pick<TrainSpec, OptionalTrainKeys>;
 
 export interface ResolvedGenerator {
   preset: GeneratorPreset;
