@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+/**
+ * Renders the study's tables from the committed result files
+ * (eval/study/results/*.json) and the per-input baselines on the same seeds
+ * (eval/results/latest.json, section baselines) into docs/generator-study.md,
+ * between the STUDY:BEGIN and STUDY:END markers (the text around them is
+ * written by hand and kept):
+ *
+ *   node eval/study/render.mjs            # rewrite the tables in docs/generator-study.md
+ *   node eval/study/render.mjs --stdout   # print them instead
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { duration, isNum, pct } from '../lib/format.mjs';
+import { CONFIGS, MODELS, NORMS } from './plan.mjs';
+import { STUDY_FORMAT } from './result.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const BEGIN = '<!-- STUDY:BEGIN (rendered by node eval/study/render.mjs; edits between the markers are lost) -->';
+const END = '<!-- STUDY:END -->';
+
+export function readStudy(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
+    .filter((r) => r.format === STUDY_FORMAT);
+}
+
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** Sample standard deviation; undefined for one value. */
+const sd = (xs) => (xs.length < 2 ? undefined : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+
+/** "45.8%" for one training seed, "45.8% ± 3.1" (standard deviation, points) for several. */
+export function meanSd(xs) {
+  const m = mean(xs);
+  const s = sd(xs);
+  return s === undefined ? pct(m) : `${pct(m)} ± ${(s * 100).toFixed(1)}`;
+}
+
+/**
+ * The full-depth rate of a method the study did not run, from its per-seed
+ * I-FLOPs and the seeds' own FLOPs (a study run's on the same seeds): the
+ * generated input's FLOPs are seed * (1 + I-FLOPs).
+ */
+export function fullDepthFromIflops(iflops, seedFlops, total) {
+  if (!iflops || !seedFlops || iflops.length !== seedFlops.length) return NaN;
+  return iflops.filter((v, i) => seedFlops[i] * (1 + v) >= total * (1 - 1e-6)).length / iflops.length;
+}
+
+/** The baselines section's methods for (model, norm), with the seeds' mean FLOPs to check they are the study's seeds. */
+export function baselineRows(latest, model, normLabel) {
+  const suite = latest?.sections?.baselines?.data?.suites?.[`${model}, ${normLabel}, per-input baselines`];
+  if (!suite) return undefined;
+  return { seedMeanFlops: suite.seeds?.flopsStats?.mean, methods: suite.methods };
+}
+
+/** Groups runs by (model, norm, config, budget): one row per group, its training seeds pooled. */
+export function groupRuns(runs) {
+  const groups = new Map();
+  for (const r of runs) {
+    const key = [r.model, r.norm, r.config, JSON.stringify(r.budget)].join('|');
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(r);
+  }
+  return [...groups.values()];
+}
+
+function budgetText(b) {
+  return [b.steps && `${b.steps} steps`, b.epochs && `${b.epochs} epochs`, b.minutes && `${b.minutes} min`].filter(Boolean).join(', ');
+}
+
+function studyRow(group) {
+  const e = (k) => group.map((r) => r.evaluation[k]);
+  const t = (k) => group.map((r) => r.training[k]);
+  const first = group[0];
+  return `| ${first.config} | ${budgetText(first.budget)} | ${group.length} | ${meanSd(e('meanIflops'))} | ${meanSd(e('p50Iflops'))} | ${meanSd(e('fullDepthRate'))} | ${meanSd(t('bestValidationIflops'))} | ${Math.round(mean(t('steps')))} | ${duration(mean(t('seconds')))} |`;
+}
+
+function referenceRows(base, seedFlops, total) {
+  if (!base) return ['| (no baselines for this pair in eval/results/latest.json) | | | | | | | | |'];
+  return base.methods
+    .filter((m) => m.method !== 'deepperform')
+    .map((m) => {
+      const fd = fullDepthFromIflops(m.iflops, seedFlops, total);
+      return `| **${m.method}** (eval) | | | ${pct(m.iflopsStats.mean)} | ${pct(m.iflopsStats.p50)} | ${isNum(fd) ? pct(fd, 0) : '—'} | | | |`;
+    });
+}
+
+/** The markdown of every (model, norm) table with runs, configurations in plan order. */
+export function renderTables(runs, latest) {
+  const order = Object.keys(CONFIGS);
+  const out = [];
+  for (const model of MODELS) {
+    for (const n of NORMS) {
+      const here = runs.filter((r) => r.model === model && r.norm === n.norm);
+      if (!here.length) continue;
+      const groups = groupRuns(here).sort((a, b) => order.indexOf(a[0].config) - order.indexOf(b[0].config) || JSON.stringify(a[0].budget).localeCompare(JSON.stringify(b[0].budget)));
+      const ref = here[0].evaluation;
+      const base = baselineRows(latest, model, n.label);
+      out.push(`### ${model}, ${n.label} (eps ${here[0].epsilon}), tau ${here[0].threshold}`, '');
+      if (base && base.seedMeanFlops !== ref.seedMeanFlops) {
+        out.push(`**Seed mismatch:** the baselines' seeds average ${base.seedMeanFlops} FLOPs, the study's ${ref.seedMeanFlops}; the rows below do not compare seed for seed.`, '');
+      }
+      out.push(
+        '| configuration | budget | training seeds | mean I-FLOPs | p50 | full depth | best validation | steps | training time |',
+        '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        ...groups.map(studyRow),
+        ...referenceRows(base, ref.seedFlops, ref.totalFlops),
+        '',
+      );
+    }
+  }
+  return out.join('\n');
+}
+
+/** The document with the tables between the markers replaced (markers appended when absent). */
+export function withTables(doc, tables) {
+  const block = `${BEGIN}\n\n${tables}\n${END}`;
+  const a = doc.indexOf(BEGIN.slice(0, 20));
+  const b = doc.indexOf(END);
+  if (a < 0 || b < 0) return `${doc.trimEnd()}\n\n${block}\n`;
+  return `${doc.slice(0, a)}${block}${doc.slice(b + END.length)}`;
+}
+
+function main() {
+  const runs = readStudy(join(ROOT, 'eval/study/results'));
+  const latestFile = join(ROOT, 'eval/results/latest.json');
+  const latest = existsSync(latestFile) ? JSON.parse(readFileSync(latestFile, 'utf8')) : undefined;
+  const tables = renderTables(runs, latest);
+  if (process.argv.includes('--stdout')) return console.log(tables);
+  const file = join(ROOT, 'docs/generator-study.md');
+  writeFileSync(file, withTables(existsSync(file) ? readFileSync(file, 'utf8') : '# Generator study\n', tables));
+  console.log(`wrote ${file} (${runs.length} runs)`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
