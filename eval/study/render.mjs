@@ -115,6 +115,36 @@ export function renderTables(runs, latest) {
   return out.join('\n');
 }
 
+/** Median of a list. */
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/**
+ * The gradient diagnostic (eval/study/gradients.mjs): per model and loss, the
+ * median per-input gradient norm of the `top` seeds whose first exit is most
+ * confident against the others', and their ratio.
+ */
+export function renderGradients(diagnostics, top = 20) {
+  if (!diagnostics.length) return '';
+  const out = [
+    `| model | L_perf | median ‖∇x L‖, ${top} most confident seeds | median, the other seeds | ratio |`,
+    '| --- | --- | ---: | ---: | ---: |',
+  ];
+  for (const d of diagnostics) {
+    const c = d.firstExitConfidence;
+    const order = c.map((_, i) => i).sort((a, b) => c[b] - c[a]);
+    const [hi, lo] = [order.slice(0, top), order.slice(top)];
+    for (const [loss, { gradientNorm: g }] of Object.entries(d.losses)) {
+      const a = median(hi.map((i) => g[i]));
+      const b = median(lo.map((i) => g[i]));
+      out.push(`| ${d.model} | ${loss} | ${a.toExponential(2)} | ${b.toExponential(2)} | ${(a / b).toPrecision(2)} |`);
+    }
+  }
+  return out.join('\n');
+}
+
 /** The document with the tables between the markers replaced (markers appended when absent). */
 export function withTables(doc, tables) {
   const block = `${BEGIN}\n\n${tables}\n${END}`;
@@ -128,7 +158,12 @@ function main() {
   const runs = readStudy(join(ROOT, 'eval/study/results'));
   const latestFile = join(ROOT, 'eval/results/latest.json');
   const latest = existsSync(latestFile) ? JSON.parse(readFileSync(latestFile, 'utf8')) : undefined;
-  const tables = renderTables(runs, latest);
+  const diagDir = join(ROOT, 'eval/study/diagnostics');
+  const diagnostics = existsSync(diagDir)
+    ? readdirSync(diagDir).filter((f) => f.startsWith('gradients-') && f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(diagDir, f), 'utf8')))
+    : [];
+  const gradients = renderGradients(diagnostics);
+  const tables = `${renderTables(runs, latest)}${gradients ? `\n### Per-input gradient size at the seeds (node eval/study/gradients.mjs)\n\n${gradients}\n` : ''}`;
   if (process.argv.includes('--stdout')) return console.log(tables);
   const file = join(ROOT, 'docs/generator-study.md');
   writeFileSync(file, withTables(existsSync(file) ? readFileSync(file, 'utf8') : '# Generator study\n', tables));
