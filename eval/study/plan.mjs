@@ -53,6 +53,28 @@ export const CONFIGS = {
   'log-expected-cost': { perfLoss: 'log-expected-cost', gan: false, learningRate: 1e-3 },
 };
 
+/**
+ * Single-factor changes, appended to a configuration's name with '+'
+ * (e.g. `log-expected-cost+scale+curriculum`), applied left to right.
+ */
+export const MODIFIERS = {
+  // The smooth bound: Linf eps * G(x), L2 a smooth rescale (no pixel loses its gradient).
+  scale: { perturbationBound: 'scale' },
+  // Train at tau 0.8, annealed to the suite's over the first half: an early exit then stops an input only at
+  // confidence >= 0.8, so more exits count as reached and the hinges aim lower; a skipping gate must pass 0.8.
+  curriculum: { tauCurriculum: { from: 0.8, over: 0.5 } },
+  gan: { gan: true },
+  'lr1e-4': { learningRate: 1e-4 },
+  'lr3e-3': { learningRate: 3e-3 },
+};
+
+/** The generator.train settings a configuration name stands for (base name, then its modifiers); undefined when unknown. */
+export function configSettings(name) {
+  const [base, ...mods] = name.split('+');
+  if (!(base in CONFIGS) || mods.some((m) => !(m in MODIFIERS))) return undefined;
+  return Object.assign({}, CONFIGS[base], ...mods.map((m) => MODIFIERS[m]));
+}
+
 /** Short tag of a budget for file names: steps1000, min12, ep0.5 (joined when several caps are set). */
 export function budgetTag(budget) {
   const parts = [];
@@ -89,7 +111,7 @@ export function trainSettings(run, validateEvery) {
   return {
     ...BASE.train,
     ...(validateEvery !== undefined ? { validateEvery } : {}),
-    ...CONFIGS[run.config],
+    ...configSettings(run.config),
     // steps is the product's required cap; with only minutes or epochs it is set out of reach.
     steps: steps ?? 1_000_000,
     ...(epochs !== undefined ? { epochs } : {}),

@@ -90,13 +90,17 @@ function referenceRows(base, seedFlops, total) {
 
 /** The markdown of every (model, norm) table with runs, configurations in plan order. */
 export function renderTables(runs, latest) {
-  const order = Object.keys(CONFIGS);
+  // Base configurations in plan order, each followed by its variants (by name).
+  const order = (c) => {
+    const [base] = c.split('+');
+    return `${String(Object.keys(CONFIGS).indexOf(base)).padStart(3, '0')}${c}`;
+  };
   const out = [];
   for (const model of MODELS) {
     for (const n of NORMS) {
       const here = runs.filter((r) => r.model === model && r.norm === n.norm);
       if (!here.length) continue;
-      const groups = groupRuns(here).sort((a, b) => order.indexOf(a[0].config) - order.indexOf(b[0].config) || JSON.stringify(a[0].budget).localeCompare(JSON.stringify(b[0].budget)));
+      const groups = groupRuns(here).sort((a, b) => order(a[0].config).localeCompare(order(b[0].config)) || JSON.stringify(a[0].budget).localeCompare(JSON.stringify(b[0].budget)));
       const ref = here[0].evaluation;
       const base = baselineRows(latest, model, n.label);
       out.push(`### ${model}, ${n.label} (eps ${here[0].epsilon}), tau ${here[0].threshold}`, '');

@@ -21,7 +21,7 @@ import { cpuSnapshot, othersCpus } from '../../bench/lib/machine.mjs';
 import { DEFAULT_DATA_PATH, missingFiles } from '../lib/dataset-check.mjs';
 import { loadProduct } from '../lib/product.mjs';
 import { machine, writeAtomic } from '../lib/results.mjs';
-import { CONFIGS, EVALUATION, MODELS, NORMS, runList } from './plan.mjs';
+import { CONFIGS, configSettings, EVALUATION, MODELS, MODIFIERS, NORMS, runList } from './plan.mjs';
 import { studyResult } from './result.mjs';
 import { suiteText } from './suite.mjs';
 
@@ -32,7 +32,8 @@ const USAGE = `Usage: node eval/study/run.mjs [options]   (after npm run build)
 
   --models=<list>          ${MODELS.join(',')} (default: all)
   --norms=<list>           ${NORMS.map((n) => n.norm).join(',')} (default: both)
-  --configs=<list>         configurations of eval/study/plan.mjs (default: all): ${Object.keys(CONFIGS).join(', ')}
+  --configs=<list>         configurations of eval/study/plan.mjs (default: the base ones): ${Object.keys(CONFIGS).join(', ')},
+                           each optionally with +modifiers: ${Object.keys(MODIFIERS).join(', ')} (e.g. bce+scale+gan)
   --training-seeds=<list>  generator seeds (default 0)
   --steps=<n> --epochs=<e> --minutes=<m>   training budget; at least one (the first reached stops)
   --validate-every=<n>     steps between validations (default: plan's)
@@ -70,7 +71,7 @@ function parseArgs(argv) {
   }
   for (const m of o.models) if (!MODELS.includes(m)) fail(`unknown model ${m}; known: ${MODELS.join(', ')}`);
   for (const n of o.norms) if (!NORMS.some((x) => x.norm === n)) fail(`unknown norm ${n}`);
-  for (const c of o.configs) if (!(c in CONFIGS)) fail(`unknown configuration ${c}; known: ${Object.keys(CONFIGS).join(', ')}`);
+  for (const c of o.configs) if (!configSettings(c)) fail(`unknown configuration ${c}; known: ${Object.keys(CONFIGS).join(', ')}, with +${Object.keys(MODIFIERS).join(', +')}`);
   if (!o.help && Object.keys(o.budget).length === 0) fail('give a budget: --steps, --epochs and/or --minutes');
   return o;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // The generator study (eval/study) is plain ESM run by node; these are its pure parts.
-import { CONFIGS, MODELS, runId, runList, trainSettings } from '../../eval/study/plan.mjs';
+import { CONFIGS, configSettings, MODELS, runId, runList, trainSettings } from '../../eval/study/plan.mjs';
 import { fullDepthRate, studyResult, totalFlops } from '../../eval/study/result.mjs';
 import { fullDepthFromIflops, meanSd, renderTables, withTables } from '../../eval/study/render.mjs';
 import { suiteText } from '../../eval/study/suite.mjs';
@@ -44,8 +44,15 @@ describe('study plan', () => {
     expect(list[7].epsilon).toBe(2);
   });
 
+  it('modifiers apply left to right on a base configuration; unknown names are refused', () => {
+    expect(configSettings('bce+scale+gan')).toEqual({ perfLoss: 'bce', gan: true, learningRate: 1e-3, perturbationBound: 'scale' });
+    expect(configSettings('bce+gan')?.gan).toBe(true);
+    expect(configSettings('nope')).toBeUndefined();
+    expect(configSettings('bce+nope')).toBeUndefined();
+  });
+
   it('every configuration writes a suite the product accepts, with its settings, budget and seed', () => {
-    for (const config of Object.keys(CONFIGS)) {
+    for (const config of [...Object.keys(CONFIGS), 'log-expected-cost+scale+curriculum+lr1e-4+gan']) {
       const run = { id: 'r', model: MODELS[0], norm: 'linf', epsilon: 0.1, config, trainingSeed: 3, budget: { steps: 40, minutes: 2 } };
       const suite = parseSuite(suiteText(run, { modelDir: 'fixtures/models/sdn-tiny', validateEvery: 20 }), 'study.perf.yaml');
       const expected = trainSettings(run, 20);
