@@ -7,7 +7,12 @@
  *   npm run bench                       # build, then the full bench (~15 min on 2 cores)
  *   node bench/run.mjs --quick          # smoke test: small generator, few repeats -> bench/results/quick.json
  *   node bench/run.mjs [--out=path.json] [--threads=2] [--python=/usr/bin/python3.11] [--no-torch]
- *                      [--skip=gen,train,adnn,ilfo,instr,default-run] [--backend=wasm] [--wait-idle[=seconds]]
+ *                      [--skip=gen,adnn,train,train28,ilfo,instr,epoch,default-run] [--backend=wasm]
+ *                      [--wait-idle[=seconds]] [--allow-reference-blas]
+ *
+ * The PyTorch peer must compute with an optimised BLAS (bench/lib/peer.mjs):
+ * on the netlib reference BLAS the bench exits 2, or with
+ * --allow-reference-blas records every torch ratio as null (not comparable).
  *
  * --wait-idle waits (default up to 600 s) until other processes use under 0.3
  * CPU over 10 s before starting: other processes on a 2-core machine distort
@@ -19,8 +24,10 @@ import { fileURLToPath } from 'node:url';
 import { benchAdnn } from './lib/adnn-bench.mjs';
 import { benchIlfo, benchInstrumentation, loadSdnTinySetting } from './lib/baselines-bench.mjs';
 import { benchDefaultRun } from './lib/default-run.mjs';
-import { benchGeneratorForward, benchTrainStep } from './lib/generator-bench.mjs';
-import { cpuSnapshot, othersCpus } from './lib/machine.mjs';
+import { benchEpoch } from './lib/epoch-bench.mjs';
+import { benchGeneratorForward, benchTrainLight28, benchTrainStep } from './lib/generator-bench.mjs';
+import { cpuSnapshot, othersCpus, ownMappedLibraries } from './lib/machine.mjs';
+import { blasLibraries, classifyBlas, notComparableNote, peerDetails, REFERENCE_BLAS_FIX, torchBlasSummary } from './lib/peer.mjs';
 import { loadProduct, onnxRuntimeLoaded } from './lib/product.mjs';
 import { finalize, renderMarkdown, renderTable, shapeProblems, writeAtomic } from './lib/results.mjs';
 import { settingsFor } from './lib/settings.mjs';
@@ -110,13 +117,44 @@ async function configureInferenceEngine(p) {
   }
 }
 
+/**
+ * The peer check (issue 15): which BLAS the PyTorch process mapped and its
+ * thread settings go into details.peer and torch_blas. On a reference BLAS
+ * the bench stops with exit 2 before timing anything, unless
+ * --allow-reference-blas, which keeps the times but nulls every ratio.
+ */
+function checkPeer(torch) {
+  if (!torch.client) {
+    notes.torch_blas = torch.reason;
+    return undefined;
+  }
+  const peer = torch.client.peer;
+  const blas = classifyBlas(peer);
+  details.peer = { torch: peerDetails(peer, blas, torch.client.openblasThreadsSetBy) };
+  values.torch_blas = torchBlasSummary(peer, blas);
+  log(`PyTorch BLAS: ${values.torch_blas}`);
+  if (blas.optimised) return undefined;
+  if (arg('allow-reference-blas') !== true) {
+    process.stderr.write(
+      `bench: refusing to compare with a handicapped peer: ${blas.reason}.\n` +
+        `  fix: ${REFERENCE_BLAS_FIX}\n` +
+        '  or:  --allow-reference-blas (the torch ratios are then null, not comparable), or --no-torch\n',
+    );
+    torch.client.close();
+    process.exit(2);
+  }
+  notes.torch_blas = `--allow-reference-blas: ${blas.reason}; every torch ratio is null`;
+  return notComparableNote(blas);
+}
+
+const torch = startTorch();
+const torchNotComparable = checkPeer(torch);
 if (arg('wait-idle') !== undefined) await waitIdle(arg('wait-idle') === true ? 600 : Number(arg('wait-idle')));
 const loadAtStart = loadavg();
 const p = await loadProduct(ROOT);
 details.inference_engine = await configureInferenceEngine(p);
 const info = await p.engine.initBackend({ backend: arg('backend') === undefined ? undefined : String(arg('backend')), threads: s.threads });
 log(`tfjs backend ${info.name} (${info.threads ?? '?'} threads)${quick ? ', quick mode' : ''}`);
-const torch = startTorch();
 const torchCpuAtStart = torch.client?.cpuSeconds() ?? 0;
 const timingStart = cpuSnapshot();
 
@@ -125,6 +163,12 @@ await section('gen', ['gen_fwd_ms_per_input_32x32x3', 'gen_fwd_ms_per_input_28x2
 );
 await section('adnn', ['adnn_fwd_ms_b64', 'adnn_inputgrad_ms_b64', 'torch_adnn_fwd_ms_b64', 'torch_adnn_inputgrad_ms_b64'], () => benchAdnn(p, torch, s));
 await section('train', ['gen_train_step_ms_b64', 'torch_gen_train_step_ms_b64'], () => benchTrainStep(p, torch, s));
+await section('train28', ['gen_train_light_28_ms_b32', 'torch_gen_train_light_28_ms_b32'], () => benchTrainLight28(p, torch, s));
+let setting;
+await section('ilfo', ['ilfo_s_per_input', 'ilfo_ms_per_input', 'torch_ilfo_ms_per_input', 'deepperform_vs_ilfo_speedup'], async () => {
+  setting = await loadSdnTinySetting(p, s.ilfoSeeds);
+  return benchIlfo(p, torch, setting, s);
+});
 let torchCpuS = 0;
 try {
   torchCpuS = (torch.client?.cpuSeconds() ?? torchCpuAtStart) - torchCpuAtStart;
@@ -133,16 +177,12 @@ try {
 }
 torch.client?.close();
 
-let setting;
-await section('ilfo', ['ilfo_s_per_input', 'deepperform_vs_ilfo_speedup'], async () => {
-  setting = await loadSdnTinySetting(p, s.ilfoSeeds);
-  return benchIlfo(p, setting, s);
-});
 await section('instr', ['instrumentation_overhead_pct'], async () => {
   setting ??= await loadSdnTinySetting(p, s.ilfoSeeds);
   return benchInstrumentation(p, setting, s);
 });
 setting?.network.dispose();
+await section('epoch', ['generator_epoch_minutes_fmnist'], () => benchEpoch(p, s));
 const others = othersCpus(timingStart, cpuSnapshot(), torchCpuS);
 await section('default-run', ['default_run_cold_s', 'default_run_warm_s', 'peak_rss_mb'], () => benchDefaultRun(ROOT, s));
 
@@ -163,7 +203,18 @@ notes.threads = `threads given to the product (initBackend, and its inference en
 if (others !== null && others > 0.2) {
   notes.load = `other processes kept ${others.toFixed(2)} of ${availableParallelism()} CPUs busy on average while ours and PyTorch were timed (1-min load average ${loadAtStart[0].toFixed(2)} before the start): timings are noisy, PyTorch's OpenMP threads suffer most`;
 }
-if (quick) notes.mode = `quick: generator width ${s.genWidth}, ${s.repeats} repeats, ${s.ilfoSeeds} ILFO seeds, one default suite; not comparable with latest.json`;
+details.peer = {
+  ...details.peer,
+  ours: {
+    backend: values.backend,
+    tfjs_threads: info.threads ?? null,
+    inference_engine: details.inference_engine,
+    // The product's kernels are its own (XNNPACK inside tfjs-wasm, MLAS inside onnxruntime): no system BLAS is expected here.
+    blas_libraries_mapped: blasLibraries(ownMappedLibraries()).map((l) => l.path),
+    env: Object.fromEntries(['OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'DEEPPERFORM_ENGINE', 'DEEPPERFORM_CONV_ENGINE'].map((k) => [k, process.env[k] ?? null])),
+  },
+};
+if (quick) notes.mode = `quick: generator width ${s.genWidth}, ${s.repeats} repeats, ${s.ilfoSeeds} ILFO seeds, ${s.epochSteps} epoch steps, one default suite; not comparable with latest.json`;
 
 const result = finalize(
   values,
@@ -177,6 +228,7 @@ const result = finalize(
     others_cpus_while_timing: others === null ? null : Number(others.toFixed(2)),
   },
   details,
+  { torchNotComparable },
 );
 const problems = shapeProblems(result);
 if (problems.length) log(`result shape problems: ${problems.join('; ')}`);

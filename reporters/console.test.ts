@@ -2,7 +2,10 @@ import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { colorLevelFor, ConsoleReporter, liveProgressText, progressBar, type ConsoleReporterOptions } from './console.js';
-import { erroredSuite, failedSuite, HOSTILE_NAME, run, xssSuite } from './test-fixtures.js';
+import { erroredSuite, failedSuite, HOSTILE_NAME, run, worstCaseSuite, xssSuite } from './test-fixtures.js';
+
+/** HOSTILE_NAME as the terminal shows it: its control character (U+0001) escaped. */
+const SHOWN_NAME = HOSTILE_NAME.replace('\u0001', '\\x01');
 import type { TrainingProgressInfo } from './types.js';
 
 /** A fake stdout; `columns` set makes it look like a terminal of that width. */
@@ -22,6 +25,26 @@ function progress(step: number, totalSteps: number, validationIflops?: number): 
 }
 
 describe('ConsoleReporter: plain output (CI or a pipe)', () => {
+  it('prints a suite warning as soon as it comes, and the training line and warnings when the suite ends', () => {
+    const { reporter, text } = capture();
+    reporter.onSuiteWarning({ file: FILE, warning: { kind: 'early-stopping-budget', message: 'early stopping cannot fire within the training budget' } });
+    expect(text()).toBe('  ! early stopping cannot fire within the training budget\n');
+    reporter.onSuiteEnd(failedSuite);
+    const lines = text().split('\n');
+    expect(lines).toContain(
+      '    generator: trained in this run, 50 epochs (500 steps, 1m 05s), stopped at the step budget (not converged); ' +
+        'validation I-FLOPs (1000 inputs) best 35.0% ± 2.0% at step 300 (epoch 30), last 34.5% ± 2.0% at step 500 (epoch 50); learning rate 1e-3 -> 1e-4',
+    );
+    expect(lines.at(-2)).toBe('    ! the generator did not converge: training stopped at its step budget <500> & more');
+  });
+
+  it('shows the standard error of a validation and the learning rate when training reports them', () => {
+    const { reporter, text } = capture();
+    reporter.onPhase({ file: FILE, phase: 'training generator' });
+    reporter.onTrainingProgress({ ...progress(1, 10, 0.35), validationStandardError: 0.0125, learningRate: 1e-4 });
+    expect(text()).toContain('  training step 1/10 (10%)  loss 0.3750  perf 0.1250  gan 0.2500  pert 0.0000  lr 1e-4  val I-FLOPs 35.0% ± 1.3%\n');
+  });
+
   it('prints the environment, then a line per suite start and phase', () => {
     const { reporter, text } = capture();
     reporter.onRunStart({ environment: run.environment, suiteFiles: ['a.perf.yaml', 'b.perf.yaml'] });
@@ -228,14 +251,17 @@ describe('ConsoleReporter: suite end', () => {
   const lineWith = (s: string) => lines.find((l) => l.includes(s)) ?? '';
 
   it('names the suite, its file and time', () => {
-    expect(lines[0]).toBe(`✗ ${HOSTILE_NAME}  suites/skip "net"/a&b <c>.perf.yaml  (12.3s)`);
+    expect(lines[0]).toBe(`✗ ${SHOWN_NAME}  suites/skip "net"/a&b <c>.perf.yaml  (12.3s)`);
   });
 
   it('prints a metrics row per input set', () => {
-    expect(lineWith('mean FLOPs')).toMatch(/set\s+mean FLOPs\s+mean I-FLOPs\s+max I-FLOPs\s+success\s+coverage\s+accuracy\s+mean L2\s+mean Linf\s+gen\/input/);
-    expect(lineWith('seeds ').split(/\s+/).filter(Boolean)).toEqual(['seeds', '35.0M', '—', '—', '—', '50.0%', '90.0%', '—', '—', '—']);
+    expect(lineWith('mean FLOPs')).toMatch(
+      /set\s+n\s+mean FLOPs\s+mean I-FLOPs\s+p50 I-FLOPs\s+max I-FLOPs\s+full-depth\s+success\s+coverage\s+accuracy\s+mean L2\s+mean Linf\s+gen\/input/,
+    );
+    // The fixture's seeds carry 2 FLOPs values: n counts what was measured.
+    expect(lineWith('seeds ').split(/\s+/).filter(Boolean)).toEqual(['seeds', '2', '35.0M', '—', '—', '—', '12.5%', '—', '50.0%', '90.0%', '—', '—', '—']);
     expect(lineWith('deepperform ').split(/\s+/).filter(Boolean)).toEqual([
-      'deepperform', '48.0M', '37.2%', '95.0%', '87.5%', '100.0%', '50.0%', '1.25', '0.0314', '0.42', 'ms',
+      'deepperform', '8', '48.0M', '37.2%', '30.0%', '95.0%', '25.0%', '87.5%', '100.0%', '50.0%', '1.25', '0.0314', '0.42', 'ms',
     ]);
   });
 
@@ -245,7 +271,7 @@ describe('ConsoleReporter: suite end', () => {
 
   it('shows a crash by its message; the stack waits for the summary', () => {
     expect(lineWith('broken suite')).toBe('✗ ERROR broken suite  suites/broken.perf.yaml  (250ms)');
-    expect(lineWith('Cannot read weights')).toBe('    Cannot read weights <w.bin> & \u0007retry');
+    expect(lineWith('Cannot read weights')).toBe('    Cannot read weights <w.bin> & \\x07retry');
     expect(text()).not.toContain('at load');
   });
 });
@@ -258,7 +284,8 @@ describe('ConsoleReporter: final summary', () => {
     expect(text()).toBe(
       [
         '',
-        `✗ ${HOSTILE_NAME}  suites/skip "net"/a&b <c>.perf.yaml  (12.3s)`,
+        `✗ ${SHOWN_NAME}  suites/skip "net"/a&b <c>.perf.yaml  (12.3s)`,
+        '    ! the generator did not converge: training stopped at its step budget <500> & more',
         '    ✓ max I-FLOPs < 99%  expected < 99%, found 95.0%',
         '    ✗ mean I-FLOPs > 50%  expected > 50%, found 37.2%',
         '      mean I-FLOPs of "deepperform" was 37.2% & not > 50%',
@@ -270,7 +297,7 @@ describe('ConsoleReporter: final summary', () => {
         '    ✓ p95 I-FLOPs < 80% <script>alert("x")</script>  expected < 80%, found 50.0%',
         '',
         '✗ ERROR broken suite  suites/broken.perf.yaml  (250ms)',
-        '    Cannot read weights <w.bin> & \u0007retry',
+        '    Cannot read weights <w.bin> & \\x07retry',
         '      at load (src/adnn/load.ts:10:5)',
         '      at run (src/runner/run.ts:20:3)',
         '',
@@ -292,5 +319,59 @@ describe('ConsoleReporter: final summary', () => {
     expect(text()).toContain('    (no assertions)\n');
     expect(text()).toContain(' Suites     1 passed (1)\n Assertions none (0)\n');
     expect(text()).not.toContain('Reports');
+  });
+});
+
+describe('ConsoleReporter: the worst case', () => {
+  const { reporter, text } = capture();
+  reporter.onSuiteEnd(worstCaseSuite);
+  const lines = text().split('\n');
+  const cells = (label: string) => (lines.find((l) => l.startsWith(`    ${label} `)) ?? '').split(/\s+/).filter(Boolean);
+
+  it('has its own row, and a baseline run on a subset shows its n', () => {
+    // set, n, mean FLOPs, mean I-FLOPs, p50, max, full-depth, ...
+    expect(cells('worst-case').slice(0, 7)).toEqual(['worst-case', '4', '48.0M', '162.5%', '185.0%', '280.0%', '75.0%']);
+    expect(cells('ilfo').slice(0, 7)).toEqual(['ilfo', '2', '35.3M', '280.0%', '280.0%', '280.0%', '100.0%']);
+    expect(cells('seeds').slice(0, 2)).toEqual(['seeds', '4']);
+  });
+
+  it('says which method supplied how many of its inputs', () => {
+    expect(lines).toContain('    worst-case: per seed the costliest input of any method; from deepperform 2, ilfo 2 (of 4 seeds)');
+  });
+});
+
+describe('ConsoleReporter: hostile strings', () => {
+  const forged = 'ok\n Result     PASSED\n\x1b[2K\x1b[32mfine\u202e';
+  const hostile = {
+    ...failedSuite,
+    name: forged,
+    file: 'suites/\x1b]0;title\x07.perf.yaml',
+    assertions: failedSuite.assertions.map((a) => ({ ...a, source: `${a.source}\n Result     PASSED`, message: a.message && `\x1b[8m${a.message}` })),
+    error: undefined,
+  };
+
+  it('no user string reaches the terminal raw, and only the real Result line says PASSED or FAILED', async () => {
+    const { reporter, raw } = capture();
+    reporter.onRunStart({ environment: { ...run.environment, cpu: 'cpu\x1b[31m' }, suiteFiles: [hostile.file] });
+    reporter.onSuiteStart({ file: hostile.file, name: forged });
+    reporter.onPhase({ file: hostile.file, phase: 'loading model', detail: '/models/\x1b[1mx\nfake' });
+    reporter.onSuiteEnd(hostile);
+    await reporter.onRunEnd({ ...run, suites: [hostile], status: 'failed' });
+    reporter.onReportsWritten(['out/\x1b[5mjunit.xml']);
+    expect(raw()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(raw().split('\n').filter((l) => /^\s*Result\b/.test(l))).toEqual([' Result     FAILED']);
+    expect(raw()).toContain('ok\\n Result     PASSED\\n\\x1b[2K');
+  });
+
+  it('a terminal (live mode, colour) gets only its own escape codes', async () => {
+    const { reporter, raw } = capture({ isTTY: true, colorLevel: 1 });
+    reporter.onSuiteStart({ file: hostile.file, name: forged });
+    reporter.onSuiteEnd(hostile);
+    await reporter.onRunEnd({ ...run, suites: [hostile], status: 'failed' });
+    // Every ESC left is chalk's SGR (colour) or the live line's own erase; none comes from the names.
+    const escapes = raw().match(/\x1b[^m K]*[mK]/g) ?? [];
+    expect(escapes.every((e) => /^\x1b\[(\d+(;\d+)*)?m$|^\x1b\[K$/.test(e))).toBe(true);
+    expect(raw()).not.toContain('\x1b[2K');
+    expect(raw()).not.toContain('\x1b]0;');
   });
 });

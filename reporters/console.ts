@@ -8,15 +8,19 @@
  * steps, no colour, no carriage returns, so logs stay short and greppable.
  * Either way each suite ends with its metrics, and the run with the summary
  * of every assertion (summary.ts, shared with the dot reporter).
+ * Every event is passed through terminalSafe first: user strings (suite
+ * names, files, assertion text, messages) reach the terminal escaped.
  */
 import { stripVTControlCharacters } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { RunResult, SuiteResult } from '../src/runner/result.js';
+import { terminalSafe } from './escape.js';
 import { formatDuration, formatEta, formatLoss, formatPercent } from './format.js';
 import { extraLines, METRIC_COLUMNS, metricRows } from './metrics.js';
 import { environmentLine, reportsLines, suiteHeader, summaryLines } from './summary.js';
 import { openTerminal, type Terminal, type TerminalOptions } from './terminal.js';
-import type { PhaseInfo, PhaseProgressInfo, Reporter, RunStartInfo, SuiteStartInfo, TrainingProgressInfo } from './types.js';
+import { formatRate, trainingLine, validationText, type Validation } from './training.js';
+import type { PhaseInfo, PhaseProgressInfo, Reporter, RunStartInfo, SuiteStartInfo, SuiteWarningInfo, TrainingProgressInfo } from './types.js';
 
 export { colorLevelFor, isCI } from './terminal.js';
 
@@ -48,7 +52,7 @@ interface TrainingState {
   startedAt: number;
   startStep: number;
   last?: TrainingProgressInfo;
-  lastValidation?: number;
+  lastValidation?: Validation;
   /** Plain mode: the last decile logged, and whether the last event was logged. */
   loggedDecile: number;
   lastLogged: boolean;
@@ -76,30 +80,34 @@ export class ConsoleReporter implements Reporter {
     this.liveLine = new LiveLine(this.term.out, this.now);
   }
 
-  onRunStart(info: RunStartInfo): void {
+  onRunStart(raw: RunStartInfo): void {
+    const info = terminalSafe(raw);
     const n = info.suiteFiles.length;
     this.line(environmentLine(info.environment, this.term.c));
     this.line(this.term.c.dim(`${n} suite ${n === 1 ? 'file' : 'files'}`));
   }
 
-  onSuiteStart(info: SuiteStartInfo): void {
+  onSuiteStart(raw: SuiteStartInfo): void {
+    const info = terminalSafe(raw);
     const c = this.term.c;
     this.closePhase();
     this.line('');
     this.line(`${c.cyan('›')} ${c.bold(info.name)}  ${c.dim(info.file)}`);
   }
 
-  onPhase(info: PhaseInfo): void {
+  onPhase(raw: PhaseInfo): void {
+    const info = terminalSafe(raw);
     this.closePhase();
     this.phase = { file: info.file, name: info.phase, detail: info.detail, startedAt: this.now() };
     if (this.term.live) this.liveLine.draw(`  ${this.term.c.cyan('◦')} ${phaseLabel(this.phase)}`, true);
     else this.line(`  · ${phaseLabel(this.phase)}`);
   }
 
-  onTrainingProgress(info: TrainingProgressInfo): void {
+  onTrainingProgress(raw: TrainingProgressInfo): void {
+    const info = terminalSafe(raw);
     const state = this.trainingState(info);
     state.last = info;
-    if (info.validationIflops !== undefined) state.lastValidation = info.validationIflops;
+    if (info.validationIflops !== undefined) state.lastValidation = { iflops: info.validationIflops, standardError: info.validationStandardError };
     const eta = etaMs(state, this.now());
     if (this.term.live) {
       this.liveLine.draw(`  ${this.term.c.cyan('◦')} ${liveProgressText(info, eta, state.lastValidation)}`, false);
@@ -114,7 +122,8 @@ export class ConsoleReporter implements Reporter {
    * timer could redraw meanwhile: the live line is redrawn here (at most every
    * REDRAW_MS); plain mode logs each new quarter.
    */
-  onPhaseProgress(info: PhaseProgressInfo): void {
+  onPhaseProgress(raw: PhaseProgressInfo): void {
+    const info = terminalSafe(raw);
     const phase = this.phase;
     if (!phase || phase.file !== info.file || !(info.total > 0)) return;
     phase.steps ??= { last: info, loggedQuarter: 0 };
@@ -130,24 +139,34 @@ export class ConsoleReporter implements Reporter {
     this.line(`    ${phase.name} ${stepsText(info, false)}`);
   }
 
-  onSuiteEnd(result: SuiteResult): void {
+  /** A warning known before the suite ends (an early-stopping budget that cannot fire): printed at once. */
+  onSuiteWarning(raw: SuiteWarningInfo): void {
+    const info = terminalSafe(raw);
+    this.line(`  ${this.term.c.yellow(`! ${info.warning.message}`)}`);
+  }
+
+  onSuiteEnd(raw: SuiteResult): void {
+    const result = terminalSafe(raw);
     const c = this.term.c;
     this.closePhase(result.status === 'error');
     this.line(suiteHeader(result, c));
     if (result.error) this.line(`    ${c.red(result.error.message.split('\n')[0] ?? '')}`);
     this.printMetrics(result);
     for (const l of extraLines(result)) this.line(c.dim(`    ${l}`));
+    const training = trainingLine(result);
+    if (training) this.line(c.dim(`    ${training}`));
+    for (const w of result.warnings ?? []) this.line(`    ${c.yellow(`! ${w.message}`)}`);
   }
 
   async onRunEnd(result: RunResult): Promise<string[]> {
     this.closePhase();
-    for (const l of summaryLines(result, this.term.c)) this.line(l);
+    for (const l of summaryLines(terminalSafe(result), this.term.c)) this.line(l);
     return [];
   }
 
   /** Called by combineReporters once every reporter has written its files. */
   onReportsWritten(paths: string[]): void {
-    for (const l of reportsLines(paths, this.term.c)) this.line(l);
+    for (const l of reportsLines(terminalSafe(paths), this.term.c)) this.line(l);
   }
 
   private trainingState(info: TrainingProgressInfo): TrainingState {
@@ -174,7 +193,7 @@ export class ConsoleReporter implements Reporter {
     if (this.term.live) {
       const c = this.term.c;
       const steps = phase.steps ? `  ${phase.steps.last.done}/${phase.steps.last.total} ${phase.steps.last.unit}` : '';
-      const outcome = t?.last ? `  ${t.last.step}/${t.last.totalSteps} steps${validationText(t.lastValidation)}` : steps;
+      const outcome = t?.last ? `  ${t.last.step}${t.last.totalSteps > 0 ? `/${t.last.totalSteps}` : ''} steps${validationText(t.lastValidation)}` : steps;
       const took = formatDuration(this.now() - phase.startedAt);
       this.line(`  ${crashed ? c.red('✗') : c.green('✓')} ${phaseLabel(phase)}${outcome}  ${c.dim(`(${took})`)}`);
     } else if (t?.last && !t.lastLogged) {
@@ -252,30 +271,28 @@ function linearEta(elapsed: number, done: number, left: number): number | undefi
   return done > 0 ? Math.max(0, (elapsed / done) * left) : undefined;
 }
 
-function validationText(v: number | undefined): string {
-  return v === undefined ? '' : `  val I-FLOPs ${formatPercent(v)}`;
-}
 
 function etaText(eta: number | undefined): string {
   return eta === undefined ? '' : `  ETA ${formatEta(eta)}`;
 }
 
 /** "training ███░░░ 45% 450/1000  ETA 12s  val I-FLOPs 35.2%  loss 0.3750". */
-export function liveProgressText(info: TrainingProgressInfo, eta: number | undefined, validation: number | undefined): string {
+export function liveProgressText(info: TrainingProgressInfo, eta: number | undefined, validation: Validation | undefined): string {
   const known = info.totalSteps > 0;
   const bar = known ? `${progressBar(info.step / info.totalSteps)} ${Math.floor((info.step * 100) / info.totalSteps)}% ` : '';
   const steps = known ? `${info.step}/${info.totalSteps}` : `step ${info.step}`;
   return `training ${bar}${steps}${etaText(eta)}${validationText(validation)}  loss ${formatLoss(info.losses.total)}`;
 }
 
-/** "training step 450/1000 (45%)  ETA 12s  loss 0.3750  perf ...  val I-FLOPs 35.2%". */
-export function plainProgressText(info: TrainingProgressInfo, eta: number | undefined, validation: number | undefined): string {
+/** "training step 450/1000 (45%)  ETA 12s  loss 0.3750  perf ...  lr 1e-3  val I-FLOPs 35.2% ± 1.1%". */
+export function plainProgressText(info: TrainingProgressInfo, eta: number | undefined, validation: Validation | undefined): string {
   const known = info.totalSteps > 0;
   const total = known ? `/${info.totalSteps} (${Math.floor((info.step * 100) / info.totalSteps)}%)` : '';
   const l = info.losses;
   const losses = `loss ${formatLoss(l.total)}  perf ${formatLoss(l.perf)}  gan ${formatLoss(l.gan)}  pert ${formatLoss(l.pert)}`;
   const shownEta = known && info.step < info.totalSteps ? etaText(eta) : '';
-  return `training step ${info.step}${total}${shownEta}  ${losses}${validationText(validation)}`;
+  const rate = info.learningRate === undefined ? '' : `  lr ${formatRate(info.learningRate)}`;
+  return `training step ${info.step}${total}${shownEta}  ${losses}${rate}${validationText(validation)}`;
 }
 
 /** Live: "███░░░ 40% 120/300 steps"; plain: "120/300 steps (40%)". */

@@ -74,4 +74,14 @@ describe('DotReporter', () => {
     ci.reporter.onSuiteEnd(failedSuite);
     expect(ci.raw()).toBe('x');
   });
+
+  it('escapes user strings in its summary: a suite name cannot forge the Result line', async () => {
+    const { reporter, raw } = capture();
+    const hostile = { ...xssSuite, name: 'x\n Result     PASSED\x1b[32m', file: 'a\rb.perf.yaml' };
+    reporter.onSuiteEnd(hostile);
+    await reporter.onRunEnd({ ...run, suites: [hostile, failedSuite], status: 'failed' });
+    expect(raw()).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(raw().split('\n').filter((l) => /^\s*Result\b/.test(l))).toEqual([' Result     FAILED']);
+  });
 });
+

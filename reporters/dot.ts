@@ -1,9 +1,11 @@
 /**
  * The quiet reporter: one character per suite as it ends (· passed,
  * x failed, E crashed), coloured on a terminal, then the same final summary
- * as the console reporter. Nothing else is printed while suites run.
+ * as the console reporter. Nothing else is printed while suites run; user
+ * strings in the summary are escaped (terminalSafe), as in the console.
  */
 import type { RunResult, SuiteResult } from '../src/runner/result.js';
+import { terminalSafe } from './escape.js';
 import { environmentLine, reportsLines, summaryLines } from './summary.js';
 import { openTerminal, type Terminal, type TerminalOptions } from './terminal.js';
 import type { Reporter, RunStartInfo } from './types.js';
@@ -24,12 +26,12 @@ export class DotReporter implements Reporter {
   }
 
   onRunStart(info: RunStartInfo): void {
-    this.term.out.write(`${environmentLine(info.environment, this.term.c)}\n\n`);
+    this.term.out.write(`${environmentLine(terminalSafe(info.environment), this.term.c)}\n\n`);
   }
 
   onSuiteEnd(result: SuiteResult): void {
     const c = this.term.c;
-    const char = DOT_CHARS[result.status];
+    const char = DOT_CHARS[result.status] ?? '?';
     const painted = result.status === 'passed' ? c.green(char) : c.red(char);
     if (this.dotsOnLine === DOTS_PER_LINE) this.endDots();
     this.term.out.write(painted);
@@ -38,12 +40,12 @@ export class DotReporter implements Reporter {
 
   async onRunEnd(result: RunResult): Promise<string[]> {
     this.endDots();
-    for (const l of summaryLines(result, this.term.c)) this.term.out.write(`${l}\n`);
+    for (const l of summaryLines(terminalSafe(result), this.term.c)) this.term.out.write(`${l}\n`);
     return [];
   }
 
   onReportsWritten(paths: string[]): void {
-    for (const l of reportsLines(paths, this.term.c)) this.term.out.write(`${l}\n`);
+    for (const l of reportsLines(terminalSafe(paths), this.term.c)) this.term.out.write(`${l}\n`);
   }
 
   private endDots(): void {

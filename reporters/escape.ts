@@ -12,7 +12,8 @@
 const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDFFF]/gu;
 
 export function stripInvalidXmlChars(text: string): string {
-  return text.replace(XML_FORBIDDEN, '');
+  // A field a result should have but lacks (a user module's meta without arch) is shown empty, not a crash.
+  return String(text ?? '').replace(XML_FORBIDDEN, '');
 }
 
 /** Element content. `>` is escaped too, so `]]>` can never appear. */
@@ -41,4 +42,50 @@ export function html(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
+}
+
+/**
+ * What a terminal would act on rather than print: C0 controls (ESC starts an
+ * ANSI sequence, CR and LF move the cursor), DEL, C1 controls (U+009B is a
+ * one-byte CSI), the Unicode line and paragraph separators, and the
+ * bidirectional overrides and isolates that reorder what is shown.
+ */
+const TERMINAL_UNSAFE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * A user string (suite name, file, assertion text, model name, message) for
+ * one line of a terminal: every unsafe character is shown as an escape
+ * (`\n`, `\x1b`, `\u202e`), so a name can neither colour, move the cursor
+ * nor start a line of its own (a forged "Result PASSED").
+ */
+export function terminalText(text: string): string {
+  return String(text ?? '').replace(TERMINAL_UNSAFE, (ch) => {
+    const code = ch.charCodeAt(0);
+    return NAMED_ESCAPES[ch] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  });
+}
+
+/** Text of several lines (an error message, a stack, a code frame): each line as terminalText. */
+export function terminalLines(text: string): string {
+  return String(text ?? '').split('\n').map(terminalText).join('\n');
+}
+
+/**
+ * A deep copy of a reporter event with every string passed through
+ * terminalText, so the console and dot reporters format only safe text
+ * whatever field it came from. The fields of an `error` object keep their
+ * line breaks (terminalLines): a message or stack is printed line by line.
+ */
+export function terminalSafe<T>(value: T): T {
+  return safeCopy(value, false) as T;
+}
+
+function safeCopy(v: unknown, inError: boolean): unknown {
+  if (typeof v === 'string') return inError ? terminalLines(v) : terminalText(v);
+  if (Array.isArray(v)) return v.map((x) => safeCopy(x, inError));
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = safeCopy(x, inError || k === 'error');
+  return out;
 }

@@ -6,7 +6,7 @@ import { HtmlValidate } from 'html-validate';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HtmlReporter, renderHtml } from './html.js';
-import { chartRun, chartSuite, QUOTES_SUITE, run, XSS_METHOD } from './test-fixtures.js';
+import { chartRun, chartSuite, QUOTES_SUITE, run, worstCaseSuite, XSS_METHOD } from './test-fixtures.js';
 
 let page: string;
 let charts: string;
@@ -150,9 +150,30 @@ describe('renderHtml: suite content', () => {
     expect(page).toContain('<dt>epsilon</dt><dd>0.03137 (8/255)</dd>');
     expect(page).toContain('<dt>threshold</dt><dd>0.5</dd>');
     expect(page).toContain('<dt>source</dt><dd>trained in this run</dd>');
-    expect(page).toContain('<dt>best validation I-FLOPs</dt><dd>35.0%</dd>');
     expect(page).toContain('<dt>training time</dt><dd>1m 05s</dd>');
     expect(page).toContain('<dt>perf / GAN / pert</dt><dd>0.1250 / 0.2500 / 0.0000</dd>');
+    // From the training record: not converged, where and why it stopped, best and last.
+    expect(page).toContain('<dt>converged</dt><dd>no</dd>');
+    expect(page).toContain('<dt>stop reason</dt><dd>stopped at the step budget (not converged)</dd>');
+    expect(page).toContain('<dt>epochs</dt><dd>50 (500 steps)</dd>');
+    expect(page).toContain('<dt>best validation I-FLOPs</dt><dd>35.0% ± 2.0% at step 300 (epoch 30)</dd>');
+    expect(page).toContain('<dt>last validation I-FLOPs</dt><dd>34.5% ± 2.0% at step 500 (epoch 50)</dd>');
+    expect(page).toContain('<dt>learning rate</dt><dd>1e-3 -&gt; 1e-4</dd>');
+  });
+
+  it('shows the suite warnings in a box, escaped', () => {
+    expect(section(page, 1)).toContain(
+      '<div class="warning-box"><strong>Warning</strong><ul><li data-kind="not-converged">the generator did not converge: training stopped at its step budget &lt;500&gt; &amp; more</li></ul></div>',
+    );
+    expect(section(charts, 2)).not.toContain('warning-box');
+  });
+
+  it('a cached generator shows its record: converged, and the training time it took then', () => {
+    const s = section(charts, 2);
+    expect(s).toContain('<dt>converged</dt><dd>yes (early stopping fired)</dd>');
+    expect(s).toContain('<dt>best validation I-FLOPs</dt><dd>25.0% ± 2.0% at step 30 (epoch 3)</dd>');
+    expect(s).toContain('<dt>learning rate</dt><dd>1e-3 -&gt; 1e-5</dd>');
+    expect(s).toContain('<dt>training time (then)</dt><dd>4.0s</dd>');
   });
 
   it('shows a cached generator without the NaN losses of a training that did not happen', () => {
@@ -174,9 +195,12 @@ describe('renderHtml: suite content', () => {
 
   it('has the method table with the numbers the console shows and the raw values', () => {
     expect(rowCells(section(page, 1), 'deepperform')).toEqual([
+      ['8', '8'],
       ['48.0M', '48000000'],
       ['37.2%', '0.372'],
+      ['30.0%', '0.3'],
       ['95.0%', '0.95'],
+      ['25.0%', '0.25'],
       ['87.5%', '0.875'],
       ['100.0%', '1'],
       ['50.0%', '0.5'],
@@ -184,10 +208,28 @@ describe('renderHtml: suite content', () => {
       ['0.0314', '0.0314'],
       ['0.42 ms', '0.42'],
     ]);
-    expect(rowCells(section(page, 1), 'seeds').slice(0, 2)).toEqual([
+    expect(rowCells(section(page, 1), 'seeds').slice(0, 3)).toEqual([
+      ['2', '2'],
       ['35.0M', '35000000'],
       ['—', undefined],
     ]);
+  });
+
+  it('shows the worst case as its own row, with p50 and full-depth, the n of a subset, and where its inputs came from', async () => {
+    const doc = await renderHtml({ ...run, suites: [worstCaseSuite] });
+    const metrics = tableOf(doc, 'metrics');
+    expect(metrics).toContain('<th scope="col">p50 I-FLOPs</th>');
+    expect(metrics).toContain('<th scope="col">full-depth</th>');
+    expect(rowCells(metrics, 'worst-case').slice(0, 6)).toEqual([
+      ['4', '4'],
+      ['48.0M', '48000000'],
+      ['162.5%', '1.625'],
+      ['185.0%', '1.85'],
+      ['280.0%', '2.8'],
+      ['75.0%', '0.75'],
+    ]);
+    expect(rowCells(metrics, 'ilfo')[0]).toEqual(['2', '2']);
+    expect(doc).toContain('<p class="muted worst-case">worst-case: per seed the costliest input of any method; from deepperform 2, ilfo 2 (of 4 seeds)</p>');
   });
 
   it('shows latency, the correlation and why energy was not measured', () => {
@@ -233,14 +275,21 @@ describe('renderHtml: suite content', () => {
 });
 
 describe('renderHtml: charts', () => {
-  it('draws the three charts of a suite as inline SVG with marks', () => {
+  it('draws the four charts of a suite as inline SVG with marks', () => {
     const s = section(charts, 2);
-    for (const kind of ['flops', 'activation', 'sensitivity']) {
+    for (const kind of ['flops', 'activation', 'sensitivity', 'training']) {
       const chart = new RegExp(`<div class="chart chart-${kind}">\\n<figure><h4>[^<]+</h4>(<svg[\\s\\S]*?</svg>)`).exec(s);
       expect(chart, kind).not.toBeNull();
       expect(chart![1]).toMatch(/^<svg role="img" aria-label="[^"]+" version="1.1" class="marks" width="\d+" height="\d+"/);
       expect(chart![1]).toMatch(/<g class="mark-(rect|line|symbol) role-mark[^"]*"[^>]*><path /);
     }
+  });
+
+  it('draws the training curve: its band, line, points and the best-validation rule', () => {
+    const svg = /chart-training">[\s\S]*?(<svg[\s\S]*?<\/svg>)/.exec(section(charts, 2))![1]!;
+    for (const mark of ['area', 'line', 'symbol', 'rule']) expect(svg, mark).toMatch(new RegExp(`<g class="mark-${mark} role-mark`));
+    // One point per validation (8 in the fixture).
+    expect(/<g class="mark-symbol role-mark[^"]*"[^>]*>([\s\S]*?)<\/g>/.exec(svg)![1]!.match(/<path /g)).toHaveLength(8);
   });
 
   it('draws the FLOPs distribution as bars, one per set and FLOPs level', () => {
@@ -336,7 +385,7 @@ describe('renderHtml: results read back from JSON (merge-reports)', () => {
     const doc = await renderHtml(roundTrip);
     const text = doc.replace(/<[^>]*>/g, ' ');
     expect(text).not.toMatch(/\b(NaN|null|undefined|Infinity)\b/);
-    expect(rowCells(section(doc, 2), 'deepperform')[1]).toEqual(['—', undefined]);
+    expect(rowCells(section(doc, 2), 'deepperform')[2]).toEqual(['—', undefined]);
     expect(section(doc, 2)).toContain('<p class="muted">r cannot be computed over 1 seed: one seed</p>');
   });
 });

@@ -8,9 +8,9 @@
  */
 import { join } from 'node:path';
 import type { RunResult } from '../src/runner/result.js';
-import { writeFileAtomic } from '../src/util/write-atomic.js';
 import { renderPage } from './html/index.js';
 import type { Reporter } from './types.js';
+import { writeReport } from './write-report.js';
 
 export { formatEpsilon } from './html/index.js';
 
@@ -30,7 +30,7 @@ export class HtmlReporter implements Reporter {
   }
 
   async onRunEnd(result: RunResult): Promise<string[]> {
-    await writeFileAtomic(this.outputFile, await renderHtml(result));
+    await writeReport('html', this.outputFile, await renderHtml(result));
     return [this.outputFile];
   }
 }

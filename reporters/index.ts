@@ -8,10 +8,11 @@ import { DotReporter } from './dot.js';
 import { HtmlReporter } from './html.js';
 import { JsonReporter } from './json.js';
 import { JunitReporter } from './junit.js';
-import { ReporterError, type Reporter } from './types.js';
+import { ReporterError, ReportWriteError, type Reporter } from './types.js';
 
 export { ConsoleReporter, type ConsoleReporterOptions } from './console.js';
 export { DotReporter, type DotReporterOptions } from './dot.js';
+export { terminalLines, terminalSafe, terminalText } from './escape.js';
 export { HtmlReporter, renderHtml, type HtmlReporterOptions } from './html.js';
 export {
   JsonReporter,
@@ -25,7 +26,7 @@ export {
   type ReportBlob,
 } from './json.js';
 export { JunitReporter, renderJunit, type JunitReporterOptions } from './junit.js';
-export { runTotals, type RunTotals } from './summary.js';
+export { runTotals, summaryLines, type RunTotals } from './summary.js';
 export * from './types.js';
 
 export const REPORTER_NAMES = ['console', 'dot', 'junit', 'html', 'json'] as const;
@@ -91,7 +92,10 @@ function createReporter(name: ReporterName, options: CreateReportersOptions): Re
 /**
  * One reporter that forwards each event to every reporter in the list.
  * A reporter that throws does not stop the others from getting the event;
- * the first error is rethrown once all have been called.
+ * the first error is rethrown once all have been called. At the run's end,
+ * reports that could not be written are gathered into one ReportWriteError
+ * (every file named), unless a reporter failed otherwise: that is a crash,
+ * rethrown as it is.
  */
 export function combineReporters(list: readonly Reporter[]): Reporter {
   const each = <K extends SyncHook>(hook: K, arg: Parameters<NonNullable<Reporter[K]>>[0]): void => {
@@ -111,6 +115,7 @@ export function combineReporters(list: readonly Reporter[]): Reporter {
     onPhase: (info) => each('onPhase', info),
     onTrainingProgress: (info) => each('onTrainingProgress', info),
     onPhaseProgress: (info) => each('onPhaseProgress', info),
+    onSuiteWarning: (info) => each('onSuiteWarning', info),
     onSuiteEnd: (result) => each('onSuiteEnd', result),
     // No onReportsWritten of its own: onRunEnd below already forwards it, and
     // a combined reporter nested in another must not print the paths twice.
@@ -118,11 +123,13 @@ export function combineReporters(list: readonly Reporter[]): Reporter {
       const settled = await Promise.allSettled(list.map((r) => r.onRunEnd?.call(r, result) ?? Promise.resolve([])));
       const paths = settled.flatMap((s) => (s.status === 'fulfilled' ? s.value : []));
       each('onReportsWritten', paths);
-      const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (rejected) throw rejected.reason;
+      const reasons = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+      const crash = reasons.findIndex((r) => !(r instanceof ReportWriteError));
+      if (crash >= 0) throw reasons[crash];
+      if (reasons.length > 0) throw new ReportWriteError(reasons.flatMap((r) => (r as ReportWriteError).failures));
       return paths;
     },
   };
 }
 
-type SyncHook = 'onRunStart' | 'onSuiteStart' | 'onPhase' | 'onTrainingProgress' | 'onPhaseProgress' | 'onSuiteEnd' | 'onReportsWritten';
+type SyncHook = 'onRunStart' | 'onSuiteStart' | 'onPhase' | 'onTrainingProgress' | 'onPhaseProgress' | 'onSuiteWarning' | 'onSuiteEnd' | 'onReportsWritten';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JsonReporter, readReportBlob, renderJson, ReportBlobError } from './json.js';
-import { failedSuite, run } from './test-fixtures.js';
+import { failedSuite, run, worstCaseSuite } from './test-fixtures.js';
 import type { RunResult } from './types.js';
 
 let dir: string;
@@ -42,6 +42,17 @@ describe('renderJson', () => {
     expect(blob.result).toEqual(JSON.parse(JSON.stringify(run)));
   });
 
+  it('carries the worst-case row with its sources, the full-depth rate and a subset\'s seed count', () => {
+    const blob = JSON.parse(renderJson({ ...run, suites: [worstCaseSuite] })) as { result: RunResult };
+    const methods = blob.result.suites[0]!.methods;
+    expect(methods.map((m) => [m.method, m.seedCount, m.fullDepthRate])).toEqual([
+      ['deepperform', 4, 0.25],
+      ['ilfo', 2, 1],
+      ['worst-case', 4, 0.75],
+    ]);
+    expect(methods[2]!.sources).toEqual({ perSeed: ['ilfo', 'ilfo', 'deepperform', 'deepperform'], counts: [{ method: 'deepperform', seeds: 2 }, { method: 'ilfo', seeds: 2 }] });
+  });
+
   it('writes the shard and every non-finite number as null', () => {
     const blob = JSON.parse(renderJson(withNonFinite)) as { shard: unknown; result: RunResult };
     expect(blob.shard).toEqual({ index: 2, total: 3 });
@@ -50,6 +61,22 @@ describe('renderJson', () => {
     expect(suite.training!.bestValidationIflops).toBeNull();
     expect(suite.methods[0]!.iflops).toEqual([0.5, null, null]);
     expect(renderJson(withNonFinite)).not.toMatch(/NaN|Infinity/);
+  });
+});
+
+describe('renderJson and readReportBlob: the training record', () => {
+  it('carries the record and the warnings, and an unknown standard error comes back as NaN', async () => {
+    const record = failedSuite.training!.record!;
+    const curve = [{ ...record.curve[0]!, standardError: Number.NaN }, ...record.curve.slice(1)];
+    const withRecord: RunResult = { ...run, suites: [{ ...failedSuite, training: { ...failedSuite.training!, record: { ...record, curve } } }] };
+    const file = join(dir, 'r.json');
+    await writeFile(file, renderJson(withRecord));
+    const back = (await readReportBlob(file)).result.suites[0]!;
+    expect(back.training!.record!.stopReason).toBe('budget-steps');
+    expect(back.training!.record!.best).toEqual(record.best);
+    expect(back.training!.record!.curve[0]!.standardError).toBeNaN();
+    expect(back.training!.record!.curve.map((p) => p.iflops)).toEqual(record.curve.map((p) => p.iflops));
+    expect(back.warnings).toEqual(failedSuite.warnings);
   });
 });
 

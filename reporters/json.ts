@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResult } from '../src/runner/result.js';
-import { writeFileAtomic } from '../src/util/write-atomic.js';
 import type { Reporter } from './types.js';
+import { writeReport } from './write-report.js';
 
 export const REPORT_FORMAT = 'deepperform-report';
 export const REPORT_VERSION = 1;
@@ -36,7 +36,7 @@ export class JsonReporter implements Reporter {
   }
 
   async onRunEnd(result: RunResult): Promise<string[]> {
-    await writeFileAtomic(this.outputFile, renderJson(result));
+    await writeReport('json', this.outputFile, renderJson(result));
     return [this.outputFile];
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JunitReporter, renderJunit } from './junit.js';
-import { failedSuite, HOSTILE_FILE, HOSTILE_NAME_XML, run, XSS_ASSERTION, XSS_SUITE } from './test-fixtures.js';
+import { failedSuite, HOSTILE_FILE, HOSTILE_NAME_XML, run, worstCaseSuite, XSS_ASSERTION, XSS_SUITE } from './test-fixtures.js';
 
 type Attrs = Record<string, string>;
 interface ParsedCase {
@@ -117,6 +117,49 @@ describe('renderJunit', () => {
     expect(map.get('random.iflops.mean')).toBe('0.01');
     expect(map.get('seeds.flops.mean')).toBe('35000000');
     expect(map.get('training.steps')).toBe('500');
+  });
+
+  it('gives the training record as generator.* properties, and the training line and warnings as the suite system-out', () => {
+    const suite = parse(xml).testsuites.testsuite[0]!;
+    const map = new Map(suite.properties.property.map((p) => [p['@_name'], p['@_value']]));
+    expect(map.get('generator.converged')).toBe('false');
+    expect(map.get('generator.stopReason')).toBe('budget-steps');
+    expect(map.get('generator.epochs')).toBe('50');
+    expect(map.get('generator.best.iflops')).toBe('0.35');
+    expect(map.get('generator.best.step')).toBe('300');
+    expect(map.get('generator.last.iflops')).toBe('0.345');
+    expect(map.get('generator.validation.inputs')).toBe('1000');
+    expect(xml).toContain(
+      '<system-out>generator: trained in this run, 50 epochs (500 steps, 1m 05s), stopped at the step budget (not converged); ' +
+        'validation I-FLOPs (1000 inputs) best 35.0% ± 2.0% at step 300 (epoch 30), last 34.5% ± 2.0% at step 500 (epoch 50); learning rate 1e-3 -&gt; 1e-4\n' +
+        'warning: the generator did not converge: training stopped at its step budget &lt;500&gt; &amp; more</system-out>\n  </testsuite>',
+    );
+  });
+
+  it('says when a loaded generator has no training record', () => {
+    const { record: _none, ...bare } = failedSuite.training!;
+    const out = renderJunit({ ...run, suites: [{ ...failedSuite, warnings: undefined, training: { ...bare, loaded: true, source: 'cache' } }] });
+    const props = new Map(parse(out).testsuites.testsuite[0]!.properties.property.map((p) => [p['@_name'], p['@_value']]));
+    expect(props.get('generator.record')).toBe('unavailable');
+    expect(props.has('generator.converged')).toBe(false);
+    expect(out).toContain('<system-out>generator: loaded from the cache; training record not available</system-out>');
+  });
+});
+
+describe('renderJunit: the worst case, the full-depth rate and subsets', () => {
+  it('writes worst-case like a method, with the seeds each method supplied', () => {
+    const out = renderJunit({ ...run, suites: [worstCaseSuite] });
+    const props = parse(out).testsuites.testsuite[0]!.properties.property;
+    const map = new Map(props.map((p) => [p['@_name'], p['@_value']]));
+    expect(map.get('worst-case.iflops.mean')).toBe('1.625');
+    expect(map.get('worst-case.iflops.p50')).toBe('1.85');
+    expect(map.get('worst-case.fullDepthRate')).toBe('0.75');
+    expect(map.get('worst-case.from.deepperform')).toBe('2');
+    expect(map.get('worst-case.from.ilfo')).toBe('2');
+    expect(map.get('ilfo.seeds')).toBe('2');
+    expect(map.get('ilfo.fullDepthRate')).toBe('1');
+    expect(map.get('seeds.fullDepthRate')).toBe('0');
+    expect(map.has('deepperform.from.ilfo')).toBe(false);
   });
 });
 

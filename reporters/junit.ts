@@ -18,8 +18,9 @@ import { DASH } from './format.js';
 import { xmlAttr, xmlText } from './escape.js';
 import { mitigationProperties } from './mitigation.js';
 import { isFailure, isWarning } from './summary.js';
+import { trainingLine } from './training.js';
 import type { Reporter } from './types.js';
-import { writeFileAtomic } from '../src/util/write-atomic.js';
+import { writeReport } from './write-report.js';
 
 export interface JunitReporterOptions {
   outputDir: string;
@@ -35,7 +36,7 @@ export class JunitReporter implements Reporter {
   }
 
   async onRunEnd(result: RunResult): Promise<string[]> {
-    await writeFileAtomic(this.outputFile, renderJunit(result));
+    await writeReport('junit', this.outputFile, renderJunit(result));
     return [this.outputFile];
   }
 }
@@ -123,9 +124,19 @@ function suiteElement(s: SuiteResult, run: RunResult): { element: XmlElement; co
       ['timestamp', junitTimestamp(run.startedAt)],
       ['file', s.file],
     ],
-    [propertiesElement(s, run), ...cases],
+    [propertiesElement(s, run), ...cases, ...suiteOutput(s)],
   );
   return { element, counts };
+}
+
+/**
+ * The suite's <system-out>: how the generator was trained and the suite's
+ * warnings (e.g. training that ended at its budget), which pass in CI but
+ * must stay visible.
+ */
+function suiteOutput(s: SuiteResult): XmlElement[] {
+  const lines = [trainingLine(s), ...(s.warnings ?? []).map((w) => `warning: ${w.message}`)].filter((l): l is string => l !== undefined);
+  return lines.length === 0 ? [] : [el('system-out', [], [], lines.join('\n'))];
 }
 
 function assertionCase(s: SuiteResult, a: AssertionResult): XmlElement {
@@ -199,6 +210,7 @@ export function suiteProperties(s: SuiteResult, run: RunResult): [string, string
       ['seeds.coverage', s.seeds.coverage],
       ['seeds.accuracy', s.seeds.accuracy],
     );
+    if (s.seeds.fullDepthRate !== undefined) props.push(['seeds.fullDepthRate', s.seeds.fullDepthRate]);
     if (s.seeds.latencyStats) props.push(['seeds.latency.p50Ms', s.seeds.latencyStats.p50]);
     if (s.seeds.energyStats) props.push(['seeds.energy.meanJ', s.seeds.energyStats.mean]);
   }
@@ -217,9 +229,31 @@ export function suiteProperties(s: SuiteResult, run: RunResult): [string, string
       ['training.epochs', t.epochs],
       ['training.durationMs', t.durationMs],
       ['training.bestValidationIflops', t.bestValidationIflops],
+      ...generatorProperties(t),
     );
   }
   return props;
+}
+
+/** The training record (this run's or the loaded generator's): converged, why it stopped, best and last. */
+function generatorProperties(t: NonNullable<SuiteResult['training']>): [string, string | number | boolean][] {
+  const r = t.record;
+  if (!r) return [['generator.source', t.source], ['generator.record', 'unavailable']];
+  return [
+    ['generator.source', t.source],
+    ['generator.converged', r.converged],
+    ['generator.stopReason', r.stopReason],
+    ['generator.steps', r.steps],
+    ['generator.epochs', r.epochs],
+    ['generator.validation.inputs', r.validationInputs],
+    ['generator.best.iflops', r.best.iflops],
+    ['generator.best.standardError', r.best.standardError],
+    ['generator.best.step', r.best.step],
+    ['generator.best.epoch', r.best.epoch],
+    ['generator.last.iflops', r.last.iflops],
+    ['generator.last.standardError', r.last.standardError],
+    ['generator.last.step', r.last.step],
+  ];
 }
 
 function methodProperties(m: MethodResult): [string, number][] {
@@ -232,6 +266,10 @@ function methodProperties(m: MethodResult): [string, number][] {
     [`${p}.flops.mean`, m.flopsStats.mean],
     [`${p}.flops.max`, m.flopsStats.max],
     [`${p}.coverage`, m.coverage],
+    ...(m.fullDepthRate !== undefined ? ([[`${p}.fullDepthRate`, m.fullDepthRate]] as [string, number][]) : []),
+    ...(m.seedCount !== undefined ? ([[`${p}.seeds`, m.seedCount]] as [string, number][]) : []),
+    // worst-case: how many seeds' inputs each method supplied.
+    ...(m.sources?.counts.map((c): [string, number] => [`${p}.from.${c.method}`, c.seeds]) ?? []),
     [`${p}.accuracy`, m.accuracy],
     [`${p}.success.count`, m.successCount],
     [`${p}.success.rate`, m.successRate],

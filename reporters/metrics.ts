@@ -12,9 +12,12 @@ export interface MetricColumn {
 }
 
 export type MetricKey =
+  | 'n'
   | 'flops'
   | 'iflopsMean'
+  | 'iflopsP50'
   | 'iflopsMax'
+  | 'fullDepth'
   | 'success'
   | 'coverage'
   | 'accuracy'
@@ -23,9 +26,13 @@ export type MetricKey =
   | 'genMs';
 
 export const METRIC_COLUMNS: readonly MetricColumn[] = [
+  // Seeds the row is measured on: fewer for a baseline run on a subset.
+  { key: 'n', header: 'n' },
   { key: 'flops', header: 'mean FLOPs' },
   { key: 'iflopsMean', header: 'mean I-FLOPs' },
+  { key: 'iflopsP50', header: 'p50 I-FLOPs' },
   { key: 'iflopsMax', header: 'max I-FLOPs' },
+  { key: 'fullDepth', header: 'full-depth' },
   { key: 'success', header: 'success' },
   { key: 'coverage', header: 'coverage' },
   { key: 'accuracy', header: 'accuracy' },
@@ -46,9 +53,12 @@ export function metricRows(suite: SuiteResult): MetricRow[] {
     rows.push({
       label: 'seeds',
       cells: {
+        n: String(suite.seeds.flops.length),
         flops: formatFlops(suite.seeds.flopsStats.mean),
         iflopsMean: DASH,
+        iflopsP50: DASH,
         iflopsMax: DASH,
+        fullDepth: formatPercent(suite.seeds.fullDepthRate),
         success: DASH,
         coverage: formatPercent(suite.seeds.coverage),
         accuracy: formatPercent(suite.seeds.accuracy),
@@ -64,9 +74,12 @@ export function metricRows(suite: SuiteResult): MetricRow[] {
 
 function methodCells(m: MethodResult): Record<MetricKey, string> {
   return {
+    n: String(m.seedCount ?? m.iflops.length),
     flops: formatFlops(m.flopsStats.mean),
     iflopsMean: formatPercent(m.iflopsStats.mean),
+    iflopsP50: formatPercent(m.iflopsStats.p50),
     iflopsMax: formatPercent(m.iflopsStats.max),
+    fullDepth: formatPercent(m.fullDepthRate),
     success: formatPercent(m.successRate),
     coverage: formatPercent(m.coverage),
     accuracy: formatPercent(m.accuracy),
@@ -78,12 +91,26 @@ function methodCells(m: MethodResult): Record<MetricKey, string> {
 }
 
 /**
+ * Which method supplied the worst case's inputs, e.g. "worst-case: per seed
+ * the costliest input of any method; from ilfo 31, deepperform 12, random 7
+ * (of 50 seeds)"; undefined when the suite has no worst-case row.
+ */
+export function worstCaseLine(s: SuiteResult): string | undefined {
+  const w = s.methods.find((m) => m.sources);
+  if (!w?.sources) return undefined;
+  const from = w.sources.counts.map((c) => `${c.method} ${c.seeds}`).join(', ');
+  return `${w.method}: per seed the costliest input of any method; from ${from} (of ${w.sources.perSeed.length} seeds)`;
+}
+
+/**
  * The measurements beyond the FLOPs table, one line each, plain text:
  * latency and I-latency, energy (or why it was not measured), the FLOPs-latency
  * correlation and the threshold sensitivity.
  */
 export function extraLines(s: SuiteResult): string[] {
   const lines: string[] = [];
+  const sources = worstCaseLine(s);
+  if (sources) lines.push(sources);
   const seedsLatency = s.seeds?.latencyStats;
   if (seedsLatency) {
     const per = s.methods

@@ -90,6 +90,7 @@ export function summaryLines(run: RunResult, c: ChalkInstance): string[] {
       lines.push(...indent(s.error.message.split('\n').map((l) => c.red(l)), 4));
       lines.push(...indent(stackFrames(s.error).map((l) => c.dim(l)), 6));
     }
+    for (const w of s.warnings ?? []) lines.push(...indent([`${c.yellow('!')} ${c.yellow(w.message)}`], 4));
     for (const a of s.assertions) lines.push(...indent(assertionLines(a, c), 4));
     if (!s.error && s.assertions.length === 0) lines.push(c.dim('    (no assertions)'));
   }

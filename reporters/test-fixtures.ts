@@ -3,6 +3,7 @@
  * Names are hostile on purpose: quotes, <, &, ]]>, a control character,
  * emoji and non-ASCII letters must survive every report.
  */
+import type { TrainingRecord, ValidationPoint } from '../src/generator/index.js';
 import type { Aggregates, MethodResult, RunResult, SuiteResult } from '../src/runner/result.js';
 
 export const HOSTILE_NAME = `SkipNet <smoke> & "double" 'single' ]]> \u0001bell 🚀 Übergröße`;
@@ -15,6 +16,69 @@ export const XSS_ASSERTION = 'p95 I-FLOPs < 80% <script>alert("x")</script>';
 function agg(mean: number, max: number, min = 0, p50 = mean, p95 = max): Aggregates {
   return { mean, max, min, p50, p95 };
 }
+
+const LOSSES = { gan: 0.25, perf: 0.125, pert: 0, total: 0.375, discriminator: 0.5 };
+
+/** A validation curve from [step, mean I-FLOPs, learning rate, gain]; 100 training inputs, batch 10, standard error 0.02. */
+function curve(points: [number, number, number, boolean][]): ValidationPoint[] {
+  return points.map(([step, iflops, learningRate, gain]) => ({ step, epoch: step / 10, iflops, standardError: 0.02, learningRate, losses: LOSSES, gain }));
+}
+
+function trainingRecord(points: ValidationPoint[], stopReason: TrainingRecord['stopReason'], durationMs: number): TrainingRecord {
+  const best = points.reduce((a, b) => (b.iflops > a.iflops ? b : a));
+  const last = points[points.length - 1]!;
+  const at = (p: ValidationPoint) => ({ step: p.step, epoch: p.epoch, iflops: p.iflops, standardError: p.standardError });
+  return {
+    version: 1,
+    curve: points,
+    stopReason,
+    converged: stopReason === 'early-stopped',
+    best: at(best),
+    last: at(last),
+    steps: last.step,
+    epochs: last.epoch,
+    durationMs,
+    trainInputs: 100,
+    validationInputs: 1000,
+    batchSize: 10,
+    budget: { steps: 500, epochs: 100, stepsAllowed: 500 },
+    validateEvery: 100,
+    patience: 5,
+    minDelta: 'standard-error',
+  };
+}
+
+/**
+ * Stopped at its 500-step budget: best 35% at step 300 (epoch 30), last 34.5%
+ * at step 500 (epoch 50), learning rate lowered once.
+ */
+export const notConvergedRecord = trainingRecord(
+  curve([
+    [100, 0.1, 1e-3, true],
+    [200, 0.3, 1e-3, true],
+    [300, 0.35, 1e-3, true],
+    [400, 0.34, 1e-3, false],
+    [500, 0.345, 1e-4, false],
+  ]),
+  'budget-steps',
+  65_000,
+);
+
+/** Early-stopped at step 80 (epoch 8): best 25% at step 30, learning rate 1e-3 -> 1e-4 -> 1e-5. */
+export const convergedRecord = trainingRecord(
+  curve([
+    [10, 0.1, 1e-3, true],
+    [20, 0.2, 1e-3, true],
+    [30, 0.25, 1e-3, true],
+    [40, 0.24, 1e-3, false],
+    [50, 0.245, 1e-3, false],
+    [60, 0.244, 1e-4, false],
+    [70, 0.243, 1e-4, false],
+    [80, 0.242, 1e-5, false],
+  ]),
+  'early-stopped',
+  4_000,
+);
 
 const model: SuiteResult['model'] = {
   name: 'skipnet-tiny',
@@ -53,6 +117,8 @@ const deepperform: MethodResult = {
   perturbationL2: agg(1.25, 1.5),
   perturbationLinf: agg(0.0314, 0.0314),
   generationMsPerInput: 0.42,
+  fullDepthRate: 0.25,
+  seedCount: 8,
 };
 
 const random: MethodResult = {
@@ -69,6 +135,8 @@ const random: MethodResult = {
   perturbationL2: agg(1.7, 1.8),
   perturbationLinf: agg(0.0314, 0.0314),
   generationMsPerInput: 0.01,
+  fullDepthRate: 0,
+  seedCount: 8,
 };
 
 export const failedSuite: SuiteResult = {
@@ -84,6 +152,7 @@ export const failedSuite: SuiteResult = {
     coverage: 0.5,
     blockActivation: [1, 0.5, 0, 0.25],
     accuracy: 0.9,
+    fullDepthRate: 0.125,
   },
   methods: [deepperform, random],
   training: {
@@ -92,10 +161,11 @@ export const failedSuite: SuiteResult = {
     steps: 500,
     epochs: 5,
     durationMs: 65_000,
-    validationIflops: [0.1, 0.3, 0.35],
     bestValidationIflops: 0.35,
     finalLosses: { gan: 0.25, perf: 0.125, pert: 0, total: 0.375, discriminator: 0.5 },
+    record: notConvergedRecord,
   },
+  warnings: [{ kind: 'not-converged', message: 'the generator did not converge: training stopped at its step budget <500> & more' }],
   assertions: [
     { source: 'max I-FLOPs < 99%', level: 'error', status: 'passed', metric: 'max I-FLOPs', expected: '< 99%', value: 0.95, actual: '95.0%' },
     {
@@ -172,6 +242,39 @@ export const run: RunResult = {
   },
   suites: [failedSuite, xssSuite, erroredSuite],
   status: 'failed',
+};
+
+/**
+ * A worst-case row over deepperform and an ILFO run on the first 2 of 4
+ * seeds: per seed the costlier input (seed 0 and 1 from ilfo, 2 and 3 from
+ * deepperform, the only method that covers them).
+ */
+export const worstCaseSuite: SuiteResult = {
+  file: 'suites/worst.perf.yaml',
+  name: 'worst case',
+  status: 'passed',
+  durationMs: 900,
+  model,
+  config: { ...config, seeds: 4 },
+  seeds: { flops: [10e6, 10e6, 20e6, 20e6], flopsStats: agg(15e6, 20e6, 10e6, 15e6, 20e6), coverage: 0.25, blockActivation: [0.5, 0, 0, 0], accuracy: 1, fullDepthRate: 0 },
+  methods: [
+    { ...deepperform, flops: [10e6, 20e6, 20e6, 38e6], iflops: [0, 1, 0, 0.9], iflopsStats: agg(0.475, 1, 0, 0.45, 0.985), fullDepthRate: 0.25, seedCount: 4 },
+    { ...random, method: 'ilfo', flops: [38e6, 38e6], iflops: [2.8, 2.8], iflopsStats: agg(2.8, 2.8, 2.8, 2.8, 2.8), fullDepthRate: 1, seedCount: 2, generationMsPerInput: 300 },
+    {
+      ...deepperform,
+      method: 'worst-case',
+      flops: [38e6, 38e6, 20e6, 38e6],
+      iflops: [2.8, 2.8, 0, 0.9],
+      iflopsStats: agg(1.625, 2.8, 0, 1.85, 2.8),
+      fullDepthRate: 0.75,
+      seedCount: 4,
+      generationMsPerInput: 150.42,
+      sources: { perSeed: ['ilfo', 'ilfo', 'deepperform', 'deepperform'], counts: [{ method: 'deepperform', seeds: 2 }, { method: 'ilfo', seeds: 2 }] },
+    },
+  ],
+  assertions: [
+    { source: 'full-depth rate of worst-case < 80%', level: 'error', status: 'passed', metric: 'full-depth rate of worst-case', expected: '< 80%', value: 0.75, actual: '75.0%' },
+  ],
 };
 
 // ---- HTML reporter fixtures: charts, sensitivity, latency and a 2x2 image grid ----
@@ -258,9 +361,9 @@ export const chartSuite: SuiteResult = {
     steps: 0,
     epochs: 0,
     durationMs: 0,
-    validationIflops: [],
-    bestValidationIflops: Number.NaN,
+    bestValidationIflops: 0.25,
     finalLosses: { gan: Number.NaN, perf: Number.NaN, pert: Number.NaN, total: Number.NaN, discriminator: Number.NaN },
+    record: convergedRecord,
   },
   assertions: [
     { source: 'mean I-FLOPs < 50%', level: 'error', status: 'passed', metric: 'mean I-FLOPs', expected: '< 50%', value: 0.4375, actual: '43.8%' },

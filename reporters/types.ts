@@ -4,10 +4,11 @@
  * onRunStart, then per suite onSuiteStart, onPhase / onTrainingProgress /
  * onPhaseProgress (any number), onSuiteEnd, and finally onRunEnd once.
  */
-import type { EnvironmentInfo, RunResult, SuiteResult } from '../src/runner/result.js';
+import type { EnvironmentInfo, RunResult, SuiteResult, SuiteWarning } from '../src/runner/result.js';
 
 export type {
   AssertionResult,
+  SuiteWarning,
   EnvironmentInfo,
   InputSetMeasurement,
   MethodResult,
@@ -44,8 +45,17 @@ export interface TrainingProgressInfo {
   step: number;
   totalSteps: number;
   losses: TrainingLosses;
-  /** Latest validation mean I-FLOPs (fraction), when one was computed. */
+  /** Learning rate of this step (the schedule may lower it). */
+  learningRate?: number;
+  /** Latest validation mean I-FLOPs (fraction), when one was computed, and its standard error. */
   validationIflops?: number;
+  validationStandardError?: number;
+}
+
+/** A suite-level warning known before the suite ends (e.g. a budget in which early stopping cannot fire). */
+export interface SuiteWarningInfo {
+  file: string;
+  warning: SuiteWarning;
 }
 
 /** Progress of a long phase other than generator training (a baseline's optimisation): `done` of `total`. */
@@ -65,6 +75,8 @@ export interface Reporter {
   onTrainingProgress?(info: TrainingProgressInfo): void;
   /** Progress of the open phase (a baseline's optimisation steps); synchronous work calls it, so draw at once. */
   onPhaseProgress?(info: PhaseProgressInfo): void;
+  /** A suite-level warning as soon as it is known; it is also in the suite's result (`warnings`). */
+  onSuiteWarning?(info: SuiteWarningInfo): void;
   onSuiteEnd?(result: SuiteResult): void;
   /** Writes its files; returns the paths written. */
   onRunEnd?(result: RunResult): Promise<string[]>;
@@ -84,5 +96,25 @@ export class ReporterError extends Error {
   ) {
     super(message);
     this.name = 'ReporterError';
+  }
+}
+
+/** One report that could not be written: which reporter, where, and why. */
+export interface ReportWriteFailure {
+  reporter: string;
+  file: string;
+  reason: string;
+}
+
+/**
+ * Reports that could not be written (an unwritable place, a path that is not
+ * a regular file, a full disk). A mistake in where the user sent the reports,
+ * not a crash: the CLI exits 2 with this message, after the suites' results
+ * were printed.
+ */
+export class ReportWriteError extends Error {
+  override readonly name = 'ReportWriteError';
+  constructor(readonly failures: readonly ReportWriteFailure[]) {
+    super(failures.map((f) => `cannot write the ${f.reporter} report to ${f.file}: ${f.reason}`).join('\n'));
   }
 }

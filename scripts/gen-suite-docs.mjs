@@ -67,6 +67,10 @@ function collectTables(node, path, title, sections) {
   for (const [key, prop] of Object.entries(node.properties)) {
     const at = path === '' ? key : `${path}.${key}`;
     if (prop.properties && Object.keys(prop.properties).length > 0) collectTables(prop, at, '', sections);
+    // A key that is a value or a map (generator.refine: k or its settings): a table for the map form.
+    for (const branch of prop.anyOf ?? []) {
+      if (branch.properties && Object.keys(branch.properties).length > 0) collectTables(branch, at, `map form ${branch.title ?? ''}`.trim(), sections);
+    }
     // Lists whose items may be maps (baselines, assertions): one table per map form.
     for (const branch of prop.items?.anyOf ?? []) {
       if (!branch.properties) continue;

@@ -1,12 +1,14 @@
 /**
  * On the shipped sdn-tiny and the embedded Fashion-MNIST slice: DeepPerform's
- * online generation against ILFO (same model, seeds, norm, epsilon, tau), and
- * what counting FLOPs costs the real adaptive execution.
+ * online generation against ILFO (same model, seeds, norm, epsilon, tau), ILFO
+ * against its PyTorch twin, and what counting FLOPs costs the real adaptive
+ * execution.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { median, pairedOverheadPct } from './stats.mjs';
+import { summarize, torchTask } from './side-by-side.mjs';
+import { mean, median, pairedAgreement, pairedOverheadPct } from './stats.mjs';
 
 const ATTACK = { norm: 'linf', epsilon: 0.1, tau: 0.5 };
 const SEED = 333; // the default suites' seed
@@ -33,16 +35,42 @@ export async function loadSdnTinySetting(p, seedCount) {
   return { network, seeds: { images: ds.images, count: ds.count } };
 }
 
-function meanIflops(p, network, seeds, adv) {
+/** I-FLOPs (Eq. 9) of each generated input against its seed, by the product's real adaptive execution. */
+function perSeedIflops(p, network, seeds, adv) {
   const base = p.adnn.runBatched(network, seeds, ATTACK.tau).flops;
   const got = p.adnn.runBatched(network, adv, ATTACK.tau).flops;
-  let sum = 0;
-  for (let i = 0; i < seeds.count; i++) sum += (got[i] - base[i]) / base[i];
-  return sum / seeds.count;
+  return Array.from({ length: seeds.count }, (_, i) => (got[i] - base[i]) / base[i]);
 }
 
-/** ILFO at its defaults (300 iterations) vs generate() with the shipped generator, alternating. */
-export async function benchIlfo(p, setting, s) {
+/**
+ * ILFO's published Adam setting, which src/baselines/ilfo.ts resolves 'auto'
+ * to; passed explicitly to both sides so the PyTorch twin cannot drift from ours.
+ */
+const ILFO_ADAM = { optimizer: 'adam', learningRate: 5e-4, lambda: 1e5 };
+
+function ilfoTwin(p, torch, network, seeds, iterations) {
+  const { height, width, channels } = network.meta.input;
+  const params = {
+    model_dir: join(p.root, 'fixtures', 'models', 'sdn-tiny'),
+    images: Array.from(seeds.images),
+    shape: [height, width, channels],
+    iterations,
+    lr: ILFO_ADAM.learningRate,
+    lam: ILFO_ADAM.lambda,
+    tau: ATTACK.tau,
+    epsilon: ATTACK.epsilon,
+    batch: p.baselines.ILFO_DEFAULTS.batchSize,
+  };
+  return torchTask(torch, 'ilfo', params, 1);
+}
+
+/**
+ * ILFO (Adam, 300 iterations, batched) beside its PyTorch twin on the same
+ * model and seeds, alternating, and generate() with the shipped generator.
+ * Both attacks' inputs are measured by our real adaptive execution: the twin
+ * must reach the same mean I-FLOPs within noise for its time to compare.
+ */
+export async function benchIlfo(p, torch, setting, s) {
   const { network, seeds } = setting;
   const notes = {};
   const dir = findShippedGenerator(p.root);
@@ -53,17 +81,22 @@ export async function benchIlfo(p, setting, s) {
     g = new p.generator.Generator(network.meta.input, 8, SEED);
     notes.deepperform_vs_ilfo_speedup = `no shipped "${SUITE}" generator found; timed a fresh width-8 generator (same cost)`;
   }
+  const iterations = s.ilfoIterations ?? p.baselines.ILFO_DEFAULTS.iterations;
+  const opts = { ...ILFO_ADAM, iterations };
+  const twin = ilfoTwin(p, torch, network, seeds, iterations);
   try {
-    const opts = s.ilfoIterations === undefined ? undefined : { iterations: s.ilfoIterations };
     p.generator.generate(g, seeds, ATTACK); // warm-up: kernels, JIT
-    p.baselines.ilfo(network, seeds, ATTACK, SEED, { iterations: 2 });
+    p.baselines.ilfo(network, seeds, ATTACK, SEED, { ...opts, iterations: 2 });
     const ilfoMs = [];
+    const torchMs = [];
     const dpMs = [];
     let adv;
     let ilfoAdv;
     for (let r = 0; r < s.ilfoRepeats; r++) {
       ilfoAdv = p.baselines.ilfo(network, seeds, ATTACK, SEED, opts);
       ilfoMs.push(ilfoAdv.msPerInput);
+      const t = twin.time();
+      if (t !== null) torchMs.push(t / seeds.count);
       for (let k = 0; k < 3; k++) {
         adv = p.generator.generate(g, seeds, ATTACK);
         dpMs.push(adv.msPerInput);
@@ -71,24 +104,68 @@ export async function benchIlfo(p, setting, s) {
     }
     const ilfo = median(ilfoMs);
     const dp = median(dpMs);
-    const iterations = s.ilfoIterations ?? p.baselines.ILFO_DEFAULTS.iterations;
-    notes.ilfo_s_per_input = `ILFO (${p.baselines.ILFO_DEFAULTS.optimizer}, ${iterations} iterations, batched) on sdn-tiny, ${seeds.count} embedded test seeds (seed ${SEED}), Linf 0.1, tau 0.5`;
+    const ours = perSeedIflops(p, network, seeds, ilfoAdv);
+    const { theirs, agreement, problem } = torchMs.length ? checkTwin(p, network, seeds, twin, ours) : {};
+    if (problem) notes.ilfo_vs_torch = problem;
+    const what = `ILFO (Adam lr ${ILFO_ADAM.learningRate}, lambda ${ILFO_ADAM.lambda}, ${iterations} iterations, batches of ${p.baselines.ILFO_DEFAULTS.batchSize}) on the shipped sdn-tiny, ${seeds.count} embedded test seeds (seed ${SEED}), Linf 0.1, tau 0.5`;
+    notes.ilfo_s_per_input = what;
+    notes.ilfo_ms_per_input = `${what}; median of ${s.ilfoRepeats} whole attacks / seeds`;
+    if (torchMs.length === 0) notes.torch_ilfo_ms_per_input = twin.note ?? 'no PyTorch sample';
+    else notes.torch_ilfo_ms_per_input = 'PyTorch twin bench/torch/ilfo.py: same loss, projection, Adam (tfjs epsilon 1e-7) and batching, the same weights';
+    if (agreement && !agreement.agree) {
+      notes.ilfo_vs_torch = `the twins disagree: mean I-FLOPs ${fmtPct(agreement.mean_a)} (ours) vs ${fmtPct(agreement.mean_b)} (PyTorch) on the same seeds, beyond 2 standard errors of the paired difference: their times do not compare`;
+    }
     notes.deepperform_vs_ilfo_speedup ??= `ILFO ms per input / generate() ms per input (shipped "${SUITE}" generator, width ${g.width}), same seeds`;
     return {
-      values: { ilfo_s_per_input: ilfo === null ? null : ilfo / 1000, deepperform_vs_ilfo_speedup: ilfo && dp ? ilfo / dp : null },
+      values: {
+        ilfo_s_per_input: ilfo === null ? null : ilfo / 1000,
+        ilfo_ms_per_input: ilfo,
+        torch_ilfo_ms_per_input: median(torchMs),
+        // Refused (finalize keeps an explicit null) when the twins do not reach the same I-FLOPs.
+        ...(agreement && !agreement.agree ? { ilfo_vs_torch: null } : {}),
+        deepperform_vs_ilfo_speedup: ilfo && dp ? ilfo / dp : null,
+      },
       notes,
       details: {
         seeds: seeds.count,
         ilfo_iterations: iterations,
+        ilfo_options: opts,
+        ilfo_defaults: p.baselines.ILFO_DEFAULTS,
         generator: dir ? relative(p.root, dir) : 'fresh width-8',
         ilfo_ms_per_input: ilfoMs,
+        torch_ilfo_ms_per_input: torchMs,
+        torch_flops_per_input: twin.flops,
+        ours_flops_per_input: p.adnn.totalFlops(network.meta),
+        summary: summarize(ilfoMs, torchMs),
         deepperform_ms_per_input: dpMs,
-        mean_iflops: { deepperform: meanIflops(p, network, seeds, adv), ilfo: meanIflops(p, network, seeds, ilfoAdv) },
+        mean_iflops: { deepperform: mean(perSeedIflops(p, network, seeds, adv)), ilfo: mean(ours), torch_ilfo: theirs ? mean(theirs) : null },
+        ilfo_twin_agreement: agreement ?? null,
+        iflops_per_seed: { ilfo: ours, torch_ilfo: theirs ?? null },
       },
     };
   } finally {
+    twin.drop?.();
     g.store.dispose();
   }
+}
+
+/**
+ * The twin's last inputs, measured by our real adaptive execution beside ours:
+ * per-seed I-FLOPs and whether the two means agree within noise.
+ */
+function checkTwin(p, network, seeds, twin, ours) {
+  let images;
+  try {
+    images = twin.result().images;
+  } catch (e) {
+    return { problem: `the PyTorch twin's inputs could not be read back, so its I-FLOPs are unchecked: ${e.message}` };
+  }
+  const theirs = perSeedIflops(p, network, seeds, { images: Float32Array.from(images), count: seeds.count });
+  return { theirs, agreement: pairedAgreement(ours, theirs) };
+}
+
+function fmtPct(x) {
+  return `${(100 * x).toFixed(1)} %`;
 }
 
 /**

@@ -1,8 +1,10 @@
 /**
  * Generator keys: online generation (generate(): G forward + projection, batch
  * 64) at 32x32x3 and 28x28x1, its GFLOP/s, and one Eq. 8 training step
- * (trainGenerator: D step then G step) against sdn-tiny built for 32x32x3.
+ * (trainGenerator: D step then G step) against sdn-tiny built for 32x32x3
+ * (width 64, batch 64) and against the shipped sdn-tiny (light, batch 32).
  */
+import { join } from 'node:path';
 import { inputSpec, randomImages } from './product.mjs';
 import { alternate, summarize, torchTask } from './side-by-side.mjs';
 import { median } from './stats.mjs';
@@ -63,59 +65,123 @@ export function benchGeneratorForward(p, torch, s) {
 }
 
 /**
- * One Eq. 8 step through the product's trainGenerator: each step's time is
- * the gap between two progress callbacks (the first `trainWarmup` steps and
- * the last, which also validates, are not timed). After each timed step of
- * ours, PyTorch takes one step of its twin, synchronously, inside the
- * callback, so the two alternate.
+ * Runs the product's trainGenerator and times steps `first`..`last`: each
+ * step's time is the gap between two progress callbacks (batch slicing, the
+ * D and G steps, a validation when one falls due). After each timed step,
+ * `between()` runs inside the callback, outside the timing: there PyTorch takes
+ * its own step, synchronously, so the two sides alternate.
  */
-export async function benchTrainStep(p, torch, s) {
-  const shape = [32, 32, 3];
-  const entry = p.adnn.zooEntry('sdn-tiny');
-  const network = entry.build(entry.defaultConfig(inputSpec(shape), 10), 1);
+export async function timedTraining(p, input, { first, last, between }) {
+  const ms = [];
+  let prev = performance.now();
+  const trained = await p.generator.trainGenerator({
+    ...input,
+    onProgress: ({ step }) => {
+      if (step >= first && step <= last) {
+        ms.push(performance.now() - prev);
+        between?.();
+      }
+      prev = performance.now();
+    },
+  });
+  return { ms, trained };
+}
+
+/** Per-input FLOPs both sides count for a training step: G's forward and the AdNN's soft pass (all exits). */
+function trainFlops(p, generator, network, twin) {
+  const ours = { generator: generator.flops(), adnn_soft: p.adnn.totalFlops(network.meta) };
+  const torch = twin.flopParts ?? null;
+  const match = torch ? ours.generator === torch.generator && ours.adnn_soft === torch.adnn_soft : null;
+  return { ours, torch, match };
+}
+
+/**
+ * One Eq. 8 step (D step, then G step: LSGAN + BCE L_perf + Linf hinge, Adam)
+ * through the product's trainGenerator, beside PyTorch's TrainStep twin.
+ * `warmup` steps first and the last step (which validates) are not timed.
+ */
+async function benchTrainSteps(p, torch, { network, shape, width, batch, lr, warmup, repeats, twinParams }) {
   const config = {
-    steps: s.trainWarmup + s.trainRepeats + 1,
-    batchSize: BATCH,
-    learningRate: 1e-4,
+    steps: warmup + repeats + 1,
+    batchSize: batch,
+    learningRate: lr,
     alpha: 1,
     beta: 0.001,
     gan: true,
     perfLoss: 'bce',
-    width: s.trainWidth,
+    width,
     validateEvery: 1e9,
     patience: 1e9,
     seed: 1,
   };
-  const twin = torchTask(torch, 'train_step', { shape, width: s.trainWidth, batch: BATCH, epsilon: ATTACK.epsilon, lr: 1e-4 }, 1);
-  const ours = [];
+  const twin = torchTask(torch, 'train_step', { shape, width, batch, epsilon: ATTACK.epsilon, lr, ...twinParams }, 1);
   const theirs = [];
-  let last = performance.now();
-  let trained;
+  let run;
   try {
-    trained = await p.generator.trainGenerator({
-      network,
-      train: randomImages(4 * BATCH, shape, 11),
-      validation: randomImages(4, shape, 12),
-      attack: { ...ATTACK, tau: 0.5 },
-      config,
-      onProgress: ({ step }) => {
-        if (step > s.trainWarmup && step <= s.trainWarmup + s.trainRepeats) {
-          ours.push(performance.now() - last);
+    run = await timedTraining(
+      p,
+      { network, train: randomImages(4 * batch, shape, 11), validation: randomImages(4, shape, 12), attack: { ...ATTACK, tau: 0.5 }, config },
+      {
+        first: warmup + 1,
+        last: warmup + repeats,
+        between: () => {
           const t = twin.time();
           if (t !== null) theirs.push(t);
-        }
-        last = performance.now();
+        },
       },
-    });
+    );
+    const flops = trainFlops(p, run.trained.generator, network, twin);
+    return { ours: run.ms, theirs, note: twin.note, flops };
   } finally {
     twin.drop?.();
-    trained?.generator.store.dispose();
+    run?.trained.generator.store.dispose();
+  }
+}
+
+/** The width-64 generator against sdn-tiny built for 32x32x3 (random weights), batch 64, lr 1e-4. */
+export async function benchTrainStep(p, torch, s) {
+  const shape = [32, 32, 3];
+  const entry = p.adnn.zooEntry('sdn-tiny');
+  const network = entry.build(entry.defaultConfig(inputSpec(shape), 10), 1);
+  try {
+    const r = await benchTrainSteps(p, torch, { network, shape, width: s.trainWidth, batch: BATCH, lr: 1e-4, warmup: s.trainWarmup, repeats: s.trainRepeats, twinParams: {} });
+    const values = { gen_train_step_ms_b64: median(r.ours), torch_gen_train_step_ms_b64: median(r.theirs) };
+    const notes = {
+      gen_train_step_ms_b64: `one Eq. 8 step (D step + G step, LSGAN + BCE L_perf + Linf hinge, Adam) of a width-${s.trainWidth} generator against sdn-tiny at 32x32x3, batch ${BATCH}, through trainGenerator`,
+    };
+    if (values.torch_gen_train_step_ms_b64 === null) notes.torch_gen_train_step_ms_b64 = r.note ?? 'no PyTorch sample';
+    if (r.flops.match === false) notes.gen_train_vs_torch = `FLOPs differ between the sides: ${JSON.stringify(r.flops)}`;
+    return { values, notes, details: { width: s.trainWidth, batch: BATCH, samples: { ours: r.ours, torch: r.theirs }, summary: summarize(r.ours, r.theirs), flops_per_input: r.flops, adnn: network.meta.name } };
+  } finally {
     network.dispose();
   }
-  const values = { gen_train_step_ms_b64: median(ours), torch_gen_train_step_ms_b64: median(theirs) };
-  const notes = {
-    gen_train_step_ms_b64: `one Eq. 8 step (D step + G step, LSGAN + BCE L_perf + Linf hinge, Adam) of a width-${s.trainWidth} generator against sdn-tiny at 32x32x3, batch ${BATCH}, through trainGenerator`,
-  };
-  if (values.torch_gen_train_step_ms_b64 === null) notes.torch_gen_train_step_ms_b64 = twin.note ?? 'no PyTorch sample';
-  return { values, notes, details: { width: s.trainWidth, batch: BATCH, samples: { ours, torch: theirs }, summary: summarize(ours, theirs), adnn: network.meta.name } };
+}
+
+/**
+ * The shape users train at (issue 15): the light generator (width 16) against
+ * the shipped sdn-tiny at 28x28x1, batch 32, lr 1e-3; PyTorch's twin loads
+ * the same weights (bench/torch/weights.py).
+ */
+export async function benchTrainLight28(p, torch, s) {
+  const shape = [28, 28, 1];
+  const width = 16;
+  const batch = 32;
+  const dir = join(p.root, 'fixtures', 'models', 'sdn-tiny');
+  const { network } = await p.adnn.loadAdnn(dir);
+  try {
+    const r = await benchTrainSteps(p, torch, { network, shape, width, batch, lr: 1e-3, warmup: s.train28Warmup, repeats: s.train28Repeats, twinParams: { adnn_dir: dir } });
+    const values = { gen_train_light_28_ms_b32: median(r.ours), torch_gen_train_light_28_ms_b32: median(r.theirs) };
+    const notes = {
+      gen_train_light_28_ms_b32: `one Eq. 8 step (D step + G step, LSGAN + BCE L_perf + Linf 0.1 hinge, Adam lr 1e-3) of the light generator (width ${width}) against the shipped sdn-tiny at 28x28x1, batch ${batch}, through trainGenerator; median of ${s.train28Repeats} steps after ${s.train28Warmup}`,
+    };
+    if (values.torch_gen_train_light_28_ms_b32 === null) notes.torch_gen_train_light_28_ms_b32 = r.note ?? 'no PyTorch sample';
+    if (r.flops.match === false) notes.gen_train_light_28_vs_torch = `FLOPs differ between the sides: ${JSON.stringify(r.flops)}`;
+    return {
+      values,
+      notes,
+      details: { width, batch, adnn: 'fixtures/models/sdn-tiny', samples: { ours: r.ours, torch: r.theirs }, summary: summarize(r.ours, r.theirs), flops_per_input: r.flops },
+    };
+  } finally {
+    network.dispose();
+  }
 }

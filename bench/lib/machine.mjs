@@ -42,3 +42,14 @@ export function othersCpus(a, b, extraOwnS = 0) {
   const others = b.busyS - a.busyS - (b.ownS - a.ownS) - extraOwnS;
   return Math.max(0, others / (b.wallS - a.wallS));
 }
+
+/** Shared objects this process has mapped (/proc/self/maps), each once; [] where there is no /proc. */
+export function ownMappedLibraries() {
+  if (!existsSync('/proc/self/maps')) return [];
+  const paths = new Set();
+  for (const line of readFileSync('/proc/self/maps', 'utf8').split('\n')) {
+    const path = line.trim().split(/\s+/)[5];
+    if (path?.startsWith('/') && path.includes('.so')) paths.add(path);
+  }
+  return [...paths].sort();
+}

@@ -15,9 +15,13 @@ export function settingsFor(quick, threads = 2) {
       gradRepeats: 2,
       trainWarmup: 1,
       trainRepeats: 2,
+      train28Warmup: 1,
+      train28Repeats: 2,
       ilfoSeeds: 4,
       ilfoRepeats: 1,
       ilfoIterations: undefined, // ILFO's own default (300)
+      epochWarmup: 2,
+      epochSteps: 20, // a smoke test: too few to hold a validation
       instrWarmup: 4,
       instrRounds: 20,
       defaultRunFilter: '^sdn-tiny, Linf$',
@@ -34,9 +38,13 @@ export function settingsFor(quick, threads = 2) {
     gradRepeats: 7,
     trainWarmup: 2,
     trainRepeats: 5,
+    train28Warmup: 4,
+    train28Repeats: 15,
     ilfoSeeds: 20,
     ilfoRepeats: 3,
     ilfoIterations: undefined,
+    epochWarmup: 10,
+    epochSteps: 200, // issue 15: at least 200 timed steps (4 validations at the default every 50)
     instrWarmup: 150,
     instrRounds: 300,
     defaultRunFilter: undefined,

@@ -9,10 +9,11 @@ import { median, ratio } from './stats.mjs';
 export function torchTask(torch, task, params, warmup) {
   if (!torch.client) return { time: () => null, note: torch.reason, flops: null };
   try {
-    const { flops } = torch.client.setup(task, params, warmup);
+    const { flops, flop_parts: flopParts } = torch.client.setup(task, params, warmup);
     let failed;
     return {
       flops,
+      flopParts,
       get note() {
         return failed;
       },
@@ -25,6 +26,7 @@ export function torchTask(torch, task, params, warmup) {
           return null;
         }
       },
+      result: () => torch.client.result(task),
       drop: () => torch.client.drop(task),
     };
   } catch (e) {

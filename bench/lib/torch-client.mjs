@@ -38,6 +38,9 @@ export class TorchClient {
     }
     this.version = ready.torch;
     this.threads = ready.threads;
+    /** BLAS and thread settings of the Python process (bench/torch/server.py peer_report). */
+    this.peer = ready.peer ?? null;
+    this.openblasThreadsSetBy = process.env.OPENBLAS_NUM_THREADS === undefined ? 'bench (1)' : `user (${process.env.OPENBLAS_NUM_THREADS})`;
   }
 
   #await(timeoutMs) {
@@ -60,6 +63,11 @@ export class TorchClient {
   /** Builds a task's models and inputs and warms it up; returns its FLOPs per input. */
   setup(task, params = {}, warmup = 1) {
     return this.call({ op: 'setup', task, params, warmup });
+  }
+
+  /** What the task's last timed unit produced (e.g. ILFO's inputs). */
+  result(task) {
+    return this.call({ op: 'result', task });
   }
 
   /** Milliseconds of one unit of the task's work. */

@@ -16,9 +16,11 @@ function deliver(message) {
   Atomics.notify(signal, 0);
 }
 
+// torch's own pool does the parallel work; a second (OpenBLAS) pool on the
+// same cores measured slower, so OpenBLAS gets one thread unless the user chose.
 const child = spawn(python, [script, '--threads', String(threads)], {
   stdio: ['pipe', 'pipe', 'pipe'],
-  env: { ...process.env, OMP_NUM_THREADS: String(threads), PYTHONUNBUFFERED: '1' },
+  env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? '1', PYTHONUNBUFFERED: '1' },
 });
 let stderr = '';
 let buffered = '';

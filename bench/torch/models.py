@@ -2,7 +2,8 @@
 and matched layer for layer to the TypeScript definitions (src/generator/architecture.ts,
 src/adnn/zoo/sdn/sdn-tiny.ts, src/adnn/zoo/sdn/sdn-resnet56.ts), so both sides do
 the same arithmetic. Images arrive NCHW here (PyTorch's layout); ours are NHWC.
-Weights are random: speed does not depend on their values.
+Weights are random (speed does not depend on their values) unless a task
+loads a saved model through bench/torch/weights.py.
 """
 import torch
 from torch import nn
@@ -133,6 +134,7 @@ class Exit(nn.Module):
         super().__init__()
         self.pool = PoolMix(pool) if pool > 1 else None
         out = side // pool if pool > 1 else side
+        self.in_shape = (out, out, channels)  # what the linear layer reads (h, w, c)
         self.linear = nn.Linear(out * out * channels, classes)
 
     def forward(self, x):
@@ -146,16 +148,45 @@ def soft_p(exit_logits):
     return torch.stack([1 - F.softmax(l, 1).amax(1) for l in exit_logits[:-1]], 1)
 
 
+class TfSameConv2d(nn.Conv2d):
+    """A 3x3 convolution padded as tfjs 'same' pads: (out - 1) * stride + k - n
+    zeros in all, the odd one at the end. Symmetric cases (every stride-1 one)
+    use the convolution's own padding; only an odd total (stride 2 on an even
+    side: one row and column after the image) pads explicitly."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__(cin, cout, 3, stride, 0)
+
+    def forward(self, x):
+        s = self.stride[0]
+        before, after = [], []
+        for n in (x.shape[2], x.shape[3]):
+            total = max((-(-n // s) - 1) * s + 3 - n, 0)
+            before.append(total // 2)
+            after.append(total - total // 2)
+        if before == after:
+            return F.conv2d(x, self.weight, self.bias, s, tuple(before))
+        return F.conv2d(F.pad(x, [before[1], after[1], before[0], after[0]]), self.weight, self.bias, s)
+
+
 class SdnTiny(nn.Module):
     """sdn-tiny: four segments of 3x3 'same' conv + ReLU (widths 8, 16, 16, 32;
     stride 2 opening segments 1 and 3), an exit after each; the input is
-    normalised by one mean / std. Exits pool by floor(side / 4) from side 8 up."""
+    normalised by one mean / std. Exits pool by floor(side / 4) from side 8 up.
+    tf_same: pad every convolution exactly as tfjs (needed to reproduce a saved
+    model's outputs, bench/torch/weights.py); otherwise padding=1, the same
+    FLOPs and shapes with PyTorch's symmetric padding."""
 
-    def __init__(self, side=32, channels=3, classes=10, widths=(8, 16, 32), mean=0.286, std=0.353):
+    def __init__(self, side=32, channels=3, classes=10, widths=(8, 16, 32), mean=0.286, std=0.353,
+                 tf_same=False, input_range=(0.0, 1.0)):
         super().__init__()
         w0, w1, w2 = widths
         self.mean, self.std = mean, std
-        conv = lambda ci, co, s=1: nn.Conv2d(ci, co, 3, s, 1)
+        self.input_range = input_range
+        if tf_same:
+            conv = lambda ci, co, s=1: TfSameConv2d(ci, co, s)
+        else:
+            conv = lambda ci, co, s=1: nn.Conv2d(ci, co, 3, s, 1)
         self.segments = nn.ModuleList([
             nn.Sequential(conv(channels, w0), nn.ReLU(), conv(w0, w0), nn.ReLU()),
             nn.Sequential(conv(w0, w1, 2), nn.ReLU(), conv(w1, w1), nn.ReLU()),

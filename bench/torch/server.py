@@ -1,11 +1,13 @@
 """The PyTorch side of `npm run bench`, run by bench/run.mjs as a child process.
 
 Line protocol on stdin / stdout, one JSON object per line:
-  start-up ->  {"ready": true, "torch": "1.13.0", "threads": 2}
-               (or {"ready": false, "error": "..."} when torch cannot be imported)
+  start-up ->  {"ready": true, "torch": "1.13.0", "threads": 2, "peer": {...}}
+               (or {"ready": false, "error": "..."} when torch cannot be imported;
+               "peer" says which BLAS and thread settings this process runs with)
   {"op": "setup", "task": "gen_fwd", "params": {...}, "warmup": 2}
-           ->  {"ok": true, "flops": <per input>, "setup_ms": ...}
+           ->  {"ok": true, "flops": <per input>, "flop_parts": {...} or null, "setup_ms": ...}
   {"op": "time", "task": "gen_fwd"}      ->  {"ok": true, "ms": ...}   (one unit of work)
+  {"op": "result", "task": "ilfo"}       ->  {"ok": true, ...}   (what the last unit produced)
   {"op": "drop", "task": "gen_fwd"}      ->  {"ok": true}
   {"op": "usage"}                        ->  {"ok": true, "cpu_s": <CPU seconds of this process>}
 Errors come back as {"ok": false, "error": "..."}. The Node side alternates its
@@ -15,6 +17,7 @@ Standalone (debugging): python3 server.py --standalone [--repeats N] [--threads 
 prints one JSON object of medians.
 """
 import argparse
+import ctypes
 import json
 import os
 import resource
@@ -49,9 +52,12 @@ def serve(torch, tasks):
                 for _ in range(int(req.get('warmup', 1))):
                     task.once()
                 live[name] = task
-                reply({'ok': True, 'flops': task.flops, 'setup_ms': (time.perf_counter() - start) * 1000})
+                reply({'ok': True, 'flops': task.flops, 'flop_parts': getattr(task, 'flop_parts', None),
+                       'setup_ms': (time.perf_counter() - start) * 1000})
             elif op == 'time':
                 reply({'ok': True, 'ms': live[name].once()})
+            elif op == 'result':
+                reply({'ok': True, **live[name].result()})
             elif op == 'usage':
                 r = resource.getrusage(resource.RUSAGE_SELF)
                 reply({'ok': True, 'cpu_s': r.ru_utime + r.ru_stime})
@@ -62,6 +68,52 @@ def serve(torch, tasks):
                 reply({'ok': False, 'error': f'unknown op {op!r}'})
         except Exception as e:  # report, keep serving
             reply({'ok': False, 'error': f'{type(e).__name__}: {e}', 'trace': traceback.format_exc(limit=3)})
+
+
+THREAD_ENV = ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OMP_WAIT_POLICY', 'GOMP_SPINCOUNT',
+              'OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE')
+
+
+def mapped_libraries():
+    """Shared objects this process has mapped (/proc/self/maps), each once."""
+    try:
+        with open('/proc/self/maps', encoding='utf-8') as f:
+            paths = {line.split(None, 5)[5].strip() for line in f if len(line.split(None, 5)) == 6}
+    except OSError:
+        return None
+    return sorted(p for p in paths if p.startswith('/') and '.so' in p)
+
+
+def openblas_info(libraries):
+    """OpenBLAS's own report (build, kernel, threads) from the first mapped library that answers."""
+    for path in libraries or []:
+        if 'blas' not in path and 'lapack' not in path:
+            continue
+        try:
+            lib = ctypes.CDLL(path)
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            return {'library': path, 'config': lib.openblas_get_config().decode(),
+                    'core': lib.openblas_get_corename().decode(), 'threads': lib.openblas_get_num_threads()}
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
+def peer_report(torch):
+    """What the bench needs to judge this peer: the BLAS it calls and its threads."""
+    a = torch.ones(64, 64)
+    _ = a @ a  # a first BLAS call, so a lazily loaded library is mapped too
+    libraries = mapped_libraries()
+    return {
+        'config': torch.__config__.show(),
+        'parallel': torch.__config__.parallel_info(),
+        'libraries': libraries,
+        'openblas': openblas_info(libraries),
+        'torch_threads': torch.get_num_threads(),
+        'interop_threads': torch.get_num_interop_threads(),
+        'env': {k: os.environ.get(k) for k in THREAD_ENV},
+    }
 
 
 def standalone(tasks, repeats):
@@ -95,7 +147,7 @@ def main():
     if args.standalone:
         standalone(tasks, args.repeats)
         return
-    reply({'ready': True, 'torch': torch.__version__, 'threads': torch.get_num_threads()})
+    reply({'ready': True, 'torch': torch.__version__, 'threads': torch.get_num_threads(), 'peer': peer_report(torch)})
     serve(torch, tasks)
 
 

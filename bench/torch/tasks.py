@@ -1,15 +1,18 @@
 """The timed PyTorch tasks, one class each: set up once (models, inputs,
 warm-up), then `once()` does one timed unit of work and returns milliseconds.
-The same units as ours in bench/lib/ours.mjs: a generator forward + projection
-on a batch, one Eq. 8 training step (D then G), a ResNet-56 SDN soft pass, and
-the gradient of its activation probabilities with respect to the input.
+The same units as ours in bench/lib/*-bench.mjs: a generator forward +
+projection on a batch, one Eq. 8 training step (D then G), a ResNet-56 SDN
+soft pass, the gradient of its activation probabilities with respect to the
+input, and a whole ILFO attack (bench/torch/ilfo.py).
 """
 import time
 
 import torch
 import torch.nn.functional as F
 
+from ilfo import IlfoTwin
 from models import Discriminator, Generator, SdnResnet56, SdnTiny, count_flops, perturb
+from weights import load_sdn_tiny
 
 
 def _images(batch, h, w, c, seed=1):
@@ -48,21 +51,31 @@ class TrainStep:
     generated inputs (least-squares GAN, G held fixed), then G minimises
     L_GAN + alpha * BCE(p, 1) + beta * hinge(||delta||_inf - eps) against a
     tiny SDN, Adam(lr, 0.5, 0.999) on each. Only G's (resp. D's) parameters get
-    gradients, as tfjs computes them only for the variables it minimises."""
+    gradients, as tfjs computes them only for the variables it minimises.
+    adnn_dir: a saved sdn-tiny (deepperform weights folder) to train against,
+    the model ours trains against; otherwise a random one of the same shape."""
 
-    def __init__(self, shape=(32, 32, 3), width=64, batch=64, epsilon=0.1, lr=1e-4, alpha=1.0, beta=0.001):
+    def __init__(self, shape=(32, 32, 3), width=64, batch=64, epsilon=0.1, lr=1e-4, alpha=1.0, beta=0.001, adnn_dir=None):
         h, w, c = shape
         torch.manual_seed(0)
         self.g = Generator(h, w, c, width).train()
         self.d = Discriminator(c).train()
-        self.net = SdnTiny(side=h, channels=c).eval()
+        self.net = load_sdn_tiny(adnn_dir) if adnn_dir else SdnTiny(side=h, channels=c).eval()
         for p in self.net.parameters():
             p.requires_grad_(False)
         self.g_opt = torch.optim.Adam(self.g.parameters(), lr=lr, betas=(0.5, 0.999))
         self.d_opt = torch.optim.Adam(self.d.parameters(), lr=lr, betas=(0.5, 0.999))
         self.x = _images(batch, h, w, c)
         self.eps, self.alpha, self.beta = epsilon, alpha, beta
+        # Per input: the AdNN's soft pass, G's and D's forward (the bench compares them with ours).
         self.flops = count_flops(self.net, lambda: self.net.soft(self.x[:1]))
+        self.flop_parts = {
+            'adnn_soft': self.flops,
+            'generator': count_flops(self.g.eval(), lambda: self.g(self.x[:1])),
+            'discriminator': count_flops(self.d.eval(), lambda: self.d(self.x[:1])),
+        }
+        self.g.train()
+        self.d.train()
 
     def _d_step(self):
         with torch.no_grad():
@@ -138,4 +151,5 @@ TASKS = {
     'train_step': TrainStep,
     'adnn_fwd': AdnnForward,
     'adnn_inputgrad': AdnnInputGrad,
+    'ilfo': IlfoTwin,
 }

@@ -28,11 +28,14 @@ export const EVALUATION = { split: 'test', seeds: 100, suiteSeed: 2022, threshol
  * size, alpha 1, beta 0.001; a validation every `validateEvery` steps
  * (overridable with --validate-every) and a patience that never stops a run
  * early, so that configurations are compared on the same budget (the best
- * validated generator is kept, as the product does).
+ * validated generator is kept, as the product does). The protocol is pinned
+ * where the product's defaults moved after the exploration began: 6,000
+ * held-out validation inputs (the 10 % split it then used) and a constant
+ * learning rate (no plateau schedule), so every run is trained alike.
  */
 export const BASE = {
   preset: 'light',
-  train: { batchSize: 32, alpha: 1, beta: 0.001, validateEvery: 100, patience: 1000 },
+  train: { batchSize: 32, alpha: 1, beta: 0.001, validateEvery: 100, patience: 1000, validationInputs: 6000, lrSchedule: { type: 'constant' } },
 };
 
 /**
@@ -84,9 +87,19 @@ export function budgetTag(budget) {
   return parts.join('-');
 }
 
-/** The id (and result file name, without .json) of one run. */
+/**
+ * Version of the training code a run used. 1: the exploration, on the
+ * training loop before epochs budgets, the plateau schedule and early stopping
+ * landed (its result files carry no protocol field). 2: that loop, pinned to
+ * protocol 1's settings (BASE); its numbers differ from protocol 1's step for
+ * step (the engine changed underneath), so runs of the two protocols are never
+ * pooled.
+ */
+export const PROTOCOL = 2;
+
+/** The id (and result file name, without .json) of one run; protocol 1's ids had no suffix. */
 export function runId({ model, norm, config, trainingSeed, budget }) {
-  return `${model}_${norm}_${config}_seed${trainingSeed}_${budgetTag(budget)}`;
+  return `${model}_${norm}_${config}_seed${trainingSeed}_${budgetTag(budget)}_p${PROTOCOL}`;
 }
 
 /** Every run the arguments ask for, in the order they run: model, norm, config, seed. */

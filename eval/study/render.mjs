@@ -56,26 +56,29 @@ export function baselineRows(latest, model, normLabel) {
   return { seedMeanFlops: suite.seeds?.flopsStats?.mean, methods: suite.methods };
 }
 
-/** Groups runs by (model, norm, config, budget): one row per group, its training seeds pooled. */
+/** The training protocol of a run (eval/study/plan.mjs PROTOCOL); files without one are protocol 1. */
+export const protocolOf = (r) => r.protocol ?? 1;
+
+/** Groups runs by (model, norm, config, budget, protocol): one row per group, its training seeds pooled. */
 export function groupRuns(runs) {
   const groups = new Map();
   for (const r of runs) {
-    const key = [r.model, r.norm, r.config, JSON.stringify(r.budget)].join('|');
+    const key = [r.model, r.norm, r.config, JSON.stringify(r.budget), protocolOf(r)].join('|');
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(r);
   }
   return [...groups.values()];
 }
 
-function budgetText(b) {
-  return [b.steps && `${b.steps} steps`, b.epochs && `${b.epochs} epochs`, b.minutes && `${b.minutes} min`].filter(Boolean).join(', ');
+function budgetText(b, protocol) {
+  return [b.steps && `${b.steps} steps`, b.epochs && `${b.epochs} epochs`, b.minutes && `${b.minutes} min`, `p${protocol}`].filter(Boolean).join(', ');
 }
 
 function studyRow(group) {
   const e = (k) => group.map((r) => r.evaluation[k]);
   const t = (k) => group.map((r) => r.training[k]);
   const first = group[0];
-  return `| ${first.config} | ${budgetText(first.budget)} | ${group.length} | ${meanSd(e('meanIflops'))} | ${meanSd(e('p50Iflops'))} | ${meanSd(e('fullDepthRate'))} | ${meanSd(t('bestValidationIflops'))} | ${Math.round(mean(t('steps')))} | ${duration(mean(t('seconds')))} |`;
+  return `| ${first.config} | ${budgetText(first.budget, protocolOf(first))} | ${group.length} | ${meanSd(e('meanIflops'))} | ${meanSd(e('p50Iflops'))} | ${meanSd(e('fullDepthRate'))} | ${meanSd(t('bestValidationIflops'))} | ${Math.round(mean(t('steps')))} | ${duration(mean(t('seconds')))} |`;
 }
 
 function referenceRows(base, seedFlops, total) {
@@ -100,7 +103,7 @@ export function renderTables(runs, latest) {
     for (const n of NORMS) {
       const here = runs.filter((r) => r.model === model && r.norm === n.norm);
       if (!here.length) continue;
-      const groups = groupRuns(here).sort((a, b) => order(a[0].config).localeCompare(order(b[0].config)) || JSON.stringify(a[0].budget).localeCompare(JSON.stringify(b[0].budget)));
+      const groups = groupRuns(here).sort((a, b) => protocolOf(a[0]) - protocolOf(b[0]) || order(a[0].config).localeCompare(order(b[0].config)) || JSON.stringify(a[0].budget).localeCompare(JSON.stringify(b[0].budget)));
       const ref = here[0].evaluation;
       const base = baselineRows(latest, model, n.label);
       out.push(`### ${model}, ${n.label} (eps ${here[0].epsilon}), tau ${here[0].threshold}`, '');

@@ -3,7 +3,7 @@
  * generator's I-FLOPs on the evaluation seeds (mean, p50, full-depth rate),
  * its training record (steps, time, the validation curve) and the conditions.
  */
-import { BASE, EVALUATION, trainSettings } from './plan.mjs';
+import { BASE, EVALUATION, PROTOCOL, trainSettings } from './plan.mjs';
 
 export const STUDY_FORMAT = 'deepperform-generator-study';
 export const STUDY_VERSION = 1;
@@ -38,6 +38,7 @@ export function studyResult(run, raw, extra) {
     config: run.config,
     trainingSeed: run.trainingSeed,
     budget: run.budget,
+    protocol: PROTOCOL,
     settings: { preset: BASE.preset, train: trainSettings(run, extra.validateEvery) },
     evaluation: {
       split: EVALUATION.split,

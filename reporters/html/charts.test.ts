@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chartSuite } from '../test-fixtures.js';
 import { activationChart, blockLabels, colourScale, ecdfPoints, flopsChart, flopsShares, MAX_BAR_LEVELS, sensitivityChart, suiteCharts } from './charts.js';
 import { renderSvg } from './svg.js';
+import { curveData, trainingChart } from './training-chart.js';
 
 describe('chart data', () => {
   it('ecdfPoints: one step per distinct value, anchored at both ends', () => {
@@ -77,14 +78,37 @@ describe('chart specs', () => {
   });
 });
 
+describe('trainingChart', () => {
+  it('one datum per validation with its standard-error band and learning rate, the best validation marked', () => {
+    const chart = trainingChart(chartSuite)!;
+    expect(chart.kind).toBe('training');
+    // The fixture: standard error 0.02 everywhere, epochs = step / 10.
+    expect(curveData(chartSuite).slice(0, 2)).toEqual([
+      { epoch: 1, step: 10, iflops: 0.1, low: 0.1 - 0.02, high: 0.1 + 0.02, rate: 'lr 1e-3' },
+      { epoch: 2, step: 20, iflops: 0.2, low: 0.2 - 0.02, high: 0.2 + 0.02, rate: 'lr 1e-3' },
+    ]);
+    const spec = chart.spec as { layer: { data?: { values: unknown[] }; encoding: { color?: { scale: { domain: string[] } } } }[] };
+    expect(spec.layer[2]!.encoding.color!.scale.domain).toEqual(['lr 1e-3', 'lr 1e-4', 'lr 1e-5']);
+    expect(spec.layer[3]!.data!.values).toEqual([{ epoch: 3 }]);
+    expect(chart.caption).toMatch(/on 1000 held-out training inputs .* Training early-stopped \(converged\)\.$/);
+  });
+
+  it('draws nothing without a record', () => {
+    const { record: _none, ...bare } = chartSuite.training!;
+    expect(trainingChart({ ...chartSuite, training: bare })).toBeUndefined();
+    expect(trainingChart({ ...chartSuite, training: undefined })).toBeUndefined();
+  });
+});
+
 describe('suiteCharts', () => {
   it('puts a full-width chart after the others', () => {
-    expect(suiteCharts(chartSuite).map((c) => c.kind)).toEqual(['flops', 'activation', 'sensitivity']);
+    expect(suiteCharts(chartSuite).map((c) => c.kind)).toEqual(['flops', 'activation', 'sensitivity', 'training']);
     const blocks = Array.from({ length: 13 }, (_, i) => ({ name: `b${i}`, flops: 1 }));
     const deep = { ...chartSuite, model: { ...chartSuite.model, blocks } };
     expect(suiteCharts(deep).map((c) => [c.kind, c.wide ?? false])).toEqual([
       ['flops', false],
       ['sensitivity', false],
+      ['training', false],
       ['activation', true],
     ]);
   });

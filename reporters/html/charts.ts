@@ -5,16 +5,10 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { SuiteResult } from '../../src/runner/result.js';
+import { CHART_CONFIG, CHART_HEIGHT, CHART_WIDTH, type Chart } from './chart-base.js';
+import { trainingChart } from './training-chart.js';
 
-export interface Chart {
-  /** Short name used in element ids and classes. */
-  kind: 'flops' | 'activation' | 'sensitivity';
-  title: string;
-  caption: string;
-  spec: TopLevelSpec;
-  /** Drawn across the whole row (a deep model's blocks). */
-  wide?: boolean;
-}
+export type { Chart } from './chart-base.js';
 
 /** Seeds green and DeepPerform red as in the paper's Fig. 7; baselines in other hues. */
 const SEEDS_COLOUR = '#2da44e';
@@ -49,19 +43,6 @@ function suiteColours(s: SuiteResult, only?: readonly string[]): ColourScale {
   const extra = colourScale(only.filter((d) => !all.domain.includes(d)));
   return { domain: [...keep.map(([d]) => d), ...extra.domain], range: [...keep.map(([, c]) => c), ...extra.range] };
 }
-
-const CHART_WIDTH = 300;
-const CHART_HEIGHT = 190;
-
-const CONFIG = {
-  // Vega's ARIA descriptions repeat every data value as an attribute: they
-  // triple the SVG size. The figure's caption describes each chart instead.
-  aria: false,
-  font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
-  view: { stroke: null },
-  axis: { labelColor: '#57606a', titleColor: '#1f2328', gridColor: '#eaeef2', domainColor: '#8c959f', tickColor: '#8c959f' },
-  legend: { orient: 'bottom', direction: 'horizontal', title: null, labelLimit: 220, symbolStrokeWidth: 3 },
-} as const;
 
 export interface EcdfPoint {
   set: string;
@@ -122,7 +103,7 @@ export function flopsShares(set: string, values: readonly number[]): FlopsShare[
 function flopsBars(s: SuiteResult, sets: [string, readonly number[]][]): Chart {
   const values = sets.flatMap(([set, v]) => flopsShares(set, v));
   const spec: TopLevelSpec = {
-    config: CONFIG,
+    config: CHART_CONFIG,
     width: CHART_WIDTH,
     height: CHART_HEIGHT,
     data: { values },
@@ -147,7 +128,7 @@ function flopsCdf(s: SuiteResult, sets: [string, readonly number[]][]): Chart {
   const highest = s.model.baseFlops + s.model.blocks.reduce((sum, b) => sum + b.flops, 0);
   const values = sets.flatMap(([set, v]) => ecdfPoints(set, v, lowest, highest));
   const spec: TopLevelSpec = {
-    config: CONFIG,
+    config: CHART_CONFIG,
     width: CHART_WIDTH,
     height: CHART_HEIGHT,
     data: { values },
@@ -186,7 +167,7 @@ export function activationChart(s: SuiteResult): Chart | undefined {
   // 10 px labels, and cuts a label longer than labelLimit: tilt long ones.
   const tilt = Math.max(...labels.map((l) => l.length)) * 8 > CHART_WIDTH / labels.length;
   const spec: TopLevelSpec = {
-    config: CONFIG,
+    config: CHART_CONFIG,
     width: few ? CHART_WIDTH : Math.min(1080, Math.max(CHART_WIDTH, labels.length * 18)),
     height: CHART_HEIGHT,
     data: { values },
@@ -231,7 +212,7 @@ export function sensitivityChart(s: SuiteResult): Chart | undefined {
   if (values.length === 0) return undefined;
   const methods = series.map((x) => x.method);
   const spec: TopLevelSpec = {
-    config: CONFIG,
+    config: CHART_CONFIG,
     width: CHART_WIDTH,
     height: CHART_HEIGHT,
     layer: [
@@ -274,6 +255,6 @@ function finiteOrNull(n: number): number | null {
 
 /** A suite's charts; a full-width one goes last so the others share a row. */
 export function suiteCharts(s: SuiteResult): Chart[] {
-  const charts = [flopsChart(s), activationChart(s), sensitivityChart(s)].filter((c): c is Chart => c !== undefined);
+  const charts = [flopsChart(s), activationChart(s), sensitivityChart(s), trainingChart(s)].filter((c): c is Chart => c !== undefined);
   return [...charts.filter((c) => !c.wide), ...charts.filter((c) => c.wide)];
 }

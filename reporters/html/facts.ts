@@ -5,6 +5,7 @@
 import type { Aggregates, SuiteResult, TrainingSummary } from '../../src/runner/result.js';
 import { html } from '../escape.js';
 import { DASH, formatFlops, formatLoss, formatMs, formatPercent, formatDuration } from '../format.js';
+import { formatEpochs, positionText, rateText, sourceText, stopReasonText } from '../training.js';
 import { factCard, numCell, table, type Fact } from './markup.js';
 
 /** Shows 8/255-style budgets as such, since that is how users write them. */
@@ -42,29 +43,42 @@ export function configFacts(s: SuiteResult): string {
   ]);
 }
 
-const SOURCE_LABEL: Record<TrainingSummary['source'], string> = {
-  trained: 'trained in this run',
-  cache: 'loaded from the cache',
-  file: 'loaded from a file',
-};
-
 export function trainingFacts(t: TrainingSummary): string {
-  const facts: Fact[] = [['source', SOURCE_LABEL[t.source] ?? t.source]];
-  // A generator loaded from the cache or a file was not trained here: its
-  // steps and losses are zeros or NaN, so only what is known is shown.
-  if (t.source === 'trained' || t.steps > 0) {
+  const facts: Fact[] = [['source', sourceText(t)]];
+  // This run's training figures only when it trained; a loaded generator's
+  // come from its record.
+  if (t.source === 'trained') {
     const l = t.finalLosses;
     facts.push(
-      ['steps', String(t.steps)],
-      ['epochs', String(t.epochs)],
       ['training time', formatDuration(t.durationMs)],
       ['final loss', loss(l.total)],
       ['perf / GAN / pert', `${loss(l.perf)} / ${loss(l.gan)} / ${loss(l.pert)}`],
       ['discriminator loss', loss(l.discriminator)],
     );
   }
-  if (isFiniteNumber(t.bestValidationIflops)) facts.push(['best validation I-FLOPs', formatPercent(t.bestValidationIflops)]);
+  const r = t.record;
+  if (!r) {
+    facts.push(['training record', 'not available']);
+    return factCard('Generator', facts);
+  }
+  facts.push(
+    ['converged', r.converged ? 'yes (early stopping fired)' : 'no'],
+    ['stop reason', stopReasonText(r)],
+    ['epochs', `${formatEpochs(r.epochs)} (${r.steps} steps)`],
+    ['best validation I-FLOPs', positionText(r.best)],
+    ['last validation I-FLOPs', positionText(r.last)],
+    ['validation inputs', String(r.validationInputs)],
+    ['learning rate', rateText(r)],
+  );
+  if (t.source !== 'trained') facts.push(['training time (then)', formatDuration(r.durationMs)]);
   return factCard('Generator', facts);
+}
+
+/** The suite's warnings (not failures): early stopping out of reach, training that ended at its budget, no record. */
+export function warningsBlock(s: SuiteResult): string {
+  const ws = s.warnings ?? [];
+  if (ws.length === 0) return '';
+  return `<div class="warning-box"><strong>Warning${ws.length === 1 ? '' : 's'}</strong><ul>${ws.map((w) => `<li data-kind="${html(w.kind)}">${html(w.message)}</li>`).join('')}</ul></div>`;
 }
 
 /** Losses may be NaN in memory or null after a JSON round trip (merge-reports). */

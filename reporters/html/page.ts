@@ -93,8 +93,10 @@ function suiteIndex(run: RunResult): string {
   if (run.suites.length < 2) return '';
   const items = run.suites.map((s, i) => {
     const cls = statusClass(s.status);
+    // A name of only characters HTML cannot carry (controls) escapes to nothing: the link still needs text.
+    const name = html(s.name);
     return (
-      `<li class="${cls}"><span class="badge ${cls}">${html(s.status)}</span> <a href="#suite-${i + 1}">${html(s.name)}</a> ` +
+      `<li class="${cls}"><span class="badge ${cls}">${html(s.status)}</span> <a href="#suite-${i + 1}">${name.trim() === '' ? `suite ${i + 1} (no name)` : name}</a> ` +
       `<code>${html(s.file)}</code> <span class="muted">seed ${html(String(s.config.seed))}</span></li>`
     );
   });

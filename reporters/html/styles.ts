@@ -37,6 +37,8 @@ section.suite.passed{border-left-color:var(--ok)}section.suite.failed{border-lef
 .card{background:var(--bg);border-radius:6px;padding:.6rem .8rem}
 .error-box{background:#ffebe9;border:1px solid var(--bad);border-radius:6px;padding:.6rem .8rem;margin:.5rem 0;overflow-wrap:anywhere}
 .error-box pre{white-space:pre-wrap;margin:.4rem 0 0}
+.warning-box{background:#fff8e5;border:1px solid var(--warn);border-radius:6px;padding:.6rem .8rem;margin:.5rem 0;overflow-wrap:anywhere}
+.warning-box ul{margin:.3rem 0 0;padding-left:1.2rem}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:break-word}
 thead th{background:var(--bg);font-weight:600}

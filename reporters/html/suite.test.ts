@@ -12,7 +12,7 @@ describe('suiteSection', () => {
   it('reports a chart that cannot be drawn in its place and keeps the rest of the suite', async () => {
     const section = await suiteSection(chartSuite, 1);
     const notes = section.match(/<p class="muted">This chart could not be drawn: vega &lt;broke&gt; &amp; stopped<\/p>/g);
-    expect(notes).toHaveLength(3);
+    expect(notes).toHaveLength(4);
     expect(section).not.toContain('<svg');
     expect(section).toContain('<table class="assertions">');
     expect(section).toContain('<table class="samples">');

@@ -3,7 +3,7 @@ import type { SuiteResult } from '../../src/runner/result.js';
 import { html } from '../escape.js';
 import { formatDuration } from '../format.js';
 import { suiteCharts, type Chart } from './charts.js';
-import { configFacts, extrasSection, modelFacts, trainingFacts } from './facts.js';
+import { configFacts, extrasSection, modelFacts, trainingFacts, warningsBlock } from './facts.js';
 import { imageGrid } from './images.js';
 import { mitigationSection } from './mitigation.js';
 import { statusClass } from './markup.js';
@@ -17,6 +17,7 @@ export async function suiteSection(s: SuiteResult, index: number): Promise<strin
     `<h2><span class="badge ${cls}">${html(s.status)}</span> ${html(s.name)}</h2>`,
     `<p class="meta"><code>${html(s.file)}</code> · ${html(formatDuration(s.durationMs))} · seed ${html(String(s.config.seed))}${savedNote(s)}</p>`,
     s.error ? errorBlock(s.error) : '',
+    warningsBlock(s),
     assertionTable(s.assertions),
     methodTable(s),
     await chartsBlock(s),

@@ -5,7 +5,7 @@
 import type { AssertionResult, MethodResult, SuiteResult } from '../../src/runner/result.js';
 import { html } from '../escape.js';
 import { DASH, formatFlops, formatPercent } from '../format.js';
-import { METRIC_COLUMNS, metricRows, type MetricKey } from '../metrics.js';
+import { METRIC_COLUMNS, metricRows, worstCaseLine, type MetricKey } from '../metrics.js';
 import { isWarning } from '../summary.js';
 import { numCell, table } from './markup.js';
 
@@ -49,16 +49,19 @@ type RawRow = Partial<Record<MetricKey, number>>;
 /** The raw numbers behind metricRows(), row for row, for the cells' data-value. */
 function rawRows(s: SuiteResult): RawRow[] {
   const rows: RawRow[] = [];
-  if (s.seeds) rows.push({ flops: s.seeds.flopsStats.mean, coverage: s.seeds.coverage, accuracy: s.seeds.accuracy });
+  if (s.seeds) rows.push({ n: s.seeds.flops.length, flops: s.seeds.flopsStats.mean, fullDepth: s.seeds.fullDepthRate, coverage: s.seeds.coverage, accuracy: s.seeds.accuracy });
   for (const m of s.methods) rows.push(rawMethod(m));
   return rows;
 }
 
 function rawMethod(m: MethodResult): RawRow {
   return {
+    n: m.seedCount ?? m.iflops.length,
     flops: m.flopsStats.mean,
     iflopsMean: m.iflopsStats.mean,
+    iflopsP50: m.iflopsStats.p50,
     iflopsMax: m.iflopsStats.max,
+    fullDepth: m.fullDepthRate,
     success: m.successRate,
     coverage: m.coverage,
     accuracy: m.accuracy,
@@ -77,7 +80,11 @@ export function methodTable(s: SuiteResult): string {
     const cells = METRIC_COLUMNS.map((c) => numCell(r.cells[c.key], raw[i]?.[c.key])).join('');
     return `<tr data-set="${html(r.label)}"><th scope="row">${html(r.label)}</th>${cells}</tr>`;
   });
-  return ['<h3>Methods</h3>', table('metrics', ['set', ...METRIC_COLUMNS.map((c) => c.header)], body)].join('\n');
+  const sources = worstCaseLine(s);
+  const note = sources === undefined ? [] : [`<p class="muted worst-case">${html(sources)}</p>`];
+  // Thirteen columns: scroll sideways on a narrow page rather than spill out of the section.
+  const metrics = `<div class="scroll">${table('metrics', ['set', ...METRIC_COLUMNS.map((c) => c.header)], body)}</div>`;
+  return ['<h3>Methods</h3>', metrics, ...note].join('\n');
 }
 
 /** Table 7's numbers behind the sensitivity chart: one row per method and statistic. */

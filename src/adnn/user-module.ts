@@ -4,29 +4,33 @@ import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { createJiti } from 'jiti';
 import type { AdaptiveNetwork, AdnnMeta } from './contract.js';
+import { callAsync, callSync, settleWithin, UserModuleCallError, type CallSite } from './user-call.js';
+import type { UserModuleContext } from './user-contract.js';
+import { metaOf } from './user-meta.js';
+import { UserModelError } from './user-errors.js';
 
-/** A user module that cannot be loaded or does not implement the AdNN contract (exit code 2). */
-export class UserModelError extends Error {
-  constructor(readonly file: string, detail: string) {
-    super(`${file}: ${detail}`);
-    this.name = 'UserModelError';
-  }
+export { UserModelError } from './user-errors.js';
+export type { UserAdnn, UserAdnnFactory, UserAdnnMeta, UserExecution, UserModuleContext } from './user-contract.js';
+
+export interface UserModuleOptions {
+  /** Milliseconds each call into the module may take (suite key model.timeout, in seconds). */
+  timeoutMs?: number;
 }
 
-/** What a user module's export is called with: the same tfjs instance deepperform computes with. */
-export interface UserModuleContext {
-  tf: typeof tf;
-  options: Record<string, unknown>;
-}
+const DEFAULT_TIMEOUT_MS = 120_000;
 
 /**
  * Loads a user-defined AdNN: `export default function ({ tf, options })`
- * returning an object that implements the contract (src/adnn/contract.ts).
- * .ts modules are compiled on the fly; .js / .mjs ones are imported as they are.
+ * returning an object that implements the contract (user-contract.ts).
+ * .ts modules are compiled on the fly; .js / .mjs ones are imported as they
+ * are. The object's shape and meta are checked here; every later call into
+ * it runs under the timeout (user-call.ts).
  */
-export async function loadUserAdnn(file: string, exportName: string, options: Record<string, unknown>): Promise<AdaptiveNetwork> {
+export async function loadUserAdnn(file: string, exportName: string, options: Record<string, unknown>, opts: UserModuleOptions = {}): Promise<AdaptiveNetwork> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const site = (call: string): CallSite => ({ file, call, timeoutMs });
   if (!existsSync(file)) throw new UserModelError(file, 'does not exist');
-  const mod = await importModule(file);
+  const mod = await importModule(file, site('loading the module'));
   const factory = mod[exportName];
   if (typeof factory !== 'function') {
     const names = Object.keys(mod).join(', ') || 'none';
@@ -34,64 +38,94 @@ export async function loadUserAdnn(file: string, exportName: string, options: Re
   }
   let made: unknown;
   try {
-    made = await (factory as (ctx: UserModuleContext) => unknown)({ tf, options });
+    made = await callAsync(site(`export "${exportName}"`), () => (factory as (ctx: UserModuleContext) => unknown)({ tf, options }));
   } catch (e) {
-    throw new UserModelError(file, `export "${exportName}" threw: ${(e as Error).message}`);
+    // A factory that throws means the model cannot be built: a configuration error, not a crash.
+    if (e instanceof UserModuleCallError) throw new UserModelError(file, e.detail);
+    throw e;
   }
-  const network = withDefaults(made, file);
+  const network = wrap(made, file, site);
   smokeTest(network, file);
   return network;
 }
 
-async function importModule(file: string): Promise<Record<string, unknown>> {
+async function importModule(file: string, site: CallSite): Promise<Record<string, unknown>> {
   try {
-    if (['.ts', '.mts', '.cts'].includes(extname(file))) {
-      return (await createJiti(import.meta.url, { moduleCache: false }).import(file)) as Record<string, unknown>;
-    }
-    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const loading = ['.ts', '.mts', '.cts'].includes(extname(file))
+      ? (createJiti(import.meta.url, { moduleCache: false }).import(file) as Promise<Record<string, unknown>>)
+      : (import(pathToFileURL(file).href) as Promise<Record<string, unknown>>);
+    // A top-level await that never settles: the timer stops it.
+    return await settleWithin(site, loading, site.timeoutMs);
   } catch (e) {
-    throw new UserModelError(file, `could not be loaded: ${(e as Error).message}`);
+    if (e instanceof UserModelError) throw e;
+    throw new UserModelError(file, `could not be loaded: ${messageOf(e instanceof UserModuleCallError ? e.cause : e)}`);
   }
 }
 
-/** Checks the shape of what the module returned; fills in the optional parts. */
-function withDefaults(made: unknown, file: string): AdaptiveNetwork {
-  const o = (made ?? {}) as Partial<AdaptiveNetwork>;
-  const problems = [...metaProblems(o.meta), ...(['soft', 'run'] as const).filter((f) => typeof o[f] !== 'function').map((f) => `${f}() is missing`)];
-  if (problems.length) throw new UserModelError(file, `does not implement the AdNN contract: ${problems.join('; ')}`);
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+const OPTIONAL_METHODS = ['trainingLoss', 'trainableVariables', 'namedWeights', 'dispose'] as const;
+type Method = 'soft' | 'run' | (typeof OPTIONAL_METHODS)[number];
+
+/**
+ * Checks what the module returned (reading it under the timeout: a getter
+ * may loop) and wraps each method so every call runs under the timeout.
+ * The meta is a checked copy, so the module cannot change it later.
+ */
+function wrap(made: unknown, file: string, site: (call: string) => CallSite): AdaptiveNetwork {
+  let read: Shape;
+  try {
+    read = callSync(site('reading the returned object'), () => readShape(made));
+  } catch (e) {
+    throw e instanceof UserModuleCallError ? new UserModelError(file, e.detail) : e;
+  }
+  const meta = read.meta;
+  if (read.problems.length > 0 || !meta) throw new UserModelError(file, `does not implement the AdNN contract: ${read.problems.join('; ')}`);
+  const o = made as Record<Method, (...args: unknown[]) => unknown>;
+  const call =
+    <R>(name: Method) =>
+    (...args: unknown[]): R =>
+      callSync(site(`${name}()`), () => read.methods[name]!.apply(o, args) as R);
+  const has = (name: Method) => read.methods[name] !== undefined;
   return {
-    meta: o.meta as AdnnMeta,
-    soft: o.soft!.bind(o),
-    run: o.run!.bind(o),
-    trainingLoss:
-      o.trainingLoss?.bind(o) ??
-      (() => {
-        throw new UserModelError(file, 'does not implement trainingLoss(x, labels), which training needs');
-      }),
-    trainableVariables: o.trainableVariables?.bind(o) ?? (() => []),
-    namedWeights: o.namedWeights?.bind(o) ?? (() => new Map()),
-    dispose: o.dispose?.bind(o) ?? (() => undefined),
+    meta,
+    soft: call('soft'),
+    run: call('run'),
+    trainingLoss: has('trainingLoss')
+      ? call('trainingLoss')
+      : () => {
+          throw new UserModelError(file, 'does not implement trainingLoss(x, labels), which retraining needs');
+        },
+    trainableVariables: has('trainableVariables') ? call('trainableVariables') : () => [],
+    namedWeights: has('namedWeights') ? call('namedWeights') : () => new Map(),
+    dispose: has('dispose') ? call('dispose') : () => undefined,
   };
 }
 
-function metaProblems(meta: unknown): string[] {
-  if (meta === null || typeof meta !== 'object') return ['meta is missing'];
-  const m = meta as Partial<AdnnMeta>;
-  const out: string[] = [];
-  if (typeof m.name !== 'string') out.push('meta.name must be a string');
-  if (m.kind !== 'skipping' && m.kind !== 'early-exit') out.push(`meta.kind must be "skipping" or "early-exit", got ${JSON.stringify(m.kind)}`);
-  const i = m.input;
-  const dims = i ? [i.height, i.width, i.channels] : [];
-  if (!i || !dims.every((d) => Number.isInteger(d) && d > 0) || !Array.isArray(i.range) || !(i.range[0] < i.range[1])) {
-    out.push('meta.input must be { height, width, channels (positive integers), range: [low, high] }');
+interface Shape {
+  meta?: AdnnMeta;
+  methods: Partial<Record<Method, (...args: unknown[]) => unknown>>;
+  problems: string[];
+}
+
+function readShape(made: unknown): Shape {
+  if (made === null || typeof made !== 'object') {
+    return { methods: {}, problems: [`the export must return an object (or a promise of one), got ${made === null ? 'null' : typeof made}`] };
   }
-  if (!Number.isInteger(m.numClasses) || (m.numClasses as number) < 1) out.push('meta.numClasses must be a positive integer');
-  if (typeof m.baseFlops !== 'number' || m.baseFlops < 0) out.push('meta.baseFlops must be a number >= 0');
-  if (!Array.isArray(m.blocks) || m.blocks.length === 0) out.push('meta.blocks must be a non-empty list of { name, flops }');
-  else if (m.blocks.some((b) => typeof b?.name !== 'string' || typeof b?.flops !== 'number' || b.flops < 0)) {
-    out.push('every entry of meta.blocks needs a name (string) and flops (number >= 0)');
+  const o = made as Record<string, unknown>;
+  const { meta, problems } = metaOf(o.meta);
+  const methods: Shape['methods'] = {};
+  for (const name of ['soft', 'run'] as const) {
+    if (typeof o[name] === 'function') methods[name] = o[name] as () => unknown;
+    else problems.push(`${name}() is missing`);
   }
-  return out;
+  for (const name of OPTIONAL_METHODS) {
+    if (typeof o[name] === 'function') methods[name] = o[name] as () => unknown;
+    else if (o[name] !== undefined) problems.push(`${name} must be a function when given, got ${typeof o[name]}`);
+  }
+  return { meta, methods, problems };
 }
 
 /** One input through soft() and run(): wrong shapes are caught here, with the module named. */
@@ -100,21 +134,34 @@ function smokeTest(network: AdaptiveNetwork, file: string): void {
   const k = network.meta.blocks.length;
   const x = tf.fill([2, height, width, channels], range[0]) as tf.Tensor4D;
   try {
-    const soft = network.soft(x);
-    const want = (t: tf.Tensor, shape: number[], what: string) => {
+    const soft = network.soft(x) as Partial<ReturnType<AdaptiveNetwork['soft']>> | undefined;
+    const want = (t: unknown, shape: number[], what: string) => {
+      if (!(t instanceof tf.Tensor)) throw new UserModelError(file, `soft() must return ${what} as a tensor, got ${t === null ? 'null' : typeof t}`);
       if (t.shape.join() !== shape.join()) throw new UserModelError(file, `soft() ${what} has shape [${t.shape}], expected [${shape}]`);
     };
-    want(soft.p, [2, k], 'p');
-    want(soft.logits, [2, network.meta.numClasses], 'logits');
-    tf.dispose([soft.p, soft.logits]);
-    const exec = network.run(x, 0.5);
-    if (exec.flops?.length !== 2 || exec.ran?.length !== 2 * k || exec.predictions?.length !== 2) {
-      throw new UserModelError(file, `run() must return predictions [B], ran [B*K] and flops [B] (B = 2, K = ${k})`);
-    }
+    want(soft?.p, [2, k], 'p');
+    want(soft?.logits, [2, network.meta.numClasses], 'logits');
+    tf.dispose([soft!.p!, soft!.logits!]);
+    checkExecution(network.run(x, 0.5), k, file);
   } catch (e) {
     if (e instanceof UserModelError) throw e;
-    throw new UserModelError(file, `failed on a test batch of 2 inputs: ${(e as Error).message}`);
+    throw new UserModelError(file, `failed on a test batch of 2 inputs: ${e instanceof UserModuleCallError ? e.detail : messageOf(e)}`);
   } finally {
     x.dispose();
+  }
+}
+
+/** run()'s result: the documented typed arrays, of the batch's sizes (B = 2). */
+function checkExecution(exec: unknown, k: number, file: string): void {
+  const e = (exec ?? {}) as Record<string, unknown>;
+  const wants: [string, string, number][] = [
+    ['predictions', 'Int32Array', 2],
+    ['ran', 'Uint8Array', 2 * k],
+    ['flops', 'Float64Array', 2],
+  ];
+  const wrong = wants.filter(([key, type, n]) => Object.prototype.toString.call(e[key]) !== `[object ${type}]` || (e[key] as ArrayLike<number>).length !== n);
+  if (wrong.length > 0) {
+    const expected = wants.map(([key, type, n]) => `${key}: ${type}(${n})`).join(', ');
+    throw new UserModelError(file, `run() must return { ${expected} } for a batch of B = 2 inputs and K = ${k} blocks; wrong: ${wrong.map(([key]) => key).join(', ')}`);
   }
 }

@@ -26,7 +26,7 @@ describe('PerfResult', () => {
   test('an unknown metric throws, listing the known ones', () => {
     const thrown = catchError(() => r.metric('IFLOPs', 'max'));
     expect(thrown).toBeInstanceOf(UnknownMetricError);
-    expect(thrown.message).toMatch(/^unknown metric "IFLOPs"; known metrics: I-FLOPs, FLOPs, block coverage, seed block coverage, success rate, /);
+    expect(thrown.message).toMatch(/^unknown metric "IFLOPs"; known metrics: I-FLOPs, FLOPs, block coverage, seed block coverage, full-depth rate, seed full-depth rate, success rate, /);
   });
 
   test('a metric asked for in the wrong shape says how to ask', () => {

@@ -4,6 +4,8 @@ import type { AdaptiveNetwork, AdnnKind, ImageBatch } from '../adnn/index.js';
 import { initBackend } from '../engine/index.js';
 import { mulberry32 } from '../util/random.js';
 import { BaselineError } from './common.js';
+import { randomNoise } from './random.js';
+import { refine } from './refine.js';
 import { BASELINES, type BaselineName } from './registry.js';
 
 /**
@@ -114,6 +116,32 @@ describe('every baseline stays inside the epsilon ball and the input range', () 
         for (const v of s) expect(v).toBeLessThanOrEqual(EPS[norm] * (1 + 1e-5));
         // Not a do-nothing attack: some input's perturbation reaches at least half the budget.
         expect(Math.max(...s)).toBeGreaterThan(EPS[norm] / 2);
+      });
+    }
+  }
+});
+
+describe('deepperform-refine stays inside the epsilon ball and the input range', () => {
+  // Started from random noise in the ball (a stand-in for G's inputs); the last
+  // iterate (these linear models have no real execution to pick the costliest).
+  // Adam's first step moves every pixel by 2 * step: 2 * 6 * eps / 5 > eps, so projection keeps it in.
+  for (const kind of ['skipping', 'early-exit'] as const) {
+    for (const norm of ['linf', 'l2'] as const) {
+      it(`on a ${kind} model, ${norm} eps ${EPS[norm]}`, () => {
+        const seeds = makeSeeds();
+        const attack = { norm, epsilon: EPS[norm], tau: 0.5 };
+        const net = linearModel(kind);
+        const start = randomNoise(seeds, net.meta.input, attack, 3);
+        const tensorsBefore = tf.memory().numTensors;
+        const out = refine(net, seeds, start, attack, { steps: 5, keep: 'last' });
+        expect(tf.memory().numTensors).toBe(tensorsBefore);
+        for (const v of out.images) {
+          expect(v).toBeGreaterThanOrEqual(0);
+          expect(v).toBeLessThanOrEqual(1);
+        }
+        const s = sizes(seeds, out.images, norm);
+        for (const v of s) expect(v).toBeLessThanOrEqual(EPS[norm] * (1 + 1e-5));
+        expect(Array.from(out.images)).not.toEqual(Array.from(start.images));
       });
     }
   }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, ImageBatch } from '../adnn/index.js';
 import { perturb, projectToBall, uniformCrossEntropy, type GeneratedInputs } from '../generator/index.js';
-import { attackInBatches, batchSeed, UnsupportedModelError, type BaselineAttack, type BaselineProgress } from './common.js';
+import { attackInBatches, batchSeed, descend, UnsupportedModelError, type BaselineAttack, type BaselineProgress } from './common.js';
 import { resolveOptions, type OptionSpecs } from './options.js';
 
 /**
@@ -108,14 +108,13 @@ export function slothLoss(network: AdaptiveNetwork, x: tf.Tensor4D): tf.Tensor1D
       const internal = network.exitLogits(x).slice(0, -1);
       return tf.addN(internal.map(uniformCrossEntropy)) as tf.Tensor1D;
     }
-    const p = network.soft(x).p;
-    return tf.neg(tf.sum(tf.log(tf.clipByValue(p, 1e-7, 1)), 1)) as tf.Tensor1D;
+    return activationLogLoss(network.soft(x).p);
   });
 }
 
-/** The gradient of the summed loss w.r.t. the input; the sum keeps each input's gradient its own. */
-function inputGradient(network: AdaptiveNetwork, at: tf.Tensor4D): tf.Tensor4D {
-  return tf.grad((v) => tf.sum(slothLoss(network, v as tf.Tensor4D)))(at) as tf.Tensor4D;
+/** sum_i -log p_i per input, [B]: BCE of every activation probability towards 1 (p clipped at 1e-7). */
+export function activationLogLoss(p: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => tf.neg(tf.sum(tf.log(tf.clipByValue(p, 1e-7, 1)), 1)) as tf.Tensor1D);
 }
 
 function linfBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttack, opts: DeepSlothOptions, seed: number, tick: () => void): tf.Tensor4D {
@@ -123,18 +122,10 @@ function linfBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAtt
   const range = network.meta.input.range;
   const step = opts.stepSize === 'auto' ? (ORIGINAL_STEP * epsilon) / ORIGINAL_EPS : opts.stepSize;
   const start = opts.randomStart === 'auto' ? step : opts.randomStart;
-  let adv = tf.tidy(() => perturb(x, tf.randomUniform(x.shape, -start, start, 'float32', seed) as tf.Tensor4D, 'linf', epsilon, range));
-  for (let i = 0; i < opts.linfSteps; i++) {
-    const next = tf.tidy(() => {
-      const g = inputGradient(network, adv);
-      const moved = tf.sub(adv, tf.mul(step, tf.sign(g)));
-      return perturb(x, tf.sub(moved, x) as tf.Tensor4D, 'linf', epsilon, range);
-    });
-    adv.dispose();
-    adv = next;
-    tick();
-  }
-  return adv;
+  const adv = tf.tidy(() => perturb(x, tf.randomUniform(x.shape, -start, start, 'float32', seed) as tf.Tensor4D, 'linf', epsilon, range));
+  const pgd = (at: tf.Tensor4D, g: tf.Tensor4D) =>
+    tf.tidy(() => perturb(x, tf.sub(tf.sub(at, tf.mul(step, tf.sign(g))), x) as tf.Tensor4D, 'linf', epsilon, range));
+  return descend(adv, opts.linfSteps, (v) => slothLoss(network, v), pgd, tick);
 }
 
 function l2Batch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttack, opts: DeepSlothOptions, seed: number, tick: () => void): tf.Tensor4D {
@@ -142,25 +133,21 @@ function l2Batch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttac
   const range = network.meta.input.range;
   const lr0 = opts.l2LearningRate === 'auto' ? epsilon : opts.l2LearningRate;
   const lrMin = lr0 * MIN_LR_RATIO;
-  let delta = tf.tidy(() => {
+  const start = tf.tidy(() => {
     const g = tf.randomNormal(x.shape, 0, 1, 'float32', seed);
     const norm = tf.sqrt(tf.sum(tf.square(g), [1, 2, 3], true));
     return tf.mul(tf.div(g, norm), epsilon) as tf.Tensor4D;
   });
   const onInput = (d: tf.Tensor4D) => tf.clipByValue(tf.add(x, d), range[0], range[1]) as tf.Tensor4D;
-  for (let t = 0; t < opts.l2Iterations; t++) {
-    // torch's CosineAnnealingLR with T_max = iterations: lr_t = min + (lr0 - min)(1 + cos(pi t / T)) / 2.
-    const lr = lrMin + ((lr0 - lrMin) * (1 + Math.cos((Math.PI * t) / opts.l2Iterations))) / 2;
-    const next = tf.tidy(() => {
-      const g = tf.grad((d) => tf.sum(slothLoss(network, onInput(d as tf.Tensor4D))))(delta) as tf.Tensor4D;
+  const cosineStep = (delta: tf.Tensor4D, g: tf.Tensor4D, t: number) =>
+    tf.tidy(() => {
+      // torch's CosineAnnealingLR with T_max = iterations: lr_t = min + (lr0 - min)(1 + cos(pi t / T)) / 2.
+      const lr = lrMin + ((lr0 - lrMin) * (1 + Math.cos((Math.PI * t) / opts.l2Iterations))) / 2;
       // The original renormalises each input's gradient to L2 norm <= 1.
       const unit = projectToBall(g, 'l2', 1);
       return projectToBall(tf.sub(delta, tf.mul(lr, unit)) as tf.Tensor4D, 'l2', epsilon);
     });
-    delta.dispose();
-    delta = next;
-    tick();
-  }
+  const delta = descend(start, opts.l2Iterations, (d) => slothLoss(network, onInput(d)), cosineStep, tick);
   const adv = tf.tidy(() => perturb(x, delta, 'l2', epsilon, range));
   delta.dispose();
   return adv;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { activationTarget, type AdaptiveNetwork, type ImageBatch } from '../adnn/index.js';
 import { perturb, type GeneratedInputs } from '../generator/index.js';
-import { attackInBatches, type BaselineAttack, type BaselineProgress } from './common.js';
+import { attackInBatches, descend, type BaselineAttack, type BaselineProgress } from './common.js';
 import { resolveOptions, type OptionSpecs } from './options.js';
 
 /**
@@ -57,7 +57,7 @@ const SPECS: OptionSpecs<IlfoOptions> = {
 };
 
 /** The published (learning rate, lambda) of each optimizer. */
-const PUBLISHED = { adam: { learningRate: 5e-4, lambda: 1e5 }, sgd: { learningRate: 0.01, lambda: 1e6 } } as const;
+export const ILFO_PUBLISHED = { adam: { learningRate: 5e-4, lambda: 1e5 }, sgd: { learningRate: 0.01, lambda: 1e6 } } as const;
 
 /** The p a block needs to run at tau (ILFO's hinge target): the model's rule, see adnn's activationTarget. */
 export { activationTarget };
@@ -86,7 +86,7 @@ export function ilfo(
 }
 
 function ilfoBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttack, opts: IlfoOptions, tick: () => void): tf.Tensor4D {
-  const published = PUBLISHED[opts.optimizer];
+  const published = ILFO_PUBLISHED[opts.optimizer];
   const lambda = opts.lambda === 'auto' ? published.lambda : opts.lambda;
   const lr = opts.learningRate === 'auto' ? published.learningRate : opts.learningRate;
   const target = activationTarget(network.meta.kind, attack.tau);
@@ -101,19 +101,13 @@ function ilfoBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAtt
   zeros.dispose();
   const optimizer = opts.optimizer === 'adam' ? tf.train.adam(lr) : tf.train.sgd(lr);
   const best = new BestIterate(x);
+  // The optimiser updates the variable in place: the iterate stays the same tensor.
+  const step = (d: tf.Tensor4D, grad: tf.Tensor4D) => {
+    optimizer.applyGradients([{ name: delta.name, tensor: grad }]);
+    return d;
+  };
   try {
-    for (let i = 0; i < opts.iterations; i++) {
-      const captured: { loss?: tf.Tensor1D } = {};
-      const { value, grad } = tf.valueAndGrad((d: tf.Tensor4D) => {
-        const perInput = loss(d);
-        captured.loss = tf.keep(perInput);
-        return tf.sum(perInput) as tf.Scalar;
-      })(delta);
-      best.offer(delta, captured.loss!);
-      optimizer.applyGradients([{ name: delta.name, tensor: grad }]);
-      tf.dispose([value, grad, captured.loss!]);
-      tick();
-    }
+    descend(delta, opts.iterations, loss, step, tick, (d, l) => best.offer(d, l));
     const last = loss(delta);
     best.offer(delta, last);
     last.dispose();

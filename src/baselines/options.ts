@@ -3,6 +3,7 @@ import { BaselineError } from './common.js';
 /** How one option of a baseline is checked. `auto` options take 'auto' or a positive number. */
 export type OptionSpec =
   | { kind: 'count' }
+  | { kind: 'whole' }
   | { kind: 'positive' }
   | { kind: 'positive-or-auto' }
   | { kind: 'non-negative-or-auto' }
@@ -41,6 +42,8 @@ function check(spec: OptionSpec, v: unknown): string | undefined {
   switch (spec.kind) {
     case 'count':
       return isNumber && Number.isInteger(v) && v >= 1 ? undefined : 'must be a whole number >= 1';
+    case 'whole':
+      return isNumber && Number.isInteger(v) && v >= 0 ? undefined : 'must be a whole number >= 0';
     case 'positive':
       return isNumber && v > 0 ? undefined : 'must be a number > 0';
     case 'positive-or-auto':

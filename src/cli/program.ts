@@ -4,7 +4,7 @@
  * merge-reports do not pay for loading tfjs.
  */
 import { Command, Option } from 'commander';
-import { REPORTER_NAMES } from '../../reporters/index.js';
+import { REPORTER_NAMES, terminalLines } from '../../reporters/index.js';
 import { collectList, collectOutputFile, integer, number, parsePattern, parseShard } from './options.js';
 import { toolVersion } from '../util/version.js';
 import { PERF_LOSS_NAMES } from '../suite/index.js';
@@ -30,7 +30,9 @@ export function program(exit: (code: number) => void): Command {
   const cli = new Command('deepperform')
     .description('Performance tests for adaptive neural networks (DeepPerform, ASE 2022)')
     .version(toolVersion())
-    .exitOverride();
+    .exitOverride()
+    // commander's own errors quote the bad argument: escaped, as every message that reaches the terminal.
+    .configureOutput({ outputError: (text, write) => write(terminalLines(text)) });
 
   const run = cli
     .command('run')
@@ -137,7 +139,7 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
     .option('--tau <t>', 'without --suite: AdNN threshold (default 0.5)', number('--tau'))
     .option('--test-seeds <n>', 'without --suite: test seeds I-FLOPs are measured on (default 100)', integer('--test-seeds', 1))
     .addOption(new Option('--preset <name>', 'without --suite: generator size (default full)').choices(['full', 'light', 'tiny']))
-    .option('--generator-steps <n>', 'without --suite: generator training steps (default 300)', integer('--generator-steps', 1))
+    .option('--generator-steps <n>', 'without --suite: cap on the generator training steps (default none: the preset epochs)', integer('--generator-steps', 1))
     .addOption(new Option('--perf-loss <kind>', 'without --suite: form of L_perf (default mse)').choices(PERF_LOSS_NAMES))
     .option('--epochs <n>', 'retraining epochs over the training seeds (default 3)', integer('--epochs', 1))
     .option('--train-seeds <n>', 'training-split inputs retrained on with their generated inputs (default 2000, at most the split)', integer('--train-seeds', 1))

@@ -14,5 +14,5 @@ export {
   type DatasetSpec,
   type Split,
 } from './dataset.js';
-export { takeSeeded, batchOf, subset, splitTrainValidation, type Batch } from './sampling.js';
+export { takeSeeded, batchOf, subset, splitTrainValidation, splitHoldOut, type Batch } from './sampling.js';
 export { mulberry32, shuffledIndices } from '../util/random.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from './dataset.js';
 import { DataError } from './errors.js';
-import { batchOf, splitTrainValidation, takeSeeded } from './sampling.js';
+import { batchOf, splitHoldOut, splitTrainValidation, takeSeeded } from './sampling.js';
 
 /** 20 one-pixel-by-two images: image i holds pixels (i, 100 + i), label i % 3. */
 function tiny(count = 20): Dataset {
@@ -77,5 +77,23 @@ describe('splitTrainValidation', () => {
     expect(splitTrainValidation(tiny(), 0.99, 1).train.count).toBe(1);
     expect(() => splitTrainValidation(tiny(), 0, 1)).toThrow(RangeError);
     expect(() => splitTrainValidation(tiny(1), 0.5, 1)).toThrow(DataError);
+  });
+});
+
+describe('splitHoldOut', () => {
+  it('holds out exactly the count asked for, disjoint from training', () => {
+    const { train, validation } = splitHoldOut(tiny(), 7, 3);
+    expect([train.count, validation.count]).toEqual([13, 7]);
+    expect([...ids(train), ...ids(validation)].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('a larger count extends a smaller one with the same seed', () => {
+    expect(ids(splitHoldOut(tiny(), 8, 3).validation).slice(0, 5)).toEqual(ids(splitHoldOut(tiny(), 5, 3).validation));
+  });
+
+  it('clamps to leave one input on each side', () => {
+    expect(splitHoldOut(tiny(), 1000, 1).train.count).toBe(1);
+    expect(splitHoldOut(tiny(), 0, 1).validation.count).toBe(1);
+    expect(() => splitHoldOut(tiny(1), 1, 1)).toThrow(DataError);
   });
 });

@@ -56,10 +56,24 @@ export function splitTrainValidation(
   if (!(validationFraction > 0 && validationFraction < 1)) {
     throw new RangeError(`validationFraction must be strictly between 0 and 1, got ${validationFraction}`);
   }
+  checkSplittable(ds);
+  return splitHoldOut(ds, Math.round(ds.count * validationFraction), seed);
+}
+
+/**
+ * A seeded random split with `validationCount` inputs held out for
+ * validation (clamped to leave at least one on each side) and the rest for
+ * training. The same seed holds out the same inputs for any count's prefix.
+ */
+export function splitHoldOut(ds: Dataset, validationCount: number, seed: number): { train: Dataset; validation: Dataset } {
+  checkSplittable(ds);
+  const nVal = Math.min(ds.count - 1, Math.max(1, Math.round(validationCount)));
+  const order = shuffledIndices(ds.count, ds.count, seed);
+  return { validation: subset(ds, order.subarray(0, nVal)), train: subset(ds, order.subarray(nVal)) };
+}
+
+function checkSplittable(ds: Dataset): void {
   if (ds.count < 2) {
     throw new DataError(undefined, `${ds.name} (${ds.split}) has ${ds.count} input(s); a train/validation split needs at least 2`);
   }
-  const nVal = Math.min(ds.count - 1, Math.max(1, Math.round(ds.count * validationFraction)));
-  const order = shuffledIndices(ds.count, ds.count, seed);
-  return { validation: subset(ds, order.subarray(0, nVal)), train: subset(ds, order.subarray(nVal)) };
 }

@@ -17,11 +17,26 @@ export { boundDelta, perturb, perturbationNorm, projectToBall, type Norm, type P
 export {
   curriculumTau,
   trainGenerator,
+  TrainingBudgetError,
   type GeneratorTrainConfig,
   type LossValues,
   type TauCurriculum,
   type TrainedGenerator,
   type TrainProgress,
 } from './train.js';
-export { cacheKey, GeneratorCache, sha256, shippedGeneratorsDir, stableJson, type CacheKeyParts, type CacheLookup } from './cache.js';
-export { loadGenerator, saveGenerator, type GeneratorFileMetadata } from './io.js';
+export { Plateau, type LearningRateSchedule, type PlateauSchedule, type Verdict } from './plateau.js';
+export {
+  earlyStoppingReach,
+  readTrainingRecord,
+  stepBudget,
+  stepsPerEpoch,
+  STOP_REASONS,
+  type CurvePosition,
+  type EarlyStoppingReach,
+  type StopReason,
+  type TrainingRecord,
+  type ValidationPoint,
+} from './record.js';
+export { meanAndStandardError, type ValidationScore } from './validation.js';
+export { cacheKey, GeneratorCache, generatorHash, sha256, shippedGeneratorsDir, stableJson, type CacheKeyParts, type CacheLookup } from './cache.js';
+export { loadGenerator, saveGenerator, type GeneratorFileMetadata, type LoadedGenerator } from './io.js';

@@ -3,6 +3,7 @@ import type { InputSpec } from '../adnn/index.js';
 import { assignNamed, loadWeights, saveWeights, WeightsFileError } from '../nn/index.js';
 import { Generator } from './architecture.js';
 import type { PerturbationBound } from './projection.js';
+import { readTrainingRecord, type TrainingRecord } from './record.js';
 
 /** What a saved generator records, enough to rebuild it and to tell what it was trained for. */
 export interface GeneratorFileMetadata {
@@ -13,15 +14,24 @@ export interface GeneratorFileMetadata {
   bound?: PerturbationBound;
   /** Free-form facts: the attack, the training summary, the cache key inputs. */
   info: Record<string, unknown>;
+  /** How it was trained: validation curve, best, last, why training stopped. Absent in generators saved before records existed. */
+  training?: TrainingRecord;
 }
 
-export async function saveGenerator(dir: string, g: Generator, info: Record<string, unknown>): Promise<void> {
-  const metadata: GeneratorFileMetadata = { kind: 'deepperform-generator', input: g.input, width: g.width, bound: g.bound, info };
+export async function saveGenerator(dir: string, g: Generator, info: Record<string, unknown>, record?: TrainingRecord): Promise<void> {
+  const metadata: GeneratorFileMetadata = { kind: 'deepperform-generator', input: g.input, width: g.width, bound: g.bound, info, ...(record ? { training: record } : {}) };
   await saveWeights(dir, metadata, g.store.named());
 }
 
+export interface LoadedGenerator {
+  generator: Generator;
+  metadata: GeneratorFileMetadata;
+  /** The training record, or undefined when the metadata has none this version reads. */
+  record: TrainingRecord | undefined;
+}
+
 /** Rebuilds a generator saved by saveGenerator (architecture from the metadata, then the weights). */
-export async function loadGenerator(dir: string): Promise<{ generator: Generator; metadata: GeneratorFileMetadata }> {
+export async function loadGenerator(dir: string): Promise<LoadedGenerator> {
   const file = await loadWeights<GeneratorFileMetadata>(dir);
   const m = file.metadata;
   try {
@@ -34,7 +44,7 @@ export async function loadGenerator(dir: string): Promise<{ generator: Generator
       generator.store.dispose();
       throw e;
     }
-    return { generator, metadata: m };
+    return { generator, metadata: m, record: readTrainingRecord(m.training) };
   } finally {
     tf.dispose([...file.weights.values()]);
   }

@@ -1,19 +1,32 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { runBatched, type AdaptiveNetwork, type ImageBatch } from '../adnn/index.js';
+import type { AdaptiveNetwork, ImageBatch } from '../adnn/index.js';
 import { assignNamed } from '../nn/index.js';
 import { shuffledIndices } from '../util/random.js';
 import { Discriminator, Generator } from './architecture.js';
-import { generate, type Attack } from './generate.js';
+import type { Attack } from './generate.js';
 import { discriminatorLoss, generatorGanLoss, perfLoss, pertLoss, totalLoss, type PerfInputs, type PerfLoss } from './losses.js';
+import { Plateau, type LearningRateSchedule } from './plateau.js';
 import { boundDelta, type PerturbationBound } from './projection.js';
+import { stepBudget, stepsPerEpoch, type LossValues, type StopReason, type TrainingRecord, type ValidationPoint } from './record.js';
+import { ScheduledAdam } from './optimizer.js';
+import { makeValidator, type ValidationScore } from './validation.js';
+
+export type { LossValues } from './record.js';
 
 export interface GeneratorTrainConfig {
-  /** Budget: training stops at whichever of steps, epochs and minutes is reached first. */
-  steps: number;
+  /**
+   * Budget: training stops at whichever of steps, epochs and minutes is
+   * reached first (at least one must be set), or earlier when early stopping
+   * fires. Epochs are the main budget; steps and minutes are caps.
+   */
+  steps?: number;
   epochs?: number;
   minutes?: number;
   batchSize: number;
+  /** Starting learning rate of both Adam optimisers. */
   learningRate: number;
+  /** How the rate changes on a validation plateau; default constant. */
+  lrSchedule?: LearningRateSchedule;
   alpha: number;
   beta: number;
   gan: boolean;
@@ -25,8 +38,12 @@ export interface GeneratorTrainConfig {
   /** How G's output is bounded into the ball, in training and generation. Default 'project' (the paper). */
   perturbationBound?: PerturbationBound;
   width: number;
-  validateEvery: number;
+  /** Steps between validations; default one epoch. */
+  validateEvery?: number;
+  /** Validations without a gain before training stops. */
   patience: number;
+  /** Smallest rise of the validation mean that counts as a gain; default its standard error. */
+  minDelta?: number;
   seed: number;
 }
 
@@ -46,19 +63,15 @@ export function curriculumTau(suiteTau: number, curriculum: TauCurriculum | unde
   return curriculum.from + (suiteTau - curriculum.from) * t;
 }
 
-export interface LossValues {
-  gan: number;
-  perf: number;
-  pert: number;
-  total: number;
-  discriminator: number;
-}
-
 export interface TrainProgress {
   step: number;
+  /** Steps the budget allows; 0 when only a time budget bounds them. */
   totalSteps: number;
   losses: LossValues;
+  learningRate: number;
+  /** Set on the steps that validated. */
   validationIflops?: number;
+  validationStandardError?: number;
 }
 
 export interface TrainGeneratorInput {
@@ -72,81 +85,129 @@ export interface TrainGeneratorInput {
 }
 
 export interface TrainedGenerator {
+  /** The generator of the best validation. */
   generator: Generator;
-  steps: number;
-  durationMs: number;
-  validationIflops: number[];
-  bestValidationIflops: number;
-  finalLosses: LossValues;
+  record: TrainingRecord;
+}
+
+export class TrainingBudgetError extends Error {
+  override readonly name = 'TrainingBudgetError';
 }
 
 /**
- * Trains G (and D) on Eq. 8 with Adam, keeping the generator whose validation
- * mean I-FLOPs was best; stops early after `patience` validations without gain.
+ * Trains G (and D) on Eq. 8 with Adam, validating at least once per epoch by
+ * default; keeps the generator whose validation mean I-FLOPs was highest,
+ * lowers the learning rate on a plateau and stops after `patience`
+ * validations without a gain (plateau.ts), or at the budget.
  */
 export async function trainGenerator(input: TrainGeneratorInput): Promise<TrainedGenerator> {
   const { network, config, attack } = input;
   const started = performance.now();
+  const trainCount = input.train.count;
+  const totalSteps = stepBudget(config, trainCount);
+  if (totalSteps === Infinity && config.minutes === undefined) throw new TrainingBudgetError('a generator training budget needs steps, epochs or minutes');
+  const budgetReason: StopReason = (config.steps ?? Infinity) < stepBudget({ ...config, steps: undefined }, trainCount) ? 'budget-steps' : 'budget-epochs';
+  const validateEvery = config.validateEvery ?? stepsPerEpoch(trainCount, config.batchSize);
+  const deadline = config.minutes === undefined ? Infinity : started + config.minutes * 60_000;
   const g = new Generator(network.meta.input, config.width, config.seed, config.perturbationBound ?? 'project');
   const d = new Discriminator(network.meta.input, config.seed + 1);
-  const gOpt = tf.train.adam(config.learningRate, 0.5, 0.999);
-  const dOpt = tf.train.adam(config.learningRate, 0.5, 0.999);
+  const gOpt = new ScheduledAdam(config.learningRate, 0.5, 0.999);
+  const dOpt = new ScheduledAdam(config.learningRate, 0.5, 0.999);
   const validator = makeValidator(network, input.validation, attack);
+  const plateau = new Plateau({ learningRate: config.learningRate, schedule: config.lrSchedule ?? { type: 'constant' }, patience: config.patience, minDelta: config.minDelta });
   const blockFlops = network.meta.blocks.map((b) => b.flops);
+  const kept = new BestWeights();
+  const curve: ValidationPoint[] = [];
   let order: number[] = [];
-  let best = { score: -Infinity, weights: snapshot(g) };
-  const history: number[] = [];
-  let sinceBest = 0;
-  let losses: LossValues = { gan: 0, perf: 0, pert: 0, total: 0, discriminator: 0 };
-  const totalSteps = stepBudget(config, input.train.count);
-  const deadline = config.minutes === undefined ? Infinity : started + config.minutes * 60_000;
+  let stopReason: StopReason | undefined;
   let step = 0;
-  for (step = 1; step <= totalSteps; step++) {
-    if (order.length < config.batchSize) order = order.concat(Array.from(shuffledIndices(input.train.count, input.train.count, config.seed + step * 7919)));
+  while (stopReason === undefined) {
+    step++;
+    if (order.length < config.batchSize) order = order.concat(Array.from(shuffledIndices(trainCount, trainCount, config.seed + step * 7919)));
     const x = sliceBatch(input.train, order.splice(0, config.batchSize), network);
+    const learningRate = plateau.learningRate;
     // Share of the budget spent, by steps or by time, whichever is further along.
     const progress = Math.max((step - 1) / totalSteps, (performance.now() - started) / ((config.minutes ?? Infinity) * 60_000));
     const tau = curriculumTau(attack.tau, config.tauCurriculum, progress);
-    losses = trainStep({ g, d, gOpt, dOpt, network, x, attack, config, blockFlops, tau });
+    const losses = trainStep({ g, d, gOpt, dOpt, network, x, attack, config, blockFlops, learningRate, tau });
     x.dispose();
-    let validationIflops: number | undefined;
     const outOfTime = performance.now() >= deadline;
-    if (step % config.validateEvery === 0 || step === totalSteps || outOfTime) {
-      validationIflops = validator(g);
-      history.push(validationIflops);
-      if (validationIflops > best.score) {
-        tf.dispose([...best.weights.values()]);
-        best = { score: validationIflops, weights: snapshot(g) };
-        sinceBest = 0;
-      } else if (++sinceBest >= config.patience) {
-        input.onProgress?.({ step, totalSteps, losses, validationIflops });
-        break;
-      }
+    const atBudget = step >= totalSteps;
+    let score: ValidationScore | undefined;
+    if (step % validateEvery === 0 || atBudget || outOfTime) {
+      score = validator(g);
+      const verdict = plateau.observe(score.iflops, score.standardError);
+      curve.push({ step, epoch: (step * config.batchSize) / trainCount, ...score, learningRate, losses, gain: verdict.gain });
+      if (verdict.best) kept.keep(g, curve.length - 1);
+      gOpt.setLearningRate(verdict.learningRate);
+      dOpt.setLearningRate(verdict.learningRate);
+      if (verdict.stop) stopReason = 'early-stopped';
     }
-    input.onProgress?.({ step, totalSteps, losses, validationIflops });
-    if (outOfTime) break;
+    stopReason ??= atBudget ? budgetReason : outOfTime ? 'budget-minutes' : undefined;
+    const validation = score ? { validationIflops: score.iflops, validationStandardError: score.standardError } : {};
+    input.onProgress?.({ step, totalSteps: Number.isFinite(totalSteps) ? totalSteps : 0, losses, learningRate, ...validation });
     // Let progress output and signals through between steps.
     await new Promise((r) => setImmediate(r));
   }
-  assignNamed(g.store.named(), best.weights);
-  tf.dispose([...best.weights.values()]);
+  const bestIndex = kept.restore(g) ?? curve.length - 1;
   d.store.dispose();
   gOpt.dispose();
   dOpt.dispose();
-  return {
-    generator: g,
-    steps: Math.min(step, totalSteps),
-    durationMs: performance.now() - started,
-    validationIflops: history,
-    bestValidationIflops: best.score,
-    finalLosses: losses,
-  };
+  const run = { curve, bestIndex, stopReason, steps: step, durationMs: performance.now() - started, stepsAllowed: totalSteps, validateEvery };
+  return { generator: g, record: trainingRecord(run, config, trainCount, input.validation.count) };
 }
 
-/** Steps allowed by the step and epoch budgets. */
-export function stepBudget(config: Pick<GeneratorTrainConfig, 'steps' | 'epochs' | 'batchSize'>, trainCount: number): number {
-  const byEpochs = config.epochs === undefined ? Infinity : Math.max(1, Math.ceil((config.epochs * trainCount) / config.batchSize));
-  return Math.min(config.steps, byEpochs);
+/** A copy of the weights of the best generator so far, put back at the end. */
+class BestWeights {
+  private weights: Map<string, tf.Tensor> | undefined;
+  private index: number | undefined;
+
+  keep(g: Generator, index: number): void {
+    if (this.weights) tf.dispose([...this.weights.values()]);
+    this.weights = snapshot(g);
+    this.index = index;
+  }
+
+  /** Puts the kept weights into G; returns the curve index they came from (undefined when none was kept). */
+  restore(g: Generator): number | undefined {
+    if (!this.weights) return undefined;
+    assignNamed(g.store.named(), this.weights);
+    tf.dispose([...this.weights.values()]);
+    this.weights = undefined;
+    return this.index;
+  }
+}
+
+interface FinishedRun {
+  curve: ValidationPoint[];
+  bestIndex: number;
+  stopReason: StopReason;
+  steps: number;
+  durationMs: number;
+  stepsAllowed: number;
+  validateEvery: number;
+}
+
+function trainingRecord(run: FinishedRun, config: GeneratorTrainConfig, trainCount: number, validationCount: number): TrainingRecord {
+  const position = (p: ValidationPoint) => ({ step: p.step, epoch: p.epoch, iflops: p.iflops, standardError: p.standardError });
+  return {
+    version: 1,
+    curve: run.curve,
+    stopReason: run.stopReason,
+    converged: run.stopReason === 'early-stopped',
+    best: position(run.curve[run.bestIndex]),
+    last: position(run.curve[run.curve.length - 1]),
+    steps: run.steps,
+    epochs: (run.steps * config.batchSize) / trainCount,
+    durationMs: run.durationMs,
+    trainInputs: trainCount,
+    validationInputs: validationCount,
+    batchSize: config.batchSize,
+    budget: { steps: config.steps, epochs: config.epochs, minutes: config.minutes, stepsAllowed: run.stepsAllowed },
+    validateEvery: run.validateEvery,
+    patience: config.patience,
+    minDelta: config.minDelta ?? 'standard-error',
+  };
 }
 
 interface StepContext {
@@ -159,6 +220,8 @@ interface StepContext {
   attack: Attack & { tau: number };
   config: GeneratorTrainConfig;
   blockFlops: number[];
+  /** The scheduled learning rate of this step (the loop has set it on gOpt and dOpt already). */
+  learningRate: number;
   /** The threshold of this step's losses (the suite's, or the curriculum's). */
   tau: number;
 }
@@ -220,18 +283,6 @@ function readScalar(t: tf.Scalar | null): number {
   const v = t.dataSync()[0];
   t.dispose();
   return v;
-}
-
-/** Mean I-FLOPs (Eq. 9) of G's inputs on the validation set, against the seeds' own FLOPs. */
-function makeValidator(network: AdaptiveNetwork, validation: ImageBatch, attack: Attack & { tau: number }): (g: Generator) => number {
-  const base = runBatched(network, validation, attack.tau).flops;
-  return (g) => {
-    const adv = generate(g, validation, attack);
-    const flops = runBatched(network, adv, attack.tau).flops;
-    let sum = 0;
-    for (let i = 0; i < validation.count; i++) sum += (flops[i] - base[i]) / base[i];
-    return sum / validation.count;
-  };
 }
 
 function snapshot(g: Generator): Map<string, tf.Tensor> {

@@ -1,8 +1,9 @@
-/** The measurement stage: FLOPs, I-FLOPs, success number, coverage, perturbation sizes (Eq. 9-11), latency, energy, threshold sensitivity, FLOPs-latency correlation. */
+/** The measurement stage: FLOPs, I-FLOPs, success number, coverage, full-depth rate, perturbation sizes (Eq. 9-11), the worst case over methods, latency, energy, threshold sensitivity, FLOPs-latency correlation. */
 export { aggregate } from './aggregate.js';
 export {
   blockActivation,
   blockCoverage,
+  fullDepthRate,
   increasedFlops,
   measureMethod,
   measureSet,
@@ -11,6 +12,7 @@ export {
   type MethodInputs,
 } from './metrics.js';
 export { EnergyProbeError, MeasurementError } from './errors.js';
+export { composeWorstCase, worstCaseChoice, type WorstCase, type WorstCaseCandidate } from './worst-case.js';
 export { relativeIncrease, type IncreaseMeasurement } from './increase.js';
 export { increasedLatency, measureLatency, type LatencyMeasurement, type LatencyOptions } from './latency.js';
 export {

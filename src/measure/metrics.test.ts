@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregate } from './aggregate.js';
-import { blockActivation, blockCoverage, increasedFlops, perturbationSizes, successNumber } from './metrics.js';
+import { blockActivation, blockCoverage, fullDepthRate, increasedFlops, perturbationSizes, successNumber } from './metrics.js';
 
 describe('metrics of Eq. 9-11, by hand', () => {
   const seed = [100, 200, 400, 50];
@@ -18,6 +18,20 @@ describe('metrics of Eq. 9-11, by hand', () => {
     const ran = Uint8Array.from([1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0]);
     expect(blockActivation(ran, 3, 4)).toEqual([2 / 3, 2 / 3, 0, 0]);
     expect(blockCoverage(ran, 3, 4)).toBe(0.5);
+  });
+
+  it('full-depth rate: every block ran (skipping), the last exit reached (early exit)', () => {
+    // 4 inputs x 3 blocks. Skipping: only input 0 ran all three -> 1/4.
+    const skipping = Uint8Array.from([1, 1, 1, 1, 0, 1, 0, 1, 1, 0, 0, 0]);
+    expect(fullDepthRate(skipping, 4, 3, 'skipping')).toBe(0.25);
+    // Early exit: blocks run as a prefix; inputs 0 and 2 reached the last exit -> 2/4.
+    const earlyExit = Uint8Array.from([1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0]);
+    expect(fullDepthRate(earlyExit, 4, 3, 'early-exit')).toBe(0.5);
+    // The same mask read as a skipping model: the same two rows ran every block.
+    expect(fullDepthRate(earlyExit, 4, 3, 'skipping')).toBe(0.5);
+    // One path only: every input takes it; no inputs: no share.
+    expect(fullDepthRate(new Uint8Array(0), 2, 0, 'skipping')).toBe(1);
+    expect(fullDepthRate(new Uint8Array(0), 0, 3, 'early-exit')).toBeNaN();
   });
 
   it('aggregates: mean, max, min, p50, p95', () => {

@@ -1,4 +1,4 @@
-import type { AdaptiveNetwork, Execution, ImageBatch } from '../adnn/index.js';
+import type { AdaptiveNetwork, AdnnKind, Execution, ImageBatch } from '../adnn/index.js';
 import type { InputSetMeasurement, MethodResult } from '../runner/result.js';
 import { aggregate } from './aggregate.js';
 
@@ -27,6 +27,26 @@ export function blockCoverage(ran: Uint8Array, count: number, blocks: number): n
   return blockActivation(ran, count, blocks).filter((f) => f > 0).length / blocks;
 }
 
+/**
+ * Share of inputs that took the model's most expensive path, from the real
+ * execution's `ran` mask (row-major [count, blocks]). Skipping models: every
+ * block ran. Early-exit models: the last block ran, i.e. the input reached the
+ * last exit (a block runs only when no earlier exit was confident, so this is
+ * also every block). A model without conditional blocks has one path, which
+ * every input takes (1). An empty set has no share (NaN).
+ */
+export function fullDepthRate(ran: Uint8Array, count: number, blocks: number, kind: AdnnKind): number {
+  if (count === 0) return NaN;
+  if (blocks === 0) return 1;
+  let full = 0;
+  for (let b = 0; b < count; b++) {
+    const row = ran.subarray(b * blocks, (b + 1) * blocks);
+    const deepest = kind === 'early-exit' ? row[blocks - 1] === 1 : row.every((r) => r === 1);
+    if (deepest) full++;
+  }
+  return full / count;
+}
+
 /** What a set of inputs did, from its real adaptive execution. */
 export function measureSet(network: AdaptiveNetwork, exec: Execution, labels: Int32Array): InputSetMeasurement {
   const count = labels.length;
@@ -38,6 +58,7 @@ export function measureSet(network: AdaptiveNetwork, exec: Execution, labels: In
     flopsStats: aggregate(exec.flops),
     coverage: blockCoverage(exec.ran, count, k),
     blockActivation: blockActivation(exec.ran, count, k),
+    fullDepthRate: fullDepthRate(exec.ran, count, k, network.meta.kind),
     accuracy: count ? correct / count : NaN,
   };
 }

@@ -10,6 +10,7 @@ import type { AdaptiveNetwork } from '../adnn/index.js';
 import { initBackend } from '../engine/index.js';
 import { parseSuite } from '../suite/index.js';
 import { tempDir } from '../../test/helpers/cli.js';
+import { BaselineError } from '../baselines/index.js';
 import { baselineFor, type BaselineSourceOptions } from './baseline-source.js';
 
 beforeAll(async () => {
@@ -62,5 +63,28 @@ describe('baselineFor', () => {
     expect(phases.some((p) => /corrupt \(checksum mismatch\)/.test(p))).toBe(true);
     expect((await baselineFor(suite(1), network, seeds, spec, opts())).cached).toBe(true);
     expect((await baselineFor(suite(1), network, seeds, spec, opts({ retrain: true }))).cached).toBe(false);
+  });
+
+  it('runs on the first N seeds when given seeds: N, keyed by the subset', async () => {
+    const subset = { name: 'random' as const, options: { seeds: 1 } };
+    const phases: string[] = [];
+    const first = await baselineFor(suite(3), network, seeds, subset, opts({ onPhase: (p, d) => phases.push(`${p}: ${d}`) }));
+    expect([first.inputs.count, first.inputs.images.length, first.cached]).toEqual([1, 4, false]);
+    expect(phases).toEqual(['baseline: random (first 1 of 2 seeds)']);
+    // The same subset is found again; all seeds, or a subset of other seeds, are other entries.
+    expect((await baselineFor(suite(3), network, seeds, subset, opts())).cached).toBe(true);
+    expect((await baselineFor(suite(3), network, seeds, spec, opts())).cached).toBe(false);
+    const otherFirst = { images: Float32Array.from([0.9, 0.9, 0.9, 0.9, 0.5, 0.6, 0.7, 0.8]), count: 2 };
+    expect((await baselineFor(suite(3), network, otherFirst, subset, opts())).cached).toBe(false);
+    // More seeds than there are: all of them, under its own key.
+    const more = await baselineFor(suite(3), network, seeds, { name: 'random', options: { seeds: 5 } }, opts());
+    expect([more.inputs.count, more.cached]).toEqual([2, false]);
+  });
+
+  it('refuses a subset that is not a whole number >= 1', async () => {
+    await expect(baselineFor(suite(1), network, seeds, { name: 'random', options: { seeds: 0 } }, opts())).rejects.toThrow(
+      'random: option "seeds" must be a whole number >= 1, got 0',
+    );
+    await expect(baselineFor(suite(1), network, seeds, { name: 'random', options: { seeds: 1.5 } }, opts())).rejects.toThrow(BaselineError);
   });
 });

@@ -40,7 +40,8 @@ export function measureExtras(
   const m = suite.measure;
   const tau = suite.threshold;
   const extras: Extras = {
-    sensitivity: produced.map(([method, gen]) => ({ method, points: thresholdSensitivity(network, seeds, gen, m.sensitivity) })),
+    // A method run on the first k seeds is compared with those seeds only.
+    sensitivity: produced.map(([method, gen]) => ({ method, points: thresholdSensitivity(network, prefix(seeds, gen.count), gen, m.sensitivity) })),
     unmeasured: {},
   };
   const n = m.latencyInputs;
@@ -53,7 +54,7 @@ export function measureExtras(
     seedSet.latencyStats = aggregate(seedSet.latencyMs);
     produced.forEach(([, gen], i) => {
       const ms = measureLatency(network, prefix(gen, n), tau, opts).msPerInput;
-      const inc = increasedLatency(seedSet.latencyMs!, ms);
+      const inc = increasedLatency(seedSet.latencyMs!.slice(0, ms.length), ms);
       Object.assign(methods[i], { latencyMs: ms, latencyStats: aggregate(ms), ilatency: inc.perInput, ilatencyStats: inc.stats });
     });
     extras.correlation = flopsLatencyCorrelation(seedSet.flops.slice(0, seedSet.latencyMs.length), seedSet.latencyMs);
@@ -74,7 +75,7 @@ export function measureExtras(
   seedSet.energyStats = aggregate(seedSet.energyJ);
   produced.forEach(([, gen], i) => {
     const j = measureEnergy(probe, network, prefix(gen, n), tau, { repeats: m.repeats }).joulesPerInput;
-    const inc = increasedEnergy(seedSet.energyJ!, j);
+    const inc = increasedEnergy(seedSet.energyJ!.slice(0, j.length), j);
     Object.assign(methods[i], { energyJ: j, energyStats: aggregate(j), ienergy: inc.perInput, ienergyStats: inc.stats });
   });
   return extras;

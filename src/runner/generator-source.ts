@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AdaptiveNetwork, ImageBatch } from '../adnn/index.js';
-import { splitTrainValidation, type Dataset } from '../data/index.js';
+import { splitHoldOut, type Dataset } from '../data/index.js';
 import {
   cacheKey,
   GeneratorCache,
@@ -10,6 +10,7 @@ import {
   stableJson,
   trainGenerator,
   type Generator,
+  type TrainingRecord,
   type TrainProgress,
 } from '../generator/index.js';
 import type { Suite } from '../suite/index.js';
@@ -34,15 +35,15 @@ export interface GeneratorData {
 }
 
 /**
- * Share of the training split held out for the generator's early stopping.
- * The split is part of the generator's cache key, so everything that looks up
- * a suite's generator (run, detector, harden) builds its data here.
+ * The suite's generator data: its training split, with `validationInputs`
+ * held out for early stopping (at most half the split, so training keeps at
+ * least as many). The split is part of the generator's cache key, so
+ * everything that looks up a suite's generator (run, detector, harden)
+ * builds its data here.
  */
-const VALIDATION_FRACTION = 0.1;
-
-/** The suite's generator data: its training split, split for early stopping the one way every caller shares. */
 export function generatorData(suite: Suite, trainSplit: Dataset): GeneratorData {
-  const { train, validation } = splitTrainValidation(trainSplit, VALIDATION_FRACTION, suite.seed);
+  const count = Math.max(1, Math.min(suite.generator.train.validationInputs, Math.floor(trainSplit.count / 2)));
+  const { train, validation } = splitHoldOut(trainSplit, count, suite.seed);
   return { identity: `${suite.data.dataset}/${suite.data.trainSplit}`, train, validation };
 }
 
@@ -61,39 +62,58 @@ export async function generatorFor(
   opts: GeneratorSourceOptions,
 ): Promise<{ generator: Generator; training: TrainingSummary }> {
   if (suite.generator.load) return fromFile(suite.generator.load, network);
-  const key = cacheKey({
-    toolVersion: opts.toolVersion,
-    model: opts.modelHash ?? (await modelHash(suite)),
-    data: `${data.identity}:${sha256(new Uint8Array(data.train.images.buffer, data.train.images.byteOffset, data.train.images.byteLength))}:${data.validation.count}`,
-    attack: { norm: suite.norm, epsilon: suite.epsilon, tau: suite.threshold },
-    // generatorSeed is left out of the key when unset (stableJson drops undefined), so older keys still match.
-    training: { ...suite.generator.train, preset: suite.generator.preset, seed: suite.seed, generatorSeed: suite.generator.train.seed },
-  });
+  const key = generatorKey(suite, data, opts.toolVersion, opts.modelHash ?? (await modelHash(suite)));
+  const swept = await opts.cache.sweep();
+  if (swept.length > 0) opts.onPhase('cache', `removed ${swept.length} temporary folder${swept.length === 1 ? '' : 's'} left by killed runs (${swept.join(', ')})`);
   if (!opts.retrain) {
     const found = await opts.cache.lookup(key);
     if (found.status === 'hit') {
       opts.onPhase('loading generator', `cache ${key}`);
-      return { generator: found.generator, training: cachedSummary('cache') };
+      return { generator: found.generator, training: loadedSummary('cache', found.record) };
     }
-    if (found.status === 'corrupt') {
+    if (found.status === 'corrupt' && found.readOnly) {
+      opts.onPhase('cache', `shipped entry ${found.dir} is corrupt (${found.reason}); ignoring it and training`);
+    } else if (found.status === 'corrupt') {
       opts.onPhase('cache', `entry ${found.dir} is corrupt (${found.reason}); retraining`);
       await opts.cache.evict(found.dir);
     }
   }
-  opts.onPhase('training generator', `${suite.generator.preset} preset, width ${suite.generator.train.width}, up to ${suite.generator.train.steps} steps`);
-  const trained = await trainSuiteGenerator(suite, network, data, opts.onProgress);
+  const t = suite.generator.train;
+  const budget = [`${t.epochs} epochs`, ...(t.steps === undefined ? [] : [`${t.steps} steps`]), ...(t.minutes === undefined ? [] : [`${t.minutes} min`])];
+  opts.onPhase('training generator', `${suite.generator.preset} preset, width ${t.width}, up to ${budget.join(' / ')}`);
+  const { generator, record } = await trainSuiteGenerator(suite, network, data, opts.onProgress);
+  const last = record.curve[record.curve.length - 1];
   const training: TrainingSummary = {
     loaded: false,
     source: 'trained',
-    steps: trained.steps,
-    epochs: Math.round(((trained.steps * suite.generator.train.batchSize) / data.train.count) * 10) / 10,
-    durationMs: trained.durationMs,
-    validationIflops: trained.validationIflops,
-    bestValidationIflops: trained.bestValidationIflops,
-    finalLosses: trained.finalLosses,
+    steps: record.steps,
+    epochs: Math.round(record.epochs * 10) / 10,
+    durationMs: record.durationMs,
+    bestValidationIflops: record.best.iflops,
+    finalLosses: last.losses,
+    record,
   };
-  await opts.cache.store(key, trained.generator, { suite: suite.name, training }, { replace: opts.retrain });
-  return { generator: trained.generator, training };
+  // The record goes into the metadata once, beside the summary's figures.
+  const { record: _inMetadata, ...summary } = training;
+  await opts.cache.store(key, generator, { suite: suite.name, training: summary }, { replace: opts.retrain, record });
+  return { generator, training };
+}
+
+/**
+ * The cache key: everything that determines the generator. `requireConverged`
+ * only judges the result, so it is left out (turning it on reuses the entry).
+ */
+export function generatorKey(suite: Suite, data: GeneratorData, toolVersion: string, model: string): string {
+  const { requireConverged: _judgesOnly, ...train } = suite.generator.train;
+  const images = data.train.images;
+  return cacheKey({
+    toolVersion,
+    model,
+    data: `${data.identity}:${sha256(new Uint8Array(images.buffer, images.byteOffset, images.byteLength))}:${data.validation.count}`,
+    attack: { norm: suite.norm, epsilon: suite.epsilon, tau: suite.threshold },
+    // generatorSeed is left out of the key when unset (stableJson drops undefined), so older keys still match.
+    training: { ...train, preset: suite.generator.preset, seed: suite.seed, generatorSeed: train.seed },
+  });
 }
 
 /** Trains a generator with the suite's attack, settings and seed (not cached). */
@@ -109,26 +129,27 @@ export function trainSuiteGenerator(suite: Suite, network: AdaptiveNetwork, data
 }
 
 async function fromFile(dir: string, network: AdaptiveNetwork): Promise<{ generator: Generator; training: TrainingSummary }> {
-  const { generator } = await loadGenerator(dir);
+  const { generator, record } = await loadGenerator(dir);
   const a = generator.input;
   const b = network.meta.input;
   if (a.height !== b.height || a.width !== b.width || a.channels !== b.channels) {
     generator.store.dispose();
     throw new GeneratorMismatchError(`${dir}: generator makes ${a.height}x${a.width}x${a.channels} perturbations, the model takes ${b.height}x${b.width}x${b.channels}`);
   }
-  return { generator, training: cachedSummary('file') };
+  return { generator, training: loadedSummary('file', record) };
 }
 
-function cachedSummary(source: 'cache' | 'file'): TrainingSummary {
+/** A generator not trained in this run: nothing spent here; what is known of its training comes from its record. */
+function loadedSummary(source: 'cache' | 'file', record: TrainingRecord | undefined): TrainingSummary {
   return {
     loaded: true,
     source,
     steps: 0,
     epochs: 0,
     durationMs: 0,
-    validationIflops: [],
-    bestValidationIflops: NaN,
+    bestValidationIflops: record?.best.iflops ?? NaN,
     finalLosses: { gan: NaN, perf: NaN, pert: NaN, total: NaN, discriminator: NaN },
+    ...(record ? { record } : {}),
   };
 }
 

@@ -7,7 +7,8 @@ type Value = number | Unavailable;
 /**
  * Looks up the value an assertion reads, from a finished suite's measurements.
  * Metric names are the assertion grammar's (case-insensitive); `method` picks
- * the input set ('deepperform' by default, or a baseline such as 'random').
+ * the input set ('deepperform' by default, a baseline such as 'random', or
+ * 'worst-case').
  */
 export function metricValue(
   result: Pick<SuiteResult, 'seeds' | 'methods' | 'training' | 'durationMs' | 'correlation' | 'unmeasured' | 'mitigation'>,
@@ -49,6 +50,8 @@ function seedMetric(seeds: InputSetMeasurement, name: string, agg: Agg, latencyW
       return seeds.coverage;
     case 'seed accuracy':
       return seeds.accuracy;
+    case 'seed full-depth rate':
+      return seeds.fullDepthRate ?? { unavailable: 'the full-depth rate was not measured in this result' };
     case 'seed latency':
       return agg(seeds.latencyStats, latencyWhy);
     case 'seed energy':
@@ -78,6 +81,8 @@ function methodMetric(m: MethodResult, name: string, agg: Agg, latencyWhy: strin
       return agg(m.ienergyStats, energyWhy);
     case 'block coverage':
       return m.coverage;
+    case 'full-depth rate':
+      return m.fullDepthRate ?? { unavailable: 'the full-depth rate was not measured in this result' };
     case 'success rate':
       return m.successRate;
     case 'success number':

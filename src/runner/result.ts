@@ -1,10 +1,11 @@
 /**
  * The result model every reporter reads. One RunResult per `deepperform run`,
  * one SuiteResult per suite file, one MethodResult per way of producing test
- * inputs (DeepPerform's generator, uniform random noise, later the baselines).
+ * inputs (DeepPerform's generator, deepperform-refine, the baselines).
  * Plain JSON data only: the json reporter writes it as is.
  */
 
+import type { TrainingRecord } from '../generator/index.js';
 import type { DetectorSectionResult, RetrainSectionResult } from '../mitigation/index.js';
 
 export type AssertionStatus = 'passed' | 'failed' | 'skipped';
@@ -29,6 +30,12 @@ export interface InputSetMeasurement {
   coverage: number;
   /** Per block: fraction of inputs that ran it. */
   blockActivation: number[];
+  /**
+   * Share of inputs that took the model's most expensive path: every block
+   * ran (skipping models), the last exit was reached (early-exit models).
+   * Absent in results written before it was measured.
+   */
+  fullDepthRate?: number;
   /** Top-1 accuracy of the adaptive execution on this set. */
   accuracy: number;
   /** Batch-1 latency of the real adaptive execution, ms, on the first `measure.latencyInputs` inputs. */
@@ -40,7 +47,7 @@ export interface InputSetMeasurement {
 }
 
 export interface MethodResult extends InputSetMeasurement {
-  /** 'deepperform' | 'random' (later 'ilfo', 'deepsloth'). */
+  /** 'deepperform', 'deepperform-refine' (generator.refine), or a baseline: 'random', 'ilfo', 'deepsloth'. */
   method: string;
   /** Eq. 9 per input: (f(x + delta) - f(x)) / f(x). */
   iflops: number[];
@@ -51,7 +58,7 @@ export interface MethodResult extends InputSetMeasurement {
   /** Norms of the perturbation actually applied (after projection and clamping). */
   perturbationL2: Aggregates;
   perturbationLinf: Aggregates;
-  /** Time to produce the inputs, per input (one forward pass of G for DeepPerform). */
+  /** Time to produce the inputs, per input (one forward pass of G for DeepPerform; plus the k steps for deepperform-refine). */
   generationMsPerInput: number;
   /** True when a baseline's inputs were reused from the cache: the time is the one measured when they were made. */
   generationCached?: boolean;
@@ -60,6 +67,27 @@ export interface MethodResult extends InputSetMeasurement {
   ilatencyStats?: Aggregates;
   ienergy?: number[];
   ienergyStats?: Aggregates;
+  /**
+   * How many seeds the method made inputs for: the first `seedCount` of the
+   * suite's seeds (a baseline run on a subset, `ilfo: { seeds: 50 }`); its
+   * per-input arrays and every figure above are over those seeds. Absent: all.
+   */
+  seedCount?: number;
+  /** The worst-case row only: which method supplied each seed's input. */
+  sources?: WorstCaseSources;
+}
+
+/**
+ * The `worst-case` method: per seed, the most expensive input (highest FLOPs
+ * of the real execution) any method of the run produced for it; ties go to
+ * the method that comes first in the run (deepperform, then the rest in
+ * order).
+ */
+export interface WorstCaseSources {
+  /** Per seed, in seed order, the method whose input was chosen. */
+  perSeed: string[];
+  /** Seeds each method of the run supplied, in run order (0 included). */
+  counts: { method: string; seeds: number }[];
 }
 
 /** One method's I-FLOPs with the same inputs re-run at another threshold (Table 7). */
@@ -74,13 +102,27 @@ export interface TrainingSummary {
   loaded: boolean;
   /** Where it came from: trained in this run, the generator cache, or a file the suite named. */
   source: 'trained' | 'cache' | 'file';
+  /** Steps, epochs and time of training in this run (0 when the generator was loaded). */
   steps: number;
   epochs: number;
   durationMs: number;
-  /** Validation mean I-FLOPs after each evaluation, in order. */
-  validationIflops: number[];
+  /** The best validation mean I-FLOPs (from the record; NaN without one). */
   bestValidationIflops: number;
+  /** Losses of the last training step in this run (NaN when loaded). */
   finalLosses: { gan: number; perf: number; pert: number; total: number; discriminator: number };
+  /**
+   * How the generator was trained, whether in this run or earlier (read from
+   * its metadata): the validation curve, best, last and why training stopped.
+   * Absent when a loaded generator's metadata has none (made by an older version).
+   */
+  record?: TrainingRecord;
+}
+
+/** A suite-level note the reporters show apart from the assertions (it does not fail the suite). */
+export interface SuiteWarning {
+  /** 'early-stopping-budget': the budget allows too few validations; 'not-converged': training ended at its budget; 'no-training-record'. */
+  kind: 'early-stopping-budget' | 'not-converged' | 'no-training-record';
+  message: string;
 }
 
 export interface AssertionResult {
@@ -169,6 +211,8 @@ export interface SuiteResult {
   seeds?: InputSetMeasurement;
   methods: MethodResult[];
   training?: TrainingSummary;
+  /** Notes on the suite beyond its assertions: an early-stopping budget that cannot fire, a generator that did not converge. */
+  warnings?: SuiteWarning[];
   /** Per method: I-FLOPs at each threshold of `measure.sensitivity`. */
   sensitivity?: { method: string; points: SensitivityPoint[] }[];
   /** Pearson r of FLOPs with latency over the seeds (Table 2); r is NaN with a reason when undefined. */

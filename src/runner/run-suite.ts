@@ -2,13 +2,16 @@ import { basename, relative } from 'node:path';
 import { loadAdnn, loadUserAdnn, runBatched, type AdaptiveNetwork } from '../adnn/index.js';
 import { loadDataset, takeSeeded, type Dataset } from '../data/index.js';
 import { generate, type GeneratedInputs, type GeneratorCache, type TrainProgress } from '../generator/index.js';
-import { measureMethod, measureSet } from '../measure/index.js';
-import { evaluateAssertion, type MetricSource, type Suite } from '../suite/index.js';
+import { measureSet } from '../measure/index.js';
+import { DEFAULT_METHOD, evaluateAssertion, REFINE_METHOD, type MetricSource, type Suite } from '../suite/index.js';
 import type { Reporter } from '../../reporters/index.js';
 import { metricValue } from './metric-source.js';
 import { measureExtras } from './extras.js';
 import { runMitigation } from './mitigation.js';
 import { baselineFor } from './baseline-source.js';
+import { measureMethods, type ProducedSet } from './measure-methods.js';
+import { budgetWarning, convergenceOutcome } from './convergence.js';
+import { refineFor } from './refine-source.js';
 import { generatorData, generatorFor, modelHash } from './generator-source.js';
 import { pickSamples } from './samples.js';
 import { suiteConfig } from './suite-config.js';
@@ -50,33 +53,34 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
 
     const onProgress = (p: TrainProgress) => reporter.onTrainingProgress?.({ file, ...p });
     const model = await modelHash(suite);
-    const { generator, training } = await generatorFor(suite, network, generatorData(suite, trainData), { ...ctx, modelHash: model, onPhase: phase, onProgress });
+    const genData = generatorData(suite, trainData);
+    const budget = budgetWarning(suite, genData.train.count);
+    if (budget) reporter.onSuiteWarning?.({ file, warning: budget });
+    const { generator, training } = await generatorFor(suite, network, genData, { ...ctx, modelHash: model, onPhase: phase, onProgress });
+    const convergence = convergenceOutcome(suite, file, training);
+    const warnings = [...(budget ? [budget] : []), ...convergence.warnings];
 
     phase('generating', `${seedsData.count} inputs`);
     const attack = { norm: suite.norm, epsilon: suite.epsilon };
-    const produced: [string, GeneratedInputs][] = [['deepperform', generate(generator, seedsData, attack)]];
-    const cached = new Set<string>();
+    const start = generate(generator, seedsData, attack);
+    const made: ProducedSet[] = [{ method: DEFAULT_METHOD, inputs: start }];
     const onStep = (done: number, total: number) => reporter.onPhaseProgress?.({ file, done, total, unit: 'steps' });
     const baselineOpts = { cacheDir: ctx.cache.dir, retrain: ctx.retrain, toolVersion: ctx.toolVersion, modelHash: model, onPhase: phase, onProgress: onStep };
+    if (suite.generator.refine) {
+      const out = await refineFor(suite, network, seedsData, { generator, start }, baselineOpts);
+      made.push({ method: REFINE_METHOD, inputs: out.inputs, cached: out.cached });
+    }
     for (const spec of suite.baselines) {
       const out = await baselineFor(suite, network, seedsData, spec, baselineOpts);
-      produced.push([spec.name, out.inputs]);
-      if (out.cached) cached.add(spec.name);
+      made.push({ method: spec.name, inputs: out.inputs, cached: out.cached });
     }
 
     phase('measuring');
     const seedExecution = runBatched(network, seedsData, suite.threshold);
-    const methods: MethodResult[] = produced.map(([method, generated]) =>
-      measureMethod(network, {
-        method,
-        seeds: seedsData,
-        seedExecution,
-        generated,
-        generatedExecution: runBatched(network, generated, suite.threshold),
-        generationMsPerInput: generated.msPerInput,
-      }),
-    );
-    for (const m of methods) if (cached.has(m.method)) m.generationCached = true;
+    const executions = made.map((p) => runBatched(network, p.inputs, suite.threshold));
+    // Every method, then worst-case over them: its inputs join the sets latency, sensitivity and the samples read.
+    const { methods, produced: withWorstCase } = measureMethods(network, seedsData, seedExecution, made, executions);
+    const produced = withWorstCase.map((p): [string, GeneratedInputs] => [p.method, p.inputs]);
     const seeds = measureSet(network, seedExecution, seedsData.labels);
     const extras = measureExtras(network, suite, seedsData, produced, seeds, methods);
     const testSplit = suite.data.split === 'test' ? seedSplit : await loadDataset(datasetSpec(suite, 'test'));
@@ -89,6 +93,7 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
       seeds,
       methods,
       training,
+      ...(warnings.length > 0 ? { warnings } : {}),
       ...extras,
       ...(mitigation ? { mitigation } : {}),
       samples: pickSamples(network.meta.input, seedsData, produced, methods),
@@ -97,6 +102,7 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
     const value: MetricSource['value'] = (metric, aggregate, method) => metricValue(result, metric, aggregate, method);
     const source: MetricSource = saved === undefined ? { value } : { value, saved: saved.lookup, savedFile: saved.shown };
     result.assertions = suite.assertions.map((a) => evaluateAssertion(a, source));
+    if (convergence.check) result.assertions.push(convergence.check);
     if (saved !== undefined) {
       if (saved.action === 'written') await writeSavedResult(saved.file, suite, result, ctx.toolVersion);
       result.saved = { file: saved.shown, action: saved.action };
@@ -127,7 +133,7 @@ export function baseResult(suite: Suite, file: string, network?: AdaptiveNetwork
 /** The suite's model: a zoo model from its weights folder, or the user's module. */
 export async function loadSuiteModel(suite: Suite): Promise<AdaptiveNetwork> {
   const m = suite.model;
-  if (m.source === 'module') return loadUserAdnn(m.module, m.exportName, m.options);
+  if (m.source === 'module') return loadUserAdnn(m.module, m.exportName, m.options, { timeoutMs: m.timeoutSeconds * 1000 });
   return (await loadAdnn(m.weights)).network;
 }
 

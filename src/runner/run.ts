@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { initBackend } from '../engine/index.js';
 import { GeneratorCache } from '../generator/index.js';
 import { loadSuite, type Suite } from '../suite/index.js';
-import { combineReporters, type Reporter } from '../../reporters/index.js';
+import { combineReporters, ReportWriteError, type Reporter } from '../../reporters/index.js';
 import { environmentInfo } from './environment.js';
 import type { RunResult, SuiteResult } from './result.js';
 import { baseResult, runSuite } from './run-suite.js';
@@ -46,6 +46,12 @@ export interface RunOptions extends SelectOptions {
   updateBaseline?: boolean;
   /** Errors that mean bad configuration: rethrown, not recorded as a crashed suite. */
   isConfigError: (e: unknown) => boolean;
+  /**
+   * Reports that could not be written after the run: told here, so the
+   * caller still gets the result (the CLI prints it and exits 2). Without it
+   * the error is thrown.
+   */
+  onReportsFailed?: (error: ReportWriteError) => void;
 }
 
 /**
@@ -115,7 +121,12 @@ export async function runSelected(suites: readonly Suite[], opts: Omit<RunOption
     status: results.every((r) => r.status === 'passed') ? 'passed' : 'failed',
     ...(opts.shard ? { shard: { index: opts.shard.index, total: opts.shard.total } } : {}),
   };
-  await reporter.onRunEnd?.(run);
+  try {
+    await reporter.onRunEnd?.(run);
+  } catch (e) {
+    if (!(e instanceof ReportWriteError) || !opts.onReportsFailed) throw e;
+    opts.onReportsFailed(e);
+  }
   return run;
 }
 

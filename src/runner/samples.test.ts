@@ -26,4 +26,12 @@ describe('pickSamples', () => {
     expect(s.indices).toEqual([0, 1, 2]);
     expect(s.generated[0].images[0]).toEqual([0.1235, 0]);
   });
+
+  it('a method run on the first seeds only has an empty image for the others', () => {
+    const methods = [{ iflops: [0, 2, 1] }] as MethodResult[];
+    const ilfo: GeneratedInputs = { images: Float32Array.from([0.9, 0.9]), count: 1, msPerInput: 1 };
+    const s = pickSamples(input, seeds, [['deepperform', made([0, 0, 0, 0, 0, 0])], ['ilfo', ilfo]], methods, 3);
+    expect(s.indices).toEqual([1, 2, 0]);
+    expect(s.generated[1]).toEqual({ method: 'ilfo', images: [[], [], [0.9, 0.9]] });
+  });
 });

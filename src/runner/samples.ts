@@ -8,7 +8,8 @@ export const SAMPLE_COUNT = 8;
 /**
  * The seeds DeepPerform slowed down most (largest I-FLOPs, ties by index),
  * with what every method made of them: the report's image grid. Pixels are
- * rounded to 4 decimals to keep the JSON result small.
+ * rounded to 4 decimals to keep the JSON result small; a method that made no
+ * input for a seed (run on a subset) has an empty image there.
  */
 export function pickSamples(
   input: InputSpec,
@@ -28,6 +29,7 @@ export function pickSamples(
     range: input.range,
     indices,
     seeds: indices.map((i) => pixels(seeds.images, i)),
-    generated: produced.map(([method, g]) => ({ method, images: indices.map((i) => pixels(g.images, i)) })),
+    // A method run on the first k seeds has no input for the others: an empty image.
+    generated: produced.map(([method, g]) => ({ method, images: indices.map((i) => (i < g.count ? pixels(g.images, i) : [])) })),
   };
 }

@@ -4,15 +4,15 @@
  */
 import { AssertionSyntaxError, firstNonSpace, type AssertionPart } from './assertion-error.js';
 import { suggestion } from './did-you-mean.js';
-import { AGGREGATES, DEFAULT_METHOD, METRICS, METRICS_LONGEST_FIRST, type Aggregate, type MetricDef } from './metrics.js';
+import { AGGREGATES, DEFAULT_METHOD, METRICS, METRICS_LONGEST_FIRST, REFINE_METHOD, WORST_CASE, type Aggregate, type MetricDef } from './metrics.js';
 import { BASELINE_NAMES } from './schema.js';
 
-/** Every method an assertion can name. */
-export const KNOWN_METHODS: readonly string[] = [DEFAULT_METHOD, ...BASELINE_NAMES];
+/** Every method an assertion can name; worst-case is part of every run. */
+export const KNOWN_METHODS: readonly string[] = [DEFAULT_METHOD, REFINE_METHOD, ...BASELINE_NAMES, WORST_CASE];
 
 export interface ParseOptions {
   level?: 'error' | 'warn';
-  /** Methods the suite runs (deepperform plus its baselines). Default: every known method. */
+  /** Methods the suite runs (deepperform, deepperform-refine if set, its baselines; worst-case is always run). Default: every known method. */
   methods?: readonly string[];
 }
 
@@ -60,8 +60,9 @@ export function checkRunMethod(name: string, at: number, options: ParseOptions, 
     );
   }
   const runs = options.methods ?? KNOWN_METHODS;
-  if (!runs.includes(method)) {
-    throw new AssertionSyntaxError(`method "${method}" is not run by this suite: add it to baselines`, at, part);
+  if (method !== WORST_CASE && !runs.includes(method)) {
+    const how = method === REFINE_METHOD ? 'set generator.refine (e.g. refine: 15)' : 'add it to baselines';
+    throw new AssertionSyntaxError(`method "${method}" is not run by this suite: ${how}`, at, part);
   }
   return method;
 }

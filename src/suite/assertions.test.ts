@@ -58,6 +58,29 @@ describe('parseAssertion', () => {
     expect([a.aggregate, a.metric, a.method, a.value]).toEqual(['mean', 'I-FLOPs', 'random', 0.05]);
   });
 
+  it('reads worst-case as a method every suite runs, and the full-depth rate and p50 like the other metrics', () => {
+    // worst-case needs no baseline: the suite's methods need not list it.
+    const only = { methods: ['deepperform', 'random'] };
+    expect(parseAssertion('mean I-FLOPs of worst-case < 100%', only)).toMatchObject({ aggregate: 'mean', metric: 'I-FLOPs', method: 'worst-case', op: '<', value: 1 });
+    expect(parseAssertion('full-depth rate of Worst-Case < 10%', only)).toMatchObject({ metric: 'full-depth rate', method: 'worst-case', value: 0.1 });
+    expect(parseAssertion('p50 I-FLOPs < 20%')).toMatchObject({ aggregate: 'p50', metric: 'I-FLOPs', method: 'deepperform', value: 0.2 });
+    expect(parseAssertion('seed full-depth rate <= 0.05')).toMatchObject({ metric: 'seed full-depth rate', value: 0.05 });
+    expect(parseAssertion('mean I-FLOPs of random <= 0.5x worst-case', only).against).toMatchObject({ to: 'worst-case', factor: 0.5 });
+    const map = parseStructuredAssertion({ metric: 'p50 I-FLOPs of deepperform', op: '>=', against: 'worst-case', factor: 0.5 }, only);
+    expect(map).toMatchObject({ source: 'p50 I-FLOPs of deepperform >= 0.5x worst-case', against: { to: 'worst-case' } });
+  });
+
+  it.each([
+    ['max full-depth rate < 10%', '"full-depth rate" is a single number, so it takes no aggregate: drop "max"', 0],
+    ['seed full-depth rate of worst-case < 10%', '"seed full-depth rate" is measured on the seed inputs: drop "of worst-case"', 21],
+    ['mean I-FLOPs of worst-case >= worst-case', 'compares "worst-case" with itself: name another method, or saved', 30],
+    ['full-depth rate of worstcase < 1%', 'unknown method "worstcase" (did you mean "worst-case"?): use one of deepperform, deepperform-refine, random, ilfo, deepsloth, worst-case', 19],
+  ])('rejects %j', (text, message, index) => {
+    const e = syntaxError(text);
+    expect(e.message).toBe(message);
+    expect(e.index).toBe(index);
+  });
+
   it('reads the structured form', () => {
     const a = parseStructuredAssertion({ metric: 'max I-FLOPs of random', op: '<', value: '5%' }, { level: 'warn' });
     expect(a).toMatchObject({ source: 'max I-FLOPs of random < 5%', level: 'warn', method: 'random', value: 0.05 });
@@ -80,10 +103,10 @@ describe('parseAssertion', () => {
     ['max I-FLOPs < 5 percent', 'unit "percent" is not allowed for "I-FLOPs": use no unit, "%", "x"', 16],
     ['block coverage >', 'missing value after ">"', 16],
     ['block coverage >   ', 'missing value after ">"', 19],
-    ['block coverage > high', 'value "high" is not a number, a method (deepperform, random, ilfo, deepsloth) or saved', 17],
+    ['block coverage > high', 'value "high" is not a number, a method (deepperform, deepperform-refine, random, ilfo, deepsloth, worst-case) or saved', 17],
     [' < 5', 'missing metric before the operator', 1],
     ['max I-FLOPs of < 5%', 'missing method name after "of"', 12],
-    ['max I-FLOPs of randm < 5%', 'unknown method "randm" (did you mean "random"?): use one of deepperform, random, ilfo, deepsloth', 15],
+    ['max I-FLOPs of randm < 5%', 'unknown method "randm" (did you mean "random"?): use one of deepperform, deepperform-refine, random, ilfo, deepsloth, worst-case', 15],
     ['seed accuracy of random > 0.5', '"seed accuracy" is measured on the seed inputs: drop "of random"', 14],
     ['max I-FLOPs extra < 5%', 'unexpected "extra" after "I-FLOPs"; expected the operator or "of <method>"', 12],
   ])('rejects %j', (text, message, index) => {
@@ -94,7 +117,8 @@ describe('parseAssertion', () => {
 
   it('lists the known metrics when no name is close', () => {
     expect(syntaxError('speed < 5ms').message).toBe(
-      'unknown metric "speed"; known metrics: I-FLOPs, FLOPs, block coverage, seed block coverage, success rate, ' +
+      'unknown metric "speed"; known metrics: I-FLOPs, FLOPs, block coverage, seed block coverage, full-depth rate, ' +
+        'seed full-depth rate, success rate, ' +
         'success number, accuracy, seed accuracy, perturbation L2, perturbation Linf, generation time, latency, ' +
         'seed latency, I-latency, energy, seed energy, I-energy, training time, total time, FLOPs-latency correlation, ' +
         'detector AUC, detector overhead, detector latency, retrained I-FLOPs, retrained accuracy',
@@ -163,8 +187,8 @@ describe('parseAssertion: comparisons with another method or the saved result', 
   });
 
   it.each([
-    ['mean I-FLOPs >= 1.5x ilfoo', 'unknown method "ilfoo" (did you mean "ilfo"?): compare with one of deepperform, random, ilfo, deepsloth or saved', 21],
-    ['mean I-FLOPs <= 1.1x savd', 'unknown method "savd" (did you mean "saved"?): compare with one of deepperform, random, ilfo, deepsloth or saved', 21],
+    ['mean I-FLOPs >= 1.5x ilfoo', 'unknown method "ilfoo" (did you mean "ilfo"?): compare with one of deepperform, deepperform-refine, random, ilfo, deepsloth, worst-case or saved', 21],
+    ['mean I-FLOPs <= 1.1x savd', 'unknown method "savd" (did you mean "saved"?): compare with one of deepperform, deepperform-refine, random, ilfo, deepsloth, worst-case or saved', 21],
     ['mean I-FLOPs >= 1.5x deepperform', 'compares "deepperform" with itself: name another method, or saved', 21],
     ['mean I-FLOPs of random > random', 'compares "random" with itself: name another method, or saved', 25],
     ['mean I-FLOPs >= 0x ilfo', 'the factor must be a number > 0, got "0"', 16],

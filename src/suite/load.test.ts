@@ -53,16 +53,20 @@ describe('loadSuite: a valid suite', () => {
     expect(s.epsilon).toBe(0.1);
     expect(s.threshold).toBe(0.5);
     expect(s.seed).toBe(0);
+    // Epochs and width from the full preset; the schedule's patience is half
+    // of training's 5, rounded down; steps, minutes, validateEvery and minDelta stay unset.
     expect(s.generator.train).toEqual({
-      steps: 300,
+      epochs: 100,
       batchSize: 32,
-      learningRate: 0.0001,
+      learningRate: 0.001,
+      lrSchedule: { type: 'plateau', factor: 0.1, patience: 2, minLearningRate: 0.00001 },
       alpha: 1,
       beta: 0.001,
       gan: true,
       width: 64,
-      validateEvery: 50,
+      validationInputs: 1000,
       patience: 5,
+      requireConverged: false,
       perfLoss: 'mse',
     });
     expect(s.baselines).toEqual([{ name: 'random', options: {} }]);
@@ -101,6 +105,7 @@ assertions:
     expect(s.generator.train.gan).toBe(false);
     expect(s.generator.train.batchSize).toBe(32);
     expect(s.generator.train.width).toBe(64);
+    expect(s.generator.train.epochs).toBe(100);
     expect(s.baselines).toEqual([]);
     expect(s.assertions.map((a) => [a.source, a.level, a.aggregate, a.metric, a.op, a.value])).toEqual([
       ['max I-FLOPs < 500%', 'error', 'max', 'I-FLOPs', '<', 5],
@@ -125,6 +130,39 @@ assertions:
   ])('norm %s -> %s', async (written, norm) => {
     const s = await loadSuite(await write(MINIMAL.replace('norm: linf', `norm: ${written}`)));
     expect(s.norm).toBe(norm);
+  });
+});
+
+describe('loadSuite: training budget and schedule', () => {
+  const withTrain = (preset: string, train: string) => `${MINIMAL}generator:\n  preset: ${preset}\n  train:\n${train}`;
+
+  it('takes the epoch budget from the preset unless given', async () => {
+    const epochs = async (preset: string, train = '    gan: true\n') => (await loadSuite(await write(withTrain(preset, train)))).generator.train.epochs;
+    expect([await epochs('full'), await epochs('light'), await epochs('tiny')]).toEqual([100, 50, 30]);
+    expect(await epochs('tiny', '    epochs: 2.5\n')).toBe(2.5);
+  });
+
+  it('derives the schedule patience from training patience, and keeps a given one', async () => {
+    const schedule = async (train: string) => (await loadSuite(await write(withTrain('tiny', train)))).generator.train.lrSchedule;
+    expect(await schedule('    patience: 1\n')).toEqual({ type: 'plateau', factor: 0.1, patience: 1, minLearningRate: 0.00001 });
+    expect(await schedule('    patience: 7\n')).toMatchObject({ patience: 3 });
+    expect(await schedule('    lrSchedule: { patience: 4, factor: 0.5, minLearningRate: 0.0001 }\n')).toEqual({
+      type: 'plateau',
+      factor: 0.5,
+      patience: 4,
+      minLearningRate: 0.0001,
+    });
+    expect(await schedule('    lrSchedule: { type: constant }\n')).toEqual({ type: 'constant' });
+  });
+
+  it('keeps the caps, validateEvery, minDelta and requireConverged as given', async () => {
+    const s = await loadSuite(await write(withTrain('tiny', '    steps: 40\n    minutes: 2\n    validateEvery: 10\n    minDelta: 0.01\n    requireConverged: true\n')));
+    expect(s.generator.train).toMatchObject({ steps: 40, minutes: 2, validateEvery: 10, minDelta: 0.01, requireConverged: true });
+  });
+
+  it('refuses a factor outside (0, 1) and a negative minDelta', async () => {
+    const problems = await problemsOf(withTrain('tiny', '    lrSchedule: { factor: 1 }\n    minDelta: -0.1\n'));
+    expect(problems.map((p) => p.path).sort()).toEqual(['generator.train.lrSchedule.factor', 'generator.train.minDelta']);
   });
 });
 
@@ -281,6 +319,28 @@ describe('loadSuite: problems', () => {
     expect(s.assertions[0].method).toBe('ilfo');
   });
 
+  it('runs a per-input baseline on a subset of the seeds, and reads worst-case without a baseline for it', async () => {
+    const text = `${MINIMAL}baselines:\n  - ilfo: { seeds: 50 }\n  - deepsloth: { seeds: 20, linfSteps: 10 }\nassertions:\n  - "full-depth rate of worst-case < 10%"\n  - { metric: p50 I-FLOPs, op: "<", against: worst-case }\n`;
+    const s = await loadSuite(await write(text));
+    expect(s.baselines).toEqual([
+      { name: 'ilfo', options: { seeds: 50 } },
+      { name: 'deepsloth', options: { seeds: 20, linfSteps: 10 } },
+    ]);
+    expect(s.assertions.map((a) => [a.metric, a.method, a.against?.to])).toEqual([
+      ['full-depth rate', 'worst-case', undefined],
+      ['I-FLOPs', 'deepperform', 'worst-case'],
+    ]);
+  });
+
+  it('refuses a subset of no seeds, and a subset for random noise', async () => {
+    const text = `${MINIMAL}baselines:\n  - ilfo: { seeds: 0 }\n  - random: { seeds: 5 }\n`;
+    const problems = await problemsOf(text);
+    expect(problems.map((p) => [p.line, p.path, p.message])).toEqual([
+      [10, 'baselines[0].ilfo.seeds', 'must be >= 1, got 0'],
+      [11, 'baselines[1].random.seeds', 'unknown key "seeds"; this map takes no keys'],
+    ]);
+  });
+
   it('explains a baseline map with two names or none, and a map assertion with no bound', async () => {
     const text = `${MINIMAL}baselines: [{ ilfo: { iterations: 50 }, random: {} }, {}]\nassertions:\n  - { metric: mean I-FLOPs, op: ">=" }\n`;
     const problems = await problemsOf(text);
@@ -300,6 +360,31 @@ describe('loadSuite: problems', () => {
       [11, 28, 'baselines[1].ilfo.lamda', 'unknown key "lamda" (did you mean "lambda"?)'],
       [10, 5, 'baselines[0]', 'must be one of random, ilfo, deepsloth, got "ilfoo" (did you mean "ilfo"?)'],
     ]);
+  });
+
+  it('reads generator.refine as k or as settings, and lets assertions read deepperform-refine', async () => {
+    const k = await loadSuite(await write(`${MINIMAL}generator: { refine: 12 }\nassertions: ["mean I-FLOPs of deepperform-refine >= 1x ilfo", "mean I-FLOPs >= 0.5x deepperform-refine"]\nbaselines: [ilfo]\n`));
+    expect(k.generator.refine).toEqual({ steps: 12 });
+    expect(k.assertions.map((a) => [a.method, a.against?.to])).toEqual([
+      ['deepperform-refine', 'ilfo'],
+      ['deepperform', 'deepperform-refine'],
+    ]);
+    const map = await loadSuite(await write(`${MINIMAL}generator: { refine: { steps: 5, rule: pgd } }\n`));
+    expect(map.generator.refine).toEqual({ steps: 5, rule: 'pgd' });
+    const off = await loadSuite(await write(MINIMAL));
+    expect(off.generator.refine).toBeUndefined();
+  });
+
+  it('refuses deepperform-refine in an assertion unless generator.refine is set, and bad refine settings', async () => {
+    const [p] = await problemsOf(`${MINIMAL}assertions: ["mean I-FLOPs of deepperform-refine > 1"]\n`);
+    expect([p.path, p.message]).toEqual(['assertions[0]', 'method "deepperform-refine" is not run by this suite: set generator.refine (e.g. refine: 15)']);
+    const bad = await problemsOf(`${MINIMAL}generator:\n  refine: { steps: 0, rule: sgd }\n`);
+    expect(bad.map((q) => [q.path, q.message])).toEqual([
+      ['generator.refine.steps', 'must be >= 1, got 0'],
+      ['generator.refine.rule', 'must be one of auto, adam, pgd, got "sgd" (did you mean "pgd"?)'],
+    ]);
+    const zero = await problemsOf(`${MINIMAL}generator: { refine: 0 }\n`);
+    expect(zero.map((q) => [q.path, q.message])).toEqual([['generator.refine', 'must be >= 1, got 0']]);
   });
 
   it('message: each problem, deepest first, with a code frame under it', async () => {
@@ -391,7 +476,7 @@ assertions:
     expect(problems.map((p) => [p.line, p.column, p.path, p.message])).toEqual([
       // "  - { metric: mean I-FLOPs, op: \">=\", against: " is 47 characters.
       [11, 48, 'assertions[0].against', 'method "ilfo" is not run by this suite: add it to baselines'],
-      [12, 48, 'assertions[1].against', 'must be one of deepperform, random, ilfo, deepsloth, saved, got "ilfoo" (did you mean "ilfo"?)'],
+      [12, 48, 'assertions[1].against', 'must be one of deepperform, deepperform-refine, random, ilfo, deepsloth, worst-case, saved, got "ilfoo" (did you mean "ilfo"?)'],
       // "  - { metric: mean latency, op: \"<\", against: saved, offset: " is 61 characters; the quote is
       // column 62, so "%" of "+5%" (index 2) is column 62 + 1 + 2 = 65.
       [15, 65, 'assertions[4].offset', 'unit "%" is not allowed for "latency": use "ms", "s" (for a relative margin use a factor, e.g. "1.05x saved")'],
@@ -407,7 +492,7 @@ describe('loadSuite: the model is a zoo model or a user module', () => {
   it('module: path resolved against the suite, export defaults to "default", options kept', async () => {
     const file = await write(MINIMAL.replace('  arch: sdn-tiny\n  weights: ../w', '  module: ./m.mjs\n  options: { a: 1 }'));
     const s = await loadSuite(file);
-    expect(s.model).toEqual({ source: 'module', module: join(dirname(file), 'm.mjs'), exportName: 'default', options: { a: 1 } });
+    expect(s.model).toEqual({ source: 'module', module: join(dirname(file), 'm.mjs'), exportName: 'default', options: { a: 1 }, timeoutSeconds: 120 });
   });
 
   it('module with arch is one problem at the model key', async () => {
@@ -419,6 +504,6 @@ describe('loadSuite: the model is a zoo model or a user module', () => {
 
   it('options on a zoo model are refused, not ignored', async () => {
     const problems = await problemsOf(MINIMAL.replace('  weights: ../w', '  weights: ../w\n  options: { a: 1 }'));
-    expect(problems.map((p) => p.message)).toEqual(['export and options belong to module:, not to a zoo model']);
+    expect(problems.map((p) => p.message)).toEqual(['export, options and timeout belong to module:, not to a zoo model']);
   });
 });

@@ -19,9 +19,9 @@ import {
 } from './assertions.js';
 import { SuiteError, UsageError, type SuiteProblem } from './errors.js';
 import { locate, locateInString, type Segment, type SourceMap } from './locate.js';
-import { DEFAULT_METHOD } from './metrics.js';
-import type { DetectorSpec, RetrainSpec, SuiteFile, TrainSpec } from './suite.types.js';
-import { PRESET_WIDTH, type BaselineName, type BaselineSpec, type NormName, type ResolvedTrain, type Suite } from './types.js';
+import { DEFAULT_METHOD, REFINE_METHOD } from './metrics.js';
+import type { DetectorSpec, LrScheduleSpec, RetrainSpec, SuiteFile, TrainSpec } from './suite.types.js';
+import { DEFAULT_MODULE_TIMEOUT_SECONDS, PRESET_EPOCHS, PRESET_WIDTH, type BaselineName, type BaselineSpec, type NormName, type ResolvedLrSchedule, type ResolvedTrain, type Suite } from './types.js';
 import { validateSuiteData, type RawProblem } from './validate.js';
 
 export async function loadSuite(file: string): Promise<Suite> {
@@ -118,7 +118,9 @@ function resolveEpsilon(value: unknown, src: SourceMap, problems: SuiteProblem[]
 function parseAssertions(data: Record<string, unknown>, src: SourceMap, problems: SuiteProblem[]): Assertion[] {
   const items = Array.isArray(data.assertions) ? (data.assertions as unknown[]) : [];
   const baselines = Array.isArray(data.baselines) ? (data.baselines as unknown[]).flatMap(baselineNameOf) : [];
-  const methods = [DEFAULT_METHOD, ...baselines];
+  const generator = data.generator as Record<string, unknown> | undefined;
+  const refined = generator?.refine !== undefined ? [REFINE_METHOD] : [];
+  const methods = [DEFAULT_METHOD, ...refined, ...baselines];
   const out: Assertion[] = [];
   items.forEach((item, i) => {
     try {
@@ -180,7 +182,13 @@ function normalise(f: SuiteFile, file: string, epsilon: number, assertions: Asse
     file,
     name: f.name,
     model: f.model.module
-      ? { source: 'module', module: resolve(dir, f.model.module), exportName: f.model.export ?? 'default', options: f.model.options ?? {} }
+      ? {
+          source: 'module',
+          module: resolve(dir, f.model.module),
+          exportName: f.model.export ?? 'default',
+          options: f.model.options ?? {},
+          timeoutSeconds: f.model.timeout ?? DEFAULT_MODULE_TIMEOUT_SECONDS,
+        }
       : { source: 'zoo', arch: f.model.arch as string, weights: resolve(dir, f.model.weights as string) },
     data: { dataset: data.dataset, split: data.split, seeds: data.seeds, trainSplit: data.trainSplit },
     norm: NORMS[String(f.norm)],
@@ -226,12 +234,26 @@ function resolveMitigation(m: NonNullable<SuiteFile['mitigation']>, dir: string)
 }
 
 function resolveGenerator(f: SuiteFile, dir: string): Suite['generator'] {
-  // The schema filled in every default but width, which comes from the preset.
+  // The schema filled in every default but width and epochs (from the
+  // preset) and the schedule's patience (from the training's).
   const preset = f.generator?.preset ?? 'full';
-  const train = f.generator?.train as TrainSpec;
-  const out: Suite['generator'] = { preset, train: { ...train, width: train.width ?? PRESET_WIDTH[preset] } as ResolvedTrain };
+  const train = f.generator?.train as TrainSpec & { patience: number };
+  const resolved = {
+    ...train,
+    width: train.width ?? PRESET_WIDTH[preset],
+    epochs: train.epochs ?? PRESET_EPOCHS[preset],
+    lrSchedule: resolveSchedule(train.lrSchedule as Required<Omit<LrScheduleSpec, 'patience'>> & LrScheduleSpec, train.patience),
+  } as ResolvedTrain;
+  const out: Suite['generator'] = { preset, train: resolved };
   if (f.generator?.load !== undefined) out.load = resolve(dir, f.generator.load);
+  const refine = f.generator?.refine;
+  if (refine !== undefined) out.refine = typeof refine === 'number' ? { steps: refine } : { ...refine };
   return out;
+}
+
+function resolveSchedule(s: Required<Omit<LrScheduleSpec, 'patience'>> & LrScheduleSpec, patience: number): ResolvedLrSchedule {
+  if (s.type === 'constant') return { type: 'constant' };
+  return { type: 'plateau', factor: s.factor, patience: s.patience ?? Math.max(1, Math.floor(patience / 2)), minLearningRate: s.minLearningRate };
 }
 
 /** Deepest key path first, then in file order. */

@@ -45,6 +45,9 @@ export const METRICS: readonly MetricDef[] = [
   { name: 'FLOPs', shape: 'sample', kind: 'flops', units: ['', 'K', 'M', 'G'], of: 'method', description: 'FLOPs the real adaptive execution counted per generated input.' },
   { name: 'block coverage', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'method', description: 'Share of blocks that at least one generated input ran (Eq. 11).' },
   { name: 'seed block coverage', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'seeds', description: 'Share of blocks that at least one seed input ran.' },
+  // The most expensive path: every block of a skipping model, the last exit of an early-exit one.
+  { name: 'full-depth rate', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'method', description: "Share of the inputs whose real execution took the model's most expensive path: every conditional block ran (skipping models), or the input reached the last exit (early-exit models, where that also means every block ran); 1 for a model without conditional blocks." },
+  { name: 'seed full-depth rate', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'seeds', description: "Share of the seed inputs that took the model's most expensive path." },
   { name: 'success rate', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'method', description: 'Share of seeds whose FLOPs the method increased (Eq. 10).' },
   { name: 'success number', shape: 'scalar', kind: 'count', units: [''], of: 'method', description: 'Number of seeds whose FLOPs the method increased (Eq. 10).' },
   { name: 'accuracy', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'method', description: 'Top-1 accuracy of the adaptive execution on the generated inputs.' },
@@ -83,3 +86,12 @@ export function metricByName(name: string): MetricDef | undefined {
 
 /** The method whose inputs an assertion reads when it names none. */
 export const DEFAULT_METHOD = 'deepperform';
+
+/**
+ * The method every run has besides the ones it lists: per seed, the most
+ * expensive input any method of the run produced (src/measure/worst-case.ts).
+ */
+export const WORST_CASE = 'worst-case';
+
+/** The generator's inputs refined per input by gradient steps (`generator.refine`). */
+export const REFINE_METHOD = 'deepperform-refine';

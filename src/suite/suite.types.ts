@@ -7,6 +7,10 @@
  */
 
 /**
+ * k, gradient steps per input, at least 1.
+ */
+export type RefineSteps = number;
+/**
  * A baseline method: random, ilfo or deepsloth.
  */
 export type BaselineName = 'random' | 'ilfo' | 'deepsloth';
@@ -39,7 +43,7 @@ export interface SuiteFile {
   seed?: number;
   generator?: GeneratorSpec;
   /**
-   * Other ways of producing test inputs, run on the same seeds, epsilon and tau and reported beside DeepPerform: random (uniform noise in the epsilon ball), ilfo (per-input optimisation, 300 iterations by default; slow), deepsloth (PGD on the internal classifiers; early-exit models only). Each item is a name, or a map from the name to its options (e.g. `ilfo: {iterations: 50}`). Default: [random].
+   * Other ways of producing test inputs, run on the same seeds, epsilon and tau and reported beside DeepPerform: random (uniform noise in the epsilon ball), ilfo (per-input optimisation, 300 iterations by default; slow), deepsloth (PGD on the internal classifiers; early-exit models only). Each item is a name, or a map from the name to its options (e.g. `ilfo: {iterations: 50}`, or `ilfo: {seeds: 50}` to run it on the first 50 seeds only). Every run also reports worst-case: per seed, the most expensive input any of these methods or DeepPerform produced. Default: [random].
    *
    * Items: A baseline: its name, or a map of one name to its options.
    */
@@ -81,6 +85,10 @@ export interface ModelSpec {
    * A map handed to the module's function as `options`.
    */
   options?: {};
+  /**
+   * Your own AdNN: seconds each call into the module (its function, soft, run, trainingLoss, ...) may take; a call that takes longer stops the run with an error naming the module and the call. Default: 120.
+   */
+  timeout?: number;
 }
 /**
  * Where the seed inputs and the generator's training inputs come from.
@@ -124,23 +132,36 @@ export interface GeneratorSpec {
    * Use a generator saved earlier (a folder with model.json, e.g. a cache entry) instead of training one; relative to the suite file unless absolute.
    */
   load?: string;
+  /**
+   * Also report deepperform-refine: per seed, k gradient steps on the model's performance objective started from the generator's input x + G(x), inside the same epsilon ball and input range (projected after every step). Its time per input includes G's forward pass. A whole number k >= 1 (the steps; other settings at their defaults), or a map of settings. Default: off.
+   */
+  refine?: RefineSteps | RefineOptions;
 }
 /**
  * How the generator is trained (Eq. 4-8 of the paper). Default: all defaults below.
  */
 export interface TrainSpec {
   /**
-   * Training budget in optimiser steps, at least 1. Default: 300.
+   * Training budget in passes over the training inputs (the main budget); training stops here, at a cap (steps, minutes) or when early stopping fires, whichever comes first. Default: per preset: full 100 (the paper's), light 50, tiny 30.
+   */
+  epochs?: number;
+  /**
+   * Cap on the optimiser steps, at least 1. Default: none.
    */
   steps?: number;
+  /**
+   * Cap on wall-clock training minutes (makes the result depend on machine speed). Default: none.
+   */
+  minutes?: number;
   /**
    * Seed inputs per training step, at least 1. Default: 32.
    */
   batchSize?: number;
   /**
-   * Adam learning rate, > 0. Default: 0.0001.
+   * Starting Adam learning rate (the authors' 1e-3), > 0; lrSchedule lowers it. Default: 0.001.
    */
   learningRate?: number;
+  lrSchedule?: LrScheduleSpec;
   /**
    * Weight of L_perf in Eq. 8, >= 0. Default: 1.
    */
@@ -158,13 +179,25 @@ export interface TrainSpec {
    */
   width?: number;
   /**
-   * Training steps between validations for early stopping, at least 1. Default: 50.
+   * Training-split inputs held out to validate the generator (early stopping, the kept generator, the learning-rate schedule), at least 1; at most half the split is held out. 1,000 keep the standard error of the mean I-FLOPs small against the changes it judges. Default: 1000.
+   */
+  validationInputs?: number;
+  /**
+   * Training steps between validations, at least 1. Default: one epoch's steps (one validation per pass over the training inputs).
    */
   validateEvery?: number;
   /**
-   * Validations without improvement before training stops early, at least 1. Default: 5.
+   * Validations in a row without a gain before training stops early (converged), at least 1. Default: 5.
    */
   patience?: number;
+  /**
+   * How much the validation mean I-FLOPs (a fraction: 0.01 is one percentage point) must rise above the mean of the last gain to count as a new gain, >= 0. Default: the standard error of the last gain's mean (a rise within the validation set's noise does not count).
+   */
+  minDelta?: number;
+  /**
+   * Fail the suite when the generator did not converge (training ended at its budget instead of by early stopping), also for a cached or loaded generator whose record says so or has no record. Default: false.
+   */
+  requireConverged?: boolean;
   /**
    * Form of L_perf (Eq. 6), minimised. mse: the paper's MSE(p, 1). bce: BCE(p, 1), as the authors' release. flops-mse: mse with blocks weighted by their FLOPs share. masked-bce: bce on the exits the input reached (the authors' masking: no signal from exits after the one it took; skipping models evaluate every gate, so there it is bce). hinge: on each reached exit, relu(confidence - (tau - margin)), zero once the input would continue with the margin to spare (skipping models: relu(tau + margin - p) on every gate). log-hinge: the same hinge on log p, relu(log(target + margin) - log p), so an input whose exits are saturated (tiny gradient) is pushed as hard as one near the threshold. uniform-ce: DeepSloth's cross-entropy to the uniform distribution on every internal exit (models without exit logits, e.g. skipping ones: bce). expected-cost: 1 - expected FLOPs / total FLOPs, each block's FLOPs weighted by its chance of running (early exits: the product of the continuation probabilities p before it; skipping models: its own p), the shape of Eq. 5. log-expected-cost: -log of the expected share of the gateable FLOPs, a per-input normalisation of expected-cost (each input's gradient is divided by its own expected gain). Default: mse.
    */
@@ -188,17 +221,30 @@ export interface TrainSpec {
    */
   perturbationBound?: 'project' | 'scale';
   /**
-   * Training budget in passes over the training inputs; training stops at whichever of steps, epochs and minutes comes first. Default: none.
-   */
-  epochs?: number;
-  /**
-   * Training budget in wall-clock minutes (makes the result depend on machine speed). Default: none.
-   */
-  minutes?: number;
-  /**
    * Seed of the generator's initialisation and batch order, an integer >= 0, to train several generators on the same seeds and split. Default: the suite's seed.
    */
   seed?: number;
+}
+/**
+ * How the learning rate changes: plateau (multiply it by factor after patience validations without a gain, down to minLearningRate, as the authors went 1e-3 -> 1e-4 -> 1e-5) or constant. Default: all defaults below.
+ */
+export interface LrScheduleSpec {
+  /**
+   * plateau or constant. Default: plateau.
+   */
+  type?: 'plateau' | 'constant';
+  /**
+   * Multiplier applied on a plateau, in (0, 1). Default: 0.1.
+   */
+  factor?: number;
+  /**
+   * Validations without a gain (since the last gain or reduction) before the rate is lowered, at least 1. Default: half of train.patience, rounded down, at least 1.
+   */
+  patience?: number;
+  /**
+   * The rate is never lowered below this, > 0. Default: 0.00001.
+   */
+  minLearningRate?: number;
 }
 /**
  * Train the losses (masks, hinges, SkipNet's soft pass) at tau `from` first, moving linearly to the suite's threshold over the first `over` share of the budget (steps or minutes, whichever runs out first), then at the suite's. Validation always uses the suite's threshold. Default: none (the suite's threshold throughout).
@@ -212,6 +258,39 @@ export interface TauCurriculum {
    * Share of the budget the annealing takes, in (0, 1]. Default: 0.5.
    */
   over?: number;
+}
+/**
+ * Settings of the refinement; unset ones keep their defaults.
+ */
+export interface RefineOptions {
+  /**
+   * k, gradient steps per input, at least 1. Default: 15.
+   */
+  steps?: number;
+  /**
+   * Objective: deepsloth (DeepSloth's uniform cross-entropy of the internal exits; on models without exit logits sum -log p), ilfo (ILFO's hinge on p plus ||delta||^2, published lambda) or log-p (sum -log p). Default: deepsloth.
+   */
+  loss?: 'deepsloth' | 'ilfo' | 'log-p';
+  /**
+   * Step rule: adam (Adam's per-pixel step; rescaled to unit L2 length under L2), pgd (sign of the gradient under Linf, the unit gradient under L2) or auto (adam under Linf, pgd under L2). Default: auto.
+   */
+  rule?: 'auto' | 'adam' | 'pgd';
+  /**
+   * Step size s (Linf: per pixel; L2: per input; the cosine schedule starts at 2s), or auto for c x epsilon / steps with c = 6 for adam, 4 for pgd. Default: auto.
+   */
+  stepSize?: number | 'auto';
+  /**
+   * cosine (from twice the step size down to 0) or constant. Default: cosine.
+   */
+  schedule?: 'cosine' | 'constant';
+  /**
+   * costliest (per seed the iterate the real adaptive execution found most expensive, the start included) or last. Default: costliest.
+   */
+  keep?: 'costliest' | 'last';
+  /**
+   * Inputs refined together. Default: 100.
+   */
+  batchSize?: number;
 }
 export interface BaselineWithOptions {
   random?: RandomOptions;
@@ -246,6 +325,10 @@ export interface IlfoOptions {
    * Inputs optimised together. Default: 100.
    */
   batchSize?: number;
+  /**
+   * Run ILFO on the first N seeds only (N at least 1; all seeds when N is larger): its metrics are over those seeds, and worst-case takes the other seeds' inputs from the methods that cover them. Default: every seed.
+   */
+  seeds?: number;
 }
 /**
  * DeepSloth's settings; unset ones keep the defaults.
@@ -275,13 +358,17 @@ export interface DeepSlothOptions {
    * Inputs attacked together. Default: 100.
    */
   batchSize?: number;
+  /**
+   * Run DeepSloth on the first N seeds only (N at least 1; all seeds when N is larger): its metrics are over those seeds, and worst-case takes the other seeds' inputs from the methods that cover them. Default: every seed.
+   */
+  seeds?: number;
 }
 /**
  * An assertion string with its level.
  */
 export interface AssertionExpression {
   /**
-   * "[aggregate] <metric> [of <method>] <op> <bound>", the bound a value with its unit ("max I-FLOPs < 50%", "block coverage > 0.9") or a comparison with another method of this run or with the saved result ("mean I-FLOPs >= 1.5x ilfo", "max I-FLOPs <= saved + 5%").
+   * "[aggregate] <metric> [of <method>] <op> <bound>", the bound a value with its unit ("max I-FLOPs < 50%", "block coverage > 0.9") or a comparison with another method of this run or with the saved result ("mean I-FLOPs >= 1.5x ilfo", "max I-FLOPs <= saved + 5%"). Methods: deepperform (the default), deepperform-refine (with generator.refine), the suite's baselines, and worst-case (per seed, the most expensive input any method of the run produced).
    */
   assert: string;
   /**
@@ -294,7 +381,7 @@ export interface AssertionExpression {
  */
 export interface StructuredAssertion {
   /**
-   * "[aggregate] <metric> [of <method>]", e.g. "block coverage" or "max I-FLOPs of random".
+   * "[aggregate] <metric> [of <method>]", e.g. "block coverage", "max I-FLOPs of random" or "full-depth rate of worst-case".
    */
   metric: string;
   /**
@@ -306,9 +393,10 @@ export interface StructuredAssertion {
    */
   value?: number | string;
   /**
-   * Compare with the same metric of another method of this run (deepperform, random, ilfo, deepsloth; the suite must run it) or of the suite's saved result (saved). The bound is then factor x that value + offset.
+   * Compare with the same metric of another method of this run (deepperform, deepperform-refine, random, ilfo, deepsloth: the suite must run it; worst-case: every run has it) or of the suite's saved result (saved). The bound is then factor x that value + offset.
    */
-  against?: 'deepperform' | 'random' | 'ilfo' | 'deepsloth' | 'saved';
+  against?:
+    'deepperform' | 'deepperform-refine' | 'random' | 'ilfo' | 'deepsloth' | 'worst-case' | 'saved';
   /**
    * With against: multiplies the value compared with (1.5 reads "1.5x ilfo"). Default: 1.
    */

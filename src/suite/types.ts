@@ -4,7 +4,7 @@
  * alias and relative path resolved.
  */
 import type { Assertion } from './assertions.js';
-import type { DataSpec, DetectorSpec, MeasureSpec, RetrainSpec, TrainSpec } from './suite.types.js';
+import type { DataSpec, DetectorSpec, MeasureSpec, RefineOptions, RetrainSpec, TrainSpec } from './suite.types.js';
 
 export type NormName = 'linf' | 'l2';
 export type { BaselineName } from './suite.types.js';
@@ -24,24 +24,49 @@ export interface ResolvedData extends Required<Omit<DataSpec, 'path' | 'labels'>
 /** A zoo model with its weights folder, or the user's own module; paths absolute. */
 export type ModelSource =
   | { source: 'zoo'; arch: string; weights: string }
-  | { source: 'module'; module: string; exportName: string; options: Record<string, unknown> };
+  | { source: 'module'; module: string; exportName: string; options: Record<string, unknown>; timeoutSeconds: number };
+
+/** Seconds a call into a user module may take when the suite does not say (model.timeout). */
+export const DEFAULT_MODULE_TIMEOUT_SECONDS = 120;
 
 export type GeneratorPreset = 'full' | 'light' | 'tiny';
 
 /** Base widths of the presets; light stays under a tenth of full's FLOPs (width scales them ~quadratically). */
 export const PRESET_WIDTH: Readonly<Record<GeneratorPreset, number>> = { full: 64, light: 16, tiny: 8 };
 
-/** Keys of TrainSpec without a schema default (a default there would change every generator's cache key). */
-type OptionalTrainKeys = 'epochs' | 'minutes' | 'margin' | 'tauCurriculum' | 'perturbationBound' | 'seed';
+/**
+ * Epoch budgets of the presets. Early stopping ends most runs sooner; the
+ * budget must leave it room (patience + 1 validations, one per epoch, plus
+ * two learning-rate reductions), and bounds the worst case: full is the
+ * paper's 100; light and tiny are for CI, where a run that has not
+ * converged by then is reported as such (docs/suite-format.md).
+ */
+export const PRESET_EPOCHS: Readonly<Record<GeneratorPreset, number>> = { full: 100, light: 50, tiny: 30 };
 
-/** Training settings with every default filled in; width from the preset unless given. */
-export type ResolvedTrain = Required<Omit<TrainSpec, OptionalTrainKeys>> & Pick<TrainSpec, OptionalTrainKeys>;
+/** The learning-rate schedule with every default filled in. */
+export type ResolvedLrSchedule = { type: 'constant' } | { type: 'plateau'; factor: number; patience: number; minLearningRate: number };
+
+/**
+ * Training settings with every default filled in: width and epochs from the
+ * preset unless given. `steps`, `minutes` (caps), `validateEvery` (default
+ * one epoch, known once the data is) and `minDelta` (default the standard
+ * error) stay absent when not set.
+ */
+export type ResolvedTrain = Required<Omit<TrainSpec, OptionalTrainKeys | 'lrSchedule'>> & Pick<TrainSpec, OptionalTrainKeys> & { lrSchedule: ResolvedLrSchedule };
+
+/**
+ * Keys of TrainSpec that stay absent when not set: caps and defaults known only
+ * once the data is, and the L_perf options without a schema default.
+ */
+type OptionalTrainKeys = 'steps' | 'minutes' | 'validateEvery' | 'minDelta' | 'margin' | 'tauCurriculum' | 'perturbationBound' | 'seed';
 
 export interface ResolvedGenerator {
   preset: GeneratorPreset;
   train: ResolvedTrain;
   /** Absolute folder of a saved generator to use instead of training. */
   load?: string;
+  /** Settings of deepperform-refine (`generator.refine`; k alone becomes { steps: k }); absent: not run. */
+  refine?: RefineOptions;
 }
 
 /** A mitigation section with every default filled in; `out` absolute when given. */

@@ -80,7 +80,8 @@ function translate(e: ErrorObject, data: unknown): RawProblem {
       const key = String(p.additionalProperty);
       const allowed = Object.keys((e.parentSchema?.properties ?? {}) as object);
       const meant = didYouMean(key, allowed);
-      const hint = meant === undefined ? `; allowed keys: ${allowed.join(', ')}` : ` (did you mean "${meant}"?)`;
+      const none = allowed.length === 0 ? '; this map takes no keys' : `; allowed keys: ${allowed.join(', ')}`;
+      const hint = meant === undefined ? none : ` (did you mean "${meant}"?)`;
       const problem: RawProblem = { path: [...path, key], part: 'key', message: `unknown key "${key}"${hint}` };
       if (meant !== undefined) problem.suggested = meant;
       return problem;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /**
@@ -14,9 +14,15 @@ export type CheckedDirRead =
 
 const CHECKSUM = 'checksum';
 
-/** Reads `files` of `dir` (in order) and checks them against its checksum. */
+/**
+ * Reads `files` of `dir` (in order) and checks them against its checksum.
+ * A folder is only ever renamed into place with its checksum written, so one
+ * that exists without it (the file was deleted) is corrupt, not a miss: a
+ * miss would leave it in place for ever, and every later run would retrain.
+ */
 export async function readCheckedDir(dir: string, files: readonly string[]): Promise<CheckedDirRead> {
-  if (!(await exists(join(dir, CHECKSUM)))) return { status: 'miss' };
+  if (!(await exists(dir))) return { status: 'miss' };
+  if (!(await exists(join(dir, CHECKSUM)))) return { status: 'corrupt', reason: 'its checksum file is missing' };
   try {
     const [want, ...contents] = await Promise.all([readFile(join(dir, CHECKSUM), 'utf8'), ...files.map((f) => readFile(join(dir, f)))]);
     if (checksum(contents) !== want.trim()) return { status: 'corrupt', reason: 'checksum mismatch' };
@@ -37,7 +43,7 @@ export async function writeCheckedDir(
   fill: (tmp: string) => Promise<void>,
   opts: { replace?: boolean } = {},
 ): Promise<string> {
-  const tmp = `${final}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = tempName(final, 'tmp');
   await mkdir(dirname(final), { recursive: true });
   try {
     await fill(tmp);
@@ -60,9 +66,66 @@ export async function writeCheckedDir(
 
 /** Removes a folder so that no reader sees it half-deleted. */
 export async function evictDir(dir: string): Promise<void> {
-  const trash = `${dir}.evicted-${process.pid}-${Date.now()}`;
+  const trash = tempName(dir, 'evicted');
   await rename(dir, trash).catch(() => undefined);
   await rm(trash, { recursive: true, force: true });
+}
+
+/** `<final>.tmp-<pid>-<ms>` (being written) or `<final>.evicted-<pid>-<ms>` (being removed). */
+function tempName(final: string, kind: 'tmp' | 'evicted'): string {
+  return `${final}.${kind}-${process.pid}-${Date.now()}`;
+}
+
+const TEMP_NAME = /^(.+)\.(tmp|evicted)-(\d+)-(\d+)$/;
+
+/** A temporary folder is stale after an hour unless the process that made it is alive (then after a day: its pid may be reused). */
+export const STALE_AFTER_MS = 60 * 60 * 1000;
+const STALE_EVEN_IF_ALIVE_MS = 24 * STALE_AFTER_MS;
+
+export interface SweepOptions {
+  /** Only folders whose entry name (the part before `.tmp-` / `.evicted-`) passes are touched. */
+  isEntryName: (name: string) => boolean;
+  now?: number;
+}
+
+/**
+ * Removes the temporary folders that runs killed while writing or evicting
+ * an entry left in `root`; returns their names. Only our own names
+ * (`<entry>.tmp-<pid>-<ms>`, `<entry>.evicted-<pid>-<ms>` around an entry
+ * name the caller recognises), only folders, and only old ones: a folder is
+ * written in the seconds it takes to save an entry, so one younger than
+ * STALE_AFTER_MS, or made by a process still alive on this machine, may be a
+ * concurrent run's and is left alone. Age is the later of the time in its
+ * name and its last modification.
+ */
+export async function sweepStaleTemps(root: string, opts: SweepOptions): Promise<string[]> {
+  const names = await readdir(root).catch(() => [] as string[]);
+  const now = opts.now ?? Date.now();
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m || !opts.isEntryName(m[1]!)) continue;
+    const path = join(root, name);
+    const info = await lstat(path).catch(() => undefined);
+    if (!info?.isDirectory()) continue;
+    const age = now - Math.max(Number(m[4]), info.mtimeMs);
+    const pid = Number(m[3]);
+    const stale = age > STALE_EVEN_IF_ALIVE_MS || (age > STALE_AFTER_MS && pid !== process.pid && !isAlive(pid));
+    if (!stale) continue;
+    await rm(path, { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+/** Whether a process with this id runs on this machine (EPERM: it does, as another user). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export function sha256(data: string | Uint8Array): string {

@@ -11,6 +11,7 @@ const CONFIG_ERROR_NAMES = new Set([
   'ConfigError',
   'ReportBlobError',
   'ReporterError',
+  'ReportWriteError',
   'DataError',
   'UnknownArchError',
   'WeightsFileError',

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 // The bench is plain ESM JavaScript (run by node directly); these are its pure helpers.
 import { peakRssFromTimeV } from '../../bench/lib/default-run.mjs';
 import { KEYS, RATIOS, finalize, renderMarkdown, renderTable, shapeProblems, writeAtomic } from '../../bench/lib/results.mjs';
-import { median, pairedOverheadPct, ratio, sig } from '../../bench/lib/stats.mjs';
+import { mean, median, pairedAgreement, pairedOverheadPct, ratio, sig } from '../../bench/lib/stats.mjs';
 
 describe('bench statistics', () => {
   it('median of odd and even counts, ignoring non-numbers; null when empty', () => {
@@ -26,6 +26,27 @@ describe('bench statistics', () => {
     // Round ratios 1.10, 1.02, 1.04 -> median 1.04 -> 4 %.
     expect(pairedOverheadPct([110, 102, 104], [100, 100, 100])).toBeCloseTo(4, 10);
     expect(pairedOverheadPct([], [])).toBeNull();
+  });
+
+  it('mean of the finite numbers; null when empty', () => {
+    expect(mean([1, 2, 6])).toBe(3);
+    expect(mean([Number.NaN, 4])).toBe(4);
+    expect(mean([])).toBeNull();
+  });
+
+  it('paired agreement: the mean difference within 2 standard errors, or exactly 0 without spread', () => {
+    // Differences 0.1, -0.1, 0.2, 0: mean 0.05, sample sd sqrt(0.05 / 3) = 0.1291, se 0.06455 -> 0.05 <= 0.1291: agree.
+    const a = pairedAgreement([1.1, 0.9, 1.2, 1], [1, 1, 1, 1]);
+    expect(a.mean_diff).toBeCloseTo(0.05, 12);
+    expect(a.se_diff).toBeCloseTo(Math.sqrt(0.05 / 3) / 2, 12);
+    expect(a.differing_seeds).toBe(3);
+    expect(a.agree).toBe(true);
+    // Differences 1, 1.1, 0.9, 1: mean 1, se 0.0408 -> far beyond: disagree.
+    expect(pairedAgreement([2, 2.1, 1.9, 2], [1, 1, 1, 1]).agree).toBe(false);
+    // Identical results agree; a constant offset (no spread) does not.
+    expect(pairedAgreement([0.5, 2], [0.5, 2])).toMatchObject({ mean_diff: 0, agree: true, differing_seeds: 0 });
+    expect(pairedAgreement([0.6, 2.1], [0.5, 2]).agree).toBe(false);
+    expect(pairedAgreement([], [])).toBeNull();
   });
 
   it('sig keeps four significant figures', () => {
@@ -53,9 +74,9 @@ describe('bench result file', () => {
   };
   const result = finalize(values, { torch_adnn_inputgrad_ms_b64: 'PyTorch unavailable: test' }, { mode: 'quick' }, { x: 1 });
 
-  it('has every key of issue 6, numbers or null, and a note for every null', () => {
+  it('has every key of issues 6 and 15, numbers or null, and a note for every null', () => {
     expect(Object.keys(result)).toEqual(expect.arrayContaining(KEYS));
-    expect(KEYS).toHaveLength(23);
+    expect(KEYS).toHaveLength(31);
     expect(shapeProblems(result)).toEqual([]);
     expect(result.default_run_cold_s).toBeNull();
     expect(result.notes.default_run_cold_s).toMatch(/not measured/);
@@ -77,6 +98,37 @@ describe('bench result file', () => {
     expect(result.targets.gen_fwd_vs_torch).toEqual({ target: '<= 0.8', met: true });
     expect(result.targets.adnn_fwd_vs_torch).toEqual({ target: '<= 0.8', met: false });
     expect(result.targets.default_run_warm_s.met).toBeNull();
+  });
+
+  it("has issue 15's targets: every gradient path and ILFO at most PyTorch's time", () => {
+    for (const key of ['gen_train_light_28_vs_torch', 'gen_train_vs_torch', 'adnn_inputgrad_vs_torch', 'ilfo_vs_torch']) {
+      expect(result.targets[key].target).toBe('<= 1');
+    }
+    // 1.0 meets <= 1, 1.001 does not.
+    const edge = finalize({ ilfo_ms_per_input: 100, torch_ilfo_ms_per_input: 100, gen_train_light_28_ms_b32: 1001, torch_gen_train_light_28_ms_b32: 1000 });
+    expect(edge.targets.ilfo_vs_torch.met).toBe(true);
+    expect(edge.targets.gen_train_light_28_vs_torch.met).toBe(false);
+  });
+
+  it('torch_blas is a string key; a handicapped peer nulls every ratio with its note but keeps both times', () => {
+    const note = 'not comparable: reference BLAS';
+    const r = finalize({ ...values, torch_blas: 'netlib' }, {}, {}, {}, { torchNotComparable: note });
+    expect(r.torch_blas).toBe('netlib');
+    for (const key of Object.keys(RATIOS)) {
+      expect(r[key]).toBeNull();
+      expect(r.notes[key]).toBe(note);
+    }
+    expect(r.gen_fwd_ms_per_input_32x32x3).toBe(8);
+    expect(r.torch_gen_fwd_ms_per_input_32x32x3).toBe(10);
+    expect(r.targets.gen_fwd_vs_torch.met).toBeNull();
+    expect(shapeProblems(r)).toEqual([]);
+  });
+
+  it('a ratio its section set to null stays null (twins that disagree), the others are computed', () => {
+    const r = finalize({ ...values, ilfo_ms_per_input: 50, torch_ilfo_ms_per_input: 100, ilfo_vs_torch: null }, { ilfo_vs_torch: 'the twins disagree' });
+    expect(r.ilfo_vs_torch).toBeNull();
+    expect(r.notes.ilfo_vs_torch).toBe('the twins disagree');
+    expect(r.gen_fwd_vs_torch).toBe(0.8);
   });
 
   it('flags a null without a note and a value of the wrong type', () => {
@@ -130,5 +182,14 @@ describe('side-by-side summary', () => {
     expect(s.ratio_of_medians).toBe(0.4);
     expect(s.ratio_of_minima).toBe(0.25);
     expect(summarize([1], []).ratio_of_minima).toBeNull();
+  });
+});
+
+describe('epoch extrapolation', () => {
+  it('counts the steps of one pass as the product budgets an epoch: ceil(inputs / batch)', async () => {
+    const { stepsPerEpoch } = await import('../../bench/lib/epoch-bench.mjs');
+    // 60,000 Fashion-MNIST training inputs less the 10 % held out = 54,000; / 32 = 1687.5 -> 1688.
+    expect(stepsPerEpoch(54_000, 32)).toBe(1688);
+    expect(stepsPerEpoch(64, 32)).toBe(2);
   });
 });

@@ -19,7 +19,13 @@ describe('deepperform init', () => {
     expect(suite.name).toBe('example, sdn-tiny Linf');
     expect(suite.model).toEqual({ source: 'zoo', arch: 'sdn-tiny', weights: join(ROOT, 'fixtures/models/sdn-tiny') });
     expect([suite.norm, suite.epsilon, suite.threshold, suite.generator.preset]).toEqual(['linf', 0.1, 0.5, 'tiny']);
-    expect(suite.assertions).toHaveLength(3);
+    expect(suite.assertions).toHaveLength(5);
+    expect(suite.assertions.map((a) => a.method)).toEqual(['worst-case', 'worst-case', 'worst-case', 'deepperform', 'worst-case']);
+    expect(suite.baselines).toEqual([
+      { name: 'random', options: {} },
+      { name: 'ilfo', options: { seeds: 50 } },
+      { name: 'deepsloth', options: { seeds: 50 } },
+    ]);
     expect(existsSync(join(ROOT, 'fixtures/models/sdn-tiny/model.json'))).toBe(true);
     const text = readFileSync(join(dir, 'perf/example.perf.yaml'), 'utf8');
     expect(text.split('\n').filter((l) => l.trim().startsWith('#')).length).toBeGreaterThan(10);
@@ -56,7 +62,7 @@ describe('deepperform init', () => {
     expect(first.code).toBe(0);
     const [list, again] = await Promise.all([runCliAsync(['list'], dir), runCliAsync(['init'], dir)]);
     expect(list.stderr).toBe('');
-    expect(list.stdout).toMatch(/^perf\/example\.perf\.yaml\s+example, sdn-tiny Linf\s+sdn-tiny\s+linf\s+0\.1\s+3$/m);
+    expect(list.stdout).toMatch(/^perf\/example\.perf\.yaml\s+example, sdn-tiny Linf\s+sdn-tiny\s+linf\s+0\.1\s+5$/m);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already exist/);
   });

@@ -36,11 +36,11 @@ describe('study result arithmetic, by hand', () => {
 describe('study plan', () => {
   it('names each run by model, norm, configuration, seed and budget, and lists them in that order', () => {
     const budget = { steps: 1000 };
-    expect(runId({ model: 'sdn-tiny', norm: 'l2', config: 'hinge', trainingSeed: 2, budget })).toBe('sdn-tiny_l2_hinge_seed2_steps1000');
+    expect(runId({ model: 'sdn-tiny', norm: 'l2', config: 'hinge', trainingSeed: 2, budget })).toBe('sdn-tiny_l2_hinge_seed2_steps1000_p2');
     const list = runList({ models: ['sdn-tiny'], norms: ['linf', 'l2'], configs: ['bce', 'hinge'], trainingSeeds: [0, 1], budget });
     expect(list).toHaveLength(8);
-    expect(list[0].id).toBe('sdn-tiny_linf_bce_seed0_steps1000');
-    expect(list[7].id).toBe('sdn-tiny_l2_hinge_seed1_steps1000');
+    expect(list[0].id).toBe('sdn-tiny_linf_bce_seed0_steps1000_p2');
+    expect(list[7].id).toBe('sdn-tiny_l2_hinge_seed1_steps1000_p2');
     expect(list[7].epsilon).toBe(2);
   });
 
@@ -65,7 +65,8 @@ describe('study plan', () => {
 });
 
 describe('study tables', () => {
-  const result = (config: string, seed: number, mean: number) => ({
+  const result = (config: string, seed: number, mean: number, protocol?: number) => ({
+    ...(protocol === undefined ? {} : { protocol }),
     format: 'deepperform-generator-study',
     model: 'sdn-tiny',
     norm: 'linf',
@@ -93,9 +94,12 @@ describe('study tables', () => {
         },
       },
     };
-    const md = renderTables([result('hinge', 0, 0.2), result('hinge', 1, 0.4), result('bce', 0, 0.1)], latest);
-    expect(md).toContain('| bce | 10 steps | 1 | 10.0% |');
-    expect(md).toContain('| hinge | 10 steps | 2 | 30.0% ± 14.1 |');
+    // The protocol-2 run of hinge is not pooled with the protocol-1 runs (no protocol field).
+    const md = renderTables([result('hinge', 0, 0.2), result('hinge', 1, 0.4), result('bce', 0, 0.1), result('hinge', 0, 0.9, 2)], latest);
+    expect(md).toContain('| bce | 10 steps, p1 | 1 | 10.0% |');
+    expect(md).toContain('| hinge | 10 steps, p1 | 2 | 30.0% ± 14.1 |');
+    expect(md).toContain('| hinge | 10 steps, p2 | 1 | 90.0% |');
+    expect(md.indexOf('| hinge | 10 steps, p1')).toBeLessThan(md.indexOf('| hinge | 10 steps, p2'));
     // ILFO: seed 0 reaches 100 * 4 = 400 (full depth), seed 1 stays at 150: 50 %.
     expect(md).toContain('| **ilfo** (eval) | | | 150.0% | 150.0% | 50% |');
     expect(md).not.toContain('Seed mismatch');

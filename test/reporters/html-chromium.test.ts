@@ -175,11 +175,12 @@ describe(`HTML report in headless Chromium${SKIP_NOTE}`, () => {
         return { kind: svg.closest('.chart')!.className, width: box.width, height: box.height, marks };
       }),
     );
-    // Two chart suites with FLOPs, activation and sensitivity; the failed suite has no sensitivity.
+    // Two chart suites with FLOPs, activation, sensitivity and the training curve; the failed suite has no sensitivity.
     expect(charts.map((c) => c.kind)).toEqual([
-      ...Array(2).fill(['chart chart-flops', 'chart chart-activation', 'chart chart-sensitivity']).flat(),
+      ...Array(2).fill(['chart chart-flops', 'chart chart-activation', 'chart chart-sensitivity', 'chart chart-training']).flat(),
       'chart chart-flops',
       'chart chart-activation',
+      'chart chart-training',
     ]);
     for (const c of charts) {
       expect(c.width, c.kind).toBeGreaterThan(200);

@@ -28,28 +28,42 @@ threshold: 0.5
 # Every random choice (seed sampling, initialisation) follows this seed.
 seed: 0
 
-# The DeepPerform generator. "tiny" trains in a minute or two on 2 cores;
-# "full" is the paper's architecture. Trained generators are cached.
+# The DeepPerform generator. "tiny" trains for up to 30 epochs and stops
+# early once validation stops improving; "full" is the paper's architecture.
+# Trained generators are cached. requireConverged: true would fail the suite
+# when training ends at its budget instead.
 generator:
   preset: tiny
   train:
-    steps: 100
     batchSize: 32
     learningRate: 0.001
 
-# Reported beside DeepPerform, on the same seeds and budget.
+# Reported beside DeepPerform, on the same seeds and budget: random noise,
+# ILFO (per-input optimisation, at its published 300 iterations) and
+# DeepSloth (the attack made for early exits). The two attacks take a second
+# or so per input, so they run on the first 50 seeds only.
 baselines:
   - random
+  - ilfo: { seeds: 50 }
+  - deepsloth: { seeds: 50 }
 
-# Each assertion is "<aggregate> <metric> <op> <value><unit>"; a failed
-# error-level assertion makes the run exit with code 1.
+# Each assertion is "<aggregate> <metric> [of <method>] <op> <value><unit>";
+# a failed error-level assertion makes the run exit with code 1. worst-case
+# is, per seed, the costliest input any method above made: a green run means
+# none of them found the slowdown. The tiny SDN shipped with deepperform is
+# not robust (known attacks push many of its seeds to the last exit), so
+# expect these to fail for it; point model: at yours.
 assertions:
-  # Generated inputs may cost at most twice the seeds' FLOPs on average.
-  - "mean I-FLOPs < 100%"
+  # On average the worst input costs at most 1.5x its seed's FLOPs.
+  - "mean I-FLOPs of worst-case < 50%"
+  # At least half the seeds gain at most 20%.
+  - "p50 I-FLOPs of worst-case < 20%"
+  # Fewer than 1 seed in 10 can be pushed to the last exit.
+  - "full-depth rate of worst-case < 10%"
   # The seeds must still be classified well.
   - "seed accuracy > 0.5"
-  # Reported but never failing: how bad the worst input is.
-  - { assert: "max I-FLOPs < 200%", level: warn }
+  # Reported but never failing: how bad the single worst input is.
+  - { assert: "max I-FLOPs of worst-case < 100%", level: warn }
 `;
 }
 

@@ -1,4 +1,5 @@
 import { basename, relative } from 'node:path';
+import { terminalText } from '../../../reporters/index.js';
 import type { Shard } from '../../runner/index.js';
 import type { Suite } from '../../suite/index.js';
 import { EXIT } from '../errors.js';
@@ -64,7 +65,8 @@ function describe(suite: Suite, cwd: string): ListedSuite {
 
 function table(rows: readonly ListedSuite[]): string {
   const head = ['FILE', 'NAME', 'MODEL', 'NORM', 'EPSILON', 'ASSERTIONS'];
-  const body = rows.map((r) => [r.file, r.name, r.model, r.norm, formatEpsilon(r.epsilon), String(r.assertions)]);
+  // Names and paths are the user's: escaped, so a name cannot colour the table or start a row of its own.
+  const body = rows.map((r) => [terminalText(r.file), terminalText(r.name), terminalText(r.model), r.norm, formatEpsilon(r.epsilon), String(r.assertions)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) =>
     cells

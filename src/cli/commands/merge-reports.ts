@@ -9,6 +9,7 @@ import { combineReporters, readReportBlob, type ReportBlob } from '../../../repo
 import type { RunResult } from '../../runner/index.js';
 import { UsageError } from '../errors.js';
 import { processIO, type CommandIO } from '../io.js';
+import { checkOutputTargets } from '../output-targets.js';
 import { buildReporters, exitCodeFor } from '../reporting.js';
 import { resolveSettings, type CommonFlags } from '../settings.js';
 
@@ -21,6 +22,8 @@ export async function mergeReportsCommand(dir: string, flags: CommonFlags, io: C
   const { cwd } = io;
   const settings = await resolveSettings(flags, cwd, io.env);
   const blobs = await readBlobs(resolve(cwd, dir));
+  // Before anything is written: report paths that cannot be written, or that would overwrite a blob, are exit 2.
+  await checkOutputTargets(settings, flags, { inputs: blobs.map((b) => b.file), env: io.env });
   for (const warning of blobWarnings(blobs)) io.stderr.write(`warning: ${warning}\n`);
   const merged = mergeBlobs(blobs);
   const reporter = combineReporters(buildReporters(settings, io.stdout, io.env));

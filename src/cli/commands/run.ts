@@ -1,9 +1,12 @@
+import { Chalk } from 'chalk';
+import { summaryLines, terminalLines, terminalSafe, type ReportWriteError } from '../../../reporters/index.js';
 import { shippedGeneratorsDir } from '../../generator/index.js';
-import { runSelected, type BailInfo, type Shard } from '../../runner/index.js';
+import { runSelected, type BailInfo, type RunResult, type Shard } from '../../runner/index.js';
 import { isConfigError } from '../../util/user-errors.js';
 import { EXIT, UsageError } from '../errors.js';
 import { processIO, type CommandIO } from '../io.js';
 import { buildReporters, exitCodeFor } from '../reporting.js';
+import { checkOutputTargets } from '../output-targets.js';
 import { count, selectForCommand } from '../selection.js';
 import { resolveSettings, type RunFlags } from '../settings.js';
 import { toolVersion } from '../../util/version.js';
@@ -25,8 +28,11 @@ export async function runCommand(paths: string[], flags: RunCommandFlags, io: Co
   const settings = await resolveSettings(flags, cwd, io.env);
   const { suites, emptyReason } = await selectForCommand(paths, settings, flags, cwd);
   if (suites.length === 0) return noSuites(emptyReason ?? 'no suites selected', flags.passWithNoTests, io);
+  // Before any suite runs: a report or cache path that cannot be written is exit 2 now, not after training.
+  await checkOutputTargets(settings, flags, { cache: true, inputs: suites.map((s) => s.file), env: io.env });
   const reporters = buildReporters(settings, io.stdout, io.env);
   let bailed: BailInfo | undefined;
+  let reportsFailed: ReportWriteError | undefined;
   const result = await runSelected(suites, {
     reporters,
     cwd,
@@ -42,13 +48,29 @@ export async function runCommand(paths: string[], flags: RunCommandFlags, io: Co
     onBail: (info) => (bailed = info),
     updateBaseline: flags.updateBaseline ?? false,
     isConfigError,
+    onReportsFailed: (e) => (reportsFailed = e),
   });
   // Said after the reporters' summary, so it is the last line a reader sees.
   if (bailed) {
     const { failed, notRun } = bailed;
     io.stderr.write(`bail: stopped after ${failed} failed suite${failed === 1 ? '' : 's'} (bail ${settings.bail}); ${count(notRun.length)} not run\n`);
   }
+  if (reportsFailed) return reportsNotWritten(reportsFailed, result, settings.reporters, io);
   return exitCodeFor(result);
+}
+
+/**
+ * Reports that could not be written after the run: exit 2 (3 when a suite
+ * crashed, which says more), with the message; the results are not lost: the
+ * console or dot reporter printed them, and without either the summary is
+ * printed here.
+ */
+export function reportsNotWritten(error: ReportWriteError, result: RunResult, reporters: readonly string[], io: CommandIO): number {
+  if (!reporters.some((r) => r.trim() === 'console' || r.trim() === 'dot')) {
+    for (const line of summaryLines(terminalSafe(result), new Chalk({ level: 0 }))) io.stdout.write(`${line}\n`);
+  }
+  io.stderr.write(`error: ${terminalLines(error.message)}\n`);
+  return Math.max(exitCodeFor(result), EXIT.config);
 }
 
 /** Nothing to run: a usage error (exit 2), or exit 0 with --pass-with-no-tests, as vitest does. */

@@ -224,9 +224,9 @@ async function freshGenerator(
   ctx: RetrainSectionContext,
   phase: (name: string, detail?: string) => void,
 ): Promise<{ generator: Generator; seconds: number }> {
-  phase('training generator', `against the retrained model, ${suite.generator.preset} preset, up to ${suite.generator.train.steps} steps`);
+  phase('training generator', `against the retrained model, ${suite.generator.preset} preset, up to ${suite.generator.train.epochs} epochs`);
   const trained = await trainSuiteGenerator(suite, network, data.generator, (p) => ctx.onGeneratorProgress?.(p));
-  return { generator: trained.generator, seconds: trained.durationMs / 1000 };
+  return { generator: trained.generator, seconds: trained.record.durationMs / 1000 };
 }
 
 /** Relative to the working directory when inside it, as suite errors show files. */

@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../engine/index.js';
+import { oneGateModel } from './one-gate.fixture.js';
+import { AdamMoments, CostliestIterate, scheduledStep, steepest } from './refine-steps.js';
+
+const values = (t: tf.Tensor) => Array.from(t.dataSync());
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+});
+
+describe('step rules of deepperform-refine', () => {
+  it('cosine schedule: 2s, s(1 + cos(pi/4)), s, s(1 + cos(3pi/4)) over 4 steps, (k + 1)s in all', () => {
+    const s = [0, 1, 2, 3].map((t) => scheduledStep(0.1, t, 4, 'cosine'));
+    [0.2, 0.1707107, 0.1, 0.0292893].forEach((want, i) => expect(s[i]).toBeCloseTo(want, 6));
+    // sum_t cos(pi t / k) = 1 for k = 4 (1 + 0.7071 + 0 - 0.7071): 5 * 0.1.
+    expect(s.reduce((a, b) => a + b, 0)).toBeCloseTo(0.5, 12);
+    expect(scheduledStep(0.1, 3, 4, 'constant')).toBe(0.1);
+  });
+
+  it('steepest: the sign under Linf, the unit gradient per input under L2', () => {
+    const g = tf.tensor4d([-2, 0, 3, 4, 0, -2], [3, 1, 2, 1]);
+    expect(values(steepest(g, 'linf'))).toEqual([-1, 0, 1, 1, 0, -1]);
+    // (-2, 0) / 2, (3, 4) / 5, (0, -2) / 2.
+    values(steepest(g, 'l2')).forEach((v, i) => expect(v).toBeCloseTo([-1, 0, 0.6, 0.8, 0, -1][i], 6));
+    g.dispose();
+  });
+
+  it('Adam: the sign of g at the first step, then m_hat / sqrt(v_hat) (hand-computed)', () => {
+    // Step 1, g = (2, -0.5): m_hat = g, v_hat = g^2, so g / |g| = (1, -1).
+    // Step 2, g = (0, -0.5): m = 0.9 * 0.1 * (2, -0.5) + 0.1 * (0, -0.5) = (0.18, -0.095), m_hat = m / 0.19 = (0.947368, -0.5);
+    // v = 0.999 * 0.001 * (4, 0.25) + 0.001 * (0, 0.25) = (0.003996, 0.00049975), v_hat = v / 0.001999 = (1.998999, 0.25);
+    // direction = (0.947368 / 1.413860, -0.5 / 0.5) = (0.670058, -1).
+    const adam = new AdamMoments();
+    const [g1, g2] = [tf.tensor4d([2, -0.5], [1, 1, 2, 1]), tf.tensor4d([0, -0.5], [1, 1, 2, 1])];
+    values(adam.direction(g1)).forEach((v, i) => expect(v).toBeCloseTo([1, -1][i], 6));
+    values(adam.direction(g2)).forEach((v, i) => expect(v).toBeCloseTo([0.670058, -1][i], 5));
+    adam.dispose();
+    tf.dispose([g1, g2]);
+  });
+
+  it('keeps per input the iterate the real execution found costliest, the earliest on ties', () => {
+    // One-gate model: the block runs (2 FLOPs instead of 1) iff the pixel > 0.5.
+    const best = new CostliestIterate(oneGateModel(), 0.5, [2, 1, 1, 1]);
+    for (const xs of [
+      [0.3, 0.6],
+      [0.6, 0.3],
+      [0.7, 0.7],
+    ]) {
+      const t = tf.tensor4d(xs, [2, 1, 1, 1]);
+      best.offer(t);
+      t.dispose();
+    }
+    const kept = best.take();
+    values(kept).forEach((v, i) => expect(v).toBeCloseTo([0.6, 0.6][i], 6));
+    kept.dispose();
+  });
+});

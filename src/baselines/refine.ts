@@ -1,0 +1,150 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { AdaptiveNetwork, ImageBatch } from '../adnn/index.js';
+import { perturb, type GeneratedInputs } from '../generator/index.js';
+import { attackInBatches, BaselineError, descend, type BaselineAttack, type BaselineProgress, type PerInputLoss, type UpdateRule } from './common.js';
+import { activationLogLoss, slothLoss } from './deepsloth.js';
+import { activationTarget, ilfoLoss, ILFO_PUBLISHED } from './ilfo.js';
+import { resolveOptions, type OptionSpecs } from './options.js';
+import { AdamMoments, CostliestIterate, scheduledStep, steepest } from './refine-steps.js';
+
+/**
+ * deepperform-refine: per input, start from the generator's test input
+ * x + G(x) (projected into the epsilon ball and the input range, as
+ * `generate` makes it) and take k gradient steps on the AdNN's performance
+ * objective, projecting back into the same ball and range after every step
+ * (as ILFO and DeepSloth do). One forward pass of G puts the start where a
+ * per-input attack needs many steps to reach, so a few steps suffice.
+ */
+export interface RefineOptions {
+  /** k, gradient steps per input; 0 returns the generator's inputs unchanged. */
+  steps: number;
+  /**
+   * The objective minimised: 'deepsloth' (DeepSloth's uniform cross-entropy of
+   * the internal exits; on models without exit logits sum_i -log p_i), 'ilfo'
+   * (ILFO's lambda * hinge + ||delta||^2, published lambda) or 'log-p' (sum_i -log p_i).
+   */
+  loss: RefineLoss;
+  /**
+   * 'adam': Adam's per-pixel step (rescaled to unit L2 length under L2); 'pgd':
+   * the sign of the gradient (Linf), the unit gradient (L2); 'auto': adam under
+   * Linf, pgd under L2 (the better of the two on each, measured: docs/refine.md).
+   */
+  rule: 'auto' | 'adam' | 'pgd';
+  /** Step size s (Linf: per pixel; L2: per input; the cosine schedule starts at 2s); 'auto': c * epsilon / steps, c = 6 for adam, 4 for pgd. */
+  stepSize: number | 'auto';
+  /** 'cosine': from twice the step size down to 0; or 'constant'. */
+  schedule: 'constant' | 'cosine';
+  /** 'costliest': per input the iterate the real adaptive execution found most expensive, the start included; or the 'last'. */
+  keep: 'last' | 'costliest';
+  /** Inputs refined together (each has its own gradient). */
+  batchSize: number;
+}
+
+export type RefineLoss = 'deepsloth' | 'ilfo' | 'log-p';
+
+/**
+ * Chosen on the default suites' models and settings (docs/refine.md,
+ * `node bench/refine.mjs`): beats ILFO (300 Adam iterations) and DeepSloth in
+ * mean I-FLOPs at under a tenth of ILFO's time per input.
+ */
+export const REFINE_DEFAULTS: Readonly<RefineOptions> = Object.freeze({
+  steps: 15,
+  loss: 'deepsloth',
+  rule: 'auto',
+  stepSize: 'auto',
+  schedule: 'cosine',
+  keep: 'costliest',
+  batchSize: 100,
+});
+
+/** c of the 'auto' step size c * epsilon / steps, per rule (measured: docs/refine.md). */
+const AUTO_STEP = { adam: 6, pgd: 4 } as const;
+
+const SPECS: OptionSpecs<RefineOptions> = {
+  steps: { kind: 'whole' },
+  loss: { kind: 'choice', values: ['deepsloth', 'ilfo', 'log-p'] },
+  rule: { kind: 'choice', values: ['auto', 'adam', 'pgd'] },
+  stepSize: { kind: 'positive-or-auto' },
+  schedule: { kind: 'choice', values: ['cosine', 'constant'] },
+  keep: { kind: 'choice', values: ['costliest', 'last'] },
+  batchSize: { kind: 'count' },
+};
+
+/**
+ * Refines `start`, the generator's inputs for `seeds` (generate(G, seeds,
+ * attack), same order). `msPerInput` is start's (G's forward pass and
+ * projection) plus the refinement's time per input, measured here.
+ */
+export function refine(
+  network: AdaptiveNetwork,
+  seeds: ImageBatch,
+  start: GeneratedInputs,
+  attack: BaselineAttack,
+  options?: Partial<RefineOptions> | Readonly<Record<string, unknown>>,
+  onProgress?: BaselineProgress,
+): GeneratedInputs {
+  const opts = refineSettings(options);
+  if (start.count !== seeds.count || start.images.length !== seeds.count * inputSize(network)) {
+    throw new BaselineError(`refine: ${start.count} generated inputs of ${start.images.length / Math.max(start.count, 1)} values for ${seeds.count} seeds of ${inputSize(network)}`);
+  }
+  if (opts.steps === 0) return start;
+  const progress = { stepsPerBatch: opts.steps, onProgress };
+  const refined = attackInBatches(network, seeds, opts.batchSize, progress, (x, b, tick) => {
+    const from = b * opts.batchSize * inputSize(network);
+    const adv = tf.tensor4d(start.images.subarray(from, from + x.size), x.shape);
+    return refineBatch(network, x, adv, attack, opts, tick);
+  });
+  return { ...refined, msPerInput: start.msPerInput + refined.msPerInput };
+}
+
+/** The settings with every default filled in; an unknown key or a bad value is a BaselineError naming it. */
+export function refineSettings(options?: Partial<RefineOptions> | Readonly<Record<string, unknown>>): RefineOptions {
+  return resolveOptions('refine', REFINE_DEFAULTS, SPECS, options);
+}
+
+function inputSize(network: AdaptiveNetwork): number {
+  const { height, width, channels } = network.meta.input;
+  return height * width * channels;
+}
+
+/** The per-input objective to minimise, as a function of the test input x + delta (x: the seeds). */
+export function refineObjective(network: AdaptiveNetwork, x: tf.Tensor4D, tau: number, loss: RefineLoss): PerInputLoss {
+  switch (loss) {
+    case 'deepsloth':
+      // Without exit logits DeepSloth's loss is sum -log p: taken here at the suite's tau (SkipNet's p follow its decisions).
+      if (network.exitLogits) return (adv) => slothLoss(network, adv);
+      return (adv) => tf.tidy(() => activationLogLoss(network.soft(adv, tau).p));
+    case 'log-p':
+      return (adv) => tf.tidy(() => activationLogLoss(network.soft(adv, tau).p));
+    case 'ilfo': {
+      const target = activationTarget(network.meta.kind, tau);
+      const lambda = ILFO_PUBLISHED.adam.lambda;
+      return (adv) => tf.tidy(() => ilfoLoss(network.soft(adv, tau).p, tf.sub(adv, x) as tf.Tensor4D, target, lambda));
+    }
+  }
+}
+
+/** k steps from `start` (owned), each projected into the ball around x and the input range. */
+function refineBatch(network: AdaptiveNetwork, x: tf.Tensor4D, start: tf.Tensor4D, attack: BaselineAttack, opts: RefineOptions, tick: () => void): tf.Tensor4D {
+  const rule = opts.rule !== 'auto' ? opts.rule : attack.norm === 'linf' ? 'adam' : 'pgd';
+  const size = opts.stepSize === 'auto' ? (AUTO_STEP[rule] * attack.epsilon) / opts.steps : opts.stepSize;
+  const range = network.meta.input.range;
+  const adam = rule === 'adam' ? new AdamMoments() : undefined;
+  // Adam's direction is per pixel; under L2 it is rescaled to unit length so the step size means what PGD's does.
+  const direction = (g: tf.Tensor4D) => (!adam ? steepest(g, attack.norm) : attack.norm === 'l2' ? steepest(adam.direction(g), 'l2') : adam.direction(g));
+  const update: UpdateRule = (adv, g, t) =>
+    tf.tidy(() => {
+      const moved = tf.sub(adv, tf.mul(scheduledStep(size, t, opts.steps, opts.schedule), direction(g)));
+      return perturb(x, tf.sub(moved, x) as tf.Tensor4D, attack.norm, attack.epsilon, range);
+    });
+  const best = opts.keep === 'costliest' ? new CostliestIterate(network, attack.tau, start.shape) : undefined;
+  try {
+    const last = descend(start, opts.steps, refineObjective(network, x, attack.tau, opts.loss), update, tick, best && ((adv) => best.offer(adv)));
+    if (!best) return last;
+    best.offer(last);
+    last.dispose();
+    return best.take();
+  } finally {
+    adam?.dispose();
+  }
+}
