@@ -13,7 +13,7 @@ export {
   type PerfLoss,
   type PerfLossOptions,
 } from './losses.js';
-export { boundDelta, perturb, perturbationNorm, projectToBall, type Norm, type PerturbationBound } from './projection.js';
+export { boundDelta, perturb, perturbationNorm, projectToBall, resolveBound, type BoundSetting, type Norm, type PerturbationBound } from './projection.js';
 export {
   curriculumTau,
   trainGenerator,

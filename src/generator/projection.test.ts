@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/index.js';
-import { boundDelta, perturb, perturbationNorm, projectToBall } from './projection.js';
+import { boundDelta, perturb, perturbationNorm, projectToBall, resolveBound } from './projection.js';
 
 // The cpu backend with the project's gradient functions registered (the tests differentiate).
 beforeAll(() => initBackend({ backend: 'cpu', env: {} }));
@@ -26,6 +26,14 @@ describe('projection into the epsilon ball', () => {
     const l2 = boundDelta(tf.tensor4d([3, 4], [1, 1, 2, 1]), 'l2', 5, 'scale').dataSync();
     expect(l2[0]).toBeCloseTo(3 / Math.SQRT2, 5);
     expect(l2[1]).toBeCloseTo(4 / Math.SQRT2, 5);
+  });
+
+  it("'auto' is scale under Linf and project under L2; unset is the paper's project", () => {
+    expect(resolveBound('auto', 'linf')).toBe('scale');
+    expect(resolveBound('auto', 'l2')).toBe('project');
+    expect(resolveBound(undefined, 'linf')).toBe('project');
+    expect(resolveBound('project', 'linf')).toBe('project');
+    expect(resolveBound('scale', 'l2')).toBe('scale');
   });
 
   it("Linf: a pixel of G beyond eps gets no gradient under 'project', eps under 'scale'", () => {

@@ -11,6 +11,19 @@ export type Norm = 'linf' | 'l2';
  */
 export type PerturbationBound = 'project' | 'scale';
 
+/**
+ * A bound as a suite may set it: 'auto' is 'scale' under Linf (where the
+ * projection's clip leaves every pixel beyond eps without a gradient; the
+ * generator study measured the gain) and 'project' under L2 (whose rescale
+ * keeps the gradients). Unset (the API without a suite) is 'project', the paper.
+ */
+export type BoundSetting = PerturbationBound | 'auto';
+
+export function resolveBound(setting: BoundSetting | undefined, norm: Norm): PerturbationBound {
+  if (setting === 'auto') return norm === 'linf' ? 'scale' : 'project';
+  return setting ?? 'project';
+}
+
 /** Per-input p-norm of a batch of perturbations, [B]. */
 export function perturbationNorm(delta: tf.Tensor4D, norm: Norm): tf.Tensor1D {
   return tf.tidy(() => {

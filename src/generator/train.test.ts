@@ -151,6 +151,13 @@ describe('trainGenerator', () => {
     out.generator.store.dispose();
   });
 
+  it("'auto' bound: resolved by the attack's norm (this attack is Linf: scale)", async () => {
+    expect(attack.norm).toBe('linf');
+    const out = await trainGenerator({ network: brightnessGated([]), train, validation, attack, config: { ...CONFIG, perturbationBound: 'auto' } });
+    expect(out.generator.bound).toBe('scale');
+    out.generator.store.dispose();
+  });
+
   it('lowers the learning rate at the hand-computed validations when validation cannot improve', async () => {
     // Seeds at brightness 0 can never reach tau 0.4 within 0.1: I-FLOPs 0 at every validation.
     // Plateau x0.1 after 2 validations without a gain, floor 1e-5, patience 5:

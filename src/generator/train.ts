@@ -6,7 +6,7 @@ import { Discriminator, Generator } from './architecture.js';
 import type { Attack } from './generate.js';
 import { discriminatorLoss, generatorGanLoss, perfLoss, pertLoss, totalLoss, type PerfInputs, type PerfLoss } from './losses.js';
 import { Plateau, type LearningRateSchedule } from './plateau.js';
-import { boundDelta, type PerturbationBound } from './projection.js';
+import { boundDelta, resolveBound, type BoundSetting } from './projection.js';
 import { stepBudget, stepsPerEpoch, type LossValues, type StopReason, type TrainingRecord, type ValidationPoint } from './record.js';
 import { ScheduledAdam } from './optimizer.js';
 import { makeValidator, type ValidationScore } from './validation.js';
@@ -35,8 +35,8 @@ export interface GeneratorTrainConfig {
   margin?: number;
   /** Train at a higher threshold first, annealed to the suite's. Default: none (the suite's tau throughout). */
   tauCurriculum?: TauCurriculum;
-  /** How G's output is bounded into the ball, in training and generation. Default 'project' (the paper). */
-  perturbationBound?: PerturbationBound;
+  /** How G's output is bounded into the ball, in training and generation ('auto': by the norm, resolveBound). Default 'project' (the paper). */
+  perturbationBound?: BoundSetting;
   width: number;
   /** Steps between validations; default one epoch. */
   validateEvery?: number;
@@ -109,7 +109,7 @@ export async function trainGenerator(input: TrainGeneratorInput): Promise<Traine
   const budgetReason: StopReason = (config.steps ?? Infinity) < stepBudget({ ...config, steps: undefined }, trainCount) ? 'budget-steps' : 'budget-epochs';
   const validateEvery = config.validateEvery ?? stepsPerEpoch(trainCount, config.batchSize);
   const deadline = config.minutes === undefined ? Infinity : started + config.minutes * 60_000;
-  const g = new Generator(network.meta.input, config.width, config.seed, config.perturbationBound ?? 'project');
+  const g = new Generator(network.meta.input, config.width, config.seed, resolveBound(config.perturbationBound, attack.norm));
   const d = new Discriminator(network.meta.input, config.seed + 1);
   const gOpt = new ScheduledAdam(config.learningRate, 0.5, 0.999);
   const dOpt = new ScheduledAdam(config.learningRate, 0.5, 0.999);

@@ -171,7 +171,7 @@ export interface TrainSpec {
    */
   beta?: number;
   /**
-   * Include the GAN loss L_GAN in Eq. 8. Default: true.
+   * Include the GAN loss L_GAN in Eq. 8 (the paper's; the authors' release trains on L_perf alone, and in docs/generator-study.md it lowered mean I-FLOPs). Default: false.
    */
   gan?: boolean;
   /**
@@ -217,9 +217,9 @@ export interface TrainSpec {
   margin?: number;
   tauCurriculum?: TauCurriculum;
   /**
-   * How the generator's output (tanh, in [-1, 1]) becomes a perturbation in the epsilon ball, in training and generation. project: the paper's projection (Linf clips each pixel to [-eps, eps], so a pixel beyond eps gets no gradient; L2 rescales an output longer than eps). scale: a smooth map that keeps every pixel's gradient (Linf eps * G(x); L2 G(x) * eps / sqrt(||G(x)||^2 + eps^2)). Default: project.
+   * How the generator's output (tanh, in [-1, 1]) becomes a perturbation in the epsilon ball, in training and generation. project: the paper's projection (Linf clips each pixel to [-eps, eps], so a pixel beyond eps gets no gradient; L2 rescales an output longer than eps). scale: a smooth map that keeps every pixel's gradient (Linf eps * G(x); L2 G(x) * eps / sqrt(||G(x)||^2 + eps^2)). auto: scale under Linf (where the clip starves G of gradient; docs/generator-study.md measured the gain), project under L2 (whose rescale keeps the gradients). Default: auto.
    */
-  perturbationBound?: 'project' | 'scale';
+  perturbationBound?: 'auto' | 'project' | 'scale';
   /**
    * Seed of the generator's initialisation and batch order, an integer >= 0, to train several generators on the same seeds and split. Default: the suite's seed.
    */

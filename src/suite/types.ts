@@ -58,7 +58,7 @@ export type ResolvedTrain = Required<Omit<TrainSpec, OptionalTrainKeys | 'lrSche
  * Keys of TrainSpec that stay absent when not set: caps and defaults known only
  * once the data is, and the L_perf options without a schema default.
  */
-type OptionalTrainKeys = 'steps' | 'minutes' | 'validateEvery' | 'minDelta' | 'margin' | 'tauCurriculum' | 'perturbationBound' | 'seed';
+type OptionalTrainKeys = 'steps' | 'minutes' | 'validateEvery' | 'minDelta' | 'margin' | 'tauCurriculum' | 'seed';
 
 export interface ResolvedGenerator {
   preset: GeneratorPreset;
