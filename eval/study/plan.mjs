@@ -35,7 +35,8 @@ export const EVALUATION = { split: 'test', seeds: 100, suiteSeed: 2022, threshol
  */
 export const BASE = {
   preset: 'light',
-  train: { batchSize: 32, alpha: 1, beta: 0.001, validateEvery: 100, patience: 1000, validationInputs: 6000, lrSchedule: { type: 'constant' } },
+  // perturbationBound explicit: the schema's default ('auto') would make a configuration's meaning depend on the norm.
+  train: { batchSize: 32, alpha: 1, beta: 0.001, validateEvery: 100, patience: 1000, validationInputs: 6000, lrSchedule: { type: 'constant' }, perturbationBound: 'project' },
 };
 
 /**
