@@ -67,7 +67,7 @@ describe('loadSuite: a valid suite', () => {
       validationInputs: 1000,
       patience: 5,
       requireConverged: false,
-      perfLoss: 'mse',
+      perfLoss: 'log-expected-cost',
       perturbationBound: 'auto',
     });
     expect(s.baselines).toEqual([{ name: 'random', options: {} }]);
