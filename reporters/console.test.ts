@@ -66,6 +66,13 @@ describe('ConsoleReporter: plain output (CI or a pipe)', () => {
     );
   });
 
+  it('prints each engine note once, under the environment line', () => {
+    const { reporter, text } = capture();
+    const notes = ['onnxruntime-node did not load (gone); running on tfjs-wasm alone: slower'];
+    reporter.onRunStart({ environment: { ...run.environment, notes }, suiteFiles: ['a.perf.yaml'] });
+    expect(text().split('\n').slice(1, 3)).toEqual([`note: ${notes[0]}`, '1 suite file']);
+  });
+
   it('logs training every 10% of steps with ETA and the latest validation I-FLOPs', () => {
     let clock = 0;
     const { reporter, raw } = capture({ now: () => clock });

@@ -84,6 +84,7 @@ export class ConsoleReporter implements Reporter {
     const info = terminalSafe(raw);
     const n = info.suiteFiles.length;
     this.line(environmentLine(info.environment, this.term.c));
+    for (const note of info.environment.notes ?? []) this.line(this.term.c.yellow(`note: ${note}`));
     this.line(this.term.c.dim(`${n} suite ${n === 1 ? 'file' : 'files'}`));
   }
 
