@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { colorLevelFor, ConsoleReporter, liveProgressText, progressBar, type ConsoleReporterOptions } from './console.js';
+import { evaluateAssertion, parseAssertion } from '../src/suite/index.js';
 import { erroredSuite, failedSuite, HOSTILE_NAME, run, worstCaseSuite, xssSuite } from './test-fixtures.js';
 
 /** HOSTILE_NAME as the terminal shows it: its control character (U+0001) escaped. */
@@ -64,6 +65,20 @@ describe('ConsoleReporter: plain output (CI or a pipe)', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('prints a failed fixed-bound assertion (error and warning) with expected and found once', async () => {
+    const source = { value: () => 0.372 };
+    const failed = evaluateAssertion(parseAssertion('max I-FLOPs < 30%'), source);
+    const warned = evaluateAssertion(parseAssertion('max I-FLOPs < 20%', { level: 'warn' }), source);
+    const { reporter, text } = capture();
+    const suite = { ...failedSuite, assertions: [failed, warned] };
+    reporter.onSuiteEnd(suite);
+    await reporter.onRunEnd({ ...run, suites: [suite], status: 'failed' });
+    const out = text();
+    // One line each (the summary lists assertions), never a second line restating it.
+    expect(out.split('found 37.2%').length - 1).toBe(2);
+    expect(out).not.toMatch(/found 37\.2%.*\n\s*expected max I-FLOPs/);
   });
 
   it('prints each engine note once, under the environment line', () => {
