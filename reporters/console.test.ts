@@ -3,6 +3,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { colorLevelFor, ConsoleReporter, liveProgressText, progressBar, type ConsoleReporterOptions } from './console.js';
 import { evaluateAssertion, parseAssertion } from '../src/suite/index.js';
+import { shortReason } from './metrics.js';
 import { erroredSuite, failedSuite, HOSTILE_NAME, run, worstCaseSuite, xssSuite } from './test-fixtures.js';
 
 /** HOSTILE_NAME as the terminal shows it: its control character (U+0001) escaped. */
@@ -79,6 +80,15 @@ describe('ConsoleReporter: plain output (CI or a pipe)', () => {
     // One line each (the summary lists assertions), never a second line restating it.
     expect(out.split('found 37.2%').length - 1).toBe(2);
     expect(out).not.toMatch(/found 37\.2%.*\n\s*expected max I-FLOPs/);
+  });
+
+  it("says why energy was not measured in one short line; the probes' details stay in HTML and JSON", () => {
+    const { reporter, text } = capture();
+    const why = 'no power sensor can be read here (RAPL: no /sys/class/powercap; NVIDIA: nvidia-smi not found on PATH; INA3221: no hwmon)';
+    reporter.onSuiteEnd({ ...failedSuite, unmeasured: { energy: why } });
+    const lines = text().split('\n').filter((l) => l.includes('energy: not measured'));
+    expect(lines).toEqual(['    energy: not measured (no power sensor can be read here; details in the HTML and JSON reports)']);
+    expect(shortReason('measure.energy is off in this suite')).toBe('measure.energy is off in this suite');
   });
 
   it('prints each engine note once, under the environment line', () => {
