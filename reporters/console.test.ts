@@ -128,18 +128,25 @@ describe('ConsoleReporter: plain output (CI or a pipe)', () => {
     expect(lines.at(-2)).toBe('  · generating');
   });
 
-  it("logs a baseline's steps at each new quarter", () => {
+  it("logs a baseline's steps at each new quarter, naming the baseline", () => {
     const { reporter, raw } = capture();
-    reporter.onPhase({ file: FILE, phase: 'baseline', detail: 'ilfo' });
+    reporter.onPhase({ file: FILE, phase: 'baseline', detail: 'ilfo (first 50 of 100 seeds)' });
     for (let done = 1; done <= 600; done++) reporter.onPhaseProgress({ file: FILE, done, total: 600, unit: 'steps' });
     // Another file's progress (a stale event) is not this phase's.
     reporter.onPhaseProgress({ file: 'other.perf.yaml', done: 1, total: 2, unit: 'steps' });
     expect(raw().split('\n').slice(1, -1)).toEqual([
-      '    baseline 150/600 steps (25%)',
-      '    baseline 300/600 steps (50%)',
-      '    baseline 450/600 steps (75%)',
-      '    baseline 600/600 steps (100%)',
+      '    baseline ilfo 150/600 steps (25%)',
+      '    baseline ilfo 300/600 steps (50%)',
+      '    baseline ilfo 450/600 steps (75%)',
+      '    baseline ilfo 600/600 steps (100%)',
     ]);
+  });
+
+  it('names the method in refining progress too', () => {
+    const { reporter, raw } = capture();
+    reporter.onPhase({ file: FILE, phase: 'refining', detail: 'deepperform-refine, 15 steps' });
+    reporter.onPhaseProgress({ file: FILE, done: 15, total: 15, unit: 'steps' });
+    expect(raw().split('\n').slice(1, -1)).toEqual(['    refining deepperform-refine 15/15 steps (100%)']);
   });
 
   it('writes no escape codes and no carriage returns, even on a terminal when CI is set', () => {

@@ -137,7 +137,7 @@ export class ConsoleReporter implements Reporter {
     const quarter = Math.floor((info.done * 4) / info.total);
     if (quarter <= phase.steps.loggedQuarter) return;
     phase.steps.loggedQuarter = quarter;
-    this.line(`    ${phase.name} ${stepsText(info, false)}`);
+    this.line(`    ${phase.name}${phase.detail ? ` ${methodOf(phase.detail)}` : ''} ${stepsText(info, false)}`);
   }
 
   /** A warning known before the suite ends (an early-stopping budget that cannot fire): printed at once. */
@@ -254,6 +254,15 @@ class LiveLine {
 
 function newTraining(info: TrainingProgressInfo, now: number): TrainingState {
   return { startedAt: now, startStep: info.step, loggedDecile: -1, lastLogged: false };
+}
+
+/**
+ * The method a phase's detail names: baselines and refining label their
+ * phase "<method>", "<method> (first 50 of 100 seeds)" or "<method>, 15
+ * steps", so a progress line can say whose steps it counts.
+ */
+function methodOf(detail: string): string {
+  return detail.split(/ \(|,/)[0] ?? detail;
 }
 
 function phaseLabel(p: { name: string; detail?: string }): string {
