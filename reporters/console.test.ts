@@ -40,6 +40,14 @@ describe('ConsoleReporter: plain output (CI or a pipe)', () => {
     expect(lines.at(-2)).toBe('    ! the generator did not converge: training stopped at its step budget <500> & more');
   });
 
+  it('does not repeat at the suite end a warning it printed as it came', () => {
+    const { reporter, text } = capture();
+    const warning = failedSuite.warnings![0]!;
+    reporter.onSuiteWarning({ file: failedSuite.file, warning });
+    reporter.onSuiteEnd(failedSuite);
+    expect(text().split(warning.message).length - 1).toBe(1);
+  });
+
   it('shows the standard error of a validation and the learning rate when training reports them', () => {
     const { reporter, text } = capture();
     reporter.onPhase({ file: FILE, phase: 'training generator' });

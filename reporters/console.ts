@@ -73,6 +73,8 @@ export class ConsoleReporter implements Reporter {
   private readonly now: () => number;
   private readonly liveLine: LiveLine;
   private phase: OpenPhase | undefined;
+  /** Warnings already printed as they came (onSuiteWarning), by file: the suite's end does not repeat them. */
+  private readonly warned = new Map<string, Set<string>>();
 
   constructor(options: ConsoleReporterOptions = {}) {
     this.term = openTerminal(options);
@@ -143,6 +145,8 @@ export class ConsoleReporter implements Reporter {
   /** A warning known before the suite ends (an early-stopping budget that cannot fire): printed at once. */
   onSuiteWarning(raw: SuiteWarningInfo): void {
     const info = terminalSafe(raw);
+    const seen = this.warned.get(raw.file) ?? new Set<string>();
+    this.warned.set(raw.file, seen.add(raw.warning.message));
     this.line(`  ${this.term.c.yellow(`! ${info.warning.message}`)}`);
   }
 
@@ -156,7 +160,10 @@ export class ConsoleReporter implements Reporter {
     for (const l of extraLines(result)) this.line(c.dim(`    ${l}`));
     const training = trainingLine(result);
     if (training) this.line(c.dim(`    ${training}`));
-    for (const w of result.warnings ?? []) this.line(`    ${c.yellow(`! ${w.message}`)}`);
+    const seen = this.warned.get(raw.file);
+    for (const [i, w] of (result.warnings ?? []).entries()) {
+      if (!seen?.has(raw.warnings?.[i]?.message ?? '')) this.line(`    ${c.yellow(`! ${w.message}`)}`);
+    }
   }
 
   async onRunEnd(result: RunResult): Promise<string[]> {
