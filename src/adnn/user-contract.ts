@@ -3,7 +3,7 @@
  * `import type { AdnnModule } from 'deepperform'` and type your export with
  * it (examples/typescript-adnn/two-exit.ts). deepperform checks every field below when it loads the module and
  * stops with exit code 2, naming the module and the field, when one is
- * missing or invalid (README "Your own AdNN", fixtures/example-adnn/README.md).
+ * missing or invalid (README "In your own project", fixtures/example-adnn/README.md).
  */
 import type * as tf from '@tensorflow/tfjs-core';
 
