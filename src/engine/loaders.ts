@@ -47,7 +47,7 @@ async function loadTensorflow(): Promise<{ threads?: number }> {
   try {
     await import(specifier);
   } catch (e) {
-    throw new Error(`@tensorflow/tfjs-node is not installed or its native binding failed to load (${firstLine(e)})`);
+    throw new Error(`@tensorflow/tfjs-node is not installed (npm install @tensorflow/tfjs-node) or its native binding failed to load (${firstLine(e)})`);
   }
   await activate('tensorflow');
   checkComputes('tensorflow');
