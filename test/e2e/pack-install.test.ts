@@ -27,7 +27,7 @@ interface Done {
 /** Asynchronous, so vitest's worker stays responsive through minutes of install and run. */
 function sh(cmd: string, args: string[], cwd: string): Promise<Done> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env, timeout: 540_000 });
+    const child = spawn(cmd, args, { cwd, env, timeout: 840_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -58,7 +58,7 @@ beforeAll(async () => {
   copyFileSync(join(out, packed[0].filename), tarball);
   writeConsumerProject(project, ROOT, tarball);
   await ok(sh(npm, ['ci', '--offline', '--no-audit', '--no-fund'], project), 'npm ci --offline in the consumer project');
-}, 600_000);
+}, 900_000);
 
 describe('the packed package in another project', () => {
   it('ships the product only: no tests, test fixtures, bench or eval code', () => {
@@ -80,5 +80,5 @@ describe('the packed package in another project', () => {
     expect(run.stdout).toMatch(/Result {5}PASSED/);
     expect(existsSync(join(project, 'reports/index.html'))).toBe(true);
     expect(readFileSync(join(project, 'reports/junit.xml'), 'utf8')).toMatch(/<testsuites [^>]*failures="0"/);
-  }, 600_000);
+  }, 900_000);
 });
