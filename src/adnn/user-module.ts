@@ -10,7 +10,7 @@ import { metaOf } from './user-meta.js';
 import { UserModelError } from './user-errors.js';
 
 export { UserModelError } from './user-errors.js';
-export type { UserAdnn, UserAdnnFactory, UserAdnnMeta, UserExecution, UserModuleContext } from './user-contract.js';
+export type { AdnnModule, UserAdnn, UserAdnnFactory, UserAdnnMeta, UserExecution, UserModuleContext } from './user-contract.js';
 
 export interface UserModuleOptions {
   /** Milliseconds each call into the module may take (suite key model.timeout, in seconds). */

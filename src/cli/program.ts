@@ -42,7 +42,7 @@ export function program(exit: (code: number) => void): Command {
   reporterOptions(run)
     .addOption(shardOption())
     .option('--seed <n>', "override every suite's seed", integer('--seed', 0))
-    .option('--backend <name>', 'tfjs backend: node, wasm, cpu, auto (default: best available)')
+    .option('--backend <name>', 'tfjs backend: wasm, cpu, auto (default: wasm, else cpu), node (tfjs-node: opt-in, not CI-tested)')
     .option('--cache-dir <dir>', 'where trained generators and baseline outputs are kept (default: .deepperform-cache/generators; env DEEPPERFORM_CACHE_DIR)')
     .option('--retrain', 'ignore cached generators and baseline outputs: train and run them anew')
     .addOption(new Option('--bail [n]', 'stop after n failed suites').preset('1').argParser(integer('--bail', 1)))
@@ -97,7 +97,7 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
     .option('--seed <n>', 'random seed', number('--seed'), 0)
     .option('--tau <t>', 'threshold for the reported adaptive FLOPs', number('--tau'), 0.5)
     .requiredOption('--out <dir>', 'folder to write model.json and weights.bin to')
-    .option('--backend <name>', 'tfjs backend: node, wasm, cpu')
+    .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
     .option('--resume', 'continue from <out>/checkpoint, written after every epoch')
     .action(async (opts) => exit(await (await import('./commands/train-model.js')).trainModelCommand(opts, process.argv.slice(2))));
 
@@ -108,7 +108,7 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
     .option('--input <HxWxC>', "input shape, e.g. 32x32x3 (default: the architecture's own)")
     .option('--classes <n>', 'number of classes', number('--classes'))
     .option('--json', 'print JSON: blocks, totalFlops, cumulativeExitFlops')
-    .option('--backend <name>', 'tfjs backend: node, wasm, cpu')
+    .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
     .action(async (arch: string, opts) => exit(await (await import('./commands/model-info.js')).modelInfoCommand(arch, opts)));
 
   cli
@@ -123,7 +123,7 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
       '--normalize <dataset>',
       "the dataset whose input normalisation the original applied (per family: cifar10, cifar100, svhn where known, or none); default: the architecture's own",
     )
-    .option('--backend <name>', 'tfjs backend: node, wasm, cpu')
+    .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
     .action(async (opts) => exit(await (await import('./commands/import-weights.js')).importWeightsCommand(opts, process.argv.slice(2))));
 
   cli
@@ -152,7 +152,7 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
     .option('--out <dir>', 'folder to write the hardened model.json and weights.bin to')
     .option('--cache-dir <dir>', 'where trained generators are kept (default: .deepperform-cache/generators; env DEEPPERFORM_CACHE_DIR)')
     .option('--retrain', "ignore the cached generator of the original model and train it anew")
-    .option('--backend <name>', 'tfjs backend: node, wasm, cpu')
+    .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
     .option('--json', 'print the before/after numbers as JSON (progress goes to stderr)')
     .action(async (opts) => exit(await (await import('./commands/harden.js')).hardenCommand(opts, process.argv.slice(2))));
 
@@ -176,7 +176,7 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
     .option('--out <file>', 'where to write the detector (JSON)', 'detector.json')
     .option('--cache-dir <dir>', 'where trained generators are kept (default: .deepperform-cache/generators; env DEEPPERFORM_CACHE_DIR)')
     .option('--retrain', 'ignore a cached generator and train it anew')
-    .option('--backend <name>', 'tfjs backend: node, wasm, cpu')
+    .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
     .addOption(configOption())
     .option('--json', 'print the results as JSON (progress goes to stderr)')
     .action(async (opts) => exit(await (await import('./commands/detector.js')).detectorCommand(opts)));

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { initBackend } from '../engine/index.js';
+import { engineNotes, initBackend } from '../engine/index.js';
 import { GeneratorCache } from '../generator/index.js';
 import { loadSuite, type Suite } from '../suite/index.js';
 import { combineReporters, ReportWriteError, type Reporter } from '../../reporters/index.js';
@@ -97,7 +97,7 @@ export function shardSlice<T>(items: readonly T[], shard: Shard): T[] {
 /** Runs suites already loaded and selected (see selectSuites); `shard` is only recorded in the result. */
 export async function runSelected(suites: readonly Suite[], opts: Omit<RunOptions, 'files'>): Promise<RunResult> {
   const backend = await initBackend({ backend: opts.backend });
-  const environment = environmentInfo(backend.name, opts.toolVersion);
+  const environment = environmentInfo(backend.name, opts.toolVersion, engineNotes(backend));
   const reporter = combineReporters(opts.reporters);
   const startedAt = new Date();
   const suiteFiles = suites.map((s) => relative(opts.cwd, s.file));

@@ -33,7 +33,8 @@ function evaluateFixed(a: FixedAssertion, source: MetricSource): AssertionResult
   if (!isNumber(measured)) return { ...base, status: 'skipped', value: null, actual: null, message: whyNot(measured) };
   const actual = formatInUnit(measured, a);
   if (compare(measured, a.op, a.value)) return { ...base, status: 'passed', value: measured, actual };
-  return { ...base, status: 'failed', value: measured, actual, message: `expected ${base.metric} ${base.expected}, found ${actual}` };
+  // No message: expected and actual say it all, and every reporter shows them (a message repeating them printed it twice).
+  return { ...base, status: 'failed', value: measured, actual };
 }
 
 /**

@@ -144,6 +144,18 @@ export class InferenceEngine {
   }
 
   /**
+   * Why onnxruntime will not run under 'auto' (undefined when it loads, or
+   * when the choice is fixed: 'tfjs' never loads it, 'ort' throws at use).
+   * The caller reports the reason, so runtime() does not warn about it again.
+   */
+  probe(): string | undefined {
+    if (this.choice !== 'auto') return undefined;
+    this.warned.add('load');
+    this.runtime();
+    return this.runtimeState?.error?.message;
+  }
+
+  /**
    * `fn` compiled for inputs of `inputShape` ([H, W, C]), or undefined when
    * it has to run on tfjs (ORT missing, or the network uses a kernel the
    * exporter cannot write: warned once per `owner`/`key`).
