@@ -4,9 +4,9 @@ import { assignNamed } from '../nn/index.js';
 import { shuffledIndices } from '../util/random.js';
 import { Discriminator, Generator } from './architecture.js';
 import type { Attack } from './generate.js';
-import { discriminatorLoss, generatorGanLoss, perfLoss, pertLoss, totalLoss, type PerfInputs, type PerfLoss } from './losses.js';
+import { discriminatorLoss, generatorGanLoss, perfLoss, pertLoss, totalLoss, type PerfLoss } from './losses.js';
 import { Plateau, type LearningRateSchedule } from './plateau.js';
-import { boundDelta, resolveBound, type BoundSetting } from './projection.js';
+import { perturb } from './projection.js';
 import { stepBudget, stepsPerEpoch, type LossValues, type StopReason, type TrainingRecord, type ValidationPoint } from './record.js';
 import { ScheduledAdam } from './optimizer.js';
 import { makeValidator, type ValidationScore } from './validation.js';
@@ -31,12 +31,6 @@ export interface GeneratorTrainConfig {
   beta: number;
   gan: boolean;
   perfLoss: PerfLoss;
-  /** hinge and log-hinge: how far past the threshold a reached p must go. Default 0.1. */
-  margin?: number;
-  /** Train at a higher threshold first, annealed to the suite's. Default: none (the suite's tau throughout). */
-  tauCurriculum?: TauCurriculum;
-  /** How G's output is bounded into the ball, in training and generation ('auto': by the norm, resolveBound). Default 'project' (the paper). */
-  perturbationBound?: BoundSetting;
   width: number;
   /** Steps between validations; default one epoch. */
   validateEvery?: number;
@@ -45,22 +39,6 @@ export interface GeneratorTrainConfig {
   /** Smallest rise of the validation mean that counts as a gain; default its standard error. */
   minDelta?: number;
   seed: number;
-}
-
-/**
- * tau from `from` at the start, moving linearly to the suite's tau over the
- * first `over` (default 0.5) of the budget, then held there.
- */
-export interface TauCurriculum {
-  from: number;
-  over?: number;
-}
-
-/** The threshold the losses aim at after `progress` (0..1) of the budget. */
-export function curriculumTau(suiteTau: number, curriculum: TauCurriculum | undefined, progress: number): number {
-  if (!curriculum) return suiteTau;
-  const t = Math.min(1, Math.max(0, progress) / (curriculum.over ?? 0.5));
-  return curriculum.from + (suiteTau - curriculum.from) * t;
 }
 
 export interface TrainProgress {
@@ -109,7 +87,7 @@ export async function trainGenerator(input: TrainGeneratorInput): Promise<Traine
   const budgetReason: StopReason = (config.steps ?? Infinity) < stepBudget({ ...config, steps: undefined }, trainCount) ? 'budget-steps' : 'budget-epochs';
   const validateEvery = config.validateEvery ?? stepsPerEpoch(trainCount, config.batchSize);
   const deadline = config.minutes === undefined ? Infinity : started + config.minutes * 60_000;
-  const g = new Generator(network.meta.input, config.width, config.seed, resolveBound(config.perturbationBound, attack.norm));
+  const g = new Generator(network.meta.input, config.width, config.seed);
   const d = new Discriminator(network.meta.input, config.seed + 1);
   const gOpt = new ScheduledAdam(config.learningRate, 0.5, 0.999);
   const dOpt = new ScheduledAdam(config.learningRate, 0.5, 0.999);
@@ -126,10 +104,7 @@ export async function trainGenerator(input: TrainGeneratorInput): Promise<Traine
     if (order.length < config.batchSize) order = order.concat(Array.from(shuffledIndices(trainCount, trainCount, config.seed + step * 7919)));
     const x = sliceBatch(input.train, order.splice(0, config.batchSize), network);
     const learningRate = plateau.learningRate;
-    // Share of the budget spent, by steps or by time, whichever is further along.
-    const progress = Math.max((step - 1) / totalSteps, (performance.now() - started) / ((config.minutes ?? Infinity) * 60_000));
-    const tau = curriculumTau(attack.tau, config.tauCurriculum, progress);
-    const losses = trainStep({ g, d, gOpt, dOpt, network, x, attack, config, blockFlops, learningRate, tau });
+    const losses = trainStep({ g, d, gOpt, dOpt, network, x, attack, config, blockFlops, learningRate });
     x.dispose();
     const outOfTime = performance.now() >= deadline;
     const atBudget = step >= totalSteps;
@@ -222,18 +197,15 @@ interface StepContext {
   blockFlops: number[];
   /** The scheduled learning rate of this step (the loop has set it on gOpt and dOpt already). */
   learningRate: number;
-  /** The threshold of this step's losses (the suite's, or the curriculum's). */
-  tau: number;
 }
 
 function trainStep(c: StepContext): LossValues {
   const { g, d, x, attack, config } = c;
   const range = c.network.meta.input.range;
-  const toInput = (raw: tf.Tensor4D) => tf.clipByValue(tf.add(x, boundDelta(raw, attack.norm, attack.epsilon, g.bound)), range[0], range[1]) as tf.Tensor4D;
   let dLoss = 0;
   if (config.gan) {
     // D learns to tell seeds from generated inputs; G is held fixed here.
-    const adv = tf.tidy(() => toInput(g.apply(x, true)));
+    const adv = tf.tidy(() => perturb(x, g.apply(x, true), attack.norm, attack.epsilon, range));
     const cost = c.dOpt.minimize(() => discriminatorLoss(d.apply(x, true), d.apply(adv, true)), true, d.store.trainable());
     dLoss = readScalar(cost);
     adv.dispose();
@@ -241,12 +213,15 @@ function trainStep(c: StepContext): LossValues {
   const parts: Partial<Record<'gan' | 'perf' | 'pert', number>> = {};
   const cost = c.gOpt.minimize(
     () => {
-      const raw = g.apply(x, true);
-      const adv = toInput(raw);
+      const delta = g.apply(x, true);
+      const adv = perturb(x, delta, attack.norm, attack.epsilon, range);
       const gan = config.gan ? generatorGanLoss(d.apply(adv, true)) : tf.scalar(0);
-      const perf = perfLoss(config.perfLoss, perfInputs(c, adv), { margin: config.margin ?? 0.1 }); // Eq. 6
-      // Eq. 7 on what G proposes: its raw output under projection; a 'scale' bound is inside the ball by construction (0).
-      const pert = pertLoss(g.bound === 'project' ? raw : boundDelta(raw, attack.norm, attack.epsilon, g.bound), attack.norm, attack.epsilon);
+      // At the suite's tau: a model whose later gates read earlier decisions
+      // (SkipNet) gives the p that the real execution at tau acts on.
+      const { p, logits } = c.network.soft(adv, attack.tau);
+      logits.dispose();
+      const perf = perfLoss(p, config.perfLoss, c.blockFlops); // Eq. 6
+      const pert = pertLoss(delta, attack.norm, attack.epsilon); // Eq. 7
       parts.gan = gan.dataSync()[0];
       parts.perf = perf.dataSync()[0];
       parts.pert = pert.dataSync()[0];
@@ -256,26 +231,6 @@ function trainStep(c: StepContext): LossValues {
     g.store.trainable(),
   );
   return { gan: parts.gan ?? 0, perf: parts.perf ?? 0, pert: parts.pert ?? 0, total: readScalar(cost), discriminator: dLoss };
-}
-
-/**
- * What L_perf reads from the AdNN on the generated inputs, at this step's tau
- * (a model whose later gates read earlier decisions, SkipNet, gives the p that
- * the real execution at that tau acts on). uniform-ce reads every exit's
- * logits where the model has them; p then comes from the same pass
- * (1 - max softmax of the exit before each block, the contract's early-exit p).
- */
-function perfInputs(c: StepContext, adv: tf.Tensor4D): PerfInputs {
-  const { network, tau } = c;
-  const base = { kind: network.meta.kind, tau, baseFlops: network.meta.baseFlops, blockFlops: c.blockFlops };
-  if (c.config.perfLoss === 'uniform-ce' && network.meta.kind === 'early-exit' && network.exitLogits) {
-    const exitLogits = network.exitLogits(adv);
-    const p = tf.stack(exitLogits.slice(0, -1).map((l) => tf.sub(1, tf.max(tf.softmax(l), 1))), 1) as tf.Tensor2D;
-    return { ...base, p, exitLogits };
-  }
-  const { p, logits } = network.soft(adv, tau);
-  logits.dispose();
-  return { ...base, p };
 }
 
 function readScalar(t: tf.Scalar | null): number {

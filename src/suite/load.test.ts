@@ -62,13 +62,12 @@ describe('loadSuite: a valid suite', () => {
       lrSchedule: { type: 'plateau', factor: 0.1, patience: 2, minLearningRate: 0.00001 },
       alpha: 1,
       beta: 0.001,
-      gan: false,
+      gan: true,
       width: 64,
       validationInputs: 1000,
       patience: 5,
       requireConverged: false,
-      perfLoss: 'log-expected-cost',
-      perturbationBound: 'auto',
+      perfLoss: 'mse',
     });
     expect(s.baselines).toEqual([{ name: 'random', options: {} }]);
     expect(s.assertions).toEqual([]);
