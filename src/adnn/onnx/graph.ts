@@ -46,7 +46,7 @@ export function prepareGraph(file: string, model: OnnxModel, transform: InputTra
   const initializers = new Map(model.graph.initializers);
   for (const t of pro.initializers) initializers.set(t.name, t);
   const nodes = [...pro.nodes, ...model.graph.nodes];
-  const values = inferValues(file, nodes, initializers, input);
+  const values = inferValues(file, nodes, initializers, input, { inputName: model.graph.inputs[0].name, layout: transform.layout });
   const flops = new Map(nodes.map((n) => [n, nodeFlops(n, values, initializers)]));
   return { file, model, nodes, initializers, input, values, flops };
 }
@@ -72,7 +72,9 @@ function inputSpec(file: string, model: OnnxModel, t: InputTransform): InputSpec
 }
 
 /** One pass at batch 1 on a blank image: every value's kind and shape, and any node that fails, named. */
-function inferValues(file: string, nodes: OnnxNode[], initializers: Map<string, OnnxTensor>, input: InputSpec): Map<string, ValueInfo> {
+function inferValues(file: string, nodes: OnnxNode[], initializers: Map<string, OnnxTensor>, input: InputSpec, read: { inputName: string; layout: string }): Map<string, ValueInfo> {
+  const { inputName, layout } = read;
+  const inputDims = (layout === 'NCHW' ? [input.channels, input.height, input.width] : [input.height, input.width, input.channels]).join(', ');
   const info = new Map<string, ValueInfo>();
   tf.tidy(() => {
     const values = new Map<string, Value>();
@@ -83,7 +85,12 @@ function inferValues(file: string, nodes: OnnxNode[], initializers: Map<string, 
       try {
         evaluate([node], values);
       } catch (e) {
-        if (e instanceof OnnxNodeError) throw new OnnxModelError(file, `node "${node.name}" (${node.op})`, e.message.replace(/^node "[^"]*" \([^)]*\): /, ''));
+        if (e instanceof OnnxNodeError) {
+          const detail = e.message.replace(/^node "[^"]*" \([^)]*\): /, '');
+          // A node on the input that fails usually means the layout was misread.
+          const hint = node.inputs.some((i) => fromImage.has(i) && values.get(i) !== undefined && i === inputName) ? `; the input was read as ${layout} [batch, ${inputDims}]: check model.input.layout` : '';
+          throw new OnnxModelError(file, `node "${node.name}" (${node.op})`, detail + hint);
+        }
         throw e;
       }
       if (node.inputs.some((i) => fromImage.has(i))) node.outputs.forEach((o) => fromImage.add(o));

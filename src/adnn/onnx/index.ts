@@ -10,7 +10,7 @@ import { OnnxModelError } from './errors.js';
 import { prepareGraph } from './graph.js';
 import { decodeModel, type OnnxModel } from './model.js';
 import { constantsOf, OnnxNetwork } from './network.js';
-import { buildPlan, type OnnxStructure } from './plan.js';
+import { buildPlan, type GatedBlock, type OnnxStructure } from './plan.js';
 import type { InputTransform } from './prologue.js';
 
 export { OnnxModelError } from './errors.js';
@@ -24,6 +24,22 @@ export interface OnnxAdnnSpec {
   input: InputTransform;
   /** Display name; default the file's name without .onnx. */
   name?: string;
+}
+
+/** What a suite's model section says about an ONNX model (suite/types.ts OnnxModelSource). */
+export interface OnnxModelOptions {
+  onnx: string;
+  kind: 'early-exit' | 'skipping';
+  exits?: string[];
+  blocks?: GatedBlock[];
+  logits?: string;
+  input: InputTransform;
+}
+
+/** The spec of a model section; kind decides which of exits and blocks is read (the schema requires it). */
+export function onnxAdnnSpec(m: OnnxModelOptions): OnnxAdnnSpec {
+  const structure: OnnxStructure = m.kind === 'early-exit' ? { kind: 'early-exit', exits: m.exits ?? [] } : { kind: 'skipping', blocks: m.blocks ?? [], ...(m.logits ? { logits: m.logits } : {}) };
+  return { file: m.onnx, structure, input: m.input };
 }
 
 export function loadOnnxAdnn(spec: OnnxAdnnSpec): OnnxNetwork {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, AdnnMeta, Execution, SoftOutput } from '../contract.js';
 import { straightThrough } from '../zoo/resnet/straight-through.js';
 import { runPlanTfjs, type StagePlan } from '../stages/index.js';
+import { OnnxModelError } from './errors.js';
 import type { PreparedGraph } from './graph.js';
 import { evaluate } from './interpreter.js';
 import type { OnnxPlan, OnnxStructure } from './plan.js';
@@ -85,7 +86,7 @@ export class OnnxNetwork implements AdaptiveNetwork {
       ps.push(p);
       k++;
     }
-    return { logits: values.get(s.logits) as tf.Tensor2D, p: tf.stack(ps, 1) as tf.Tensor2D };
+    return { logits: values.get(s.logits ?? this.g.model.graph.outputs[0].name) as tf.Tensor2D, p: tf.stack(ps, 1) as tf.Tensor2D };
   }
 
   run(x: tf.Tensor4D, tau: number): Execution {
@@ -97,7 +98,7 @@ export class OnnxNetwork implements AdaptiveNetwork {
   }
 
   trainingLoss(): tf.Scalar {
-    throw new RangeError(`${this.g.file}: an ONNX model cannot be retrained by deepperform (it has no training graph); retrain it in PyTorch and export it again`);
+    throw new OnnxModelError(this.g.file, 'retraining', 'an ONNX model has no training graph, so deepperform cannot retrain it; retrain it in PyTorch and export it again');
   }
 
   trainableVariables(): tf.Variable[] {

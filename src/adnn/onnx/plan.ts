@@ -17,7 +17,7 @@ export interface GatedBlock {
   gate: string;
 }
 
-export type OnnxStructure = { kind: 'early-exit'; exits: string[] } | { kind: 'skipping'; blocks: GatedBlock[]; logits: string };
+export type OnnxStructure = { kind: 'early-exit'; exits: string[] } | { kind: 'skipping'; blocks: GatedBlock[]; logits?: string };
 
 /** The staged model: the plan both engines execute and the cost it implies. */
 export interface OnnxPlan {
@@ -30,13 +30,18 @@ export interface OnnxPlan {
 export const register = (name: string): string => (name === IMAGE ? INPUT_REGISTER : `v:${name}`);
 
 export function buildPlan(g: PreparedGraph, s: OnnxStructure, constants: Map<string, Value>): OnnxPlan {
-  const built = s.kind === 'early-exit' ? earlyExit(g, s.exits, constants) : skipping(g, s.blocks, s.logits, constants);
+  const built = s.kind === 'early-exit' ? earlyExit(g, s.exits, constants) : skipping(g, s.blocks, s.logits ?? g.model.graph.outputs[0]?.name ?? '', constants);
   return built;
+}
+
+/** A value's shape as messages show it, the batch by name. */
+function shown(g: PreparedGraph, name: string): string {
+  return `[${['batch', ...g.values.get(name)!.shape.slice(1)].join(', ')}]`;
 }
 
 function classesOf(g: PreparedGraph, name: string, place: string): number {
   const v = g.values.get(name)!;
-  if (v.ints || v.shape.length !== 2) throw new OnnxModelError(g.file, place, `"${name}" must be logits of shape [batch, classes], it is [${v.shape.join(', ')}] at batch 1`);
+  if (v.ints || v.shape.length !== 2) throw new OnnxModelError(g.file, place, `"${name}" must be logits of shape [batch, classes], it is ${shown(g, name)}`);
   return v.shape[1];
 }
 
@@ -45,6 +50,10 @@ function earlyExit(g: PreparedGraph, exits: string[], constants: Map<string, Val
   const part = new Partitioner(g);
   exits.forEach((e, i) => part.requireValue(e, `exits[${i}]`));
   const classes = exits.map((e, i) => classesOf(g, e, `exits[${i}]`));
+  const position = exits.map((e) => g.nodes.findIndex((n) => n.outputs.includes(e)));
+  position.forEach((at, i) => {
+    if (i > 0 && at <= position[i - 1]) throw new OnnxModelError(g.file, `exits[${i}]`, `"${exits[i]}" is computed before "${exits[i - 1]}"; list the exits in the order the graph computes them`);
+  });
   if (classes.some((c) => c !== classes[0])) throw new OnnxModelError(g.file, 'exits', `the exits give different numbers of classes: ${classes.join(', ')}`);
   const stages = exits.map((e, i) => {
     const stage = part.add(i === 0 ? 'stage0' : `stage${i}`, [e]);
@@ -76,10 +85,9 @@ function skipping(g: PreparedGraph, gated: GatedBlock[], logits: string, constan
       part.requireValue(b[key], `blocks[${k}].${key}`);
       if (!part.isCarried(b[key])) throw new OnnxModelError(g.file, `blocks[${k}].${key}`, `"${b[key]}" must be a float tensor computed from the input`);
     }
-    const shape = (n: string) => g.values.get(n)!.shape.join(', ');
-    if (shape(b.input) !== shape(b.output)) throw new OnnxModelError(g.file, `blocks[${k}]`, `input "${b.input}" is [${shape(b.input)}] but output "${b.output}" is [${shape(b.output)}]: a closed gate passes the input on as the output, so they must match`);
+    if (shown(g, b.input) !== shown(g, b.output)) throw new OnnxModelError(g.file, `blocks[${k}]`, `input "${b.input}" is ${shown(g, b.input)} but output "${b.output}" is ${shown(g, b.output)}: a closed gate passes the input on as the output, so they must match`);
     const gateSize = g.values.get(b.gate)!.shape.slice(1).reduce((a, c) => a * c, 1);
-    if (gateSize !== 1) throw new OnnxModelError(g.file, `blocks[${k}].gate`, `"${b.gate}" must hold one probability per input ([batch] or [batch, 1]), it is [${shape(b.gate)}]`);
+    if (gateSize !== 1) throw new OnnxModelError(g.file, `blocks[${k}].gate`, `"${b.gate}" must hold one probability per input ([batch] or [batch, 1]), it is ${shown(g, b.gate)}`);
     const pre = part.add(`gates${k}`, [b.input, b.gate]);
     const body = part.add(b.name ?? `block${k}`, [b.output]);
     if (body.nodes.length === 0) throw new OnnxModelError(g.file, `blocks[${k}].output`, `"${b.output}" is computed before the block's input and gate; name the tensor the block itself computes`);
