@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { depthwiseByTaps } from '../../nn/index.js';
 import type { OnnxNode } from './model.js';
 import { attrInt, attrInts, attrString, OnnxNodeError, tensorOf, type Value } from './value.js';
 
@@ -54,7 +55,9 @@ export function conv(node: OnnxNode, [x, w, b]: (Value | undefined)[]): tf.Tenso
     // Depthwise: output channel c * m + j reads input channel c.
     const m = outC / groups;
     const f = tf.transpose(tf.reshape(weight, [groups, m, kh, kw]), [2, 3, 0, 1]) as tf.Tensor4D;
-    y = tf.depthwiseConv2d(xs, f, win.strides, 'valid', 'NHWC', win.dilations);
+    // The wasm backend has no depthwise gradient kernels: the same sum by taps differentiates everywhere.
+    const byTaps = m === 1 && kh === kw && win.strides[0] === win.strides[1] && win.dilations.every((d) => d === 1) && !hasDepthwiseGradients();
+    y = byTaps ? depthwiseByTaps(xs, f, win.strides[0], 'valid') : tf.depthwiseConv2d(xs, f, win.strides, 'valid', 'NHWC', win.dilations);
   } else {
     const parts = tf.split(xs, groups, 3);
     const filters = tf.split(weight, groups, 0);
@@ -62,6 +65,11 @@ export function conv(node: OnnxNode, [x, w, b]: (Value | undefined)[]): tf.Tenso
   }
   if (b !== undefined) y = tf.add(y, tensorOf(node, b, 'bias B'));
   return toNchw(y);
+}
+
+function hasDepthwiseGradients(): boolean {
+  const backend = tf.getBackend();
+  return tf.getKernel('DepthwiseConv2dNativeBackpropFilter', backend) != null && tf.getKernel('DepthwiseConv2dNativeBackpropInput', backend) != null;
 }
 
 export function convTranspose(node: OnnxNode, [x, w, b]: (Value | undefined)[]): tf.Tensor {

@@ -108,7 +108,10 @@ export function slice(node: OnnxNode, [x, st, en, ax, sp]: Inputs): Value {
     return { ints, dims: [ints.length] };
   }
   if (stride.some((s) => s < 0)) throw new OnnxNodeError(node, 'negative steps are not supported');
-  return tf.stridedSlice(tensorOf(node, x, 'data'), begin, end, stride);
+  const t = tensorOf(node, x, 'data');
+  // tf.slice has a gradient on every backend; stridedSlice only where steps are needed.
+  if (stride.every((s) => s === 1)) return tf.slice(t, begin, end.map((e, i) => Math.max(e - begin[i], 0)));
+  return tf.stridedSlice(t, begin, end, stride);
 }
 
 function axesOf(node: OnnxNode, v: Value | undefined): number[] | undefined {
