@@ -1,7 +1,7 @@
 import type { OnnxNode } from './model.js';
 import { conv, convTranspose, globalAveragePool, pool } from './ops-conv.js';
 import { batchNorm, binary, clip, gemm, matMul, reduceMean, softmax, unary } from './ops-math.js';
-import { cast, concat, constant, flatten, gather, pad, reshape, shape, slice, squeeze, transpose, unsqueeze } from './ops-shape.js';
+import { cast, concat, constant, constantOfShape, neg, flatten, gather, pad, reshape, shape, slice, squeeze, transpose, unsqueeze } from './ops-shape.js';
 import { OnnxNodeError, type Value } from './value.js';
 
 /**
@@ -47,6 +47,8 @@ const OPS: Record<string, Op> = {
   Shape: shape,
   Gather: gather,
   Cast: cast,
+  ConstantOfShape: constantOfShape,
+  Neg: neg,
 };
 
 function present(node: OnnxNode, v: Value | undefined): Value {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { OnnxNode, OnnxTensor } from './model.js';
+import { sliceInts, transposeInts } from './ints.js';
 import { attrInt, attrInts, attrString, axis, intsOf, isInts, OnnxNodeError, tensorOf, valueOfTensor, type IntArray, type Value } from './value.js';
 
 /**
@@ -73,9 +74,23 @@ export function flatten(node: OnnxNode, [x]: Inputs): tf.Tensor {
   return tf.reshape(t, [size(t.shape.slice(0, a)), size(t.shape.slice(a))]);
 }
 
-export function transpose(node: OnnxNode, [x]: Inputs): tf.Tensor {
-  const t = tensorOf(node, x, 'data');
-  return tf.transpose(t, attrInts(node, 'perm') ?? Array.from({ length: t.rank }, (_, i) => t.rank - 1 - i));
+export function transpose(node: OnnxNode, [x]: Inputs): Value {
+  const rank = isInts(x) ? x.dims.length : tensorOf(node, x, 'data').rank;
+  const perm = attrInts(node, 'perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+  return isInts(x) ? transposeInts(x, perm) : tf.transpose(tensorOf(node, x, 'data'), perm);
+}
+
+/** ConstantOfShape: a tensor of the given shape filled with `value` (default float 0). */
+export function constantOfShape(node: OnnxNode, [s]: Inputs): Value {
+  const dims = intsOf(node, s, 'input');
+  const v = node.attrs.get('value') as OnnxTensor | undefined;
+  const fill = v && typeof v === 'object' && 'data' in v ? Number(v.data[0] ?? 0) : 0;
+  if (v?.dtype === 'int') return { ints: Array<number>(size(dims)).fill(fill), dims };
+  return tf.fill(dims, fill);
+}
+
+export function neg(node: OnnxNode, [x]: Inputs): Value {
+  return isInts(x) ? { ints: x.ints.map((v) => -v), dims: x.dims } : tf.neg(tensorOf(node, x, 'X'));
 }
 
 export function concat(node: OnnxNode, inputs: Inputs): Value {
@@ -102,12 +117,8 @@ export function slice(node: OnnxNode, [x, st, en, ax, sp]: Inputs): Value {
     begin[a] = steps[i] > 0 ? clamp(starts[i], 0, n) : clamp(starts[i], -1, n - 1);
     end[a] = steps[i] > 0 ? clamp(ends[i], 0, n) : clamp(ends[i], -1, n - 1);
   });
-  if (isInts(x)) {
-    if (dims.length !== 1 || stride[0] !== 1) throw new OnnxNodeError(node, 'slicing integer arrays is supported on rank 1 with step 1');
-    const ints = x.ints.slice(begin[0], Math.max(end[0], begin[0]));
-    return { ints, dims: [ints.length] };
-  }
-  if (stride.some((s) => s < 0)) throw new OnnxNodeError(node, 'negative steps are not supported');
+  if (isInts(x)) return sliceInts(x, begin, end, stride);
+  if (stride.some((s) => s < 0)) throw new OnnxNodeError(node, 'negative steps on float tensors are not supported');
   const t = tensorOf(node, x, 'data');
   // tf.slice has a gradient on every backend; stridedSlice only where steps are needed.
   if (stride.every((s) => s === 1)) return tf.slice(t, begin, end.map((e, i) => Math.max(e - begin[i], 0)));
