@@ -16,6 +16,7 @@ import type { InputTransform } from './prologue.js';
 export { OnnxModelError } from './errors.js';
 export { SUPPORTED_OPS } from './interpreter.js';
 export type { GatedBlock, OnnxStructure } from './plan.js';
+export type { OnnxNetwork, StageSummary } from './network.js';
 export type { InputTransform } from './prologue.js';
 
 export interface OnnxAdnnSpec {

@@ -9,6 +9,16 @@ import type { OnnxPlan, OnnxStructure } from './plan.js';
 import { IMAGE } from './prologue.js';
 import { valueOfTensor, type Value } from './value.js';
 
+/** One onnxruntime session of the staged execution, as model-info shows it. */
+export interface StageSummary {
+  name: string;
+  nodes: number;
+  /** Carried tensors it reads ('image' for the input batch). */
+  reads: string[];
+  writes: string[];
+  flops: number;
+}
+
 /** The threshold the soft pass of a skipping model follows when none is given (the zoo's). */
 const DEFAULT_TAU = 0.5;
 
@@ -95,6 +105,22 @@ export class OnnxNetwork implements AdaptiveNetwork {
 
   stages(): StagePlan {
     return this.staged.plan;
+  }
+
+  /** The stages the graph was cut into, in plan order, for model-info. */
+  stageSummary(): StageSummary[] {
+    return this.staged.stages.map((s) => ({
+      name: s.name,
+      nodes: s.nodes.length,
+      reads: s.inputs.map((i) => (i === IMAGE ? 'image' : i)),
+      writes: [...s.outputs],
+      flops: s.flops,
+    }));
+  }
+
+  /** The model file's operator set. */
+  get opset(): number {
+    return this.g.model.opset;
   }
 
   trainingLoss(): tf.Scalar {
