@@ -19,11 +19,12 @@ interface Feed {
   data?: number[];
 }
 
+/** Deterministic values in [-2, 2) (a linear congruential sequence). */
 function values(n: number, seed: number): number[] {
   let s = seed;
   return Array.from({ length: n }, () => {
     s = (s * 1103515245 + 12345) % 2 ** 31;
-    return Math.round((4 * s) / 2 ** 31 - 2, 0) || (s % 7) / 7 - 0.5;
+    return (4 * s) / 2 ** 31 - 2;
   });
 }
 
