@@ -26,7 +26,7 @@ function tinyCopy(dir: string, edit: (yaml: string) => string = (y) => y): strin
   return file;
 }
 
-describe('an ONNX early-exit model from the suite syntax', () => {
+describe('ONNX models from the suite syntax', () => {
   it('runs the whole suite: generator, baselines, latency and sensitivity', () => {
     const dir = tempDir();
     tinyCopy(dir);
@@ -38,6 +38,32 @@ describe('an ONNX early-exit model from the suite syntax', () => {
     expect(r.stdout).toMatch(/latency \(batch 1, 3 inputs\): seeds median [\d.]+ ms/);
     expect(r.stdout).toMatch(/threshold sensitivity, deepperform max I-FLOPs: tau 0\.3 [\d.]+%/);
     expect(r.stdout).toMatch(/✓ seed accuracy > 0\.4/);
+  }, 300_000);
+
+  it('a skipping model from its manifest runs too (generator, random; stages per gate and block)', () => {
+    const dir = tempDir();
+    const blocks = [0, 1, 2].map((k) => `    - { input: in${k}, output: out${k}, gate: gate${k} }`);
+    const yaml = [
+      'name: onnx gated',
+      'model:',
+      `  onnx: ${join(ROOT, 'fixtures/onnx/gated.onnx')}`,
+      '  kind: skipping',
+      '  blocks:',
+      ...blocks,
+      '  input: { normalize: { mean: [0.286], std: [0.353] } }',
+      'data: { dataset: fashion-mnist-embedded, seeds: 16 }',
+      'norm: linf',
+      'epsilon: 0.1',
+      'generator: { preset: tiny, train: { steps: 4, batchSize: 8, validateEvery: 2, validationInputs: 16 } }',
+      'baselines: [random]',
+      'measure: { latencyInputs: 3, repeats: 1 }',
+    ].join('\n');
+    writeFileSync(join(dir, 'gated.perf.yaml'), `${yaml}\n`);
+    const r = runCli(['run', '.', '--reporter', 'console', '--cache-dir', join(dir, 'cache')], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    for (const method of ['seeds', 'deepperform', 'random']) expect(r.stdout).toMatch(new RegExp(`\\n\\s+${method}\\s+16\\s+\\d`));
+    expect(r.stdout).toMatch(/threshold sensitivity, random max I-FLOPs: tau 0\.3 [\d.]+%/);
   }, 300_000);
 
   it('an exit the graph does not have stops the run with exit code 2, naming the file and the exit', () => {

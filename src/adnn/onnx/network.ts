@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, AdnnMeta, Execution, SoftOutput } from '../contract.js';
-import { straightThrough } from '../zoo/resnet/straight-through.js';
+import { DEFAULT_TAU, straightThrough } from '../zoo/resnet/index.js';
 import { runPlanTfjs, type StagePlan } from '../stages/index.js';
 import { OnnxModelError } from './errors.js';
 import type { PreparedGraph } from './graph.js';
@@ -18,9 +18,6 @@ export interface StageSummary {
   writes: string[];
   flops: number;
 }
-
-/** The threshold the soft pass of a skipping model follows when none is given (the zoo's). */
-const DEFAULT_TAU = 0.5;
 
 /**
  * An AdNN read from an ONNX graph. The soft pass and exit logits run the

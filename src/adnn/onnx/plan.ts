@@ -30,8 +30,7 @@ export interface OnnxPlan {
 export const register = (name: string): string => (name === IMAGE ? INPUT_REGISTER : `v:${name}`);
 
 export function buildPlan(g: PreparedGraph, s: OnnxStructure, constants: Map<string, Value>): OnnxPlan {
-  const built = s.kind === 'early-exit' ? earlyExit(g, s.exits, constants) : skipping(g, s.blocks, s.logits ?? g.model.graph.outputs[0]?.name ?? '', constants);
-  return built;
+  return s.kind === 'early-exit' ? earlyExit(g, s.exits, constants) : skipping(g, s.blocks, s.logits ?? g.model.graph.outputs[0]?.name ?? '', constants);
 }
 
 /** A value's shape as messages show it, the batch by name. */
