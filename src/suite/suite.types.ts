@@ -108,44 +108,7 @@ export interface ModelSpec {
    *
    * @minItems 1
    */
-  blocks?: [
-    {
-      /**
-       * Name shown in reports. Default: block0, block1, ...
-       */
-      name?: string;
-      /**
-       * Tensor the block reads; passed on as its output when the gate is closed.
-       */
-      input: string;
-      /**
-       * Tensor the block computes; the rest of the graph reads it.
-       */
-      output: string;
-      /**
-       * Tensor holding the block's gate probability, computed without the block.
-       */
-      gate: string;
-    },
-    ...{
-      /**
-       * Name shown in reports. Default: block0, block1, ...
-       */
-      name?: string;
-      /**
-       * Tensor the block reads; passed on as its output when the gate is closed.
-       */
-      input: string;
-      /**
-       * Tensor the block computes; the rest of the graph reads it.
-       */
-      output: string;
-      /**
-       * Tensor holding the block's gate probability, computed without the block.
-       */
-      gate: string;
-    }[],
-  ];
+  blocks?: [GatedBlock, ...GatedBlock[]];
   /**
    * ONNX skipping models: the name of the logits tensor ([batch, classes]). Default: the graph's first output.
    */
@@ -163,15 +126,40 @@ export interface ModelSpec {
      */
     normalize?: {
       /**
+       * Mean subtracted from the [0, 1] input: one value, or one per channel.
+       *
        * @minItems 1
        */
       mean: [number, ...number[]];
       /**
+       * Standard deviation the centred input is divided by, > 0: one value, or one per channel.
+       *
        * @minItems 1
        */
       std: [number, ...number[]];
     };
   };
+}
+/**
+ * One gated block of an ONNX skipping model, by tensor names.
+ */
+export interface GatedBlock {
+  /**
+   * Name shown in reports. Default: block and its position from 0 (block0 first)
+   */
+  name?: string;
+  /**
+   * Tensor the block reads; passed on as its output when the gate is closed.
+   */
+  input: string;
+  /**
+   * Tensor the block computes; the rest of the graph reads it.
+   */
+  output: string;
+  /**
+   * Tensor holding the block's gate probability, computed without the block.
+   */
+  gate: string;
 }
 /**
  * Where the seed inputs and the generator's training inputs come from.
