@@ -65,18 +65,19 @@ export class Partitioner {
   }
 
   /**
-   * Makes every carried value a later stage reads an output of the stage
-   * that computed it (call once all stages are added).
+   * Makes every carried value a later stage reads, and each of `decisions`
+   * (what branch steps and shortcuts read outside any stage), an output of
+   * the stage that computed it (call once all stages are added).
    */
-  link(): void {
+  link(decisions: readonly string[] = []): void {
     const madeBy = new Map<string, Stage>();
     for (const s of this.stages) for (const n of s.nodes) for (const o of n.outputs) madeBy.set(o, s);
-    for (const s of this.stages) {
-      for (const i of s.inputs) {
-        const from = madeBy.get(i);
-        if (from && from !== s && !from.outputs.includes(i)) from.outputs.push(i);
-      }
-    }
+    const expose = (name: string, reader?: Stage) => {
+      const from = madeBy.get(name);
+      if (from && from !== reader && !from.outputs.includes(name)) from.outputs.push(name);
+    };
+    for (const s of this.stages) for (const i of s.inputs) expose(i, s);
+    decisions.forEach((name) => expose(name));
   }
 
   /** The stage whose nodes compute `name`, if any. */

@@ -94,7 +94,8 @@ function skipping(g: PreparedGraph, gated: GatedBlock[], logits: string, constan
     return { pre, body, skip };
   });
   const head = part.add('head', [logits]);
-  part.link();
+  // A gate or block input computed by an earlier stage (its own gates stage then has no nodes).
+  part.link(gated.flatMap((b) => [b.input, b.gate]));
   units.forEach(({ body }, k) => {
     const leaked = body.outputs.filter((o) => o !== gated[k].output);
     if (leaked.length > 0) throw new OnnxModelError(g.file, `blocks[${k}]`, `"${leaked[0]}", computed inside the block, is read after it; a skipped block would not compute it (move the block's output past it)`);
