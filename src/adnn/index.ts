@@ -24,3 +24,4 @@ export { loadAdnn, readAdnnArch, saveAdnn, type AdnnFileMetadata, type LoadedAdn
 export { loadUserAdnn, UserModelError, type AdnnModule, type UserAdnn, type UserAdnnFactory, type UserAdnnMeta, type UserExecution, type UserModuleContext, type UserModuleOptions } from './user-module.js';
 export { UserModuleCallError } from './user-call.js';
 export { UnknownArchError, zooArchs, zooEntry, type ZooEntry, type ZooFamily } from './zoo/index.js';
+export { loadOnnxAdnn, onnxAdnnSpec, OnnxModelError, SUPPORTED_OPS, type OnnxAdnnSpec, type OnnxModelOptions, type OnnxNetwork, type StageSummary } from './onnx/index.js';

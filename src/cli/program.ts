@@ -102,11 +102,18 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
 
   cli
     .command('model-info')
-    .description("a zoo model's blocks and FLOPs (2 x multiply-accumulates)")
-    .argument('<arch>', 'zoo architecture, see `deepperform models`')
+    .description("a zoo model's or an ONNX model's blocks and FLOPs (2 x multiply-accumulates); for ONNX also its stages")
+    .argument('<arch>', 'zoo architecture (see `deepperform models`), or an .onnx file with --kind and --exits or --block')
     .option('--input <HxWxC>', "input shape, e.g. 32x32x3 (default: the architecture's own)")
     .option('--classes <n>', 'number of classes', number('--classes'))
-    .option('--json', 'print JSON: blocks, totalFlops, cumulativeExitFlops')
+    .option('--json', 'print JSON: blocks, totalFlops, cumulativeExitFlops (ONNX: also stages)')
+    .option('--kind <kind>', 'ONNX: early-exit or skipping')
+    .option('--exits <names>', 'ONNX early-exit: the exits\' output names in order, comma-separated (repeatable)', collectList)
+    .option('--block <input,output,gate>', 'ONNX skipping: one gated block\'s tensor names (repeatable, in order)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--logits <name>', "ONNX skipping: the logits tensor (default: the graph's first output)")
+    .option('--layout <layout>', 'ONNX: NCHW (default) or NHWC')
+    .option('--mean <values>', 'ONNX: the normalisation the graph expects, comma-separated (with --std)')
+    .option('--std <values>', 'ONNX: see --mean')
     .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
     .action(async (arch: string, opts) => exit(await (await import('./commands/model-info.js')).modelInfoCommand(arch, opts)));
 

@@ -6,3 +6,4 @@ export { BatchNorm, instanceNorm } from './norm.js';
 export { convOutLength, convTransposeOutLength, type FeatureShape, type Padding } from './shape.js';
 export { saveWeights, loadWeights, WeightsFileError, type WeightsFile } from './weights-io.js';
 export { FastBatchNorm, batchNormTraining } from './norm-fast.js';
+export { DepthwiseConv2d, depthwiseByTaps, type DepthwiseSpec } from './depthwise.js';
