@@ -11,7 +11,7 @@ import { UserModelError } from './user-errors.js';
 import { checkRunFlops, checkSoftValues } from './user-values.js';
 
 export { UserModelError } from './user-errors.js';
-export type { UserAdnn, UserAdnnFactory, UserAdnnMeta, UserExecution, UserModuleContext } from './user-contract.js';
+export type { AdnnModule, UserAdnn, UserAdnnFactory, UserAdnnMeta, UserExecution, UserModuleContext } from './user-contract.js';
 
 export interface UserModuleOptions {
   /** Milliseconds each call into the module may take (suite key model.timeout, in seconds). */

@@ -165,5 +165,9 @@ export async function modelHash(suite: Suite): Promise<string> {
     const [json, bin] = await Promise.all([readFile(join(m.weights, 'model.json'), 'utf8'), readFile(join(m.weights, 'weights.bin'))]);
     return sha256(Buffer.concat([Buffer.from(withoutChecksum(json)), bin]));
   }
+  if (m.source === 'onnx') {
+    // The graph's bytes and everything the suite says about reading it.
+    return sha256(Buffer.concat([await readFile(m.onnx), Buffer.from(stableJson({ kind: m.kind, exits: m.exits, blocks: m.blocks, logits: m.logits, input: m.input }))]));
+  }
   return sha256(`${await readFile(m.module, 'utf8')}\n${m.exportName}\n${stableJson(m.options)}`);
 }

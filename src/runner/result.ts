@@ -247,6 +247,8 @@ export interface EnvironmentInfo {
   platform: string;
   cpu: string;
   cpuCount: number;
+  /** What the user should know about the engines (a fallback, an untested backend, no onnxruntime); each said once. */
+  notes?: string[];
 }
 
 export interface RunResult {

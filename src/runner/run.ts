@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { initBackend } from '../engine/index.js';
+import { engineNotes, initBackend } from '../engine/index.js';
 import { GeneratorCache } from '../generator/index.js';
 import { loadSuite, type Suite } from '../suite/index.js';
 import { combineReporters, ReportWriteError, type Reporter } from '../../reporters/index.js';
@@ -100,7 +100,7 @@ export async function runSelected(suites: readonly Suite[], opts: Omit<RunOption
   // A wrong model or dataset in any suite is exit 2 before the first one trains.
   await preflightSuites(suites);
   const backend = await initBackend({ backend: opts.backend });
-  const environment = environmentInfo(backend.name, opts.toolVersion);
+  const environment = environmentInfo(backend.name, opts.toolVersion, engineNotes(backend));
   const reporter = combineReporters(opts.reporters);
   const startedAt = new Date();
   const suiteFiles = suites.map((s) => relative(opts.cwd, s.file));

@@ -36,7 +36,8 @@ function evaluateFixed(a: FixedAssertion, source: MetricSource): AssertionResult
   if (typeof measured !== 'number') return { ...base, ...measured, value: null, actual: null };
   const actual = formatInUnit(measured, a);
   if (compare(measured, a.op, a.value)) return { ...base, status: 'passed', value: measured, actual };
-  return { ...base, status: 'failed', value: measured, actual, message: `expected ${base.metric} ${base.expected}, found ${actual}` };
+  // No message: expected and actual say it all, and every reporter shows them (a message repeating them printed it twice).
+  return { ...base, status: 'failed', value: measured, actual };
 }
 
 /**

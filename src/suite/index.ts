@@ -2,8 +2,8 @@
 export { loadSuite, parseSuite } from './load.js';
 export { discoverSuites, SUITE_GLOB } from './discover.js';
 export { SuiteError, UsageError, formatProblems, type SuiteProblem } from './errors.js';
-export type { Suite, NormName, BaselineName, BaselineSpec, ResolvedDetector, ResolvedRetrain, ResolvedData, ResolvedGenerator, ResolvedTrain, ResolvedLrSchedule, GeneratorPreset, ModelSource } from './types.js';
-export { DEFAULT_MODULE_TIMEOUT_SECONDS, PRESET_EPOCHS, PRESET_WIDTH } from './types.js';
+export type { Suite, NormName, BaselineName, BaselineSpec, ResolvedDetector, ResolvedRetrain, ResolvedData, ResolvedGenerator, ResolvedTrain, ResolvedLrSchedule, GeneratorPreset, ModelSource, OnnxModelSource } from './types.js';
+export { DEFAULT_MODULE_TIMEOUT_SECONDS, PRESET_EPOCHS, PRESET_WIDTH, modelLabel, modelPath } from './types.js';
 export type * from './suite.types.js';
 export { suiteSchema } from './schema.js';
 export {

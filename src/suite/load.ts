@@ -22,7 +22,7 @@ import { SuiteError, UsageError, type SuiteProblem } from './errors.js';
 import { locate, locateInString, type Segment, type SourceMap } from './locate.js';
 import { DEFAULT_METHOD, REFINE_METHOD, type MetricNeed } from './metrics.js';
 import type { DetectorSpec, LrScheduleSpec, RetrainSpec, SuiteFile, TrainSpec } from './suite.types.js';
-import { DEFAULT_MODULE_TIMEOUT_SECONDS, PRESET_EPOCHS, PRESET_WIDTH, type BaselineName, type BaselineSpec, type NormName, type ResolvedLrSchedule, type ResolvedTrain, type Suite } from './types.js';
+import { DEFAULT_MODULE_TIMEOUT_SECONDS, PRESET_EPOCHS, PRESET_WIDTH, type BaselineName, type BaselineSpec, type ModelSource, type NormName, type ResolvedLrSchedule, type ResolvedTrain, type Suite } from './types.js';
 import { validateSuiteData, type RawProblem } from './validate.js';
 import { decodeUtf8, sizeProblem, structureProblems, syntaxMessage, toPlainData } from './yaml-guard.js';
 
@@ -220,15 +220,7 @@ function normalise(f: SuiteFile, file: string, epsilon: number, assertions: Asse
   const suite: Suite = {
     file,
     name: f.name,
-    model: f.model.module
-      ? {
-          source: 'module',
-          module: resolve(dir, f.model.module),
-          exportName: f.model.export ?? 'default',
-          options: f.model.options ?? {},
-          timeoutSeconds: f.model.timeout ?? DEFAULT_MODULE_TIMEOUT_SECONDS,
-        }
-      : { source: 'zoo', arch: f.model.arch as string, weights: resolve(dir, f.model.weights as string) },
+    model: modelSource(f.model, dir),
     data: { dataset: data.dataset, split: data.split, seeds: data.seeds, trainSplit: data.trainSplit },
     norm: NORMS[String(f.norm)],
     epsilon,
@@ -244,6 +236,28 @@ function normalise(f: SuiteFile, file: string, epsilon: number, assertions: Asse
   if (f.data.path !== undefined) suite.data.path = resolve(dir, f.data.path);
   if (f.data.labels !== undefined) suite.data.labels = f.data.labels;
   return suite;
+}
+
+function modelSource(m: SuiteFile['model'], dir: string): ModelSource {
+  if (m.module) {
+    return {
+      source: 'module',
+      module: resolve(dir, m.module),
+      exportName: m.export ?? 'default',
+      options: m.options ?? {},
+      timeoutSeconds: m.timeout ?? DEFAULT_MODULE_TIMEOUT_SECONDS,
+    };
+  }
+  if (m.onnx) {
+    // The schema made sure kind is there, with exits or blocks as it requires.
+    const source: ModelSource = { source: 'onnx', onnx: resolve(dir, m.onnx), kind: m.kind!, input: { layout: m.input?.layout ?? 'NCHW' } };
+    if (m.exits) source.exits = m.exits;
+    if (m.blocks) source.blocks = m.blocks.map((b) => ({ ...b }));
+    if (m.logits) source.logits = m.logits;
+    if (m.input?.normalize) Object.assign(source.input, { mean: m.input.normalize.mean, std: m.input.normalize.std });
+    return source;
+  }
+  return { source: 'zoo', arch: m.arch as string, weights: resolve(dir, m.weights as string) };
 }
 
 /** The `saved:` file, or by default the suite's name with .perf.yaml (or .yml, .yaml) replaced by .perf.baseline.json. */

@@ -95,8 +95,15 @@ export class CompiledForward {
   }
 }
 
-/** Compiles one traced function to a session, inside InferenceEngine.build. */
-export type ForwardCompiler = (inputShapes: readonly (readonly number[])[], fn: (...inputs: tf.Tensor[]) => tf.Tensor[], name?: string) => CompiledForward;
+/**
+ * Compiles one traced function to a session, inside InferenceEngine.build;
+ * `load` makes a session of a model that already is ONNX (a stage cut from
+ * an imported graph, src/adnn/onnx), with the same threads and providers.
+ */
+export interface ForwardCompiler {
+  (inputShapes: readonly (readonly number[])[], fn: (...inputs: tf.Tensor[]) => tf.Tensor[], name?: string): CompiledForward;
+  load(model: ExportedModel, inputShapes: readonly (readonly number[])[]): CompiledForward;
+}
 
 interface CacheEntry {
   fingerprint: readonly object[];
@@ -144,6 +151,18 @@ export class InferenceEngine {
   }
 
   /**
+   * Why onnxruntime will not run under 'auto' (undefined when it loads, or
+   * when the choice is fixed: 'tfjs' never loads it, 'ort' throws at use).
+   * The caller reports the reason, so runtime() does not warn about it again.
+   */
+  probe(): string | undefined {
+    if (this.choice !== 'auto') return undefined;
+    this.warned.add('load');
+    this.runtime();
+    return this.runtimeState?.error?.message;
+  }
+
+  /**
    * `fn` compiled for inputs of `inputShape` ([H, W, C]), or undefined when
    * it has to run on tfjs (ORT missing, or the network uses a kernel the
    * exporter cannot write: warned once per `owner`/`key`).
@@ -177,13 +196,13 @@ export class InferenceEngine {
     hit?.value.dispose();
     perOwner.delete(key);
     const made: CompiledForward[] = [];
-    const compile: ForwardCompiler = (inputShapes, fn, name = key) => {
-      const model = exportOnnx(inputShapes, fn, name);
+    const load = (model: ExportedModel, inputShapes: readonly (readonly number[])[]): CompiledForward => {
       const threads = session.threads ?? this.opts.threads;
       const forward = new CompiledForward(runtime.createSession(model.bytes, { threads, providers: this.providers }), model, inputShapes);
       made.push(forward);
       return forward;
     };
+    const compile: ForwardCompiler = Object.assign((inputShapes: readonly (readonly number[])[], fn: (...inputs: tf.Tensor[]) => tf.Tensor[], name = key) => load(exportOnnx(inputShapes, fn, name), inputShapes), { load });
     let value: T;
     try {
       value = make(compile);
