@@ -6,6 +6,7 @@
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAdnn, loadUserAdnn, runBatched, type AdaptiveNetwork } from '../../src/adnn/index.js';
 import { GeneratorCache } from '../../src/generator/index.js';
@@ -176,8 +177,7 @@ describe('numbers from a user module', () => {
 
   it('run() FLOPs are checked at every call, not only on the test batch at load', async () => {
     const net = await load({ flops: 'calls > 1 ? NaN : 10' });
-    const tf = await import('@tensorflow/tfjs-core');
-    const x = tf.zeros([3, 2, 2, 1]) as import('@tensorflow/tfjs-core').Tensor4D;
+    const x = tf.zeros([3, 2, 2, 1]) as tf.Tensor4D;
     expect(() => net.run(x, 0.5)).toThrow(/m\.mjs: run\(\) returned flops\[0\] = NaN \(input 0 of the batch\)/);
     x.dispose();
   });
