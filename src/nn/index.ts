@@ -4,6 +4,7 @@ export { Conv2d, ConvTranspose2d, type ConvSpec, type Init } from './conv.js';
 export { Dense } from './dense.js';
 export { BatchNorm, instanceNorm } from './norm.js';
 export { convOutLength, convTransposeOutLength, type FeatureShape, type Padding } from './shape.js';
-export { saveWeights, loadWeights, WeightsFileError, type WeightsFile } from './weights-io.js';
+export { saveWeights, loadWeights, verifyWeights, addWeightsChecksum, WeightsFileError, type WeightsFile } from './weights-io.js';
+export { withoutChecksum } from './model-json.js';
 export { FastBatchNorm, batchNormTraining } from './norm-fast.js';
 export { DepthwiseConv2d, depthwiseByTaps, type DepthwiseSpec } from './depthwise.js';

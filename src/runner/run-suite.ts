@@ -135,7 +135,13 @@ export async function loadSuiteModel(suite: Suite): Promise<AdaptiveNetwork> {
   const m = suite.model;
   if (m.source === 'module') return loadUserAdnn(m.module, m.exportName, m.options, { timeoutMs: m.timeoutSeconds * 1000 });
   if (m.source === 'onnx') return loadOnnxAdnn(onnxAdnnSpec(m));
-  return (await loadAdnn(m.weights)).network;
+  const { network, metadata } = await loadAdnn(m.weights);
+  // preflightSuites says this with the suite's line; runSuite may be called without it.
+  if (metadata.arch !== m.arch) {
+    network.dispose();
+    throw new ModelDataMismatchError(`${suite.file}: model.arch is "${m.arch}", but the weights in ${m.weights} were saved from "${metadata.arch}"`);
+  }
+  return network;
 }
 
 /** How the suite names its model, for reports and messages. */

@@ -27,6 +27,7 @@ export {
 } from './assertions.js';
 export { evaluateAssertion, formatInUnit, type MetricSource, type MetricValue } from './evaluate.js';
 export { codeFrame } from './code-frame.js';
+export { suggestion } from './did-you-mean.js';
 export { positionAt, positionIn, type Position, type Segment } from './locate.js';
 export { formatValue, naturalUnit } from './format.js';
 export {
@@ -40,5 +41,6 @@ export {
   type Aggregate,
   type MetricDef,
   type MetricKind,
+  type MetricNeed,
   type Unit,
 } from './metrics.js';

@@ -66,7 +66,7 @@ export interface SuiteFile {
  */
 export interface ModelSpec {
   /**
-   * Architecture name from the model zoo (e.g. "sdn-tiny"); needs weights. Use one of arch, module or onnx.
+   * Architecture name from the model zoo (e.g. "sdn-tiny"); needs weights, which must have been saved from this architecture (checked before any suite runs). Use one of arch, module or onnx.
    */
   arch?: string;
   /**
@@ -178,7 +178,7 @@ export interface DataSpec {
    */
   split?: 'train' | 'test';
   /**
-   * Number of seed inputs to test, at least 1. Default: 100.
+   * Number of seed inputs to test, at least 1 and at most the split holds (checked before any suite runs). Default: 100.
    */
   seeds?: number;
   /**
