@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'reporters/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
+    // The e2e tier has its own config (vitest.e2e.config.ts, `npm run test:e2e`).
+    exclude: [...configDefaults.exclude, 'test/e2e/**'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // tfjs backends are process-global; one fork per file keeps them isolated.

@@ -9,9 +9,10 @@
  * rate; worst-case's sources; every assertion), into
  * bench/results/default-suites.json, and the cold run's console output into
  * bench/results/default-suites-console.txt. Then `deepperform init` in another
- * temporary folder and one run of its starter suite (which trains its
- * generator), summarised the same way under `init`. The numbers in the
- * default suites' comments, the README and docs/cli.md come from these files.
+ * temporary folder and one run of its starter suite (which loads the
+ * generator shipped for the tiny SDN), summarised the same way under `init`.
+ * The numbers in the default suites' comments and docs/performance.md come
+ * from these files.
  *
  *   npm run build && node bench/default-suites.mjs [--out=path.json]
  */
@@ -99,7 +100,7 @@ function defaultSuites() {
   }
 }
 
-/** `deepperform init`, then one run of its starter suite (it trains its generator). */
+/** `deepperform init`, then one run of its starter suite (on the shipped generator). */
 function initTemplate() {
   const dir = mkdtempSync(join(tmpdir(), 'deepperform-init-'));
   try {

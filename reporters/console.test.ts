@@ -2,6 +2,8 @@ import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { colorLevelFor, ConsoleReporter, liveProgressText, progressBar, type ConsoleReporterOptions } from './console.js';
+import { evaluateAssertion, parseAssertion } from '../src/suite/index.js';
+import { shortReason } from './metrics.js';
 import { erroredSuite, failedSuite, HOSTILE_NAME, run, worstCaseSuite, xssSuite } from './test-fixtures.js';
 
 /** HOSTILE_NAME as the terminal shows it: its control character (U+0001) escaped. */
@@ -38,6 +40,14 @@ describe('ConsoleReporter: plain output (CI or a pipe)', () => {
     expect(lines.at(-2)).toBe('    ! the generator did not converge: training stopped at its step budget <500> & more');
   });
 
+  it('does not repeat at the suite end a warning it printed as it came', () => {
+    const { reporter, text } = capture();
+    const warning = failedSuite.warnings![0]!;
+    reporter.onSuiteWarning({ file: failedSuite.file, warning });
+    reporter.onSuiteEnd(failedSuite);
+    expect(text().split(warning.message).length - 1).toBe(1);
+  });
+
   it('shows the standard error of a validation and the learning rate when training reports them', () => {
     const { reporter, text } = capture();
     reporter.onPhase({ file: FILE, phase: 'training generator' });
@@ -64,6 +74,36 @@ describe('ConsoleReporter: plain output (CI or a pipe)', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('prints a failed fixed-bound assertion (error and warning) with expected and found once', async () => {
+    const source = { value: () => 0.372 };
+    const failed = evaluateAssertion(parseAssertion('max I-FLOPs < 30%'), source);
+    const warned = evaluateAssertion(parseAssertion('max I-FLOPs < 20%', { level: 'warn' }), source);
+    const { reporter, text } = capture();
+    const suite = { ...failedSuite, assertions: [failed, warned] };
+    reporter.onSuiteEnd(suite);
+    await reporter.onRunEnd({ ...run, suites: [suite], status: 'failed' });
+    const out = text();
+    // One line each (the summary lists assertions), never a second line restating it.
+    expect(out.split('found 37.2%').length - 1).toBe(2);
+    expect(out).not.toMatch(/found 37\.2%.*\n\s*expected max I-FLOPs/);
+  });
+
+  it("says why energy was not measured in one short line; the probes' details stay in HTML and JSON", () => {
+    const { reporter, text } = capture();
+    const why = 'no power sensor can be read here (RAPL: no /sys/class/powercap; NVIDIA: nvidia-smi not found on PATH; INA3221: no hwmon)';
+    reporter.onSuiteEnd({ ...failedSuite, unmeasured: { energy: why } });
+    const lines = text().split('\n').filter((l) => l.includes('energy: not measured'));
+    expect(lines).toEqual(['    energy: not measured (no power sensor can be read here; details in the HTML and JSON reports)']);
+    expect(shortReason('measure.energy is off in this suite')).toBe('measure.energy is off in this suite');
+  });
+
+  it('prints each engine note once, under the environment line', () => {
+    const { reporter, text } = capture();
+    const notes = ['onnxruntime-node did not load (gone); running on tfjs-wasm alone: slower'];
+    reporter.onRunStart({ environment: { ...run.environment, notes }, suiteFiles: ['a.perf.yaml'] });
+    expect(text().split('\n').slice(1, 3)).toEqual([`note: ${notes[0]}`, '1 suite file']);
   });
 
   it('logs training every 10% of steps with ETA and the latest validation I-FLOPs', () => {
@@ -96,18 +136,25 @@ describe('ConsoleReporter: plain output (CI or a pipe)', () => {
     expect(lines.at(-2)).toBe('  · generating');
   });
 
-  it("logs a baseline's steps at each new quarter", () => {
+  it("logs a baseline's steps at each new quarter, naming the baseline", () => {
     const { reporter, raw } = capture();
-    reporter.onPhase({ file: FILE, phase: 'baseline', detail: 'ilfo' });
+    reporter.onPhase({ file: FILE, phase: 'baseline', detail: 'ilfo (first 50 of 100 seeds)' });
     for (let done = 1; done <= 600; done++) reporter.onPhaseProgress({ file: FILE, done, total: 600, unit: 'steps' });
     // Another file's progress (a stale event) is not this phase's.
     reporter.onPhaseProgress({ file: 'other.perf.yaml', done: 1, total: 2, unit: 'steps' });
     expect(raw().split('\n').slice(1, -1)).toEqual([
-      '    baseline 150/600 steps (25%)',
-      '    baseline 300/600 steps (50%)',
-      '    baseline 450/600 steps (75%)',
-      '    baseline 600/600 steps (100%)',
+      '    baseline ilfo 150/600 steps (25%)',
+      '    baseline ilfo 300/600 steps (50%)',
+      '    baseline ilfo 450/600 steps (75%)',
+      '    baseline ilfo 600/600 steps (100%)',
     ]);
+  });
+
+  it('names the method in refining progress too', () => {
+    const { reporter, raw } = capture();
+    reporter.onPhase({ file: FILE, phase: 'refining', detail: 'deepperform-refine, 15 steps' });
+    reporter.onPhaseProgress({ file: FILE, done: 15, total: 15, unit: 'steps' });
+    expect(raw().split('\n').slice(1, -1)).toEqual(['    refining deepperform-refine 15/15 steps (100%)']);
   });
 
   it('writes no escape codes and no carriage returns, even on a terminal when CI is set', () => {

@@ -73,6 +73,8 @@ export class ConsoleReporter implements Reporter {
   private readonly now: () => number;
   private readonly liveLine: LiveLine;
   private phase: OpenPhase | undefined;
+  /** Warnings already printed as they came (onSuiteWarning), by file: the suite's end does not repeat them. */
+  private readonly warned = new Map<string, Set<string>>();
 
   constructor(options: ConsoleReporterOptions = {}) {
     this.term = openTerminal(options);
@@ -84,6 +86,7 @@ export class ConsoleReporter implements Reporter {
     const info = terminalSafe(raw);
     const n = info.suiteFiles.length;
     this.line(environmentLine(info.environment, this.term.c));
+    for (const note of info.environment.notes ?? []) this.line(this.term.c.yellow(`note: ${note}`));
     this.line(this.term.c.dim(`${n} suite ${n === 1 ? 'file' : 'files'}`));
   }
 
@@ -136,12 +139,14 @@ export class ConsoleReporter implements Reporter {
     const quarter = Math.floor((info.done * 4) / info.total);
     if (quarter <= phase.steps.loggedQuarter) return;
     phase.steps.loggedQuarter = quarter;
-    this.line(`    ${phase.name} ${stepsText(info, false)}`);
+    this.line(`    ${phase.name}${phase.detail ? ` ${methodOf(phase.detail)}` : ''} ${stepsText(info, false)}`);
   }
 
   /** A warning known before the suite ends (an early-stopping budget that cannot fire): printed at once. */
   onSuiteWarning(raw: SuiteWarningInfo): void {
     const info = terminalSafe(raw);
+    const seen = this.warned.get(raw.file) ?? new Set<string>();
+    this.warned.set(raw.file, seen.add(raw.warning.message));
     this.line(`  ${this.term.c.yellow(`! ${info.warning.message}`)}`);
   }
 
@@ -155,7 +160,10 @@ export class ConsoleReporter implements Reporter {
     for (const l of extraLines(result)) this.line(c.dim(`    ${l}`));
     const training = trainingLine(result);
     if (training) this.line(c.dim(`    ${training}`));
-    for (const w of result.warnings ?? []) this.line(`    ${c.yellow(`! ${w.message}`)}`);
+    const seen = this.warned.get(raw.file);
+    for (const [i, w] of (result.warnings ?? []).entries()) {
+      if (!seen?.has(raw.warnings?.[i]?.message ?? '')) this.line(`    ${c.yellow(`! ${w.message}`)}`);
+    }
   }
 
   async onRunEnd(result: RunResult): Promise<string[]> {
@@ -253,6 +261,15 @@ class LiveLine {
 
 function newTraining(info: TrainingProgressInfo, now: number): TrainingState {
   return { startedAt: now, startStep: info.step, loggedDecile: -1, lastLogged: false };
+}
+
+/**
+ * The method a phase's detail names: baselines and refining label their
+ * phase "<method>", "<method> (first 50 of 100 seeds)" or "<method>, 15
+ * steps", so a progress line can say whose steps it counts.
+ */
+function methodOf(detail: string): string {
+  return detail.split(/ \(|,/)[0] ?? detail;
 }
 
 function phaseLabel(p: { name: string; detail?: string }): string {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JunitReporter, renderJunit } from './junit.js';
+import { JunitReporter, renderJunit, splitTime } from './junit.js';
 import { failedSuite, HOSTILE_FILE, HOSTILE_NAME_XML, run, worstCaseSuite, XSS_ASSERTION, XSS_SUITE } from './test-fixtures.js';
 
 type Attrs = Record<string, string>;
@@ -67,6 +67,18 @@ describe('renderJunit', () => {
     expect(b!['@_name']).toBe(XSS_SUITE);
     expect(b!['@_time']).toBe('1.5');
     expect(c!['@_time']).toBe('0.25');
+  });
+
+  it("splits the suite's time evenly over its testcases, in whole ms adding up to it", () => {
+    const [a, b, c] = parse(xml).testsuites.testsuite;
+    // 12.346 s over 4 testcases: 12346 ms = 4 x 3086 + 2, the 2 ms to the first two.
+    expect(a!.testcase!.map((t) => t['@_time'])).toEqual(['3.087', '3.087', '3.086', '3.086']);
+    expect(b!.testcase!.map((t) => t['@_time'])).toEqual(['1.5']);
+    expect(c!.testcase!.map((t) => t['@_time'])).toEqual(['0.25']);
+    expect(splitTime(10, 3)).toEqual([4, 3, 3]);
+    expect(splitTime(2, 3)).toEqual([1, 1, 0]);
+    expect(splitTime(Number.NaN, 2)).toEqual([0, 0]);
+    expect(splitTime(5, 0)).toEqual([]);
   });
 
   it('names each testcase "<suite> > <assertion>" with the file as classname', () => {

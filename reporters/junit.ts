@@ -105,7 +105,8 @@ export function renderJunit(run: RunResult): string {
 }
 
 function suiteElement(s: SuiteResult, run: RunResult): { element: XmlElement; counts: Counts } {
-  const cases = s.status === 'error' ? [crashCase(s)] : s.assertions.map((a) => assertionCase(s, a));
+  const shares = splitTime(s.durationMs, s.status === 'error' ? 1 : s.assertions.length);
+  const cases = s.status === 'error' ? [crashCase(s)] : s.assertions.map((a, i) => assertionCase(s, a, shares[i] ?? 0));
   const counts: Counts = {
     tests: cases.length,
     failures: s.status === 'error' ? 0 : s.assertions.filter(isFailure).length,
@@ -139,7 +140,21 @@ function suiteOutput(s: SuiteResult): XmlElement[] {
   return lines.length === 0 ? [] : [el('system-out', [], [], lines.join('\n'))];
 }
 
-function assertionCase(s: SuiteResult, a: AssertionResult): XmlElement {
+/**
+ * The suite's time split evenly over its n testcases, in whole milliseconds
+ * that add up to the suite's (rounded) time. Every assertion reads the same
+ * measurements (the seeds, the methods, the worst case are shared), so no
+ * share is more truly one assertion's than another's; an even split keeps
+ * the sum that CI dashboards show equal to the suite's real time.
+ */
+export function splitTime(durationMs: number, n: number): number[] {
+  if (n <= 0) return [];
+  const total = Number.isFinite(durationMs) && durationMs > 0 ? Math.round(durationMs) : 0;
+  const base = Math.floor(total / n);
+  return Array.from({ length: n }, (_, i) => base + (i < total % n ? 1 : 0));
+}
+
+function assertionCase(s: SuiteResult, a: AssertionResult, ms: number): XmlElement {
   const found = a.actual ?? DASH;
   const children: XmlElement[] = [];
   if (a.status === 'skipped') {
@@ -154,7 +169,7 @@ function assertionCase(s: SuiteResult, a: AssertionResult): XmlElement {
   }
   return el(
     'testcase',
-    [['name', `${s.name} > ${a.source}`], ['classname', s.file], ['file', s.file], ['time', '0']],
+    [['name', `${s.name} > ${a.source}`], ['classname', s.file], ['file', s.file], ['time', seconds(ms)]],
     children,
   );
 }

@@ -103,6 +103,16 @@ export function worstCaseLine(s: SuiteResult): string | undefined {
 }
 
 /**
+ * A reason's first clause, for one short console line: "no power sensor can
+ * be read here (RAPL: …; NVIDIA: …; INA3221: …)" becomes "no power sensor can
+ * be read here; details in the HTML and JSON reports", which keep it whole.
+ */
+export function shortReason(why: string): string {
+  const cut = why.indexOf(' (');
+  return cut > 0 ? `${why.slice(0, cut)}; details in the HTML and JSON reports` : why;
+}
+
+/**
  * The measurements beyond the FLOPs table, one line each, plain text:
  * latency and I-latency, energy (or why it was not measured), the FLOPs-latency
  * correlation and the threshold sensitivity.
@@ -125,7 +135,7 @@ export function extraLines(s: SuiteResult): string[] {
   if (s.seeds?.energyStats) {
     const per = s.methods.filter((m) => m.ienergyStats).map((m) => `${m.method} mean ${formatPercent(m.ienergyStats!.mean)}`);
     lines.push(`energy: seeds mean ${s.seeds.energyStats.mean.toExponential(3)} J; I-energy ${per.join('; ')}`);
-  } else if (s.unmeasured?.energy) lines.push(`energy: not measured (${s.unmeasured.energy})`);
+  } else if (s.unmeasured?.energy) lines.push(`energy: not measured (${shortReason(s.unmeasured.energy)})`);
   for (const { method, points } of s.sensitivity ?? []) {
     lines.push(`threshold sensitivity, ${method} max I-FLOPs: ${points.map((p) => `tau ${p.tau} ${formatPercent(p.iflops.max)}`).join(', ')}`);
   }

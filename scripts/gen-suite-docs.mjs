@@ -71,6 +71,8 @@ function collectTables(node, path, title, sections) {
     for (const branch of prop.anyOf ?? []) {
       if (branch.properties && Object.keys(branch.properties).length > 0) collectTables(branch, at, `map form ${branch.title ?? ''}`.trim(), sections);
     }
+    // Lists of maps (model.blocks): a table for the item.
+    if (prop.items?.properties) collectTables(prop.items, `${at}[]`, '', sections);
     // Lists whose items may be maps (baselines, assertions): one table per map form.
     for (const branch of prop.items?.anyOf ?? []) {
       if (!branch.properties) continue;
@@ -87,7 +89,7 @@ function typeOf(p) {
   if (p.enum) return [...new Set(p.enum.map((v) => `\`${String(v)}\``))].join(', ');
   if (p.const !== undefined) return `\`${p.const}\``;
   if (p.anyOf) return p.anyOf.map(typeOf).join(', or ');
-  if (p.type === 'array') return p.items ? `list of ${p.items.anyOf ? p.items.anyOf.map(shortType).join(' or ') : typeOf(p.items)}` : 'list';
+  if (p.type === 'array') return p.items ? `list of ${p.items.anyOf ? p.items.anyOf.map(shortType).join(' or ') : p.items.properties ? shortType(p.items) : typeOf(p.items)}` : 'list';
   const types = Array.isArray(p.type) ? p.type : [p.type];
   return `${types.map((t) => (t === 'object' ? 'map' : t)).join(' or ')}${constraints(p)}`;
 }

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { DEFAULT_DATA_PATH } from './dataset-check.mjs';
+import { ARCHS, NORMS } from './plan.mjs';
 
 export class EvalUsageError extends Error {
   name = 'EvalUsageError';
@@ -11,7 +12,7 @@ export class EvalUsageError extends Error {
 }
 
 /** The parts of the evaluation, each written to its own key of the results file. */
-export const SECTIONS = ['table1', 'light', 'baselines', 'full', 'psnr', 'mitigation'];
+export const SECTIONS = ['table1', 'light', 'baselines', 'full', 'psnr', 'mitigation', 'summary'];
 
 /** What `--only=<table>` reruns: the sections each table is computed from. */
 export const TABLE_SECTIONS = {
@@ -24,16 +25,20 @@ export const TABLE_SECTIONS = {
   10: ['mitigation'],
   11: ['mitigation'],
   timing: ['light', 'full', 'baselines'],
+  summary: ['summary'],
 };
 
 export const USAGE = `Usage: npm run eval -- [options]     (node eval/run.mjs [options] once built)
 
   --quick               smoke test: tiny budgets and a few seeds (minutes); writes eval/results/quick.*
   --only=<list>         rerun some tables and keep the others from eval/results/latest.json;
-                        tables 1,2,4,6,7,9,10,11,timing or sections ${SECTIONS.join(',')}
+                        tables 1,2,4,6,7,9,10,11,timing,summary or sections ${SECTIONS.join(',')}
   --data-path=<dir>     folder with Fashion-MNIST's four *-ubyte(.gz) files (default ${DEFAULT_DATA_PATH})
+  --pairs=<list>        summary section only: these model-norm pairs (e.g. sdn-tiny-linf,ranet-tiny-l2)
+  --results-dir=<dir>   write the results files (and RESULTS.md) there instead of eval/results and docs/
   --retrain-models      train the four models again even when eval/models/<arch>/ holds one
-  --retrain             retrain generators and rerun baselines instead of using eval/cache
+  --retrain             retrain generators and rerun baselines instead of using eval/cache;
+                        the summary section then also redoes pairs already in its file
   --backend=<name>      tfjs backend: node, wasm, cpu (default: the best available)
   -h, --help            this text`;
 
@@ -56,8 +61,17 @@ export function sectionsFor(only) {
   return SECTIONS.filter((s) => wanted.has(s));
 }
 
+/** --pairs: model-norm names of the plan, e.g. "sdn-tiny-linf". */
+export function pairsFor(list) {
+  const known = ARCHS.flatMap((a) => NORMS.map((n) => `${a}-${n.norm}`));
+  const pairs = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = pairs.filter((p) => !known.includes(p));
+  if (unknown.length || !pairs.length) throw new EvalUsageError(`--pairs: unknown pair "${unknown[0] ?? list}"; known: ${known.join(', ')}`);
+  return pairs;
+}
+
 export function parseArgs(argv) {
-  const opts = { quick: false, only: undefined, dataPath: DEFAULT_DATA_PATH, retrainModels: false, retrain: false, backend: undefined, help: false };
+  const opts = { quick: false, only: undefined, dataPath: DEFAULT_DATA_PATH, retrainModels: false, retrain: false, backend: undefined, pairs: undefined, resultsDir: undefined, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const name = a.split('=')[0];
@@ -65,11 +79,13 @@ export function parseArgs(argv) {
     else if (a === '--retrain-models') opts.retrainModels = true;
     else if (a === '--retrain') opts.retrain = true;
     else if (a === '-h' || a === '--help') opts.help = true;
-    else if (name === '--only' || name === '--data-path' || name === '--backend') {
+    else if (['--only', '--data-path', '--backend', '--pairs', '--results-dir'].includes(name)) {
       const { v, skip } = value(argv, i, name);
       i += skip;
       if (name === '--only') opts.only = sectionsFor(v);
       else if (name === '--data-path') opts.dataPath = resolve(v);
+      else if (name === '--pairs') opts.pairs = pairsFor(v);
+      else if (name === '--results-dir') opts.resultsDir = resolve(v);
       else opts.backend = v;
     } else throw new EvalUsageError(`unknown option ${a}\n\n${USAGE}`);
   }

@@ -21,6 +21,7 @@ import { RESULTS_FORMAT, RESULTS_VERSION, datedName, machine, mergeResults, read
 import { renderMarkdown } from './render.mjs';
 import { runSuiteFolder } from './run-suites.mjs';
 import { suiteList, writeSuites } from './suites.mjs';
+import { summarySection } from './summary-section.mjs';
 import { table1 } from './table1.mjs';
 
 function backendLabel(root, product) {
@@ -35,14 +36,15 @@ function backendLabel(root, product) {
 function layout(root, opts) {
   const defaultData = opts.dataPath === DEFAULT_DATA_PATH;
   const portable = !opts.quick && defaultData;
-  const results = join(root, 'eval', 'results');
+  const results = opts.resultsDir ?? join(root, 'eval', 'results');
   return {
+    summary: join(results, opts.quick ? 'quick-summary.json' : 'summary.json'),
     portable,
     suitesDir: portable ? join(root, 'eval', 'suites') : mkdtempSync(join(tmpdir(), 'deepperform-eval-suites-')),
     cacheDir: opts.quick ? join(tmpdir(), 'deepperform-eval-quick-cache') : join(root, 'eval', 'cache'),
     latest: join(results, opts.quick ? 'quick.json' : 'latest.json'),
     resultsDir: results,
-    markdown: opts.quick ? join(results, 'quick.md') : join(root, 'docs', 'RESULTS.md'),
+    markdown: opts.quick ? join(results, 'quick.md') : opts.resultsDir ? join(results, 'RESULTS.md') : join(root, 'docs', 'RESULTS.md'),
     suiteDataPath: defaultData ? undefined : opts.dataPath,
   };
 }
@@ -92,6 +94,16 @@ export async function runEvaluation(root, opts, log) {
     full: suiteRun('full', opts.retrain),
     psnr: () => psnrSection(product, plan, models, ctx),
     mitigation: () => mitigationSection(product, plan, models, suites, ctx),
+    summary: async () => {
+      const file = relative(root, where.summary).split(sep).join('/');
+      const command = `npm run eval --${opts.quick ? ' --quick' : ''} --only=summary`;
+      const onPair = (summary) => {
+        fresh.sections.summary = { startedAt: new Date().toISOString(), partial: true, machine: machine(), backend: backendLabel(root, product), data: { file, summary } };
+        save();
+      };
+      const { summary, failures } = await summarySection(product, suites, { file: where.summary, command, cacheDir: where.cacheDir, cwd: root, retrain: opts.retrain, backend: opts.backend, pairs: opts.pairs, log, onPair });
+      return { file, summary, failures };
+    },
   };
 
   const previous = opts.only ? readResults(where.latest) : undefined;
@@ -132,7 +144,7 @@ export async function runEvaluation(root, opts, log) {
     try {
       const data = await runners[name]();
       const crashed = Object.values(data?.suites ?? {}).filter((s) => s.status === 'error');
-      if (crashed.length) failed = true;
+      if (crashed.length || data?.failures?.length) failed = true;
       fresh.sections[name] = { startedAt: sectionStart, durationS: (performance.now() - t0) / 1000, loadAvg: [loadAtStart, machine().loadAvg1m], othersCpus: othersCpus(cpuAtStart, cpuSnapshot()), machine: machine(), backend: backendLabel(root, product), data };
     } catch (e) {
       failed = true;

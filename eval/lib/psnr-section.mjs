@@ -29,7 +29,7 @@ export async function psnrSection(product, plan, models, { cacheDir, dataPath, l
   const test = await data.loadDataset({ name: 'fashion-mnist', split: 'test', path: dataPath });
   const seeds = data.takeSeeded(test, plan.generatorSeeds, plan.seed);
   const rows = [];
-  for (const s of suiteList(plan).filter((x) => x.kind !== 'baselines')) {
+  for (const s of suiteList(plan).filter((x) => x.kind === 'light' || x.kind === 'full')) {
     const width = s.kind === 'full' ? 64 : 16;
     const names = s.kind === 'full' ? [s.name] : [s.name, suiteName(s.arch, s.label, 'baselines')];
     const entry = findGeneratorEntry(cacheDir, names, width);

@@ -6,6 +6,7 @@
  */
 import { ARCHS, NORMS, isEarlyExit } from './plan.mjs';
 import { suiteName } from './suites.mjs';
+import { renderSummary } from './render-summary.mjs';
 import { duration, fixed, int, isNum, meanMax, mflops, ms, pct, table } from './format.mjs';
 
 const ONLY = { 1: '1', 2: '2', 4: '4', 6: '6', 7: '7', 9: '9', 10: '10', 11: '11', timing: 'timing' };
@@ -408,6 +409,6 @@ export function keptDiscussion(previous) {
 export function renderMarkdown(results, previousMarkdown) {
   const kept = keptDiscussion(previousMarkdown);
   const discussion = kept ? DISCUSSION.replace(/<!-- DISCUSSION:BEGIN -->[\s\S]*?<!-- DISCUSSION:END -->/, () => kept) : DISCUSSION;
-  const parts = [header(results), modelsTable(results), table1(results), table2(results), table4(results), table6(results), table7(results), table9(results), mitigationTables(results), timing(results), discussion];
+  const parts = [header(results), modelsTable(results), table1(results), table2(results), table4(results), table6(results), table7(results), table9(results), mitigationTables(results), timing(results), renderSummary(results), discussion];
   return `${parts.join('\n\n').replace(/\n{3,}/g, '\n\n')}\n`;
 }

@@ -9,15 +9,18 @@
  *               first `baselineSeeds` of those seeds, with ILFO, DeepSloth
  *               (early-exit models) and random on the very same seeds
  *   full/       the paper's generator (width 64), Linf only by default
+ *   summary/    the summary rows: the light generator trained to an epochs budget
+ *               under a time cap, deepperform-refine, ILFO, DeepSloth (early-exit
+ *               models) and random, every method on the same `summary.seeds` seeds
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ARCHS, NORMS, isEarlyExit } from './plan.mjs';
 
-export const KINDS = ['light', 'baselines', 'full'];
+export const KINDS = ['light', 'baselines', 'full', 'summary'];
 
 export function suiteName(arch, normLabel, kind) {
-  const what = { light: 'light generator', full: 'full generator', baselines: 'per-input baselines' }[kind];
+  const what = { light: 'light generator', full: 'full generator', baselines: 'per-input baselines', summary: 'summary' }[kind];
   return `${arch}, ${normLabel}, ${what}`;
 }
 
@@ -33,7 +36,21 @@ export function suiteList(plan) {
   return list;
 }
 
+function summaryGeneratorBlock(plan) {
+  const t = plan.summary.train;
+  const optional = (key) => (t[key] === undefined ? [] : [`    ${key}: ${t[key]}`]);
+  return [
+    'generator:',
+    '  preset: light',
+    '  train:',
+    '    # An epochs budget capped by wall-clock minutes (ILFO\'s time for 1,000 inputs).',
+    ...['epochs', 'steps', 'minutes', 'validateEvery', 'validationInputs', 'batchSize', 'learningRate', 'perfLoss'].flatMap(optional),
+    `  refine: ${plan.summary.refine}`,
+  ];
+}
+
 function generatorBlock(plan, kind) {
+  if (kind === 'summary') return summaryGeneratorBlock(plan);
   const g = kind === 'full' ? plan.full : plan.light;
   const t = plan.train;
   return [
@@ -52,8 +69,9 @@ function baselineLines(plan, s) {
   if (s.kind === 'full') return ['baselines: []'];
   if (s.kind === 'light') return ['baselines: [random]'];
   const item = (name, opts) => (Object.keys(opts).length ? `  - ${name}: ${JSON.stringify(opts)}` : `  - ${name}`);
-  const lines = ['baselines:', '  - random', item('ilfo', plan.ilfo)];
-  if (isEarlyExit(s.arch)) lines.push(item('deepsloth', plan.deepsloth));
+  const settings = s.kind === 'summary' ? plan.summary : plan;
+  const lines = ['baselines:', '  - random', item('ilfo', settings.ilfo)];
+  if (isEarlyExit(s.arch)) lines.push(item('deepsloth', settings.deepsloth));
   return lines;
 }
 
@@ -69,6 +87,9 @@ function measureLines(plan, s) {
 function assertionLines(s) {
   // Reported, never failing: the comparisons the tables are about.
   if (s.kind === 'baselines') return ['assertions:', '  - { assert: "mean I-FLOPs >= 1x ilfo", level: warn }'];
+  if (s.kind === 'summary') {
+    return ['assertions:', '  - { assert: "mean I-FLOPs >= 1x ilfo", level: warn }', '  - { assert: "mean I-FLOPs of deepperform-refine >= 1x ilfo", level: warn }'];
+  }
   if (s.kind === 'light') return ['assertions:', '  - { assert: "mean I-FLOPs >= 1x random", level: warn }'];
   return [];
 }
@@ -79,7 +100,7 @@ function assertionLines(s) {
  * written only when it is not the dataset's default location.
  */
 export function suiteText(plan, s, { modelDir, dataPath }) {
-  const seeds = s.kind === 'baselines' ? plan.baselineSeeds : plan.generatorSeeds;
+  const seeds = { baselines: plan.baselineSeeds, summary: plan.summary.seeds }[s.kind] ?? plan.generatorSeeds;
   return [
     `# Written by eval/run.mjs from eval/lib/plan.mjs (${plan.mode} mode); rerun \`npm run eval\` to regenerate.`,
     `name: ${JSON.stringify(s.name)}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chartSuite } from '../test-fixtures.js';
-import { activationChart, blockLabels, colourScale, ecdfPoints, flopsChart, flopsShares, MAX_BAR_LEVELS, sensitivityChart, suiteCharts } from './charts.js';
+import { activationChart, blockLabels, colourScale, ecdfPoints, flopsChart, flopsShares, LEVEL_LABELS_FLAT, MAX_BAR_LEVELS, sensitivityChart, suiteCharts } from './charts.js';
 import { renderSvg } from './svg.js';
 import { curveData, trainingChart } from './training-chart.js';
 
@@ -49,6 +49,18 @@ describe('chart specs', () => {
     const seeds = { ...chartSuite.seeds!, flops: many };
     expect(flopsChart({ ...chartSuite, seeds })!.spec).toMatchObject({ mark: { type: 'line', interpolate: 'step-after' } });
     expect(flopsChart({ ...chartSuite, seeds: undefined, methods: [] })).toBeUndefined();
+  });
+
+  it("turns the bars' FLOPs labels when more than fit flat (SkipNet's many levels)", () => {
+    const axisOf = (flops: number[]) => {
+      const seeds = { ...chartSuite.seeds!, flops };
+      const spec = flopsChart({ ...chartSuite, seeds, methods: [] })!.spec as { encoding: { x: { axis: { labelAngle: number } } } };
+      return spec.encoding.x.axis.labelAngle;
+    };
+    const levels = (n: number) => Array.from({ length: n }, (_, i) => 1.2e6 + i * 1e4);
+    expect(axisOf(levels(LEVEL_LABELS_FLAT))).toBe(0);
+    expect(axisOf(levels(LEVEL_LABELS_FLAT + 1))).toBe(-45);
+    expect(axisOf(levels(MAX_BAR_LEVELS))).toBe(-45);
   });
 
   it('gives a method the same colour in every chart', () => {

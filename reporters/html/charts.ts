@@ -83,7 +83,7 @@ export function flopsChart(s: SuiteResult): Chart | undefined {
   for (const m of s.methods) sets.push([m.method, m.flops]);
   const levels = new Set(sets.flatMap(([, v]) => v.filter(Number.isFinite)));
   if (levels.size === 0) return undefined;
-  return levels.size <= MAX_BAR_LEVELS ? flopsBars(s, sets) : flopsCdf(s, sets);
+  return levels.size <= MAX_BAR_LEVELS ? flopsBars(s, sets, levels.size) : flopsCdf(s, sets);
 }
 
 export interface FlopsShare {
@@ -100,7 +100,16 @@ export function flopsShares(set: string, values: readonly number[]): FlopsShare[
   return [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([flops, n]) => ({ set, flops, share: n / finite.length }));
 }
 
-function flopsBars(s: SuiteResult, sets: [string, readonly number[]][]): Chart {
+/**
+ * Up to this many FLOPs labels ("1.23M": 5 characters, about 30 px in Vega's
+ * default 10 px axis font) fit side by side in CHART_WIDTH (50 px a band).
+ * More, as SkipNet's gated blocks give, overlap when level (12 levels leave
+ * 25 px a band), so they are turned 45 degrees: neighbours are then
+ * band x sin 45 >= 17 px apart, more than the font's height.
+ */
+export const LEVEL_LABELS_FLAT = 6;
+
+function flopsBars(s: SuiteResult, sets: [string, readonly number[]][], levels: number): Chart {
   const values = sets.flatMap(([set, v]) => flopsShares(set, v));
   const spec: TopLevelSpec = {
     config: CHART_CONFIG,
@@ -109,7 +118,12 @@ function flopsBars(s: SuiteResult, sets: [string, readonly number[]][]): Chart {
     data: { values },
     mark: { type: 'bar' },
     encoding: {
-      x: { field: 'flops', type: 'ordinal', title: 'FLOPs per input', axis: { format: '.3~s', labelAngle: 0 } },
+      x: {
+        field: 'flops',
+        type: 'ordinal',
+        title: 'FLOPs per input',
+        axis: { format: '.3~s', labelAngle: levels > LEVEL_LABELS_FLAT ? -45 : 0, labelOverlap: false },
+      },
       y: { field: 'share', type: 'quantitative', title: 'share of inputs', axis: { format: '%' } },
       color: { field: 'set', type: 'nominal', scale: suiteColours(s) },
       xOffset: { field: 'set', type: 'nominal', sort: setNames(s) },

@@ -1,6 +1,33 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { displayScale, encodePng, imageBytes, perturbationBytes, pixelByte } from './images.js';
+import type { SuiteResult } from '../../src/runner/result.js';
+import { worstCaseSuite } from '../test-fixtures.js';
+import { displayScale, encodePng, imageBytes, perturbationBytes, pixelByte, samplesCaption } from './images.js';
+
+/** A suite whose first method has these I-FLOPs and whose samples are these seed indices. */
+function withSamples(iflops: number[], indices: number[]): SuiteResult {
+  const [first, ...rest] = worstCaseSuite.methods;
+  return {
+    ...worstCaseSuite,
+    methods: [{ ...first!, iflops }, ...rest],
+    samples: { shape: [1, 1, 1], range: [0, 1], indices, seeds: indices.map(() => [0]), generated: [] },
+  };
+}
+
+describe('samplesCaption', () => {
+  it('says "slowed down most" only when every sample was slowed down', () => {
+    expect(samplesCaption(withSamples([0.5, 0.2, 0.1], [0, 1, 2]))).toBe('The 3 seeds DeepPerform slowed down most.');
+  });
+
+  it('says how many were slowed when only some were', () => {
+    expect(samplesCaption(withSamples([0.5, 0, 0, -0.1], [0, 1, 2]))).toBe('The seed DeepPerform slowed down (I-FLOPs above 0), then 2 it did not.');
+    expect(samplesCaption(withSamples([0.5, 0.1, 0], [0, 1, 2]))).toBe('The 2 seeds DeepPerform slowed down (I-FLOPs above 0), then 1 it did not.');
+  });
+
+  it('says none was slowed when none was', () => {
+    expect(samplesCaption(withSamples([0, 0, -0.2], [0, 1, 2]))).toBe('DeepPerform slowed down none of the seeds (no I-FLOPs above 0); here are 3 of them.');
+  });
+});
 
 describe('pixel mapping', () => {
   it('maps the input range onto bytes, clamped', () => {

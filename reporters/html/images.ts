@@ -70,6 +70,21 @@ function cell(inner: string, caption: string): string {
   return `<td><figure>${inner}<figcaption>${html(caption)}</figcaption></figure></td>`;
 }
 
+/**
+ * What the grid shows. The samples are the seeds ranked by the first
+ * method's I-FLOPs (DeepPerform's), so "slowed down most" is only true of
+ * those it did slow down (I-FLOPs > 0); when it slowed none, say so.
+ */
+export function samplesCaption(s: SuiteResult): string {
+  const samples = s.samples;
+  const n = samples?.seeds.length ?? 0;
+  const first = s.methods[0];
+  const slowed = (samples?.indices ?? []).filter((i) => (first?.iflops[i] ?? 0) > 0).length;
+  if (slowed === 0) return `DeepPerform slowed down none of the seeds (no I-FLOPs above 0); here are ${n} of them.`;
+  if (slowed < n) return `The ${slowed === 1 ? 'seed' : `${slowed} seeds`} DeepPerform slowed down (I-FLOPs above 0), then ${n - slowed} it did not.`;
+  return `The ${n} seeds DeepPerform slowed down most.`;
+}
+
 /** The grid for one suite, or '' when the suite has no samples. */
 export function imageGrid(s: SuiteResult): string {
   const samples = s.samples;
@@ -87,7 +102,7 @@ export function imageGrid(s: SuiteResult): string {
   });
   return [
     '<h3>Samples</h3>',
-    `<p class="muted">The ${samples.seeds.length} seeds DeepPerform slowed down most. ` +
+    `<p class="muted">${html(samplesCaption(s))} ` +
       'Perturbations are amplified and signed around grey: brighter = pixel raised, darker = lowered; ' +
       'each is scaled so its largest change |δ| (in the caption) is full intensity.</p>',
     '<div class="scroll"><table class="samples">',

@@ -21,7 +21,8 @@ export {
   type Step,
 } from './stages/index.js';
 export { checkpointDir, loadCheckpoint, saveCheckpoint, type CheckpointMetadata } from './checkpoint.js';
-export { loadAdnn, readAdnnArch, saveAdnn, type AdnnFileMetadata, type LoadedAdnn, type TrainingRecord } from './model-io.js';
-export { loadUserAdnn, UserModelError, type UserAdnn, type UserAdnnFactory, type UserAdnnMeta, type UserExecution, type UserModuleContext, type UserModuleOptions } from './user-module.js';
+export { loadAdnn, readAdnnArch, readAdnnHeader, saveAdnn, type AdnnFileMetadata, type AdnnHeader, type LoadedAdnn, type TrainingRecord } from './model-io.js';
+export { loadUserAdnn, UserModelError, type AdnnModule, type UserAdnn, type UserAdnnFactory, type UserAdnnMeta, type UserExecution, type UserModuleContext, type UserModuleOptions } from './user-module.js';
 export { UserModuleCallError } from './user-call.js';
 export { UnknownArchError, zooArchs, zooEntry, type ZooEntry, type ZooFamily } from './zoo/index.js';
+export { loadOnnxAdnn, onnxAdnnSpec, OnnxModelError, SUPPORTED_OPS, type OnnxAdnnSpec, type OnnxModelOptions, type OnnxNetwork, type StageSummary } from './onnx/index.js';

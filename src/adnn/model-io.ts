@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assignNamed, loadWeights, saveWeights, WeightsFileError } from '../nn/index.js';
-import type { AdaptiveNetwork } from './contract.js';
-import { zooEntry } from './zoo/index.js';
+import { assignNamed, loadWeights, saveWeights, verifyWeights, WeightsFileError } from '../nn/index.js';
+import type { AdaptiveNetwork, InputSpec } from './contract.js';
+import { buildFromMetadata, checkMetadata, isInputSpec } from './model-metadata.js';
 
 /** Facts about how a saved model was trained, kept beside its weights. */
 export interface TrainingRecord {
@@ -41,16 +41,41 @@ export async function saveAdnn(dir: string, network: AdaptiveNetwork, metadata: 
 /** Builds the architecture named in model.json and fills in its weights. */
 export async function loadAdnn(dir: string): Promise<LoadedAdnn> {
   const file = await loadWeights<AdnnFileMetadata>(dir);
-  const network = zooEntry(file.metadata.arch).build(file.metadata.config, file.metadata.seed);
+  let network: AdaptiveNetwork | undefined;
   try {
+    const metadata = checkMetadata(file.metadata, join(dir, 'model.json'));
+    network = buildFromMetadata(metadata, join(dir, 'model.json'));
     assignNamed(network.namedWeights(), file.weights);
+    return { network, metadata };
   } catch (e) {
-    network.dispose();
+    network?.dispose();
     throw e;
   } finally {
     for (const t of file.weights.values()) t.dispose();
   }
-  return { network, metadata: file.metadata };
+}
+
+/** What preflight checks need from a zoo model folder, read and verified without building the model. */
+export interface AdnnHeader {
+  arch: string;
+  /** The input the model takes, when its configuration states it (every zoo family's does). */
+  input?: InputSpec;
+}
+
+/**
+ * The architecture (and input) a weights folder was saved from, after the
+ * checks loading makes (model.json's fields, the size, checksum and finite
+ * values of weights.bin), without building the model.
+ */
+export async function readAdnnHeader(dir: string): Promise<AdnnHeader> {
+  const json = await verifyWeights(dir).catch((e: unknown) => {
+    const missing = e instanceof WeightsFileError && e.file === join(dir, 'model.json') && /does not exist/.test(e.message);
+    if (!missing) throw e;
+    throw new WeightsFileError(e.file, 'does not exist (a model folder is written by train-model, import-weights or harden)');
+  });
+  const metadata = checkMetadata(json.metadata, join(dir, 'model.json'));
+  const input = (metadata.config as { input?: unknown } | null)?.input;
+  return isInputSpec(input) ? { arch: metadata.arch, input } : { arch: metadata.arch };
 }
 
 /** The zoo architecture a weights folder was saved from, read from its model.json without loading weights. */

@@ -1,9 +1,9 @@
 /**
  * The contract a user module implements, as a published type: write
- * `import type { UserAdnnFactory } from 'deepperform'` and type your export
- * with it. deepperform checks every field below when it loads the module and
+ * `import type { AdnnModule } from 'deepperform'` and type your export with
+ * it (examples/typescript-adnn/two-exit.ts). deepperform checks every field below when it loads the module and
  * stops with exit code 2, naming the module and the field, when one is
- * missing or invalid (README "Your own AdNN", fixtures/example-adnn/README.md).
+ * missing or invalid (README "In your own project", fixtures/example-adnn/README.md).
  */
 import type * as tf from '@tensorflow/tfjs-core';
 
@@ -46,8 +46,15 @@ export interface UserAdnn {
   meta: UserAdnnMeta;
   /**
    * Differentiable pass over a batch [B, H, W, C]: logits [B, classes] and
-   * p [B, K], each block's activation probability in [0, 1] (skipping: the
-   * gate's output; early exit: 1 - the max softmax of the exit before it).
+   * p [B, K], each block's activation probability in [0, 1]. DeepPerform's
+   * loss pushes p up (Eq. 8), so p must grow as a block becomes more likely
+   * to run, and `run(x, tau)` must act on it by the kind's rule:
+   * - skipping: p_k is gate k's output; block k runs iff p_k > tau.
+   * - early exit: p_k = 1 - the max softmax of the exit just before block k;
+   *   an input leaves at the first exit whose max softmax >= tau, so block k
+   *   runs iff every earlier exit had p > 1 - tau.
+   * `tau` is passed for models whose later p depend on which earlier blocks
+   * ran (then follow the decisions at tau); others may ignore it.
    */
   soft(x: tf.Tensor4D, tau?: number): { logits: tf.Tensor2D; p: tf.Tensor2D };
   /** The real adaptive execution at threshold tau: skipped blocks are not computed. */
@@ -64,3 +71,10 @@ export interface UserAdnn {
 
 /** The module's export (default, or the one `model.export` names); it may be async. */
 export type UserAdnnFactory = (context: UserModuleContext) => UserAdnn | Promise<UserAdnn>;
+
+/**
+ * What a user module exports, under the name the package publishes:
+ * `const create: AdnnModule = ({ tf, options }) => ({ meta, soft, run });`
+ * then `export default create`. The same type as UserAdnnFactory.
+ */
+export type AdnnModule = UserAdnnFactory;

@@ -8,9 +8,10 @@ import { callAsync, callSync, settleWithin, UserModuleCallError, type CallSite }
 import type { UserModuleContext } from './user-contract.js';
 import { metaOf } from './user-meta.js';
 import { UserModelError } from './user-errors.js';
+import { checkRunFlops, checkSoftValues } from './user-values.js';
 
 export { UserModelError } from './user-errors.js';
-export type { UserAdnn, UserAdnnFactory, UserAdnnMeta, UserExecution, UserModuleContext } from './user-contract.js';
+export type { AdnnModule, UserAdnn, UserAdnnFactory, UserAdnnMeta, UserExecution, UserModuleContext } from './user-contract.js';
 
 export interface UserModuleOptions {
   /** Milliseconds each call into the module may take (suite key model.timeout, in seconds). */
@@ -92,7 +93,12 @@ function wrap(made: unknown, file: string, site: (call: string) => CallSite): Ad
   return {
     meta,
     soft: call('soft'),
-    run: call('run'),
+    run: (x, tau) => {
+      const exec = call<ReturnType<AdaptiveNetwork['run']>>('run')(x, tau);
+      // Checked at every call: a NaN count would make every FLOPs metric NaN, a negative one would hide cost.
+      if (exec !== null && typeof exec === 'object' && exec.flops instanceof Float64Array) checkRunFlops(exec.flops, file);
+      return exec;
+    },
     trainingLoss: has('trainingLoss')
       ? call('trainingLoss')
       : () => {
@@ -141,7 +147,11 @@ function smokeTest(network: AdaptiveNetwork, file: string): void {
     };
     want(soft?.p, [2, k], 'p');
     want(soft?.logits, [2, network.meta.numClasses], 'logits');
-    tf.dispose([soft!.p!, soft!.logits!]);
+    try {
+      checkSoftValues(soft!.p!.dataSync(), soft!.logits!.dataSync(), file);
+    } finally {
+      tf.dispose([soft!.p!, soft!.logits!]);
+    }
     checkExecution(network.run(x, 0.5), k, file);
   } catch (e) {
     if (e instanceof UserModelError) throw e;

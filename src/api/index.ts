@@ -10,4 +10,4 @@ export type { AssertionResult, SuiteResult, RunResult, MethodResult, SuiteStatus
 export type { StopReason, TrainingRecord, ValidationPoint } from '../generator/index.js';
 export type { Reporter } from '../../reporters/index.js';
 // The contract of a user-defined AdNN module (model.module in a suite), to type it with.
-export type { UserAdnn, UserAdnnFactory, UserAdnnMeta, UserExecution, UserModuleContext } from '../adnn/index.js';
+export type { AdnnModule, UserAdnn, UserAdnnFactory, UserAdnnMeta, UserExecution, UserModuleContext } from '../adnn/index.js';

@@ -12,7 +12,7 @@ export interface RunSuiteOptions {
   cwd?: string;
   /** Where trained generators are kept. Default: $DEEPPERFORM_CACHE_DIR or `.deepperform-cache/generators` under cwd, as the CLI. */
   cacheDir?: string;
-  /** tfjs backend: node, wasm, cpu. Default: the best available. */
+  /** tfjs backend: wasm, cpu or auto (wasm, else cpu); node (tfjs-node) only when named: opt-in, not CI-tested. Default: auto. */
   backend?: string;
   /** Ignore cached generators and train anew. */
   retrain?: boolean;

@@ -41,7 +41,7 @@ export function program(exit: (code: number) => void): Command {
   reporterOptions(run)
     .addOption(shardOption())
     .option('--seed <n>', "override every suite's seed", integer('--seed', 0))
-    .option('--backend <name>', 'tfjs backend: node, wasm, cpu, auto (default: best available)')
+    .option('--backend <name>', 'tfjs backend: wasm, cpu, auto (default: wasm, else cpu), node (tfjs-node: opt-in, not CI-tested)')
     .option('--cache-dir <dir>', 'where trained generators and baseline outputs are kept (default: .deepperform-cache/generators; env DEEPPERFORM_CACHE_DIR)')
     .option('--retrain', 'ignore cached generators and baseline outputs: train and run them anew')
     .addOption(new Option('--bail [n]', 'stop after n failed suites').preset('1').argParser(integer('--bail', 1)))
@@ -96,18 +96,25 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
     .option('--seed <n>', 'random seed', number('--seed'), 0)
     .option('--tau <t>', 'threshold for the reported adaptive FLOPs', number('--tau'), 0.5)
     .requiredOption('--out <dir>', 'folder to write model.json and weights.bin to')
-    .option('--backend <name>', 'tfjs backend: node, wasm, cpu')
+    .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
     .option('--resume', 'continue from <out>/checkpoint, written after every epoch')
     .action(async (opts) => exit(await (await import('./commands/train-model.js')).trainModelCommand(opts, process.argv.slice(2))));
 
   cli
     .command('model-info')
-    .description("a zoo model's blocks and FLOPs (2 x multiply-accumulates)")
-    .argument('<arch>', 'zoo architecture, see `deepperform models`')
+    .description("a zoo model's or an ONNX model's blocks and FLOPs (2 x multiply-accumulates); for ONNX also its stages")
+    .argument('<arch>', 'zoo architecture (see `deepperform models`), or an .onnx file with --kind and --exits or --block')
     .option('--input <HxWxC>', "input shape, e.g. 32x32x3 (default: the architecture's own)")
     .option('--classes <n>', 'number of classes', number('--classes'))
-    .option('--json', 'print JSON: blocks, totalFlops, cumulativeExitFlops')
-    .option('--backend <name>', 'tfjs backend: node, wasm, cpu')
+    .option('--json', 'print JSON: blocks, totalFlops, cumulativeExitFlops (ONNX: also stages)')
+    .option('--kind <kind>', 'ONNX: early-exit or skipping')
+    .option('--exits <names>', 'ONNX early-exit: the exits\' output names in order, comma-separated (repeatable)', collectList)
+    .option('--block <input,output,gate>', 'ONNX skipping: one gated block\'s tensor names (repeatable, in order)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--logits <name>', "ONNX skipping: the logits tensor (default: the graph's first output)")
+    .option('--layout <layout>', 'ONNX: NCHW (default) or NHWC')
+    .option('--mean <values>', 'ONNX: the normalisation the graph expects, comma-separated (with --std)')
+    .option('--std <values>', 'ONNX: see --mean')
+    .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
     .action(async (arch: string, opts) => exit(await (await import('./commands/model-info.js')).modelInfoCommand(arch, opts)));
 
   cli
@@ -122,7 +129,7 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
       '--normalize <dataset>',
       "the dataset whose input normalisation the original applied (per family: cifar10, cifar100, svhn where known, or none); default: the architecture's own",
     )
-    .option('--backend <name>', 'tfjs backend: node, wasm, cpu')
+    .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
     .action(async (opts) => exit(await (await import('./commands/import-weights.js')).importWeightsCommand(opts, process.argv.slice(2))));
 
   cli
@@ -151,7 +158,7 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
     .option('--out <dir>', 'folder to write the hardened model.json and weights.bin to')
     .option('--cache-dir <dir>', 'where trained generators are kept (default: .deepperform-cache/generators; env DEEPPERFORM_CACHE_DIR)')
     .option('--retrain', "ignore the cached generator of the original model and train it anew")
-    .option('--backend <name>', 'tfjs backend: node, wasm, cpu')
+    .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
     .option('--json', 'print the before/after numbers as JSON (progress goes to stderr)')
     .action(async (opts) => exit(await (await import('./commands/harden.js')).hardenCommand(opts, process.argv.slice(2))));
 
@@ -175,7 +182,7 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
     .option('--out <file>', 'where to write the detector (JSON)', 'detector.json')
     .option('--cache-dir <dir>', 'where trained generators are kept (default: .deepperform-cache/generators; env DEEPPERFORM_CACHE_DIR)')
     .option('--retrain', 'ignore a cached generator and train it anew')
-    .option('--backend <name>', 'tfjs backend: node, wasm, cpu')
+    .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
     .addOption(configOption())
     .option('--json', 'print the results as JSON (progress goes to stderr)')
     .action(async (opts) => exit(await (await import('./commands/detector.js')).detectorCommand(opts)));

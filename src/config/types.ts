@@ -18,7 +18,7 @@ export interface DeepperformConfig {
   outputFiles?: Partial<Record<FileReporterName, string>>;
   /** Where trained generators are cached. Default: ".deepperform-cache/generators". */
   cacheDir?: string;
-  /** tfjs backend: node, wasm, cpu or auto. Default: the best available. */
+  /** tfjs backend: wasm, cpu or auto (wasm, else cpu); node (tfjs-node) only when named: opt-in, not CI-tested. Default: auto. */
   backend?: string;
   /** Overrides every suite's seed. */
   seed?: number;

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { backendInfo, initBackend } from './backend.js';
-import { BackendError, chooseBackend, explicitRequest, parseBackendName, type BackendLoaders } from './select.js';
+import { BackendError, chooseBackend, explicitRequest, parseBackendName, TFJS_NODE_NOTE, type BackendLoaders } from './select.js';
 import { wasmConvKernelsRegistered } from './wasm-kernels.js';
 
 function tfjsNodeInstalled(): boolean {
@@ -40,7 +40,7 @@ describe('parseBackendName', () => {
 
   it('rejects an unknown name with a BackendError naming the source and the choices', () => {
     expect(() => parseBackendName('webgpu', '--backend')).toThrow(BackendError);
-    expect(() => parseBackendName('webgpu', '--backend')).toThrow(/'webgpu' \(from --backend\).*node.*wasm.*cpu/);
+    expect(() => parseBackendName('webgpu', '--backend')).toThrow(/'webgpu' \(from --backend\).*wasm.*cpu.*node \(tfjs-node, opt-in\)/);
   });
 });
 
@@ -64,17 +64,27 @@ describe('explicitRequest', () => {
 });
 
 describe('chooseBackend', () => {
-  it('takes the first backend that loads, in the order tensorflow, wasm, cpu', async () => {
+  it('auto takes wasm first and never tries tfjs-node, even when it would load', async () => {
     const calls: string[] = [];
     const info = await chooseBackend(undefined, fakeLoaders([], calls));
-    expect(info).toEqual({ name: 'tensorflow', fallbackReasons: [], threads: 1 });
-    expect(calls).toEqual(['tensorflow']);
+    expect(info).toEqual({ name: 'wasm', fallbackReasons: [], threads: 1 });
+    expect(calls).toEqual(['wasm']);
   });
 
-  it('falls back and records each reason in order', async () => {
-    const info = await chooseBackend(undefined, fakeLoaders(['tensorflow', 'wasm']));
+  it('falls back from wasm to cpu and records why, still without tfjs-node', async () => {
+    const calls: string[] = [];
+    const info = await chooseBackend(undefined, fakeLoaders(['wasm'], calls));
     expect(info.name).toBe('cpu');
-    expect(info.fallbackReasons).toEqual(['tensorflow: tensorflow is broken', 'wasm: wasm is broken']);
+    expect(info.fallbackReasons).toEqual(['wasm: wasm is broken']);
+    expect(calls).toEqual(['wasm', 'cpu']);
+  });
+
+  it('runs tfjs-node only when asked for by name, and records that CI does not cover it', async () => {
+    const info = await chooseBackend({ name: 'tensorflow', raw: 'node' }, fakeLoaders([]));
+    expect(info.name).toBe('tensorflow');
+    expect(info.requested).toBe('node');
+    expect(info.fallbackReasons).toEqual([TFJS_NODE_NOTE]);
+    expect(TFJS_NODE_NOTE).toMatch(/opt-in and not covered by deepperform's CI/);
   });
 
   it('never falls back from an explicit choice', async () => {
@@ -87,9 +97,9 @@ describe('chooseBackend', () => {
   });
 
   it('fails with every reason when nothing loads', async () => {
-    const attempt = chooseBackend(undefined, fakeLoaders(['tensorflow', 'wasm', 'cpu']));
+    const attempt = chooseBackend(undefined, fakeLoaders(['wasm', 'cpu']));
     await expect(attempt).rejects.toThrow(BackendError);
-    await expect(chooseBackend(undefined, fakeLoaders(['tensorflow', 'wasm', 'cpu']))).rejects.toThrow(/cpu is broken/);
+    await expect(chooseBackend(undefined, fakeLoaders(['wasm', 'cpu']))).rejects.toThrow(/wasm is broken; cpu: cpu is broken/);
   });
 });
 
@@ -99,13 +109,12 @@ describe('initBackend with the installed packages', () => {
     vi.unstubAllEnvs();
   });
 
-  it.skipIf(tfjsNodeInstalled())('picks wasm when tfjs-node is absent, recording why', async () => {
+  it('picks wasm by default, whether or not tfjs-node is installed', async () => {
     expect(backendInfo()).toBeUndefined();
     const info = await initBackend({ env: {} });
     expect(info.name).toBe('wasm');
     expect(info.requested).toBeUndefined();
-    expect(info.fallbackReasons).toHaveLength(1);
-    expect(info.fallbackReasons[0]).toMatch(/^tensorflow: @tensorflow\/tfjs-node is not installed/);
+    expect(info.fallbackReasons).toEqual([]);
     expect(info.threads).toBe(1);
     expect(tf.getBackend()).toBe('wasm');
     expect(wasmConvKernelsRegistered()).toBe(true);

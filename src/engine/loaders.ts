@@ -24,15 +24,33 @@ async function activate(name: string): Promise<void> {
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to initialise`);
 }
 
+/**
+ * Registered is not the same as working: a native binding built for another
+ * libtensorflow can register and then fail on the first kernel. One small
+ * product with a known answer proves the backend computes.
+ */
+function checkComputes(name: string): void {
+  let got: number | undefined;
+  try {
+    const dot = tf.tidy(() => tf.sum(tf.mul(tf.tensor1d([1, 2, 3]), tf.tensor1d([4, 5, 6]))));
+    got = dot.dataSync()[0];
+    dot.dispose();
+  } catch (e) {
+    throw new Error(`the ${name} backend loaded but failed its first computation (${firstLine(e)})`);
+  }
+  if (got !== 32) throw new Error(`the ${name} backend loaded but computed 1*4+2*5+3*6 = ${got}, not 32`);
+}
+
 async function loadTensorflow(): Promise<{ threads?: number }> {
   // A variable specifier: the package is optional, so TypeScript must not resolve it.
   const specifier = '@tensorflow/tfjs-node';
   try {
     await import(specifier);
   } catch (e) {
-    throw new Error(`@tensorflow/tfjs-node is not installed or its native binding failed to load (${firstLine(e)})`);
+    throw new Error(`@tensorflow/tfjs-node is not installed (npm install @tensorflow/tfjs-node) or its native binding failed to load (${firstLine(e)})`);
   }
   await activate('tensorflow');
+  checkComputes('tensorflow');
   return {}; // libtensorflow sizes its own thread pools
 }
 

@@ -154,14 +154,24 @@ export class ConvAccelerator {
     return s;
   }
 
-  private load(): OrtRuntime | null {
+  /**
+   * Why onnxruntime will not run these convolutions (undefined when it loads
+   * or the engine is 'tfjs'). The caller reports it: no onFallback follows.
+   */
+  probe(): string | undefined {
+    if (this.engine === 'tfjs') return undefined;
+    this.load(true);
+    return this.unavailable;
+  }
+
+  private load(quiet = false): OrtRuntime | null {
     if (this.runtime !== undefined) return this.runtime;
     try {
       this.runtime = this.loader();
     } catch (e) {
       this.runtime = null;
       this.unavailable = e instanceof Error ? e.message : String(e);
-      this.onFallback(this.unavailable);
+      if (!quiet) this.onFallback(this.unavailable);
     }
     return this.runtime;
   }

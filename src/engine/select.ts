@@ -17,8 +17,16 @@ export class BackendError extends Error {
   override readonly name = 'BackendError';
 }
 
-/** Best first: native TensorFlow, then XNNPACK-in-wasm, then plain JS. */
-export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+/**
+ * What 'auto' tries, best first: XNNPACK-in-wasm (with our gradient kernels
+ * and onnxruntime's convolutions), then plain JS. tfjs-node ('tensorflow') is
+ * never chosen automatically: CI cannot install or test it, so it runs only
+ * when asked for by name (--backend, config, DEEPPERFORM_BACKEND).
+ */
+export const BACKEND_ORDER: readonly BackendName[] = ['wasm', 'cpu'];
+
+/** Recorded whenever the opt-in tfjs-node backend runs, so every report says so. */
+export const TFJS_NODE_NOTE = 'tensorflow: tfjs-node is opt-in and not covered by deepperform\'s CI (wasm and cpu are)';
 
 const ALIASES: Record<string, BackendName> = {
   node: 'tensorflow',
@@ -28,14 +36,14 @@ const ALIASES: Record<string, BackendName> = {
   cpu: 'cpu',
 };
 
-/** Maps a user's spelling to a backend; undefined means "pick the best available". */
+/** Maps a user's spelling to a backend; undefined means auto: wasm, else cpu (never tfjs-node). */
 export function parseBackendName(raw: string | undefined, source: string): BackendName | undefined {
   const value = raw?.trim().toLowerCase();
   if (value === undefined || value === '' || value === 'auto') return undefined;
   const name = ALIASES[value];
   if (name === undefined) {
     throw new BackendError(
-      `Unknown backend '${raw}' (from ${source}). Use one of: node (or tensorflow), wasm, cpu, auto.`,
+      `Unknown backend '${raw}' (from ${source}). Use one of: wasm, cpu, auto (wasm, else cpu), or node (tfjs-node, opt-in).`,
     );
   }
   return name;
@@ -79,7 +87,8 @@ export async function chooseBackend(
   if (request !== undefined) {
     try {
       const got = await loaders[request.name](threads);
-      return { name: request.name, requested: request.raw, fallbackReasons: got.notes ?? [], threads: got.threads };
+      const notes = [...(request.name === 'tensorflow' ? [TFJS_NODE_NOTE] : []), ...(got.notes ?? [])];
+      return { name: request.name, requested: request.raw, fallbackReasons: notes, threads: got.threads };
     } catch (e) {
       throw new BackendError(`Backend '${request.raw}' was requested but cannot be used: ${reason(e)}`);
     }

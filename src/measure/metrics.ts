@@ -82,6 +82,21 @@ export function perturbationSizes(seeds: ImageBatch, generated: ImageBatch): { l
   return { l2, linf };
 }
 
+/** How many inputs of a flat NHWC batch hold a NaN or infinite value. */
+export function nonFiniteInputs(batch: ImageBatch): number {
+  const size = batch.images.length / Math.max(batch.count, 1);
+  let bad = 0;
+  for (let i = 0; i < batch.count; i++) {
+    for (let j = i * size; j < (i + 1) * size; j++) {
+      if (!Number.isFinite(batch.images[j])) {
+        bad++;
+        break;
+      }
+    }
+  }
+  return bad;
+}
+
 export interface MethodInputs {
   method: string;
   seeds: ImageBatch & { labels: Int32Array };
@@ -97,6 +112,7 @@ export function measureMethod(network: AdaptiveNetwork, m: MethodInputs): Method
   const iflops = increasedFlops(m.seedExecution.flops, m.generatedExecution.flops);
   const success = successNumber(m.seedExecution.flops, m.generatedExecution.flops);
   const sizes = perturbationSizes(m.seeds, m.generated);
+  const bad = nonFiniteInputs(m.generated);
   return {
     method: m.method,
     ...set,
@@ -107,5 +123,7 @@ export function measureMethod(network: AdaptiveNetwork, m: MethodInputs): Method
     perturbationL2: aggregate(sizes.l2),
     perturbationLinf: aggregate(sizes.linf),
     generationMsPerInput: m.generationMsPerInput,
+    // The model's counters stay finite on NaN pixels (no block is confident, or every gate closes), so the numbers above look real; they are not.
+    ...(bad > 0 ? { unusable: `${bad} of ${m.generated.count} inputs ${m.method} made hold NaN or infinite pixels` } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { cpus, platform, release } from 'node:os';
 import type { EnvironmentInfo } from './result.js';
 
-export function environmentInfo(backend: string, toolVersion: string): EnvironmentInfo {
+export function environmentInfo(backend: string, toolVersion: string, notes: readonly string[] = []): EnvironmentInfo {
   const cpu = cpus();
   return {
     toolVersion,
@@ -10,5 +10,6 @@ export function environmentInfo(backend: string, toolVersion: string): Environme
     platform: `${platform()} ${release()}`,
     cpu: cpu[0]?.model.trim() ?? 'unknown',
     cpuCount: cpu.length,
+    ...(notes.length > 0 ? { notes: [...notes] } : {}),
   };
 }

@@ -13,6 +13,7 @@ import {
   type TrainingRecord,
   type TrainProgress,
 } from '../generator/index.js';
+import { withoutChecksum } from '../nn/index.js';
 import type { Suite } from '../suite/index.js';
 import type { TrainingSummary } from './result.js';
 
@@ -152,12 +153,21 @@ function loadedSummary(source: 'cache' | 'file', record: TrainingRecord | undefi
   };
 }
 
-/** Hash of what defines the model: its weight files, or the user module's source and options. */
+/**
+ * Hash of what defines the model: its weight files (model.json without the
+ * checksum it may record, which only restates weights.bin: adding one to an
+ * old folder keeps its generators' cache keys), or the user module's source
+ * and options.
+ */
 export async function modelHash(suite: Suite): Promise<string> {
   const m = suite.model;
   if (m.source === 'zoo') {
-    const [json, bin] = await Promise.all([readFile(join(m.weights, 'model.json')), readFile(join(m.weights, 'weights.bin'))]);
-    return sha256(Buffer.concat([json, bin]));
+    const [json, bin] = await Promise.all([readFile(join(m.weights, 'model.json'), 'utf8'), readFile(join(m.weights, 'weights.bin'))]);
+    return sha256(Buffer.concat([Buffer.from(withoutChecksum(json)), bin]));
+  }
+  if (m.source === 'onnx') {
+    // The graph's bytes and everything the suite says about reading it.
+    return sha256(Buffer.concat([await readFile(m.onnx), Buffer.from(stableJson({ kind: m.kind, exits: m.exits, blocks: m.blocks, logits: m.logits, input: m.input }))]));
   }
   return sha256(`${await readFile(m.module, 'utf8')}\n${m.exportName}\n${stableJson(m.options)}`);
 }

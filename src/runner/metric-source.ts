@@ -1,8 +1,10 @@
+import { metricByName } from '../suite/index.js';
 import type { Aggregates, InputSetMeasurement, MethodResult, SuiteResult } from './result.js';
 
 type Aggregate = keyof Aggregates;
-type Unavailable = { unavailable: string };
+type Unavailable = { unavailable: string; fail?: boolean };
 type Value = number | Unavailable;
+type Measured = Pick<SuiteResult, 'seeds' | 'methods' | 'training' | 'durationMs' | 'correlation' | 'unmeasured' | 'mitigation'>;
 
 /**
  * Looks up the value an assertion reads, from a finished suite's measurements.
@@ -10,12 +12,38 @@ type Value = number | Unavailable;
  * the input set ('deepperform' by default, a baseline such as 'random', or
  * 'worst-case').
  */
-export function metricValue(
-  result: Pick<SuiteResult, 'seeds' | 'methods' | 'training' | 'durationMs' | 'correlation' | 'unmeasured' | 'mitigation'>,
-  metric: string,
-  aggregate: Aggregate | undefined,
-  method: string,
-): Value {
+export function metricValue(result: Measured, metric: string, aggregate: Aggregate | undefined, method: string): Value {
+  const inputs = result.methods.find((x) => x.method === method);
+  const perMethod = metricByName(metric)?.of === 'method';
+  // Inputs that cannot be measured make every number of their method meaningless, finite or not.
+  if (perMethod && inputs?.unusable !== undefined) return { unavailable: `${label(metric, aggregate, method)} cannot be trusted: ${inputs.unusable}`, fail: true };
+  const value = lookup(result, metric, aggregate, method);
+  if (typeof value !== 'number' || Number.isFinite(value)) return value;
+  const what = `${label(metric, aggregate, method)} is ${Number.isNaN(value) ? 'NaN' : 'infinite'}`;
+  return { unavailable: `${what}: ${whyNotFinite(result, metric)}`, fail: true };
+}
+
+function label(metric: string, aggregate: Aggregate | undefined, method: string): string {
+  return `${aggregate === undefined ? '' : `${aggregate} `}${metric}${method === 'deepperform' ? '' : ` of ${method}`}`;
+}
+
+/**
+ * Where a NaN or infinite measurement came from, as far as the result tells:
+ * seeds that cost nothing make the relative increases (Eq. 9) divide by zero.
+ */
+function whyNotFinite(result: Measured, metric: string): string {
+  const zeros = (xs: readonly number[] | undefined) => (xs ?? []).filter((x) => x === 0).length;
+  const name = metric.toLowerCase();
+  const seeds = result.seeds;
+  if (name === 'i-flops' && zeros(seeds?.flops) > 0) {
+    return `${zeros(seeds?.flops)} of ${seeds!.flops.length} seeds cost 0 FLOPs, and I-FLOPs (Eq. 9) divides by a seed's FLOPs`;
+  }
+  if (name === 'i-latency' && zeros(seeds?.latencyMs) > 0) return `${zeros(seeds?.latencyMs)} seeds were timed at 0 ms, and I-latency divides by a seed's latency`;
+  if (name === 'i-energy' && zeros(seeds?.energyJ) > 0) return `${zeros(seeds?.energyJ)} seeds were measured at 0 J, and I-energy divides by a seed's energy`;
+  return 'the measurement produced no finite number';
+}
+
+function lookup(result: Measured, metric: string, aggregate: Aggregate | undefined, method: string): Value {
   const name = metric.toLowerCase();
   const agg = (a: Aggregates | undefined, why: string): Value =>
     !a ? { unavailable: why } : aggregate ? a[aggregate] : { unavailable: `"${metric}" needs an aggregate` };
@@ -28,7 +56,8 @@ export function metricValue(
       return result.durationMs;
     case 'flops-latency correlation':
       if (!result.correlation) return { unavailable: latencyWhy };
-      return Number.isNaN(result.correlation.r) ? { unavailable: result.correlation.reason ?? 'undefined' } : result.correlation.r;
+      // Undefined (e.g. every seed cost the same FLOPs) is no evidence either way: it fails, never passes or skips.
+      return Number.isNaN(result.correlation.r) ? { unavailable: `FLOPs-latency correlation is undefined: ${result.correlation.reason ?? 'r is NaN'}`, fail: true } : result.correlation.r;
   }
   if (name.startsWith('detector ') || name.startsWith('retrained ')) return mitigationMetric(result.mitigation, name, aggregate);
   if (name.startsWith('seed ')) {

@@ -75,6 +75,12 @@ export interface MethodResult extends InputSetMeasurement {
   seedCount?: number;
   /** The worst-case row only: which method supplied each seed's input. */
   sources?: WorstCaseSources;
+  /**
+   * Why this method's inputs cannot be measured (e.g. generated inputs that
+   * hold NaN pixels): its numbers are then meaningless, finite or not, and
+   * every assertion on the method fails with this reason. Absent: usable.
+   */
+  unusable?: string;
 }
 
 /**
@@ -241,6 +247,8 @@ export interface EnvironmentInfo {
   platform: string;
   cpu: string;
   cpuCount: number;
+  /** What the user should know about the engines (a fallback, an untested backend, no onnxruntime); each said once. */
+  notes?: string[];
 }
 
 export interface RunResult {

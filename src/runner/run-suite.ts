@@ -1,9 +1,9 @@
 import { basename, relative } from 'node:path';
-import { loadAdnn, loadUserAdnn, runBatched, type AdaptiveNetwork } from '../adnn/index.js';
+import { loadAdnn, loadOnnxAdnn, loadUserAdnn, onnxAdnnSpec, runBatched, type AdaptiveNetwork } from '../adnn/index.js';
 import { loadDataset, takeSeeded, type Dataset } from '../data/index.js';
 import { generate, type GeneratedInputs, type GeneratorCache, type TrainProgress } from '../generator/index.js';
 import { measureSet } from '../measure/index.js';
-import { DEFAULT_METHOD, evaluateAssertion, REFINE_METHOD, type MetricSource, type Suite } from '../suite/index.js';
+import { DEFAULT_METHOD, evaluateAssertion, modelLabel as labelOf, modelPath, REFINE_METHOD, type MetricSource, type Suite } from '../suite/index.js';
 import type { Reporter } from '../../reporters/index.js';
 import { metricValue } from './metric-source.js';
 import { measureExtras } from './extras.js';
@@ -42,7 +42,7 @@ export async function runSuite(suite: Suite, reporter: Reporter, ctx: SuiteConte
   const saved = await planSaved(suite, { updateBaseline: ctx.updateBaseline ?? false, ci: isCI(process.env), cwd: ctx.cwd });
   reporter.onSuiteStart?.({ file, name: suite.name });
 
-  phase('loading model', suite.model.source === 'zoo' ? suite.model.weights : suite.model.module);
+  phase('loading model', modelPath(suite.model));
   const network = await loadSuiteModel(suite);
   try {
     phase('loading data', `${suite.data.dataset}/${suite.data.split}`);
@@ -134,12 +134,19 @@ export function baseResult(suite: Suite, file: string, network?: AdaptiveNetwork
 export async function loadSuiteModel(suite: Suite): Promise<AdaptiveNetwork> {
   const m = suite.model;
   if (m.source === 'module') return loadUserAdnn(m.module, m.exportName, m.options, { timeoutMs: m.timeoutSeconds * 1000 });
-  return (await loadAdnn(m.weights)).network;
+  if (m.source === 'onnx') return loadOnnxAdnn(onnxAdnnSpec(m));
+  const { network, metadata } = await loadAdnn(m.weights);
+  // preflightSuites says this with the suite's line; runSuite may be called without it.
+  if (metadata.arch !== m.arch) {
+    network.dispose();
+    throw new ModelDataMismatchError(`${suite.file}: model.arch is "${m.arch}", but the weights in ${m.weights} were saved from "${metadata.arch}"`);
+  }
+  return network;
 }
 
 /** How the suite names its model, for reports and messages. */
 function modelLabel(suite: Suite): string {
-  return suite.model.source === 'zoo' ? suite.model.arch : basename(suite.model.module);
+  return labelOf(suite.model);
 }
 
 function datasetSpec(suite: Suite, split: 'train' | 'test') {

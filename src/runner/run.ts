@@ -1,9 +1,10 @@
 import { relative } from 'node:path';
-import { initBackend } from '../engine/index.js';
+import { engineNotes, initBackend } from '../engine/index.js';
 import { GeneratorCache } from '../generator/index.js';
 import { loadSuite, type Suite } from '../suite/index.js';
 import { combineReporters, ReportWriteError, type Reporter } from '../../reporters/index.js';
 import { environmentInfo } from './environment.js';
+import { preflightSuites } from './preflight.js';
 import type { RunResult, SuiteResult } from './result.js';
 import { baseResult, runSuite } from './run-suite.js';
 
@@ -94,10 +95,12 @@ export function shardSlice<T>(items: readonly T[], shard: Shard): T[] {
   return items.slice(start, start + base + (index <= extra ? 1 : 0));
 }
 
-/** Runs suites already loaded and selected (see selectSuites); `shard` is only recorded in the result. */
+/** Runs suites already loaded and selected (see selectSuites), after preflightSuites; `shard` is only recorded in the result. */
 export async function runSelected(suites: readonly Suite[], opts: Omit<RunOptions, 'files'>): Promise<RunResult> {
+  // A wrong model or dataset in any suite is exit 2 before the first one trains.
+  await preflightSuites(suites);
   const backend = await initBackend({ backend: opts.backend });
-  const environment = environmentInfo(backend.name, opts.toolVersion);
+  const environment = environmentInfo(backend.name, opts.toolVersion, engineNotes(backend));
   const reporter = combineReporters(opts.reporters);
   const startedAt = new Date();
   const suiteFiles = suites.map((s) => relative(opts.cwd, s.file));

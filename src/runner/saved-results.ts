@@ -17,6 +17,7 @@ import {
   METRICS,
   SuiteError,
   assertionLabel,
+  modelLabel,
   positionAt,
   positionIn,
   type Aggregate,
@@ -118,7 +119,7 @@ export async function planSaved(suite: Suite, opts: SavedOptions): Promise<Saved
 export function savedConfig(suite: Suite): SavedConfig {
   const m = suite.model;
   return {
-    model: m.source === 'zoo' ? m.arch : `${basename(m.module)}#${m.exportName}`,
+    model: m.source === 'module' ? `${basename(m.module)}#${m.exportName}` : modelLabel(m),
     ...suiteConfig(suite),
   };
 }

@@ -4,7 +4,7 @@
  */
 import { AssertionSyntaxError, firstNonSpace, type AssertionPart } from './assertion-error.js';
 import { suggestion } from './did-you-mean.js';
-import { AGGREGATES, DEFAULT_METHOD, METRICS, METRICS_LONGEST_FIRST, REFINE_METHOD, WORST_CASE, type Aggregate, type MetricDef } from './metrics.js';
+import { AGGREGATES, DEFAULT_METHOD, METRICS, METRICS_LONGEST_FIRST, REFINE_METHOD, WORST_CASE, type Aggregate, type MetricDef, type MetricNeed } from './metrics.js';
 import { BASELINE_NAMES } from './schema.js';
 
 /** Every method an assertion can name; worst-case is part of every run. */
@@ -14,6 +14,8 @@ export interface ParseOptions {
   level?: 'error' | 'warn';
   /** Methods the suite runs (deepperform, deepperform-refine if set, its baselines; worst-case is always run). Default: every known method. */
   methods?: readonly string[];
+  /** Settings the suite turns off, each with how to turn it on; a metric that needs one is an error. Default: none off. */
+  off?: Partial<Readonly<Record<MetricNeed, string>>>;
 }
 
 export interface Target {
@@ -42,6 +44,7 @@ export function parseTarget(text: string, start: number, end: number, options: P
   if (found === undefined) throw unknownMetric(head, i, aggregate !== undefined, part);
   const { def } = found;
   checkShape(def, aggregate, aggIndex, i, part);
+  checkMeasured(def, options, i, part);
   const method = parseMethod(head, firstNonSpace(head, found.end), def, options, part);
   return aggregate === undefined ? { def, method } : { aggregate, def, method };
 }
@@ -107,9 +110,19 @@ function checkShape(def: MetricDef, aggregate: Aggregate | undefined, aggIndex: 
       part,
     );
   }
+  if (aggregate !== undefined && def.aggregates !== undefined && !def.aggregates.includes(aggregate)) {
+    throw new AssertionSyntaxError(`"${def.name}" keeps only ${def.aggregates.join(' and ')}: use one of them instead of "${aggregate}"`, aggIndex, part);
+  }
   if (def.shape === 'scalar' && aggregate !== undefined) {
     throw new AssertionSyntaxError(`"${def.name}" is a single number, so it takes no aggregate: drop "${aggregate}"`, aggIndex, part);
   }
+}
+
+/** A metric the suite turns off (`measure.latency: false`, no mitigation.detector) would never be measured. */
+function checkMeasured(def: MetricDef, options: ParseOptions, metricIndex: number, part: AssertionPart): void {
+  const how = def.needs === undefined ? undefined : options.off?.[def.needs];
+  if (how === undefined) return;
+  throw new AssertionSyntaxError(`"${def.name}" is not measured by this suite: ${how}`, metricIndex, part);
 }
 
 function parseMethod(text: string, at: number, def: MetricDef, options: ParseOptions, part: AssertionPart): string {

@@ -9,19 +9,22 @@
  * and transpositions each cost 1, so the typo "tset" is 1 away from "test".
  */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
+  // Three rows of the table suffice (the swap looks two rows back); typed, so nothing is allocated per cell.
+  let back2 = new Uint32Array(b.length + 1);
+  let back1 = Uint32Array.from({ length: b.length + 1 }, (_, j) => j);
+  let row = new Uint32Array(b.length + 1);
   for (let i = 1; i <= a.length; i++) {
+    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      row[j] = Math.min(back1[j] + 1, row[j - 1] + 1, back1[j - 1] + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        row[j] = Math.min(row[j], back2[j - 2] + 1);
       }
     }
+    [back2, back1, row] = [back1, row, back2];
   }
-  return d[a.length][b.length];
+  return back1[b.length];
 }
 
 /**
@@ -35,6 +38,8 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
+    // The distance is at least the difference in length, and at most 3 is close enough: skip the table.
+    if (Math.abs(w.length - c.length) > 3) continue;
     const d = editDistance(w, c.toLowerCase());
     const longer = Math.max(w.length, c.length);
     const limit = Math.min(3, Math.max(1, Math.floor(longer / 3)));

@@ -1,5 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
-import { codeFrame } from './code-frame.js';
+import { codeFrame, sourceLines } from './code-frame.js';
 
 /** One thing wrong with a suite file, at a 1-based line and column. */
 export interface SuiteProblem {
@@ -41,21 +41,28 @@ export class UsageError extends Error {
   }
 }
 
+/** Problems spelled out in a message; the rest are counted (all stay in SuiteError.problems). */
+export const MAX_SHOWN_PROBLEMS = 20;
+
 /**
  * One line per problem, `file:line:col  path: message`, the file shown
  * relative to the working directory when inside it. Given the file's text,
  * each problem is followed by its code frame and a blank line separates them.
+ * At most MAX_SHOWN_PROBLEMS are shown, then "and N more problems".
  */
 export function formatProblems(file: string, problems: readonly SuiteProblem[], source?: string): string {
   const shown = displayPath(file);
   const head = (p: SuiteProblem): string => `${shown}:${p.line}:${p.column}  ${p.path === '' ? '' : `${p.path}: `}${p.message}`;
-  if (source === undefined) return problems.map(head).join('\n');
-  return problems
-    .map((p) => {
-      const frame = codeFrame(source, p.line, p.column);
-      return frame === '' ? head(p) : `${head(p)}\n${frame}`;
-    })
-    .join('\n\n');
+  const listed = problems.slice(0, MAX_SHOWN_PROBLEMS);
+  const rest = problems.length - listed.length;
+  const more = rest > 0 ? [`${shown}: and ${rest.toLocaleString('en-US')} more problem${rest === 1 ? '' : 's'}`] : [];
+  if (source === undefined) return [...listed.map(head), ...more].join('\n');
+  const lines = sourceLines(source);
+  const blocks = listed.map((p) => {
+    const frame = codeFrame(lines, p.line, p.column);
+    return frame === '' ? head(p) : `${head(p)}\n${frame}`;
+  });
+  return [...blocks, ...more].join('\n\n');
 }
 
 function displayPath(file: string): string {

@@ -1,6 +1,8 @@
 /**
- * Checks a parsed assertion against measured values. A metric that cannot be
- * measured is 'skipped' with the reason, never 'passed'.
+ * Checks a parsed assertion against measured values. A metric this machine
+ * cannot measure (energy without a power sensor) is 'skipped' with the
+ * reason, never 'passed'; a NaN or infinite value fails the assertion, since
+ * nothing was measured that could hold.
  */
 import type { AssertionComparison, AssertionResult } from '../runner/result.js';
 import { assertionLabel, SAVED, type Assertion, type ComparisonAssertion, type ComparisonOp, type FixedAssertion } from './assertions.js';
@@ -10,7 +12,8 @@ import { metricByName, type Aggregate, type Unit } from './metrics.js';
 /**
  * A measured value in the canonical scale (ratios as fractions, time in ms,
  * raw FLOPs), or why there is none; `fail` makes the assertion fail instead
- * of being skipped (a saved result missing in CI).
+ * of being skipped (a saved result missing in CI, a measurement that came out
+ * NaN). A NaN or infinite number fails too.
  */
 export type MetricValue = number | { unavailable: string; fail?: boolean };
 
@@ -29,11 +32,12 @@ export function evaluateAssertion(a: Assertion, source: MetricSource): Assertion
 
 function evaluateFixed(a: FixedAssertion, source: MetricSource): AssertionResult {
   const base = { source: a.source, level: a.level, metric: assertionLabel(a), expected: `${a.op} ${a.bound.text}` };
-  const measured = source.value(a.metric, a.aggregate, a.method);
-  if (!isNumber(measured)) return { ...base, status: 'skipped', value: null, actual: null, message: whyNot(measured) };
+  const measured = readValue(source.value(a.metric, a.aggregate, a.method));
+  if (typeof measured !== 'number') return { ...base, ...measured, value: null, actual: null };
   const actual = formatInUnit(measured, a);
   if (compare(measured, a.op, a.value)) return { ...base, status: 'passed', value: measured, actual };
-  return { ...base, status: 'failed', value: measured, actual, message: `expected ${base.metric} ${base.expected}, found ${actual}` };
+  // No message: expected and actual say it all, and every reporter shows them (a message repeating them printed it twice).
+  return { ...base, status: 'failed', value: measured, actual };
 }
 
 /**
@@ -44,12 +48,12 @@ function evaluateComparison(a: ComparisonAssertion, source: MetricSource): Asser
   const label = assertionLabel(a);
   const ref = a.against;
   const base = { source: a.source, level: a.level, metric: label, expected: `${a.op} ${ref.text}` };
-  const measured = source.value(a.metric, a.aggregate, a.method);
-  if (!isNumber(measured)) return { ...base, status: 'skipped', value: null, actual: null, message: whyNot(measured) };
-  const other = ref.to === SAVED ? readSaved(a, source) : source.value(a.metric, a.aggregate, ref.to);
-  if (!isNumber(other)) {
-    const message = ref.to === SAVED ? whyNot(other) : `cannot compare with ${ref.to}: ${whyNot(other)}`;
-    const status = typeof other === 'object' && other.fail === true ? 'failed' : 'skipped';
+  const measured = readValue(source.value(a.metric, a.aggregate, a.method));
+  if (typeof measured !== 'number') return { ...base, ...measured, value: null, actual: null };
+  const other = readValue(ref.to === SAVED ? readSaved(a, source) : source.value(a.metric, a.aggregate, ref.to));
+  if (typeof other !== 'number') {
+    const message = ref.to === SAVED ? other.message : `cannot compare with ${ref.to}: ${other.message}`;
+    const status = other.status;
     const actual = status === 'failed' ? formatValue(measured, a.metric, unitFor(a, measured, measured)) : null;
     return { ...base, status, value: status === 'failed' ? measured : null, actual, message };
   }
@@ -112,12 +116,13 @@ function unitFor(a: ComparisonAssertion, x: number, y: number): Unit {
   return def === undefined ? '' : naturalUnit(def, Math.max(Math.abs(x), Math.abs(y)));
 }
 
-function isNumber(v: MetricValue): v is number {
-  return typeof v === 'number' && !Number.isNaN(v);
-}
-
-function whyNot(v: MetricValue): string {
-  return typeof v === 'number' ? 'the measurement produced no number (NaN)' : v.unavailable;
+/** A finite number to compare, or the verdict without one: failed for NaN or infinity (or when the source says so), else skipped. */
+function readValue(v: MetricValue): number | { status: 'failed' | 'skipped'; message: string } {
+  if (typeof v === 'number') {
+    if (Number.isFinite(v)) return v;
+    return { status: 'failed', message: `the measurement is ${Number.isNaN(v) ? 'NaN' : 'infinite'}, not a number that could be compared` };
+  }
+  return { status: v.fail === true ? 'failed' : 'skipped', message: v.unavailable };
 }
 
 export function compare(value: number, op: ComparisonOp, bound: number): boolean {

@@ -2,8 +2,8 @@
 export { loadSuite, parseSuite } from './load.js';
 export { discoverSuites, SUITE_GLOB } from './discover.js';
 export { SuiteError, UsageError, formatProblems, type SuiteProblem } from './errors.js';
-export type { Suite, NormName, BaselineName, BaselineSpec, ResolvedDetector, ResolvedRetrain, ResolvedData, ResolvedGenerator, ResolvedTrain, ResolvedLrSchedule, GeneratorPreset, ModelSource } from './types.js';
-export { DEFAULT_MODULE_TIMEOUT_SECONDS, PRESET_EPOCHS, PRESET_WIDTH } from './types.js';
+export type { Suite, NormName, BaselineName, BaselineSpec, ResolvedDetector, ResolvedRetrain, ResolvedData, ResolvedGenerator, ResolvedTrain, ResolvedLrSchedule, GeneratorPreset, ModelSource, OnnxModelSource } from './types.js';
+export { DEFAULT_MODULE_TIMEOUT_SECONDS, PRESET_EPOCHS, PRESET_WIDTH, modelLabel, modelPath } from './types.js';
 export type * from './suite.types.js';
 export { suiteSchema } from './schema.js';
 export {
@@ -27,6 +27,7 @@ export {
 } from './assertions.js';
 export { evaluateAssertion, formatInUnit, type MetricSource, type MetricValue } from './evaluate.js';
 export { codeFrame } from './code-frame.js';
+export { suggestion } from './did-you-mean.js';
 export { positionAt, positionIn, type Position, type Segment } from './locate.js';
 export { formatValue, naturalUnit } from './format.js';
 export {
@@ -40,5 +41,6 @@ export {
   type Aggregate,
   type MetricDef,
   type MetricKind,
+  type MetricNeed,
   type Unit,
 } from './metrics.js';

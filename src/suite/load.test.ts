@@ -498,12 +498,52 @@ describe('loadSuite: the model is a zoo model or a user module', () => {
   it('module with arch is one problem at the model key', async () => {
     const problems = await problemsOf(MINIMAL.replace('  weights: ../w', '  weights: ../w\n  module: ./m.mjs'));
     expect(problems).toEqual([
-      { line: 2, column: 1, path: 'model', message: 'give either module (your own AdNN) or arch + weights (a zoo model), not both' },
+      {
+        line: 2,
+        column: 1,
+        path: 'model',
+        message: 'give one of module (your own AdNN), arch + weights (a zoo model) or onnx (an exported model); kind, exits, blocks, logits and input belong to onnx:',
+      },
     ]);
   });
 
   it('options on a zoo model are refused, not ignored', async () => {
     const problems = await problemsOf(MINIMAL.replace('  weights: ../w', '  weights: ../w\n  options: { a: 1 }'));
-    expect(problems.map((p) => p.message)).toEqual(['export, options and timeout belong to module:, not to a zoo model']);
+    expect(problems.map((p) => p.message)).toEqual(['export, options and timeout belong to module:, kind, exits, blocks, logits and input to onnx:, not to a zoo model']);
+  });
+});
+
+describe('loadSuite: an ONNX model', () => {
+  const onnx = (lines: string) => MINIMAL.replace('  arch: sdn-tiny\n  weights: ../w', lines);
+
+  it('early-exit: path resolved, exits kept, layout NCHW by default, normalize split into mean and std', async () => {
+    const file = await write(onnx('  onnx: ./m.onnx\n  kind: early-exit\n  exits: [e0, final]\n  input: { normalize: { mean: [0.5], std: [0.25] } }'));
+    const s = await loadSuite(file);
+    expect(s.model).toEqual({ source: 'onnx', onnx: join(dirname(file), 'm.onnx'), kind: 'early-exit', exits: ['e0', 'final'], input: { layout: 'NCHW', mean: [0.5], std: [0.25] } });
+  });
+
+  it('skipping: the manifest of blocks and the logits name', async () => {
+    const file = await write(onnx('  onnx: m.onnx\n  kind: skipping\n  logits: out\n  blocks:\n    - { input: a, output: b, gate: g }\n  input: { layout: NHWC }'));
+    const s = await loadSuite(file);
+    expect(s.model).toMatchObject({ source: 'onnx', kind: 'skipping', logits: 'out', blocks: [{ input: 'a', output: 'b', gate: 'g' }], input: { layout: 'NHWC' } });
+  });
+
+  it('needs kind, and exits for early-exit models', async () => {
+    expect((await problemsOf(onnx('  onnx: m.onnx\n  exits: [a, b]'))).map((p) => p.message)).toEqual(['missing required key "kind"']);
+    expect((await problemsOf(onnx('  onnx: m.onnx\n  kind: early-exit'))).map((p) => p.message)).toEqual(['missing required key "exits"']);
+  });
+
+  it('refuses exits on a skipping model, blocks on an early-exit one, and zoo keys', async () => {
+    const skipping = await problemsOf(onnx('  onnx: m.onnx\n  kind: skipping\n  exits: [a, b]\n  blocks: [{ input: a, output: b, gate: g }]'));
+    expect(skipping.map((p) => p.message)).toEqual(['exits describe early-exit models; a skipping model names its gated blocks (blocks:)']);
+    const early = await problemsOf(onnx('  onnx: m.onnx\n  kind: early-exit\n  exits: [a, b]\n  logits: x'));
+    expect(early.map((p) => p.message)).toEqual(['blocks and logits describe skipping models; an early-exit model names its exits']);
+    const zoo = await problemsOf(onnx('  onnx: m.onnx\n  kind: early-exit\n  exits: [a, b]\n  weights: ../w'));
+    expect(zoo.map((p) => p.path)).toEqual(['model']);
+  });
+
+  it('refuses a layout other than NCHW or NHWC and a zero std', async () => {
+    const problems = await problemsOf(onnx('  onnx: m.onnx\n  kind: early-exit\n  exits: [a, b]\n  input: { layout: CHW, normalize: { mean: [0], std: [0] } }'));
+    expect(problems.map((p) => p.path)).toEqual(['model.input.normalize.std[0]', 'model.input.layout']);
   });
 });

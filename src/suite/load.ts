@@ -3,7 +3,7 @@
  * assertion grammar, then normalisation into a resolved Suite. Every problem
  * is collected and thrown together as one SuiteError.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import {
@@ -15,37 +15,53 @@ import {
   parseStructuredAssertion,
   readsSaved,
   type Assertion,
+  type ParseOptions,
   type StructuredSpec,
 } from './assertions.js';
 import { SuiteError, UsageError, type SuiteProblem } from './errors.js';
 import { locate, locateInString, type Segment, type SourceMap } from './locate.js';
-import { DEFAULT_METHOD, REFINE_METHOD } from './metrics.js';
+import { DEFAULT_METHOD, REFINE_METHOD, type MetricNeed } from './metrics.js';
 import type { DetectorSpec, LrScheduleSpec, RetrainSpec, SuiteFile, TrainSpec } from './suite.types.js';
-import { DEFAULT_MODULE_TIMEOUT_SECONDS, PRESET_EPOCHS, PRESET_WIDTH, type BaselineName, type BaselineSpec, type NormName, type ResolvedLrSchedule, type ResolvedTrain, type Suite } from './types.js';
+import { DEFAULT_MODULE_TIMEOUT_SECONDS, PRESET_EPOCHS, PRESET_WIDTH, type BaselineName, type BaselineSpec, type ModelSource, type NormName, type ResolvedLrSchedule, type ResolvedTrain, type Suite } from './types.js';
 import { validateSuiteData, type RawProblem } from './validate.js';
+import { decodeUtf8, sizeProblem, structureProblems, syntaxMessage, toPlainData } from './yaml-guard.js';
 
 export async function loadSuite(file: string): Promise<Suite> {
   const abs = resolve(file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(abs, 'utf8');
+    // The size is checked before reading: a suite path could name a huge file or a device.
+    const info = await stat(abs);
+    if (!info.isFile()) throw new UsageError(`suite file ${file} is not a regular file`);
+    const tooBig = sizeProblem(info.size);
+    if (tooBig !== undefined) throw new SuiteError(abs, [tooBig]);
+    bytes = await readFile(abs);
   } catch (e) {
+    if (e instanceof SuiteError || e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(
       code === 'ENOENT' ? `suite file not found: ${file}` : `cannot read suite file ${file}: ${String(e)}`,
     );
   }
-  return parseSuite(text, abs);
+  const decoded = decodeUtf8(bytes);
+  if ('problem' in decoded) throw new SuiteError(abs, [decoded.problem]);
+  return parseSuite(decoded.text, abs);
 }
 
 /** Parses suite text; `file` is where it came from (relative paths resolve against its folder). */
 export function parseSuite(text: string, file: string): Suite {
   const abs = resolve(file);
+  // Characters, not bytes, here; at most 4 bytes each, so this bound holds for any text loadSuite let through.
+  const tooBig = sizeProblem(text.length);
+  if (tooBig !== undefined) throw new SuiteError(abs, [tooBig]);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  // Duplicate keys are found by structureProblems, in linear time.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const src: SourceMap = { doc, lineCounter, text };
   checkDocument(src, abs);
-  const data = doc.toJS() as Record<string, unknown>;
+  const plain = toPlainData(src);
+  if ('problem' in plain) throw new SuiteError(abs, [plain.problem], text);
+  const data = plain.data as Record<string, unknown>;
   const raw = validateSuiteData(data);
   const problems = raw.map((p) => place(src, p));
   const epsilon = resolveEpsilon(data.epsilon, src, problems);
@@ -61,6 +77,8 @@ function checkDocument(src: SourceMap, file: string): void {
     const problems = doc.errors.map((e) => syntaxProblem(src, e.code, e.message, e.pos[0]));
     throw new SuiteError(file, sortProblems(problems), src.text);
   }
+  const structure = structureProblems(src);
+  if (structure.length > 0) throw new SuiteError(file, sortProblems(structure), src.text);
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     const message = 'the file is empty: a suite needs at least name, model, data, norm and epsilon';
     throw new SuiteError(file, [{ line: 1, column: 1, path: '', message }], src.text);
@@ -76,13 +94,11 @@ function syntaxProblem(src: SourceMap, code: string, message: string, offset: nu
   const { line, col } = src.lineCounter.linePos(offset);
   const plain: Record<string, string> = {
     MULTIPLE_DOCS: 'a suite file holds one YAML document; found a second one (---)',
-    DUPLICATE_KEY: `key "${keyAt(src.text, offset)}" appears twice in the same map`,
   };
-  return { line, column: col, path: '', message: `YAML syntax: ${plain[code] ?? message}` };
-}
-
-function keyAt(text: string, offset: number): string {
-  return /^["']?([^:"'\n]*)/.exec(text.slice(offset))?.[1].trim() ?? '';
+  const limit = syntaxMessage(code, message);
+  if (limit !== undefined) return { line, column: col, path: '', message: limit };
+  // The parser's message may carry its own excerpt of the line; the code frame shows it already.
+  return { line, column: col, path: '', message: `YAML syntax: ${plain[code] ?? message.split('\n')[0]}` };
 }
 
 function place(src: SourceMap, p: RawProblem): SuiteProblem {
@@ -90,7 +106,9 @@ function place(src: SourceMap, p: RawProblem): SuiteProblem {
 }
 
 export function formatPath(path: readonly Segment[]): string {
-  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+  // A key is shown whole up to 60 characters: a hostile 100 KB key must not flood the message.
+  const key = (s: string): string => (s.length > 60 ? `${s.slice(0, 57)}...` : s);
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? key(s) : `.${key(s)}`)).join('');
 }
 
 const FRACTION = /^\s*([^/]+?)\s*(?:\/\s*([^/]+?)\s*)?$/;
@@ -121,10 +139,11 @@ function parseAssertions(data: Record<string, unknown>, src: SourceMap, problems
   const generator = data.generator as Record<string, unknown> | undefined;
   const refined = generator?.refine !== undefined ? [REFINE_METHOD] : [];
   const methods = [DEFAULT_METHOD, ...refined, ...baselines];
+  const off = settingsOff(data);
   const out: Assertion[] = [];
   items.forEach((item, i) => {
     try {
-      const a = parseItem(item, methods);
+      const a = parseItem(item, { methods, off });
       if (a !== undefined) out.push(a);
     } catch (e) {
       if (!(e instanceof AssertionSyntaxError)) throw e;
@@ -135,15 +154,35 @@ function parseAssertions(data: Record<string, unknown>, src: SourceMap, problems
   return out;
 }
 
+/**
+ * The settings this suite turns off that metrics need, each with how to turn
+ * it on (the schema has filled in the defaults: latency and energy on, no
+ * mitigation sections).
+ */
+function settingsOff(data: Record<string, unknown>): Partial<Record<MetricNeed, string>> {
+  const section = (v: unknown): Record<string, unknown> | undefined =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  const measure = section(data.measure);
+  const mitigation = section(data.mitigation);
+  const off: Partial<Record<MetricNeed, string>> = {};
+  for (const key of ['latency', 'energy'] as const) {
+    if (measure?.[key] === false) off[`measure.${key}`] = `measure.${key} is false (set it to true, or drop the assertion)`;
+  }
+  for (const key of ['detector', 'retrain'] as const) {
+    if (mitigation?.[key] === undefined) off[`mitigation.${key}`] = `it has no mitigation.${key} section (add one; \`${key}: {}\` takes every default)`;
+  }
+  return off;
+}
+
 /** One list item in any of its three forms; undefined when its shape is wrong (the schema reports that). */
-function parseItem(item: unknown, methods: readonly string[]): Assertion | undefined {
-  if (typeof item === 'string') return parseAssertion(item, { methods });
+function parseItem(item: unknown, options: ParseOptions): Assertion | undefined {
+  if (typeof item === 'string') return parseAssertion(item, options);
   if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;
   const o = item as Record<string, unknown>;
   const level = o.level === 'warn' || o.level === 'error' ? o.level : 'error';
-  if (typeof o.assert === 'string') return parseAssertion(o.assert, { level, methods });
+  if (typeof o.assert === 'string') return parseAssertion(o.assert, { ...options, level });
   const spec = structuredSpec(o);
-  return spec === undefined ? undefined : parseStructuredAssertion(spec, { level, methods });
+  return spec === undefined ? undefined : parseStructuredAssertion(spec, { ...options, level });
 }
 
 /** The map form's fields when the schema found them well-formed, else undefined (the schema reports why). */
@@ -181,15 +220,7 @@ function normalise(f: SuiteFile, file: string, epsilon: number, assertions: Asse
   const suite: Suite = {
     file,
     name: f.name,
-    model: f.model.module
-      ? {
-          source: 'module',
-          module: resolve(dir, f.model.module),
-          exportName: f.model.export ?? 'default',
-          options: f.model.options ?? {},
-          timeoutSeconds: f.model.timeout ?? DEFAULT_MODULE_TIMEOUT_SECONDS,
-        }
-      : { source: 'zoo', arch: f.model.arch as string, weights: resolve(dir, f.model.weights as string) },
+    model: modelSource(f.model, dir),
     data: { dataset: data.dataset, split: data.split, seeds: data.seeds, trainSplit: data.trainSplit },
     norm: NORMS[String(f.norm)],
     epsilon,
@@ -205,6 +236,28 @@ function normalise(f: SuiteFile, file: string, epsilon: number, assertions: Asse
   if (f.data.path !== undefined) suite.data.path = resolve(dir, f.data.path);
   if (f.data.labels !== undefined) suite.data.labels = f.data.labels;
   return suite;
+}
+
+function modelSource(m: SuiteFile['model'], dir: string): ModelSource {
+  if (m.module) {
+    return {
+      source: 'module',
+      module: resolve(dir, m.module),
+      exportName: m.export ?? 'default',
+      options: m.options ?? {},
+      timeoutSeconds: m.timeout ?? DEFAULT_MODULE_TIMEOUT_SECONDS,
+    };
+  }
+  if (m.onnx) {
+    // The schema made sure kind is there, with exits or blocks as it requires.
+    const source: ModelSource = { source: 'onnx', onnx: resolve(dir, m.onnx), kind: m.kind!, input: { layout: m.input?.layout ?? 'NCHW' } };
+    if (m.exits) source.exits = m.exits;
+    if (m.blocks) source.blocks = m.blocks.map((b) => ({ ...b }));
+    if (m.logits) source.logits = m.logits;
+    if (m.input?.normalize) Object.assign(source.input, { mean: m.input.normalize.mean, std: m.input.normalize.std });
+    return source;
+  }
+  return { source: 'zoo', arch: m.arch as string, weights: resolve(dir, m.weights as string) };
 }
 
 /** The `saved:` file, or by default the suite's name with .perf.yaml (or .yml, .yaml) replaced by .perf.baseline.json. */

@@ -2,7 +2,7 @@
  * Maps a key path in the parsed suite back to a line and column of the YAML
  * source, so every problem points at the exact key or value at fault.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type YAMLMap } from 'yaml';
 
 export type Segment = string | number;
 
@@ -29,7 +29,7 @@ export function locate(src: SourceMap, path: readonly Segment[], part: 'key' | '
   for (let k = 0; k < path.length; k++) {
     const seg = path[k];
     if (isMap(node)) {
-      const pair = node.items.find((p) => keyText(p.key) === String(seg));
+      const pair = pairOf(node, seg);
       if (pair === undefined) return at(src, parentKeyAt ?? offset);
       const keyAt = startOf(pair.key) ?? offset;
       parentKeyAt = keyAt;
@@ -68,11 +68,30 @@ export function locateInString(src: SourceMap, path: readonly Segment[], index: 
 function nodeAt(src: SourceMap, path: readonly Segment[]): unknown {
   let node: unknown = src.doc.contents;
   for (const seg of path) {
-    if (isMap(node)) node = node.items.find((p) => keyText(p.key) === String(seg))?.value;
+    if (isMap(node)) node = pairOf(node, seg)?.value;
     else if (isSeq(node)) node = node.items[Number(seg)];
     else return undefined;
   }
   return node;
+}
+
+type MapNode = YAMLMap<unknown, unknown>;
+type PairNode = MapNode['items'][number];
+
+/** Each map's pairs by key, built once: locating n problems in a map of n keys stays linear. */
+const pairIndex = new WeakMap<MapNode, Map<string, PairNode>>();
+
+function pairOf(node: MapNode, seg: Segment): PairNode | undefined {
+  let index = pairIndex.get(node);
+  if (index === undefined) {
+    index = new Map();
+    for (const p of node.items) {
+      const key = keyText(p.key);
+      if (!index.has(key)) index.set(key, p); // the first, as a reader of the file would find it
+    }
+    pairIndex.set(node, index);
+  }
+  return index.get(String(seg));
 }
 
 function keyText(key: unknown): string {

@@ -36,7 +36,14 @@ export interface MetricDef {
   of: 'method' | 'seeds' | 'suite';
   /** What it measures, for the documentation. */
   description: string;
+  /** The suite setting without which it is never measured: an assertion on it is then an error at load time. */
+  needs?: MetricNeed;
+  /** The aggregates the result keeps, when not all of AGGREGATES. */
+  aggregates?: readonly Aggregate[];
 }
+
+/** Suite settings that turn a metric on: a measure option that must not be false, or a mitigation section that must be present. */
+export type MetricNeed = 'measure.latency' | 'measure.energy' | 'mitigation.detector' | 'mitigation.retrain';
 
 const RATIO: readonly Unit[] = ['', '%'];
 
@@ -56,23 +63,23 @@ export const METRICS: readonly MetricDef[] = [
   { name: 'perturbation Linf', shape: 'sample', kind: 'norm', units: [''], of: 'method', description: 'Linf norm of the perturbation actually applied, per input.' },
   { name: 'generation time', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'method', description: 'Time to produce one input (one forward pass of the generator for DeepPerform).' },
   // Real adaptive execution at batch size 1 (DESIGN.md §2), per input.
-  { name: 'latency', shape: 'sample', kind: 'time', units: ['ms', 's'], of: 'method', description: 'Batch-1 latency of the real adaptive execution per generated input (measure.latency).' },
-  { name: 'seed latency', shape: 'sample', kind: 'time', units: ['ms', 's'], of: 'seeds', description: 'Batch-1 latency per seed input.' },
-  { name: 'I-latency', shape: 'sample', kind: 'ratio', units: ['', '%', 'x'], of: 'method', description: 'Increase in latency per input, (l(x + delta) - l(x)) / l(x).' },
+  { name: 'latency', shape: 'sample', kind: 'time', units: ['ms', 's'], of: 'method', description: 'Batch-1 latency of the real adaptive execution per generated input (measure.latency).', needs: 'measure.latency' },
+  { name: 'seed latency', shape: 'sample', kind: 'time', units: ['ms', 's'], of: 'seeds', description: 'Batch-1 latency per seed input.', needs: 'measure.latency' },
+  { name: 'I-latency', shape: 'sample', kind: 'ratio', units: ['', '%', 'x'], of: 'method', description: 'Increase in latency per input, (l(x + delta) - l(x)) / l(x).', needs: 'measure.latency' },
   // Joules per input, where a power sensor can be read; skipped (never passed) elsewhere.
-  { name: 'energy', shape: 'sample', kind: 'energy', units: [''], of: 'method', description: 'Joules per generated input, where a power sensor can be read; skipped elsewhere.' },
-  { name: 'seed energy', shape: 'sample', kind: 'energy', units: [''], of: 'seeds', description: 'Joules per seed input, where a power sensor can be read.' },
-  { name: 'I-energy', shape: 'sample', kind: 'ratio', units: ['', '%', 'x'], of: 'method', description: 'Increase in energy per input.' },
+  { name: 'energy', shape: 'sample', kind: 'energy', units: [''], of: 'method', description: 'Joules per generated input, where a power sensor can be read; skipped elsewhere.', needs: 'measure.energy' },
+  { name: 'seed energy', shape: 'sample', kind: 'energy', units: [''], of: 'seeds', description: 'Joules per seed input, where a power sensor can be read.', needs: 'measure.energy' },
+  { name: 'I-energy', shape: 'sample', kind: 'ratio', units: ['', '%', 'x'], of: 'method', description: 'Increase in energy per input.', needs: 'measure.energy' },
   { name: 'training time', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'suite', description: 'Time spent training the generator, or loading it from the cache or a file.' },
   { name: 'total time', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'suite', description: 'Wall time of the whole suite up to the assertions.' },
   // Pearson r of FLOPs with latency over the seeds (Table 2).
-  { name: 'FLOPs-latency correlation', shape: 'scalar', kind: 'correlation', units: [''], of: 'suite', description: 'Pearson r of FLOPs with latency over the seeds: whether FLOPs predict time on this machine (Table 2).' },
+  { name: 'FLOPs-latency correlation', shape: 'scalar', kind: 'correlation', units: [''], of: 'suite', description: 'Pearson r of FLOPs with latency over the seeds: whether FLOPs predict time on this machine (Table 2).', needs: 'measure.latency' },
   // The §6 remedies, when the suite has a mitigation section.
-  { name: 'detector AUC', shape: 'scalar', kind: 'ratio', units: [''], of: 'suite', description: 'ROC AUC of the input-validation detector on test seeds and their generated inputs (mitigation.detector, §6.2).' },
-  { name: 'detector overhead', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'suite', description: "The detector's extra FLOPs per input, as a share of the model's mean FLOPs on the test seeds (mitigation.detector)." },
-  { name: 'detector latency', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'suite', description: 'Median batch-1 time of the detector on the features the model computes anyway (mitigation.detector).' },
-  { name: 'retrained I-FLOPs', shape: 'sample', kind: 'ratio', units: ['', '%', 'x'], of: 'suite', description: 'I-FLOPs of a generator trained anew against the retrained model, on the suite seeds (mitigation.retrain, Table 10); mean and max.' },
-  { name: 'retrained accuracy', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'suite', description: 'Top-1 accuracy of the retrained model on the whole test split (mitigation.retrain, Table 10).' },
+  { name: 'detector AUC', shape: 'scalar', kind: 'ratio', units: [''], of: 'suite', description: 'ROC AUC of the input-validation detector on test seeds and their generated inputs (mitigation.detector, §6.2).', needs: 'mitigation.detector' },
+  { name: 'detector overhead', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'suite', description: "The detector's extra FLOPs per input, as a share of the model's mean FLOPs on the test seeds (mitigation.detector).", needs: 'mitigation.detector' },
+  { name: 'detector latency', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'suite', description: 'Median batch-1 time of the detector on the features the model computes anyway (mitigation.detector).', needs: 'mitigation.detector' },
+  { name: 'retrained I-FLOPs', shape: 'sample', kind: 'ratio', units: ['', '%', 'x'], of: 'suite', description: 'I-FLOPs of a generator trained anew against the retrained model, on the suite seeds (mitigation.retrain, Table 10); mean and max.', needs: 'mitigation.retrain', aggregates: ['mean', 'max'] },
+  { name: 'retrained accuracy', shape: 'scalar', kind: 'ratio', units: RATIO, of: 'suite', description: 'Top-1 accuracy of the retrained model on the whole test split (mitigation.retrain, Table 10).', needs: 'mitigation.retrain' },
 ];
 
 /** Longest first, so "seed block coverage" is tried before "block coverage". */

@@ -62,11 +62,11 @@ export interface SuiteFile {
   mitigation?: MitigationSpec;
 }
 /**
- * The adaptive neural network under test: a zoo model (arch + weights) or your own (module).
+ * The adaptive neural network under test: a zoo model (arch + weights), your own tfjs module (module), or a PyTorch model exported to ONNX (onnx, docs/onnx.md).
  */
 export interface ModelSpec {
   /**
-   * Architecture name from the model zoo (e.g. "sdn-tiny"); needs weights. Use either arch or module.
+   * Architecture name from the model zoo (e.g. "sdn-tiny"); needs weights, which must have been saved from this architecture (checked before any suite runs). Use one of arch, module or onnx.
    */
   arch?: string;
   /**
@@ -74,7 +74,7 @@ export interface ModelSpec {
    */
   weights?: string;
   /**
-   * Your own AdNN: a .js, .mjs or .ts module, relative to the suite file unless absolute, whose export is a function ({ tf, options }) returning an object that implements the AdNN contract (see fixtures/example-adnn). Use either module or arch.
+   * Your own AdNN: a .js, .mjs or .ts module, relative to the suite file unless absolute, whose export is a function ({ tf, options }) returning an object that implements the AdNN contract (see fixtures/example-adnn). Use one of module, arch or onnx.
    */
   module?: string;
   /**
@@ -89,6 +89,77 @@ export interface ModelSpec {
    * Your own AdNN: seconds each call into the module (its function, soft, run, trainingLoss, ...) may take; a call that takes longer stops the run with an error naming the module and the call. Default: 120.
    */
   timeout?: number;
+  /**
+   * A model exported to ONNX (torch.onnx.export, opsets 13-17), relative to the suite file unless absolute; needs kind, and exits (early-exit) or blocks (skipping). See docs/onnx.md.
+   */
+  onnx?: string;
+  /**
+   * ONNX models: early-exit (an input leaves at the first exit whose max softmax is >= the threshold) or skipping (a gated block runs when its gate's probability is > the threshold, else its input is passed on as its output).
+   */
+  kind?: 'early-exit' | 'skipping';
+  /**
+   * ONNX early-exit models: the names of the exits' logits tensors ([batch, classes]), in the order the graph computes them, the last one the final classifier.
+   *
+   * @minItems 2
+   */
+  exits?: [string, string, ...string[]];
+  /**
+   * ONNX skipping models, the manifest: each gated block by the names of its input, its output (what the block computes when it runs) and its gate (the probability, [batch] or [batch, 1]), in the order the graph computes them.
+   *
+   * @minItems 1
+   */
+  blocks?: [GatedBlock, ...GatedBlock[]];
+  /**
+   * ONNX skipping models: the name of the logits tensor ([batch, classes]). Default: the graph's first output.
+   */
+  logits?: string;
+  /**
+   * ONNX models: what the graph expects; deepperform feeds images in [0, 1].
+   */
+  input?: {
+    /**
+     * NCHW (PyTorch's) or NHWC. Default: NCHW.
+     */
+    layout?: 'NCHW' | 'NHWC';
+    /**
+     * Per-channel (or one for all) mean and std the graph expects its input normalised by: it reads (x - mean) / std. Default: none (the graph takes [0, 1] images).
+     */
+    normalize?: {
+      /**
+       * Mean subtracted from the [0, 1] input: one value, or one per channel.
+       *
+       * @minItems 1
+       */
+      mean: [number, ...number[]];
+      /**
+       * Standard deviation the centred input is divided by, > 0: one value, or one per channel.
+       *
+       * @minItems 1
+       */
+      std: [number, ...number[]];
+    };
+  };
+}
+/**
+ * One gated block of an ONNX skipping model, by tensor names.
+ */
+export interface GatedBlock {
+  /**
+   * Name shown in reports. Default: block and its position from 0 (block0 first)
+   */
+  name?: string;
+  /**
+   * Tensor the block reads; passed on as its output when the gate is closed.
+   */
+  input: string;
+  /**
+   * Tensor the block computes; the rest of the graph reads it.
+   */
+  output: string;
+  /**
+   * Tensor holding the block's gate probability, computed without the block.
+   */
+  gate: string;
 }
 /**
  * Where the seed inputs and the generator's training inputs come from.
@@ -107,7 +178,7 @@ export interface DataSpec {
    */
   split?: 'train' | 'test';
   /**
-   * Number of seed inputs to test, at least 1. Default: 100.
+   * Number of seed inputs to test, at least 1 and at most the split holds (checked before any suite runs). Default: 100.
    */
   seeds?: number;
   /**

@@ -3,6 +3,7 @@
  * generated types of the schema, with every default filled in and every
  * alias and relative path resolved.
  */
+import { basename } from 'node:path';
 import type { Assertion } from './assertions.js';
 import type { DataSpec, DetectorSpec, MeasureSpec, RefineOptions, RetrainSpec, TrainSpec } from './suite.types.js';
 
@@ -21,10 +22,36 @@ export interface ResolvedData extends Required<Omit<DataSpec, 'path' | 'labels'>
   path?: string;
 }
 
-/** A zoo model with its weights folder, or the user's own module; paths absolute. */
+/** A zoo model with its weights folder, the user's own module, or an exported ONNX graph; paths absolute. */
 export type ModelSource =
   | { source: 'zoo'; arch: string; weights: string }
-  | { source: 'module'; module: string; exportName: string; options: Record<string, unknown>; timeoutSeconds: number };
+  | { source: 'module'; module: string; exportName: string; options: Record<string, unknown>; timeoutSeconds: number }
+  | OnnxModelSource;
+
+/** model: { onnx, kind, exits | blocks, logits, input } (docs/onnx.md). */
+export interface OnnxModelSource {
+  source: 'onnx';
+  onnx: string;
+  kind: 'early-exit' | 'skipping';
+  /** Early exit: the exits' logits tensors in order. */
+  exits?: string[];
+  /** Skipping: the manifest of gated blocks. */
+  blocks?: { name?: string; input: string; output: string; gate: string }[];
+  /** Skipping: the logits tensor; default the graph's first output. */
+  logits?: string;
+  input: { layout: 'NCHW' | 'NHWC'; mean?: number[]; std?: number[] };
+}
+
+/** How reports name the suite's model: the zoo architecture or the file's name. */
+export function modelLabel(m: ModelSource): string {
+  if (m.source === 'zoo') return m.arch;
+  return basename(m.source === 'module' ? m.module : m.onnx);
+}
+
+/** Where the model comes from: a weights folder, a module or an ONNX file. */
+export function modelPath(m: ModelSource): string {
+  return m.source === 'zoo' ? m.weights : m.source === 'module' ? m.module : m.onnx;
+}
 
 /** Seconds a call into a user module may take when the suite does not say (model.timeout). */
 export const DEFAULT_MODULE_TIMEOUT_SECONDS = 120;

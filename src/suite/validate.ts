@@ -24,9 +24,32 @@ const validate = ajv.compile(suiteSchema);
 
 /** Validates `data` against the suite schema, filling in defaults in place. */
 export function validateSuiteData(data: unknown): RawProblem[] {
-  if (validate(data)) return [];
+  const inexact = inexactNumbers(data);
+  if (validate(data)) return inexact;
   const problems = pickAnyOfBranches(validate.errors ?? [], data);
-  return dropRedundant(dedupe(problems));
+  return [...dropRedundant(dedupe(problems)), ...inexact];
+}
+
+/**
+ * Whole numbers beyond 2^53 - 1, where a double no longer holds every
+ * integer: `seed: 1e20` or a 21-digit seed would silently become another
+ * number. No suite setting needs such a size, so any key may not hold one.
+ */
+function inexactNumbers(data: unknown): RawProblem[] {
+  const out: RawProblem[] = [];
+  const stack: { value: unknown; path: Segment[] }[] = [{ value: data, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+      const message = `${show(value)} is beyond 2^53 - 1 (${Number.MAX_SAFE_INTEGER}), past which numbers are not stored exactly`;
+      out.push({ path, part: 'value', message });
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push({ value: v, path: [...path, i] }));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) stack.push({ value: v, path: [...path, k] });
+    }
+  }
+  return out.reverse();
 }
 
 /**
@@ -37,9 +60,10 @@ export function validateSuiteData(data: unknown): RawProblem[] {
 function pickAnyOfBranches(errors: readonly ErrorObject[], data: unknown): RawProblem[] {
   const dropped = new Set<ErrorObject>();
   const extra: RawProblem[] = [];
+  const within = errorsWithin(errors);
   for (const any of errors.filter((e) => e.keyword === 'anyOf')) {
     dropped.add(any);
-    const branches = groupByBranch(errors, any);
+    const branches = groupByBranch(within.get(any.instancePath) ?? [], any);
     for (const errs of branches.values()) errs.forEach((e) => dropped.add(e));
     const fitting = [...branches.values()].filter(
       (errs) => !errs.some((e) => e.keyword === 'type' && e.instancePath === any.instancePath),
@@ -57,16 +81,36 @@ function pickAnyOfBranches(errors: readonly ErrorObject[], data: unknown): RawPr
   return [...kept, ...extra];
 }
 
-/** The errors of each branch of one anyOf failure (same schema position and same list item). */
+/**
+ * The errors at or under each instance path (each error listed under every
+ * ancestor of its path): an anyOf then looks only at its own value's errors,
+ * so n malformed list items cost n lookups, not n scans of all errors.
+ */
+function errorsWithin(errors: readonly ErrorObject[]): Map<string, ErrorObject[]> {
+  const index = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    let path = e.instancePath;
+    for (;;) {
+      const list = index.get(path);
+      if (list === undefined) index.set(path, [e]);
+      else list.push(e);
+      if (path === '') break;
+      path = path.slice(0, path.lastIndexOf('/'));
+    }
+  }
+  return index;
+}
+
+/** The errors of each branch of one anyOf failure (same schema position), among the errors within its value. */
 function groupByBranch(errors: readonly ErrorObject[], any: ErrorObject): Map<number, ErrorObject[]> {
   const prefix = `${any.schemaPath}/`;
-  const within = (e: ErrorObject): boolean =>
-    e.instancePath === any.instancePath || e.instancePath.startsWith(`${any.instancePath}/`);
   const branches = new Map<number, ErrorObject[]>();
   for (const e of errors) {
-    if (!e.schemaPath.startsWith(prefix) || !within(e)) continue;
+    if (!e.schemaPath.startsWith(prefix)) continue;
     const index = Number.parseInt(e.schemaPath.slice(prefix.length), 10);
-    branches.set(index, [...(branches.get(index) ?? []), e]);
+    const branch = branches.get(index);
+    if (branch === undefined) branches.set(index, [e]);
+    else branch.push(e);
   }
   return branches;
 }
@@ -82,7 +126,7 @@ function translate(e: ErrorObject, data: unknown): RawProblem {
       const meant = didYouMean(key, allowed);
       const none = allowed.length === 0 ? '; this map takes no keys' : `; allowed keys: ${allowed.join(', ')}`;
       const hint = meant === undefined ? none : ` (did you mean "${meant}"?)`;
-      const problem: RawProblem = { path: [...path, key], part: 'key', message: `unknown key "${key}"${hint}` };
+      const problem: RawProblem = { path: [...path, key], part: 'key', message: `unknown key ${show(key)}${hint}` };
       if (meant !== undefined) problem.suggested = meant;
       return problem;
     }
@@ -196,7 +240,7 @@ export function show(v: unknown): string {
   if (v === null || v === undefined) return 'an empty value';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a map';
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
   if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf';
   return String(v);
 }

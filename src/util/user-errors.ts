@@ -20,6 +20,7 @@ const CONFIG_ERROR_NAMES = new Set([
   'GeneratorShapeError',
   'ModelDataMismatchError',
   'UserModelError',
+  'OnnxModelError',
   'WeightsImportError',
   'GeneratorMismatchError',
   'SdnConfigError',

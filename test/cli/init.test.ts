@@ -20,7 +20,8 @@ describe('deepperform init', () => {
     expect(suite.model).toEqual({ source: 'zoo', arch: 'sdn-tiny', weights: join(ROOT, 'fixtures/models/sdn-tiny') });
     expect([suite.norm, suite.epsilon, suite.threshold, suite.generator.preset]).toEqual(['linf', 0.1, 0.5, 'tiny']);
     expect(suite.assertions).toHaveLength(5);
-    expect(suite.assertions.map((a) => a.method)).toEqual(['worst-case', 'worst-case', 'worst-case', 'deepperform', 'worst-case']);
+    expect(suite.assertions.map((a) => a.method)).toEqual(['worst-case', 'worst-case', 'deepperform', 'worst-case', 'worst-case']);
+    expect(suite.assertions.map((a) => a.level)).toEqual(['error', 'error', 'error', 'warn', 'warn']);
     expect(suite.baselines).toEqual([
       { name: 'random', options: {} },
       { name: 'ilfo', options: { seeds: 50 } },

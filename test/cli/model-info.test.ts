@@ -45,3 +45,38 @@ describe('model-info reproduces the published FLOPs', () => {
     exits.forEach((f, i) => expect(Math.abs(f / 1e6 - reference[i])).toBeLessThan(0.06));
   });
 });
+
+describe('model-info of an ONNX model (docs/onnx.md)', () => {
+  it('early-exit: stages cut at the exits and their FLOPs, by hand', () => {
+    const r = runCli(['model-info', 'fixtures/onnx/early-exit.onnx', '--kind', 'early-exit', '--exits', 'exit0,exit1,final', '--mean', '0.286', '--std', '0.353', '--json'], ROOT);
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.stdout);
+    // conv 1->8 3x3 at 28x28 + dense 32->10; depthwise 8x3x3 and pointwise 8->16 at 14x14 + dense 144->10; conv 16->32 3x3 in 2 groups at 7x7 + dense 32->10
+    const stages = [2 * 8 * 9 * 784 + 2 * 32 * 10, 2 * 8 * 9 * 196 + 2 * 8 * 16 * 196 + 2 * 144 * 10, 2 * 8 * 32 * 9 * 49 + 2 * 32 * 10];
+    expect(info.stages.map((s: { flops: number }) => s.flops)).toEqual(stages);
+    expect(info.cumulativeExitFlops).toEqual([stages[0], stages[0] + stages[1], stages[0] + stages[1] + stages[2]]);
+    expect(info.stages[0].reads).toEqual(['image']);
+    expect(info.stages[2].writes).toEqual(['final']);
+    expect(info.opset).toBe(13);
+  });
+
+  it('skipping: a stage per gate, block and head; the blocks\' FLOPs, by hand', () => {
+    const blocks = [0, 1, 2].flatMap((k) => ['--block', `in${k},out${k},gate${k}`]);
+    const r = runCli(['model-info', 'fixtures/onnx/gated.onnx', '--kind', 'skipping', ...blocks, '--json'], ROOT);
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.stdout);
+    // two 3x3 convs 8->8 at 14x14 per block
+    expect(info.blocks.map((b: { flops: number }) => b.flops)).toEqual([0, 1, 2].map(() => 2 * 2 * 8 * 8 * 9 * 196));
+    expect(info.stages.map((s: { name: string }) => s.name)).toEqual(['gates0', 'block0', 'gates1', 'block1', 'gates2', 'block2', 'head']);
+  });
+
+  it('needs --kind, and the exits or blocks it implies (exit 2)', () => {
+    const r = runCli(['model-info', 'fixtures/onnx/gated.onnx'], ROOT);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--kind early-exit or --kind skipping is required');
+    const bad = runCli(['model-info', 'fixtures/onnx/gated.onnx', '--kind', 'skipping', '--block', 'in0,out0'], ROOT);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--block in0,out0: expected input,output,gate');
+    expect(runCli(['model-info', 'sdn-tiny', '--kind', 'skipping'], ROOT).code).toBe(2);
+  });
+});

@@ -63,6 +63,6 @@ describe('user-defined AdNN modules', () => {
     writeFileSync(suite, readFileSync(suite, 'utf8').replace('  module:', '  arch: sdn-tiny\n  module:'));
     const r = runCli(['run', '.'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/both\.perf\.yaml:\d+:\d+\s+model: give either module/);
+    expect(r.stderr).toMatch(/both\.perf\.yaml:\d+:\d+\s+model: give one of module/);
   });
 });

@@ -199,8 +199,8 @@ describe('results and arguments', () => {
   it('writes suites the product can read, with DeepSloth only for early-exit models', () => {
     const plan = planFor(false);
     const list = suiteList(plan);
-    // light and baselines for 4 models x 2 norms, full for 4 models under Linf.
-    expect(list).toHaveLength(20);
+    // light, baselines and summary for 4 models x 2 norms, full for 4 models under Linf.
+    expect(list).toHaveLength(28);
     const text = (arch: string) => suiteText(plan, list.find((s) => s.kind === 'baselines' && s.arch === arch)!, { modelDir: `../../models/${arch}` });
     expect(text('sdn-tiny')).toContain('- deepsloth');
     expect(text('skipnet-tiny')).not.toContain('deepsloth');

@@ -98,6 +98,11 @@ function compileStages(compile: ForwardCompiler, network: AdaptiveNetwork, plan:
   const one = (step: CallStep): (readonly number[])[][] => {
     const bundles = step.inputs.map((r) => shapes.get(r)!);
     const inputSizes = bundles.map((b) => b.length);
+    if (step.onnx) {
+      const forward = compile.load(step.onnx, bundles.flat());
+      stages.set(step, { forward, flops: step.onnx.flops, outputSizes: step.outputs.map(() => 1) });
+      return step.onnx.outputShapes.map((s) => [s]);
+    }
     const counter = new FlopsCounter();
     let outputSizes: number[] = [];
     const forward = compile(

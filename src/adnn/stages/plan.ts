@@ -35,6 +35,24 @@ export interface CallStep {
    * ran[block] = 1 (early-exit segments; a branch's body takes the branch's).
    */
   block?: number;
+  /**
+   * The stage as a ready ONNX graph (an imported model's stage, src/adnn/onnx):
+   * onnxruntime loads it instead of tracing `fn`, which stays the tfjs
+   * version of the same computation. Its inputs and outputs are the step's
+   * registers in order, one tensor each.
+   */
+  onnx?: StageGraph;
+}
+
+export interface StageGraph {
+  /** Serialised ModelProto. */
+  bytes: Uint8Array;
+  inputNames: string[];
+  outputNames: string[];
+  /** Per-input shape of each output, batch left out. */
+  outputShapes: number[][];
+  /** Per-input FLOPs of the stage. */
+  flops: number;
 }
 
 /**

@@ -26,17 +26,22 @@ epsilon: 0.1
 # The AdNN's own threshold: an exit is taken when its confidence passes it.
 threshold: 0.5
 # Every random choice (seed sampling, initialisation) follows this seed.
-seed: 0
+seed: 333
 
 # The DeepPerform generator. "tiny" trains for up to 30 epochs and stops
 # early once validation stops improving; "full" is the paper's architecture.
-# Trained generators are cached. requireConverged: true would fail the suite
-# when training ends at its budget instead.
+# Trained generators are cached; with these settings the run loads the one
+# deepperform ships for this model instead of training (change any and it
+# trains its own, a few minutes). requireConverged: true would fail the
+# suite when training ends at its budget instead.
 generator:
   preset: tiny
   train:
     batchSize: 32
     learningRate: 0.001
+    perfLoss: bce
+  # Then 15 gradient steps per seed from the generator's output (deepperform-refine).
+  refine: 15
 
 # Reported beside DeepPerform, on the same seeds and budget: random noise,
 # ILFO (per-input optimisation, at its published 300 iterations) and
@@ -48,22 +53,22 @@ baselines:
   - deepsloth: { seeds: 50 }
 
 # Each assertion is "<aggregate> <metric> [of <method>] <op> <value><unit>";
-# a failed error-level assertion makes the run exit with code 1. worst-case
-# is, per seed, the costliest input any method above made: a green run means
-# none of them found the slowdown. The tiny SDN shipped with deepperform is
-# not robust (known attacks push many of its seeds to the last exit), so
-# expect these to fail for it; point model: at yours.
+# a failed error-level assertion makes the run exit with code 1, a failed
+# warning is reported only. worst-case is, per seed, the costliest input any
+# method above made.
 assertions:
-  # On average the worst input costs at most 1.5x its seed's FLOPs.
-  - "mean I-FLOPs of worst-case < 50%"
-  # At least half the seeds gain at most 20%.
-  - "p50 I-FLOPs of worst-case < 20%"
-  # Fewer than 1 seed in 10 can be pushed to the last exit.
-  - "full-depth rate of worst-case < 10%"
+  # This demonstration model is not robust: known attacks push many of its
+  # seeds to the last exit. Its accepted budget, as errors:
+  - "mean I-FLOPs of worst-case < 325%"
+  - "full-depth rate of worst-case < 90%"
   # The seeds must still be classified well.
   - "seed accuracy > 0.5"
-  # Reported but never failing: how bad the single worst input is.
-  - { assert: "max I-FLOPs of worst-case < 100%", level: warn }
+  # What a robust early-exit model passes (on average the worst input costs
+  # at most 1.5x its seed's FLOPs; fewer than 1 seed in 10 reaches the last
+  # exit). Warnings here; for your own model drop "level: warn" and set your
+  # real budget.
+  - { assert: "mean I-FLOPs of worst-case < 50%", level: warn }
+  - { assert: "full-depth rate of worst-case < 10%", level: warn }
 `;
 }
 
@@ -82,7 +87,7 @@ export default defineConfig({
   // outputFiles: { junit: 'test-results/perf.xml' },
   // Trained generators are cached here, keyed by everything that determines them.
   cacheDir: '.deepperform-cache/generators',
-  // backend: 'wasm',  // node, wasm, cpu or auto (default: the best available)
+  // backend: 'wasm',  // wasm, cpu or auto (default: wasm, else cpu); node = tfjs-node, opt-in
   // seed: 0,          // overrides every suite's seed
   // bail: 1,          // stop after this many failed suites
   // retrain: false,   // ignore cached generators and train anew

@@ -1,7 +1,7 @@
 import { basename, relative } from 'node:path';
 import { terminalText } from '../../../reporters/index.js';
 import type { Shard } from '../../runner/index.js';
-import type { Suite } from '../../suite/index.js';
+import { modelLabel, type Suite } from '../../suite/index.js';
 import { EXIT } from '../errors.js';
 import { processIO, type CommandIO } from '../io.js';
 import { count, selectForCommand } from '../selection.js';
@@ -54,7 +54,7 @@ function describe(suite: Suite, cwd: string): ListedSuite {
   return {
     file: relative(cwd, suite.file).split('\\').join('/'),
     name: suite.name,
-    model: m.source === 'zoo' ? m.arch : basename(m.module),
+    model: modelLabel(m),
     norm: suite.norm,
     epsilon: suite.epsilon,
     threshold: suite.threshold,

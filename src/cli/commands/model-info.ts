@@ -2,8 +2,9 @@ import chalk from 'chalk';
 import { totalFlops, zooArchs, zooEntry, type AdnnMeta, type InputSpec } from '../../adnn/index.js';
 import { initBackend } from '../../engine/index.js';
 import { UsageError } from '../errors.js';
+import type { OnnxInfoOptions } from './model-info-onnx.js';
 
-export interface ModelInfoOptions {
+export interface ModelInfoOptions extends OnnxInfoOptions {
   input?: string;
   classes?: number;
   json?: boolean;
@@ -23,9 +24,19 @@ export interface ModelInfoJson {
   cumulativeExitFlops?: number[];
 }
 
-/** `deepperform model-info <arch>`: a zoo model's blocks and their FLOPs (2 x MAC). */
+/**
+ * `deepperform model-info <arch>`: a zoo model's blocks and their FLOPs (2 x MAC);
+ * `model-info ./model.onnx` with the suite's ONNX keys as options: an exported graph's.
+ */
 export async function modelInfoCommand(arch: string, opts: ModelInfoOptions): Promise<number> {
   await initBackend({ backend: opts.backend });
+  if (arch.toLowerCase().endsWith('.onnx')) {
+    if (opts.input || opts.classes) throw new UsageError('--input and --classes rescale zoo models; an ONNX model has its own shapes');
+    console.log((await import('./model-info-onnx.js')).onnxModelInfo(arch, opts));
+    return 0;
+  }
+  const onnxOnly = (['kind', 'exits', 'block', 'logits', 'layout', 'mean', 'std'] as const).filter((k) => opts[k] !== undefined);
+  if (onnxOnly.length > 0) throw new UsageError(`--${onnxOnly[0]} describes ONNX models (model-info ./model.onnx); ${arch} is a zoo architecture`);
   const entry = zooEntry(arch);
   const config = entry.defaultConfig(opts.input ? parseInput(opts.input) : undefined, opts.classes);
   const network = entry.build(config, 0);

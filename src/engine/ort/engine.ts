@@ -103,8 +103,15 @@ export class CompiledForward {
   }
 }
 
-/** Compiles one traced function to a session, inside InferenceEngine.build. */
-export type ForwardCompiler = (inputShapes: readonly (readonly number[])[], fn: (...inputs: tf.Tensor[]) => tf.Tensor[], name?: string) => CompiledForward;
+/**
+ * Compiles one traced function to a session, inside InferenceEngine.build;
+ * `load` makes a session of a model that already is ONNX (a stage cut from
+ * an imported graph, src/adnn/onnx), with the same threads and providers.
+ */
+export interface ForwardCompiler {
+  (inputShapes: readonly (readonly number[])[], fn: (...inputs: tf.Tensor[]) => tf.Tensor[], name?: string): CompiledForward;
+  load(model: ExportedModel, inputShapes: readonly (readonly number[])[]): CompiledForward;
+}
 
 interface CacheEntry {
   fingerprint: readonly object[];
@@ -151,6 +158,18 @@ export class InferenceEngine {
       this.warnOnce('load', `${error.message}; forward passes run on tfjs instead (slower). Set DEEPPERFORM_ENGINE=tfjs to silence this.`);
     }
     return runtime;
+  }
+
+  /**
+   * Why onnxruntime will not run under 'auto' (undefined when it loads, or
+   * when the choice is fixed: 'tfjs' never loads it, 'ort' throws at use).
+   * The caller reports the reason, so runtime() does not warn about it again.
+   */
+  probe(): string | undefined {
+    if (this.choice !== 'auto') return undefined;
+    this.warned.add('load');
+    this.runtime();
+    return this.runtimeState?.error?.message;
   }
 
   /**
@@ -209,8 +228,7 @@ export class InferenceEngine {
     perOwner.delete(key);
     const made: { dispose(): void }[] = [];
     const threads = session.threads ?? this.opts.threads;
-    const compile: ForwardCompiler = (inputShapes, fn, name = key) => {
-      const model = exportOnnx(inputShapes, fn, name);
+    const load = (model: ExportedModel, inputShapes: readonly (readonly number[])[]): CompiledForward => {
       const forward = new CompiledForward(runtime.createSession(model.bytes, { threads, providers: this.providers }), model, inputShapes);
       made.push(forward);
       return forward;
@@ -221,6 +239,7 @@ export class InferenceEngine {
       made.push(compiled);
       return compiled;
     };
+    const compile: ForwardCompiler = Object.assign((inputShapes: readonly (readonly number[])[], fn: (...inputs: tf.Tensor[]) => tf.Tensor[], name = key) => load(exportOnnx(inputShapes, fn, name), inputShapes), { load });
     let value: T;
     try {
       value = make(compile, program);

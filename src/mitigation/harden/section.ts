@@ -124,7 +124,7 @@ export async function runRetrainSection(ctx: RetrainSectionContext): Promise<Ret
   const { suite } = ctx;
   const model = suite.model;
   if (model.source !== 'zoo') {
-    throw new HardenError(`${shownPath(suite.file)}: retraining needs a zoo model (model: arch + weights) so the hardened weights can be saved and reloaded; this suite uses a module`);
+    throw new HardenError(`${shownPath(suite.file)}: retraining needs a zoo model (model: arch + weights) so the hardened weights can be saved and reloaded; this suite uses ${model.source === 'module' ? 'a module' : 'an ONNX model'}`);
   }
   const settings = resolveSettings(suite, ctx.settings);
   if (ctx.out !== undefined) await checkOutDir(ctx.out, model.weights);

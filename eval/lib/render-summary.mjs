@@ -1,0 +1,63 @@
+/**
+ * The summary section of docs/RESULTS.md: every row of eval/results/summary.json
+ * and, per model and norm, issue 14's bar read off the rows (DeepPerform or
+ * deepperform-refine at least ILFO's mean I-FLOPs, deepperform-refine at most
+ * 10 % of ILFO's time per input, training at most ILFO's time for 1,000 inputs).
+ */
+import { duration, fixed, isNum, ms, pct, table } from './format.mjs';
+
+const LABEL = { linf: 'Linf', l2: 'L2' };
+
+function yesNo(v) {
+  return v === undefined ? '—' : v ? 'yes' : 'no';
+}
+
+function rowCells(r) {
+  const training = r.training_seconds === undefined ? '—' : `${fixed(r.training_epochs, 2)} ep, ${duration(r.training_seconds)}, ${r.converged ? 'converged' : `not converged (${r.stop_reason ?? 'budget'})`}`;
+  return [r.model, LABEL[r.norm] ?? r.norm, r.method, String(r.seeds), pct(r.mean_iflops), pct(r.p50_iflops), pct(r.full_depth_rate), `${ms(r.seconds_per_input * 1000)}${r.time_cached ? ' (cached)' : ''}`, training];
+}
+
+/** Issue 14 item 4's checks for one pair, from its rows; undefined where a row is missing. */
+export function pairBar(rows) {
+  const get = (m) => rows.find((r) => r.method === m);
+  const [g, refine, ilfo, random] = ['deepperform', 'deepperform-refine', 'ilfo', 'random'].map(get);
+  if (!ilfo) return {};
+  const best = [g, refine].filter(Boolean).reduce((a, b) => (b.mean_iflops > a.mean_iflops ? b : a), { mean_iflops: -Infinity });
+  const trainingS = g?.training_seconds;
+  return {
+    best: best.method,
+    beatsIlfo: best.mean_iflops >= ilfo.mean_iflops,
+    oneShotBeatsIlfo: g ? g.mean_iflops >= ilfo.mean_iflops : undefined,
+    // With random noise at or below 0 % this holds for any non-negative mean; the table shows random's row beside it.
+    fiveTimesRandom: random && isNum(random.mean_iflops) ? best.mean_iflops >= 5 * random.mean_iflops : undefined,
+    refineShareOfIlfo: refine ? refine.seconds_per_input / ilfo.seconds_per_input : undefined,
+    trainingShareOfIlfo1000: isNum(trainingS) ? trainingS / (1000 * ilfo.seconds_per_input) : undefined,
+  };
+}
+
+export function renderSummary(results) {
+  const sec = results.sections?.summary;
+  const summary = sec?.data?.summary;
+  const cmd = `npm run eval --${results.mode === 'quick' ? ' --quick' : ''} --only=summary`;
+  const head = [`## Summary: every method on the same seeds (${sec?.data?.file ?? 'eval/results/summary.json'})`, ''];
+  if (!summary?.rows?.length) return [...head, `_Not measured yet: run \`${cmd}\`._`].join('\n');
+  const pairs = summary.pairs ?? [];
+  const bars = pairs.map((p) => {
+    const b = pairBar(summary.rows.filter((r) => r.model === p.model && r.norm === p.norm));
+    return [p.model, LABEL[p.norm] ?? p.norm, b.best ?? '—', yesNo(b.beatsIlfo), yesNo(b.oneShotBeatsIlfo), yesNo(b.fiveTimesRandom), pct(b.refineShareOfIlfo), pct(b.trainingShareOfIlfo1000), duration(p.durationS), isNum(p.othersCpus) ? fixed(p.othersCpus, 2) : '—'];
+  });
+  const absent = (summary.absent ?? []).map((a) => `- ${a.model}, ${LABEL[a.norm] ?? a.norm}: no ${a.method} row. ${a.reason}.`);
+  return [
+    ...head,
+    table(['model', 'norm', 'method', 'seeds', 'mean I-FLOPs', 'p50 I-FLOPs', 'full depth', 'ms / input', 'generator training'], summary.rows.map(rowCells)),
+    '',
+    'I-FLOPs (Eq. 9) of the real adaptive execution at tau 0.5, over the same test seeds for every method; full depth: the share of inputs that took the model\'s most expensive path. Times per input are wall time of the whole batched generation (for deepperform-refine: G\'s forward pass plus its k steps; for worst-case: every method\'s added up). Generator training: epochs done, wall time, and whether early stopping fired.',
+    ...(absent.length ? ['', ...absent] : []),
+    '',
+    table(['model', 'norm', 'best generator method', '>= ILFO', 'one-pass >= ILFO', '>= 5x random', 'refine time / ILFO', 'training / ILFO x 1,000', 'pair run time', 'others\' CPUs busy'], bars),
+    '',
+    'The bar of issue 14 (item 4): DeepPerform or deepperform-refine at least ILFO\'s mean I-FLOPs and 5x random noise\'s; deepperform-refine at most 10 % of ILFO\'s time per input; the generator\'s training at most ILFO\'s time for 1,000 inputs.',
+    '',
+    `Command: \`${cmd}\` (resumable: pairs already in the file are kept; \`--retrain\` redoes them) · last pair finished ${summary.updatedAt?.slice(0, 10) ?? '—'} · ${sec.machine ? `${sec.machine.cpu}, ${sec.machine.cores} logical CPUs` : '—'} · backend ${sec.backend ?? '—'}`,
+  ].join('\n');
+}

@@ -1,0 +1,59 @@
+/**
+ * The `summary` section: one suite per model and norm (eval/suites/summary/),
+ * run one at a time through the product's public API, each pair's rows
+ * written to the summary file as soon as it finishes. A pair already in the
+ * file is skipped unless --retrain, so an interrupted run resumes where it
+ * stopped, across sessions.
+ */
+import { loadavg } from 'node:os';
+import { cpuSnapshot, othersCpus } from '../../bench/lib/machine.mjs';
+import { ARCHS, NORMS, isEarlyExit } from './plan.mjs';
+import { writeAtomic } from './results.mjs';
+import { progressReporter } from './run-suites.mjs';
+import { pairDone, readSummary, summaryRows, withPair } from './summary.mjs';
+
+const ORDER = { models: ARCHS, norms: NORMS.map((n) => n.norm) };
+
+/** Why a method has no row for a pair (stated in the file, not left to guess). */
+function absentFor(arch, norm) {
+  if (isEarlyExit(arch)) return [];
+  return [{ model: arch, norm, method: 'deepsloth', reason: `DeepSloth attacks early exits; ${arch} skips blocks and has no internal exits to push past` }];
+}
+
+/**
+ * Runs the summary suites of `suites` (those of kind 'summary', optionally
+ * only `pairs`, e.g. ["sdn-tiny-linf"]) and keeps `file` up to date.
+ * `onPair(summary)` is called after each pair is written (the caller saves
+ * latest.json and RESULTS.md there). Returns the summary and the failures.
+ */
+export async function summarySection(product, suites, { file, command, cacheDir, cwd, retrain, backend, pairs, log, onPair }) {
+  let summary = { ...readSummary(file), command };
+  const failures = [];
+  for (const s of suites.filter((x) => x.kind === 'summary')) {
+    const id = `${s.arch}-${s.norm}`;
+    if (pairs && !pairs.includes(id)) continue;
+    if (!retrain && pairDone(summary, s.arch, s.norm)) {
+      log(`summary ${id}: already in ${file}, skipped (--retrain redoes it)`);
+      continue;
+    }
+    const startedAt = new Date().toISOString();
+    const t0 = performance.now();
+    const cpu0 = cpuSnapshot();
+    const load0 = loadavg()[0];
+    const run = await product.api.runSuites(s.path, { cwd, cacheDir, retrain, backend, reporters: [progressReporter(log)] });
+    const result = run.raw.suites[0];
+    try {
+      const rows = summaryRows(result, { model: s.arch, norm: s.norm });
+      const facts = { suite: s.file, startedAt, durationS: (performance.now() - t0) / 1000, loadAvg: [load0, loadavg()[0]], othersCpus: othersCpus(cpu0, cpuSnapshot()), generator: result.training?.source };
+      summary = withPair(summary, { model: s.arch, norm: s.norm, rows, absent: absentFor(s.arch, s.norm), facts }, ORDER);
+      summary.updatedAt = new Date().toISOString();
+      writeAtomic(file, `${JSON.stringify(summary, null, 1)}\n`);
+      log(`summary ${id}: ${rows.length} rows written to ${file}`);
+      await onPair?.(summary);
+    } catch (e) {
+      failures.push(`${id}: ${e.message}`);
+      log(`summary ${id} failed: ${e.message}`);
+    }
+  }
+  return { summary, failures };
+}

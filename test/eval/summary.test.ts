@@ -1,0 +1,147 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+// The evaluation is plain ESM JavaScript run by node (npm run eval); these are its pure parts.
+import { parseArgs } from '../../eval/lib/args.mjs';
+import { DEFAULT_DATA_PATH } from '../../eval/lib/dataset-check.mjs';
+import { pairBar } from '../../eval/lib/render-summary.mjs';
+import { medianOf, summaryRows, withPair } from '../../eval/lib/summary.mjs';
+
+const ROOT = resolve(__dirname, '../..');
+
+interface Row {
+  model: string;
+  norm: string;
+  method: string;
+  seeds: number;
+  mean_iflops: number;
+  p50_iflops: number;
+  full_depth_rate: number;
+  seconds_per_input: number;
+  training_epochs?: number;
+  training_seconds?: number;
+  converged?: boolean;
+  training_seeds?: number[];
+}
+
+function method(name: string, iflops: number[], fullDepthRate: number | undefined, msPerInput: number) {
+  return { method: name, iflops, fullDepthRate, generationMsPerInput: msPerInput };
+}
+
+/** A suite result of 4 seeds as the product reports it, reduced to what the rows read. */
+function suiteResult(methods = [
+  method('deepperform', [0, 0.5, 1.0, 2.5], 0.25, 0.5),
+  method('ilfo', [3, 0.2, 0.6, 0.4], 0.25, 700),
+  method('random', [-0.1, 0, 0, 0.1], 0, 0.4),
+  method('worst-case', [3, 0.5, 1.0, 2.5], 0.5, 700.9),
+]) {
+  return {
+    name: 'sdn-tiny, Linf, summary',
+    status: 'passed',
+    config: { seeds: 4, seed: 2022 },
+    methods,
+    training: { source: 'trained', record: { epochs: 1.5, durationMs: 600_000, converged: true, stopReason: 'early-stopped' } },
+  };
+}
+
+describe('summary rows (issue 14 "Done when")', () => {
+  const rows: Row[] = summaryRows(suiteResult(), { model: 'sdn-tiny', norm: 'linf' });
+
+  it('mean and median I-FLOPs per method from the per-input values, as fractions', () => {
+    const dp = rows.find((r) => r.method === 'deepperform')!;
+    // (0 + 0.5 + 1 + 2.5) / 4 = 1.0; median of 0, 0.5, 1, 2.5 = (0.5 + 1) / 2 = 0.75
+    expect(dp.mean_iflops).toBeCloseTo(1.0, 12);
+    expect(dp.p50_iflops).toBeCloseTo(0.75, 12);
+    const ilfo = rows.find((r) => r.method === 'ilfo')!;
+    // (3 + 0.2 + 0.6 + 0.4) / 4 = 1.05; sorted 0.2, 0.4, 0.6, 3 -> (0.4 + 0.6) / 2 = 0.5
+    expect(ilfo.mean_iflops).toBeCloseTo(1.05, 12);
+    expect(ilfo.p50_iflops).toBeCloseTo(0.5, 12);
+    expect(medianOf([5, 1, 3])).toBe(3);
+  });
+
+  it('full-depth rate, seeds and seconds per input as measured', () => {
+    expect(rows.map((r) => [r.method, r.seeds, r.full_depth_rate, r.seconds_per_input])).toEqual([
+      ['deepperform', 4, 0.25, 0.0005],
+      ['ilfo', 4, 0.25, 0.7],
+      ['random', 4, 0, 0.0004],
+      ['worst-case', 4, 0.5, 0.7009],
+    ]);
+  });
+
+  it('generator methods carry the training record: epochs, seconds, converged, training seeds', () => {
+    const dp = rows.find((r) => r.method === 'deepperform')!;
+    expect([dp.training_epochs, dp.training_seconds, dp.converged, dp.training_seeds]).toEqual([1.5, 600, true, [2022]]);
+    expect(rows.find((r) => r.method === 'ilfo')).not.toHaveProperty('converged');
+  });
+
+  it('refuses a method that did not run on every seed, an unmeasured full-depth rate, a NaN, a missing record', () => {
+    const on = (m: ReturnType<typeof method>) => () => summaryRows(suiteResult([m]), { model: 'sdn-tiny', norm: 'linf' });
+    expect(on(method('ilfo', [1, 2, 3], 0, 1))).toThrow(/3 per-input I-FLOPs for 4 seeds/);
+    expect(on(method('ilfo', [1, 2, 3, 4], undefined, 1))).toThrow(/full-depth rate was not measured/);
+    expect(on(method('ilfo', [1, NaN, 3, 4], 0, 1))).toThrow(/not a number/);
+    const noRecord = { ...suiteResult(), training: { source: 'file' } };
+    expect(() => summaryRows(noRecord, { model: 'sdn-tiny', norm: 'linf' })).toThrow(/no training record/);
+    expect(() => summaryRows({ ...suiteResult(), status: 'error', error: { message: 'boom' } }, { model: 'sdn-tiny', norm: 'linf' })).toThrow(/crashed: boom/);
+  });
+
+  it('a pair written again replaces its rows; rows stay in plan order', () => {
+    const order = { models: ['sdn-tiny', 'ranet-tiny'], norms: ['linf', 'l2'] };
+    const empty = { rows: [], pairs: [], absent: [] };
+    const row = (model: string, m: string, mean: number) => ({ model, norm: 'linf', method: m, mean_iflops: mean });
+    let s = withPair(empty, { model: 'ranet-tiny', norm: 'linf', rows: [row('ranet-tiny', 'ilfo', 1)], absent: [], facts: {} }, order);
+    s = withPair(s, { model: 'sdn-tiny', norm: 'linf', rows: [row('sdn-tiny', 'random', 1), row('sdn-tiny', 'deepperform', 1)], absent: [], facts: {} }, order);
+    s = withPair(s, { model: 'ranet-tiny', norm: 'linf', rows: [row('ranet-tiny', 'ilfo', 2)], absent: [], facts: {} }, order);
+    expect(s.rows.map((r: Row) => `${r.model} ${r.method} ${r.mean_iflops}`)).toEqual(['sdn-tiny deepperform 1', 'sdn-tiny random 1', 'ranet-tiny ilfo 2']);
+    expect(s.pairs.map((p: { model: string }) => p.model)).toEqual(['sdn-tiny', 'ranet-tiny']);
+  });
+
+  it("reads issue 14's bar off a pair's rows", () => {
+    const refine = { ...rows[0], method: 'deepperform-refine', mean_iflops: 1.2, seconds_per_input: 0.035 };
+    const bar = pairBar([...rows, refine]);
+    // refine 1.2 >= ilfo 1.05 (one-pass 1.0 is not); 1.2 >= 5 x random's 0; 0.035 / 0.7 = 5 %;
+    // 600 s of training against 1,000 x 0.7 s = 700 s of ILFO: 85.7 %.
+    expect(bar.best).toBe('deepperform-refine');
+    expect([bar.beatsIlfo, bar.oneShotBeatsIlfo, bar.fiveTimesRandom]).toEqual([true, false, true]);
+    expect(bar.refineShareOfIlfo).toBeCloseTo(0.05, 12);
+    expect(bar.trainingShareOfIlfo1000).toBeCloseTo(600 / 700, 12);
+  });
+});
+
+describe('--pairs', () => {
+  it('names model-norm pairs of the plan; anything else is a usage error', () => {
+    expect(parseArgs(['--only=summary', '--pairs=sdn-tiny-linf,blockdrop-tiny-l2']).pairs).toEqual(['sdn-tiny-linf', 'blockdrop-tiny-l2']);
+    expect(() => parseArgs(['--pairs=sdn-tiny-linf,vgg-l2'])).toThrow(/unknown pair "vgg-l2"/);
+  });
+});
+
+describe('npm run eval -- --quick --only=summary', () => {
+  const out = mkdtempSync(join(tmpdir(), 'eval-summary-test-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  const run = () =>
+    spawnSync(process.execPath, [join(ROOT, 'eval', 'run.mjs'), '--quick', '--only=summary', '--pairs=sdn-tiny-linf', `--results-dir=${out}`], { encoding: 'utf8', timeout: 170_000 });
+
+  // The quick mode reads Fashion-MNIST from its default place (the eval's own dataset check
+  // covers its absence in eval.test.ts); npm test builds dist/ first (pretest).
+  it.skipIf(!existsSync(DEFAULT_DATA_PATH))('writes a summary with tiny budgets, and a rerun resumes instead of redoing the pair', () => {
+    const first = run();
+    expect(first.status, first.stderr + first.stdout).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'quick-summary.json'), 'utf8'));
+    expect(summary.rows.map((r: Row) => r.method)).toEqual(['deepperform', 'deepperform-refine', 'ilfo', 'deepsloth', 'random', 'worst-case']);
+    for (const r of summary.rows as Row[]) {
+      expect([r.model, r.norm, r.seeds]).toEqual(['sdn-tiny', 'linf', 8]);
+      expect(Number.isFinite(r.mean_iflops) && Number.isFinite(r.p50_iflops) && r.full_depth_rate >= 0 && r.full_depth_rate <= 1).toBe(true);
+    }
+    const dp = summary.rows[0] as Row;
+    // The quick budget is 4 steps: training ends at the step cap, so it must not claim convergence.
+    expect(dp.converged).toBe(false);
+    expect(dp.training_epochs).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'quick.md'), 'utf8')).toContain('| sdn-tiny | Linf | deepperform-refine | 8 |');
+
+    const second = run();
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stdout).toContain('summary sdn-tiny-linf: already in');
+    expect(JSON.parse(readFileSync(join(out, 'quick-summary.json'), 'utf8')).rows).toEqual(summary.rows);
+  }, 360_000);
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+/** The e2e tier (`npm run test:e2e`): slow tests of the product as shipped. */
+// An install and a real run each take 1-2 minutes on 2 quiet cores and up to
+// 7 on 2 cores loaded 6x (measured): the limits leave room for that.
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.test.ts'],
+    testTimeout: 900_000,
+    hookTimeout: 900_000,
+    pool: 'forks',
+  },
+});
