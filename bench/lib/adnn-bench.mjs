@@ -33,15 +33,23 @@ export function benchAdnn(p, torch, s) {
     if (fwd.theirsMedian === null) notes.torch_adnn_fwd_ms_b64 = fwdTwin.note ?? 'no PyTorch sample';
     Object.assign(details, { torch_flops_all_exits: fwdTwin.flops, fwd_samples: { warmup: fwd.warmup, ours: fwd.ours, torch: fwd.theirs }, fwd_summary: summarize(fwd.ours, fwd.theirs) });
 
-    // d(sum_i p_i) / dx over the batch, BN in inference mode, read back like any result.
+    // d(sum_i p_i) / dx over the batch, BN in inference mode, read back like any result:
+    // the product's activationGradient (one onnxruntime program when it loads), else tf.grad.
     const gradOfP = tf.grad((input) => tf.sum(network.soft(input).p));
+    const gradEngines = new Set();
+    const gradient = () => {
+      if (!p.adnn.activationGradient) return tf.tidy(() => gradOfP(x));
+      const r = p.adnn.activationGradient(network, x);
+      gradEngines.add(r.engine);
+      return r.grad;
+    };
     const gradTwin = torchTask(torch, 'adnn_inputgrad', { batch: BATCH }, s.warmup);
     const grad = alternate({
       repeats: s.gradRepeats,
       warmup: s.warmup,
       ours: () =>
         timeMs(() => {
-          const g = tf.tidy(() => gradOfP(x));
+          const g = gradient();
           g.dataSync();
           g.dispose();
         }),
@@ -50,7 +58,7 @@ export function benchAdnn(p, torch, s) {
     gradTwin.drop?.();
     values.adnn_inputgrad_ms_b64 = grad.oursMedian;
     values.torch_adnn_inputgrad_ms_b64 = grad.theirsMedian;
-    notes.adnn_inputgrad_ms_b64 = 'tf.grad of sum(soft(x).p) w.r.t. x on the tfjs backend (the gradient ILFO / DeepSloth follow)';
+    notes.adnn_inputgrad_ms_b64 = `gradient of sum(soft(x).p) w.r.t. x (the gradient ILFO / DeepSloth follow): ${gradEngines.size ? `activationGradient on ${[...gradEngines].join(', ')}` : 'tf.grad on tfjs'}`;
     if (grad.theirsMedian === null) notes.torch_adnn_inputgrad_ms_b64 = gradTwin.note ?? 'no PyTorch sample';
     details.inputgrad_samples = { warmup: grad.warmup, ours: grad.ours, torch: grad.theirs };
     details.inputgrad_summary = summarize(grad.ours, grad.theirs);

@@ -71,8 +71,9 @@ export type PerInputLoss = (at: tf.Tensor4D) => tf.Tensor1D;
  * The per-input loss at `at` and its gradient with respect to `at`, from one
  * backward pass through the AdNN. The loss is summed before differentiating,
  * so each input's gradient is its own. Every per-input attack (ILFO,
- * DeepSloth, deepperform-refine) takes its gradients here, so a faster
- * gradient path serves them all. The caller owns both results.
+ * DeepSloth, deepperform-refine) takes its gradients here, inside the
+ * iteration that iterate.ts runs on tfjs or traces into one onnxruntime
+ * program. The caller owns both results.
  */
 export function lossAndGradient(loss: PerInputLoss, at: tf.Tensor4D): { loss: tf.Tensor1D; grad: tf.Tensor4D } {
   const captured: { loss?: tf.Tensor1D } = {};
@@ -83,45 +84,6 @@ export function lossAndGradient(loss: PerInputLoss, at: tf.Tensor4D): { loss: tf
   })(at);
   value.dispose();
   return { loss: captured.loss!, grad: grad as tf.Tensor4D };
-}
-
-/** How a per-input attack moves its iterate: the next one from the current one, its gradient and the step index (0-based). */
-export type UpdateRule = (at: tf.Tensor4D, grad: tf.Tensor4D, step: number) => tf.Tensor4D;
-
-/**
- * The gradient loop of the per-input attacks: `steps` times, the loss and its
- * gradient at the iterate (lossAndGradient), then `update` makes the next
- * iterate (it may return the same tensor, e.g. a variable an optimiser
- * updated in place). `observe` sees each iterate with its loss before it
- * moves (ILFO keeps the best). Owns `start`; returns the last iterate.
- */
-export function descend(
-  start: tf.Tensor4D,
-  steps: number,
-  loss: PerInputLoss,
-  update: UpdateRule,
-  tick: () => void,
-  observe?: (at: tf.Tensor4D, loss: tf.Tensor1D) => void,
-): tf.Tensor4D {
-  let at = start;
-  try {
-    for (let t = 0; t < steps; t++) {
-      const { loss: value, grad } = lossAndGradient(loss, at);
-      try {
-        observe?.(at, value);
-        const next = update(at, grad, t);
-        if (next !== at) at.dispose();
-        at = next;
-      } finally {
-        tf.dispose([value, grad]);
-      }
-      tick();
-    }
-    return at;
-  } catch (e) {
-    at.dispose();
-    throw e;
-  }
 }
 
 /** A distinct, reproducible random seed for each batch of one run. */

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, ImageBatch } from '../adnn/index.js';
 import { perturb, projectToBall, type GeneratedInputs } from '../generator/index.js';
-import { attackInBatches, batchSeed, descend, UnsupportedModelError, type BaselineAttack, type BaselineProgress } from './common.js';
+import { attackInBatches, batchSeed, lossAndGradient, UnsupportedModelError, type BaselineAttack, type BaselineProgress } from './common.js';
+import { runAttackLoop } from './iterate.js';
 import { resolveOptions, type OptionSpecs } from './options.js';
 
 /**
@@ -124,10 +125,27 @@ function linfBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAtt
   const range = network.meta.input.range;
   const step = opts.stepSize === 'auto' ? (ORIGINAL_STEP * epsilon) / ORIGINAL_EPS : opts.stepSize;
   const start = opts.randomStart === 'auto' ? step : opts.randomStart;
-  const adv = tf.tidy(() => perturb(x, tf.randomUniform(x.shape, -start, start, 'float32', seed) as tf.Tensor4D, 'linf', epsilon, range));
-  const pgd = (at: tf.Tensor4D, g: tf.Tensor4D) =>
-    tf.tidy(() => perturb(x, tf.sub(tf.sub(at, tf.mul(step, tf.sign(g))), x) as tf.Tensor4D, 'linf', epsilon, range));
-  return descend(adv, opts.linfSteps, (v) => slothLoss(network, v), pgd, tick);
+  const adv = tf.tidy(() => tf.variable(perturb(x, tf.randomUniform(x.shape, -start, start, 'float32', seed) as tf.Tensor4D, 'linf', epsilon, range), false));
+  try {
+    runAttackLoop({
+      network,
+      x,
+      state: [adv],
+      iterations: opts.linfSteps,
+      key: `deepsloth linf step=${step} eps=${epsilon}`,
+      tick,
+      scalars: () => new Float32Array(0),
+      step: (seeds) => {
+        const { loss, grad } = lossAndGradient((v) => slothLoss(network, v), adv);
+        loss.dispose();
+        const moved = tf.sub(adv, tf.mul(step, tf.sign(grad)));
+        adv.assign(perturb(seeds, tf.sub(moved, seeds) as tf.Tensor4D, 'linf', epsilon, range));
+      },
+    });
+    return tf.clone(adv);
+  } finally {
+    adv.dispose();
+  }
 }
 
 function l2Batch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttack, opts: DeepSlothOptions, seed: number, tick: () => void): tf.Tensor4D {
@@ -135,22 +153,32 @@ function l2Batch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttac
   const range = network.meta.input.range;
   const lr0 = opts.l2LearningRate === 'auto' ? epsilon : opts.l2LearningRate;
   const lrMin = lr0 * MIN_LR_RATIO;
-  const start = tf.tidy(() => {
+  const delta = tf.tidy(() => {
     const g = tf.randomNormal(x.shape, 0, 1, 'float32', seed);
     const norm = tf.sqrt(tf.sum(tf.square(g), [1, 2, 3], true));
-    return tf.mul(tf.div(g, norm), epsilon) as tf.Tensor4D;
+    return tf.variable(tf.mul(tf.div(g, norm), epsilon) as tf.Tensor4D, false);
   });
-  const onInput = (d: tf.Tensor4D) => tf.clipByValue(tf.add(x, d), range[0], range[1]) as tf.Tensor4D;
-  const cosineStep = (delta: tf.Tensor4D, g: tf.Tensor4D, t: number) =>
-    tf.tidy(() => {
+  try {
+    runAttackLoop({
+      network,
+      x,
+      state: [delta],
+      iterations: opts.l2Iterations,
+      key: `deepsloth l2 eps=${epsilon}`,
+      tick,
       // torch's CosineAnnealingLR with T_max = iterations: lr_t = min + (lr0 - min)(1 + cos(pi t / T)) / 2.
-      const lr = lrMin + ((lr0 - lrMin) * (1 + Math.cos((Math.PI * t) / opts.l2Iterations))) / 2;
-      // The original renormalises each input's gradient to L2 norm <= 1.
-      const unit = projectToBall(g, 'l2', 1);
-      return projectToBall(tf.sub(delta, tf.mul(lr, unit)) as tf.Tensor4D, 'l2', epsilon);
+      scalars: (t) => Float32Array.of(lrMin + ((lr0 - lrMin) * (1 + Math.cos((Math.PI * t) / opts.l2Iterations))) / 2),
+      step: (seeds, lr) => {
+        const onInput = (d: tf.Tensor) => tf.clipByValue(tf.add(seeds, d), range[0], range[1]) as tf.Tensor4D;
+        const { loss, grad: g } = lossAndGradient((d) => slothLoss(network, onInput(d)), delta);
+        loss.dispose();
+        // The original renormalises each input's gradient to L2 norm <= 1.
+        const unit = projectToBall(g, 'l2', 1);
+        delta.assign(projectToBall(tf.sub(delta, tf.mul(lr, unit)) as tf.Tensor4D, 'l2', epsilon));
+      },
     });
-  const delta = descend(start, opts.l2Iterations, (d) => slothLoss(network, onInput(d)), cosineStep, tick);
-  const adv = tf.tidy(() => perturb(x, delta, 'l2', epsilon, range));
-  delta.dispose();
-  return adv;
+    return tf.tidy(() => perturb(x, delta, 'l2', epsilon, range));
+  } finally {
+    delta.dispose();
+  }
 }

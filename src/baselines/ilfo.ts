@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, AdnnKind, ImageBatch } from '../adnn/index.js';
 import { perturb, type GeneratedInputs } from '../generator/index.js';
-import { attackInBatches, descend, type BaselineAttack, type BaselineProgress } from './common.js';
+import { adamUpdate, AdamSchedule, type AdamConfig } from '../nn/index.js';
+import { attackInBatches, lossAndGradient, type BaselineAttack, type BaselineProgress } from './common.js';
+import { runAttackLoop } from './iterate.js';
 import { resolveOptions, type OptionSpecs } from './options.js';
 
 /**
@@ -100,55 +102,57 @@ function ilfoBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAtt
   const range = network.meta.input.range;
   // The AdNN only ever sees valid inputs: x + delta clamped to the range
   // (the clamped pixels get no gradient from the hinge, only from ||delta||^2).
-  const loss = (d: tf.Tensor4D) =>
-    tf.tidy(() => ilfoLoss(network.soft(tf.clipByValue(tf.add(x, d), range[0], range[1]) as tf.Tensor4D, attack.tau).p, d, target, lambda));
-
-  const zeros = tf.zerosLike(x);
-  const delta = tf.variable(zeros); // a variable holds its own reference to the data
-  zeros.dispose();
-  const optimizer = opts.optimizer === 'adam' ? tf.train.adam(lr) : tf.train.sgd(lr);
-  const best = new BestIterate(x);
-  // The optimiser updates the variable in place: the iterate stays the same tensor.
-  const step = (d: tf.Tensor4D, grad: tf.Tensor4D) => {
-    optimizer.applyGradients([{ name: delta.name, tensor: grad }]);
-    return d;
-  };
+  const loss = (seeds: tf.Tensor4D, d: tf.Tensor) =>
+    ilfoLoss(network.soft(tf.clipByValue(tf.add(seeds, d), range[0], range[1]) as tf.Tensor4D, attack.tau).p, d as tf.Tensor4D, target, lambda);
+  const zeros = () => tf.tidy(() => tf.variable(tf.zerosLike(x), false));
+  const delta = zeros();
+  const best = { delta: zeros(), loss: tf.tidy(() => tf.variable(tf.fill([x.shape[0]], Infinity), false)) };
+  const adam = opts.optimizer === 'adam' ? { m: zeros(), v: zeros() } : undefined;
+  const schedule = new AdamSchedule(adamConfig());
+  const state = [delta, best.delta, best.loss, ...(adam ? [adam.m, adam.v] : [])];
   try {
-    descend(delta, opts.iterations, loss, step, tick, (d, l) => best.offer(d, l));
-    const last = loss(delta);
-    best.offer(delta, last);
-    last.dispose();
+    runAttackLoop({
+      network,
+      x,
+      state,
+      iterations: opts.iterations,
+      key: `ilfo ${opts.optimizer} lr=${lr} lambda=${lambda} target=${target} tau=${attack.tau}`,
+      tick,
+      scalars: () => (adam ? schedule.next(lr) : Float32Array.of(lr)),
+      step: (seeds, scalars) => {
+        const { loss: perInput, grad } = lossAndGradient((d) => loss(seeds, d), delta);
+        // The iterate is judged before it moves, as the original keeps its best delta.
+        offerBest(best, delta, perInput);
+        perInput.dispose();
+        if (adam) {
+          const next = adamUpdate(delta, grad, adam, scalars, adamConfig());
+          adam.m.assign(next.m as tf.Tensor4D);
+          adam.v.assign(next.v as tf.Tensor4D);
+          delta.assign(next.value as tf.Tensor4D);
+        } else {
+          delta.assign(tf.add(tf.mul(tf.neg(scalars), grad), delta));
+        }
+      },
+    });
+    tf.tidy(() => offerBest(best, delta, loss(x, delta)));
     return tf.tidy(() => perturb(x, best.delta, attack.norm, attack.epsilon, range));
   } finally {
-    optimizer.dispose();
-    delta.dispose();
-    best.dispose();
+    tf.dispose(state);
   }
 }
 
-/** The lowest-loss delta seen so far for each input (the original keeps the best iterate). */
-class BestIterate {
-  delta: tf.Tensor4D;
-  private loss: tf.Tensor1D;
+/** tf.train.adam's defaults, which ILFO used: beta 0.9 / 0.999 and the backend's epsilon. */
+function adamConfig(): AdamConfig {
+  return { beta1: 0.9, beta2: 0.999, epsilon: tf.backend().epsilon() };
+}
 
-  constructor(x: tf.Tensor4D) {
-    this.delta = tf.zerosLike(x);
-    this.loss = tf.fill([x.shape[0]], Infinity) as tf.Tensor1D;
-  }
-
-  offer(delta: tf.Tensor4D, loss: tf.Tensor1D): void {
-    const [d, l] = tf.tidy(() => {
-      const better = tf.cast(tf.less(loss, this.loss), 'float32');
-      const mask = tf.reshape(better, [-1, 1, 1, 1]);
-      // best + better * (delta - best): each input's row switches on its own.
-      return [tf.add(this.delta, tf.mul(mask, tf.sub(delta, this.delta))) as tf.Tensor4D, tf.minimum(loss, this.loss) as tf.Tensor1D];
-    });
-    tf.dispose([this.delta, this.loss]);
-    this.delta = d;
-    this.loss = l;
-  }
-
-  dispose(): void {
-    tf.dispose([this.delta, this.loss]);
-  }
+/** Keeps, for each input, the lowest-loss delta seen so far (the original keeps the best iterate). */
+function offerBest(best: { delta: tf.Variable; loss: tf.Variable }, delta: tf.Tensor, loss: tf.Tensor): void {
+  tf.tidy(() => {
+    const better = tf.cast(tf.less(loss, best.loss), 'float32');
+    const mask = tf.reshape(better, [-1, 1, 1, 1]);
+    // best + better * (delta - best): each input's row switches on its own.
+    best.delta.assign(tf.add(best.delta, tf.mul(mask, tf.sub(delta, best.delta))));
+    best.loss.assign(tf.minimum(loss, best.loss));
+  });
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/index.js';
 import { oneGateModel } from './one-gate.fixture.js';
-import { AdamMoments, CostliestIterate, scheduledStep, steepest } from './refine-steps.js';
+import { adamCorrections, adamStep, CostliestIterate, scheduledStep, steepest } from './refine-steps.js';
 
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
 
@@ -32,11 +32,23 @@ describe('step rules of deepperform-refine', () => {
     // Step 2, g = (0, -0.5): m = 0.9 * 0.1 * (2, -0.5) + 0.1 * (0, -0.5) = (0.18, -0.095), m_hat = m / 0.19 = (0.947368, -0.5);
     // v = 0.999 * 0.001 * (4, 0.25) + 0.001 * (0, 0.25) = (0.003996, 0.00049975), v_hat = v / 0.001999 = (1.998999, 0.25);
     // direction = (0.947368 / 1.413860, -0.5 / 0.5) = (0.670058, -1).
-    const adam = new AdamMoments();
     const [g1, g2] = [tf.tensor4d([2, -0.5], [1, 1, 2, 1]), tf.tensor4d([0, -0.5], [1, 1, 2, 1])];
-    values(adam.direction(g1)).forEach((v, i) => expect(v).toBeCloseTo([1, -1][i], 6));
-    values(adam.direction(g2)).forEach((v, i) => expect(v).toBeCloseTo([0.670058, -1][i], 5));
-    adam.dispose();
+    const moments = { m: tf.variable(tf.zeros([1, 1, 2, 1])), v: tf.variable(tf.zeros([1, 1, 2, 1])) };
+    const step = (g: tf.Tensor4D, t: number) => {
+      const [c1, c2] = adamCorrections(t).map((c) => tf.tensor1d([c]));
+      const out = values(adamStep(g, moments, c1, c2, 'linf'));
+      tf.dispose([c1, c2]);
+      return out;
+    };
+    expect(adamCorrections(2).map((c) => +c.toFixed(6))).toEqual([0.19, 0.001999]);
+    step(g1, 1).forEach((v, i) => expect(v).toBeCloseTo([1, -1][i], 6));
+    step(g2, 2).forEach((v, i) => expect(v).toBeCloseTo([0.670058, -1][i], 5));
+    values(moments.m).forEach((v, i) => expect(v).toBeCloseTo([0.18, -0.095][i], 6));
+    // Under L2 the first step, (1, -1) for g = (3, -4), is rescaled per input to unit length: (1, -1) / sqrt(2).
+    const [c1, c2] = adamCorrections(1).map((c) => tf.tensor1d([c]));
+    const fresh = { m: tf.variable(tf.zeros([1, 1, 2, 1])), v: tf.variable(tf.zeros([1, 1, 2, 1])) };
+    values(adamStep(tf.tensor4d([3, -4], [1, 1, 2, 1]), fresh, c1, c2, 'l2')).forEach((v, i) => expect(v).toBeCloseTo([0.707107, -0.707107][i], 5));
+    tf.dispose([c1, c2, moments.m, moments.v, fresh.m, fresh.v]);
     tf.dispose([g1, g2]);
   });
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { runBatched, type AdaptiveNetwork } from '../adnn/index.js';
+import { adamDirection, type AdamConfig } from '../nn/index.js';
 
 /**
  * The step size at step t (0-based) of k: constant, or cosine-annealed,
@@ -23,40 +24,26 @@ export function steepest(g: tf.Tensor4D, norm: 'linf' | 'l2'): tf.Tensor4D {
   });
 }
 
-const BETA1 = 0.9;
-const BETA2 = 0.999;
-const EPS = 1e-8;
+/** Adam as Kingma & Ba give it: beta1 0.9, beta2 0.999, eps 1e-8. */
+const ADAM: AdamConfig = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+
+/** The bias corrections 1 - beta1^t and 1 - beta2^t of Adam's step t (1-based). */
+export function adamCorrections(t: number): [number, number] {
+  return [1 - ADAM.beta1 ** t, 1 - ADAM.beta2 ** t];
+}
 
 /**
- * Adam's moments per pixel of each input (Kingma & Ba: beta1 0.9, beta2
- * 0.999, eps 1e-8). `direction(g)` is m_hat / (sqrt(v_hat) + eps): entries
- * of size <= ~1, +-1 at the first step (the sign of g), so a step size means
- * what it means for sign steps.
+ * Adam's step per pixel of each input, m_hat / (sqrt(v_hat) + eps), entries of
+ * size <= ~1, +-1 at the first step (the sign of g), so a step size means what
+ * it means for sign steps; under L2 rescaled to unit length per input. Updates
+ * the moments in place (they may be state of a traced iteration); the
+ * corrections are adamCorrections(t) as one-element tensors.
  */
-export class AdamMoments {
-  private m?: tf.Tensor4D;
-  private v?: tf.Tensor4D;
-  private t = 0;
-
-  direction(g: tf.Tensor4D): tf.Tensor4D {
-    this.t++;
-    const [m, v] = tf.tidy(() => [
-      tf.add(tf.mul(BETA1, this.m ?? tf.zerosLike(g)), tf.mul(1 - BETA1, g)),
-      tf.add(tf.mul(BETA2, this.v ?? tf.zerosLike(g)), tf.mul(1 - BETA2, tf.square(g))),
-    ]) as [tf.Tensor4D, tf.Tensor4D];
-    this.dispose();
-    [this.m, this.v] = [tf.keep(m), tf.keep(v)];
-    return tf.tidy(() => {
-      const mHat = tf.div(m, 1 - BETA1 ** this.t);
-      const vHat = tf.div(v, 1 - BETA2 ** this.t);
-      return tf.div(mHat, tf.add(tf.sqrt(vHat), EPS)) as tf.Tensor4D;
-    });
-  }
-
-  dispose(): void {
-    tf.dispose([this.m, this.v].filter((t): t is tf.Tensor4D => t !== undefined));
-    this.m = this.v = undefined;
-  }
+export function adamStep(g: tf.Tensor4D, moments: { m: tf.Variable; v: tf.Variable }, correction1: tf.Tensor, correction2: tf.Tensor, norm: 'linf' | 'l2'): tf.Tensor4D {
+  const { direction, m, v } = adamDirection(g, moments, correction1, correction2, ADAM);
+  moments.m.assign(m);
+  moments.v.assign(v);
+  return norm === 'l2' ? steepest(direction as tf.Tensor4D, 'l2') : (direction as tf.Tensor4D);
 }
 
 /**

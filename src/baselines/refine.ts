@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, ImageBatch } from '../adnn/index.js';
 import { perturb, type GeneratedInputs } from '../generator/index.js';
-import { attackInBatches, BaselineError, descend, type BaselineAttack, type BaselineProgress, type PerInputLoss, type UpdateRule } from './common.js';
+import { attackInBatches, BaselineError, lossAndGradient, type BaselineAttack, type BaselineProgress, type PerInputLoss } from './common.js';
 import { activationLogLoss, slothLoss } from './deepsloth.js';
 import { activationTarget, ilfoLoss, ILFO_PUBLISHED } from './ilfo.js';
 import { resolveOptions, type OptionSpecs } from './options.js';
-import { AdamMoments, CostliestIterate, scheduledStep, steepest } from './refine-steps.js';
+import { runAttackLoop } from './iterate.js';
+import { adamCorrections, adamStep, CostliestIterate, scheduledStep, steepest } from './refine-steps.js';
 
 /**
  * deepperform-refine: per input, start from the generator's test input
@@ -124,27 +125,44 @@ export function refineObjective(network: AdaptiveNetwork, x: tf.Tensor4D, tau: n
   }
 }
 
-/** k steps from `start` (owned), each projected into the ball around x and the input range. */
+/**
+ * k steps from `start` (owned), each projected into the ball around x and the
+ * input range: one iteration of iterate.ts (one onnxruntime program when it
+ * compiles), the step size and Adam's bias corrections its per-step scalars.
+ */
 function refineBatch(network: AdaptiveNetwork, x: tf.Tensor4D, start: tf.Tensor4D, attack: BaselineAttack, opts: RefineOptions, tick: () => void): tf.Tensor4D {
   const rule = opts.rule !== 'auto' ? opts.rule : attack.norm === 'linf' ? 'adam' : 'pgd';
   const size = opts.stepSize === 'auto' ? (AUTO_STEP[rule] * attack.epsilon) / opts.steps : opts.stepSize;
   const range = network.meta.input.range;
-  const adam = rule === 'adam' ? new AdamMoments() : undefined;
-  // Adam's direction is per pixel; under L2 it is rescaled to unit length so the step size means what PGD's does.
-  const direction = (g: tf.Tensor4D) => (!adam ? steepest(g, attack.norm) : attack.norm === 'l2' ? steepest(adam.direction(g), 'l2') : adam.direction(g));
-  const update: UpdateRule = (adv, g, t) =>
-    tf.tidy(() => {
-      const moved = tf.sub(adv, tf.mul(scheduledStep(size, t, opts.steps, opts.schedule), direction(g)));
-      return perturb(x, tf.sub(moved, x) as tf.Tensor4D, attack.norm, attack.epsilon, range);
-    });
-  const best = opts.keep === 'costliest' ? new CostliestIterate(network, attack.tau, start.shape) : undefined;
+  const adv = tf.variable(start, false);
+  start.dispose();
+  const zeros = () => tf.tidy(() => tf.variable(tf.zerosLike(x), false));
+  const adam = rule === 'adam' ? { m: zeros(), v: zeros() } : undefined;
+  const state = [adv, ...(adam ? [adam.m, adam.v] : [])];
+  const best = opts.keep === 'costliest' ? new CostliestIterate(network, attack.tau, x.shape) : undefined;
+  best?.offer(adv);
   try {
-    const last = descend(start, opts.steps, refineObjective(network, x, attack.tau, opts.loss), update, tick, best && ((adv) => best.offer(adv)));
-    if (!best) return last;
-    best.offer(last);
-    last.dispose();
-    return best.take();
+    runAttackLoop({
+      network,
+      x,
+      state,
+      iterations: opts.steps,
+      key: `refine ${rule} loss=${opts.loss} ${attack.norm} eps=${attack.epsilon} tau=${attack.tau}`,
+      tick,
+      scalars: (t) => Float32Array.of(scheduledStep(size, t, opts.steps, opts.schedule), ...adamCorrections(t + 1)),
+      step: (seeds, scalars) => {
+        const [stepSize, correction1, correction2] = tf.split(scalars, 3);
+        const { loss, grad } = lossAndGradient(refineObjective(network, seeds, attack.tau, opts.loss), adv);
+        loss.dispose();
+        // Adam's direction is per pixel; under L2 it is rescaled to unit length so the step size means what PGD's does.
+        const direction = !adam ? steepest(grad, attack.norm) : adamStep(grad, adam, correction1, correction2, attack.norm);
+        const moved = tf.sub(adv, tf.mul(tf.reshape(stepSize, []), direction));
+        adv.assign(perturb(seeds, tf.sub(moved, seeds) as tf.Tensor4D, attack.norm, attack.epsilon, range));
+      },
+      observe: best && (() => best.offer(adv)),
+    });
+    return best ? best.take() : tf.clone(adv);
   } finally {
-    adam?.dispose();
+    tf.dispose(state);
   }
 }

@@ -28,12 +28,27 @@ export const CONV_IO: Record<ConvKind, { inputs: [string, string]; output: strin
   filterGrad: { inputs: ['x', 'dy'], output: 'dw' },
 };
 
-class GraphBuilder {
+/**
+ * What the subgraphs below need from a graph builder, so they can be written
+ * into the small per-kernel graphs here or inline into a traced program
+ * (src/engine/ort/kernels-conv-nhwc.ts).
+ */
+export interface ConvGraphOps {
+  /** An int64 constant (shapes, pads, slice bounds). */
+  ints(values: number[]): string;
+  /** A float32 constant. */
+  floats(values: number[]): string;
+  /** Adds a node with one output (named `output` when given); returns its name. */
+  op(op: string, inputs: string[], attrs?: OnnxNode['attrs'], output?: string): string;
+  /** Adds a node with several outputs; returns their names. */
+  multi(op: string, inputs: string[], count: number, attrs?: OnnxNode['attrs']): string[];
+}
+
+class GraphBuilder implements ConvGraphOps {
   readonly nodes: OnnxNode[] = [];
   readonly initializers: OnnxTensor[] = [];
   private next = 0;
 
-  /** An int64 constant (shapes, pads, slice bounds). */
   ints(values: number[]): string {
     const name = `c${this.next++}`;
     const raw = new Uint8Array(new BigInt64Array(values.map((v) => BigInt(v))).buffer);
@@ -47,22 +62,27 @@ class GraphBuilder {
     return out;
   }
 
-  /** A float32 constant. */
+  multi(op: string, inputs: string[], count: number, attrs?: OnnxNode['attrs']): string[] {
+    const outs = Array.from({ length: count }, () => `v${this.next++}`);
+    this.nodes.push({ op, inputs, outputs: outs, ...(attrs ? { attrs } : {}) });
+    return outs;
+  }
+
   floats(values: number[]): string {
     const name = `c${this.next++}`;
     this.initializers.push({ name, dims: [values.length], type: DataType.FLOAT, raw: new Uint8Array(new Float32Array(values).buffer) });
     return name;
   }
+}
 
-  reshape(x: string, shape: number[]): string {
-    return this.op('Reshape', [x, this.ints(shape)]);
-  }
+function reshape(g: ConvGraphOps, x: string, shape: number[]): string {
+  return g.op('Reshape', [x, g.ints(shape)]);
+}
 
-  /** Pads an NHWC-like tensor of `rank` dims; `before`/`after` per axis. Skipped when all zero. */
-  pad(x: string, before: number[], after: number[]): string {
-    if ([...before, ...after].every((v) => v === 0)) return x;
-    return this.op('Pad', [x, this.ints([...before, ...after])], { mode: 'constant' });
-  }
+/** Pads an NHWC-like tensor of `rank` dims; `before`/`after` per axis. Skipped when all zero. */
+function pad(g: ConvGraphOps, x: string, before: number[], after: number[]): string {
+  if ([...before, ...after].every((v) => v === 0)) return x;
+  return g.op('Pad', [x, g.ints([...before, ...after])], { mode: 'constant' });
 }
 
 /** Padding of x needed so every window of the forward convolution lies inside it. */
@@ -74,13 +94,13 @@ function padding(info: Info): { top: number; left: number; bottom: number; right
 }
 
 /** [N*oh*ow, kh*kw*Cin] patches of x (x itself, flattened, for an unpadded stride-1 1x1 convolution). */
-function patches(g: GraphBuilder, x: string, info: Info): string {
+export function patches(g: ConvGraphOps, x: string, info: Info): string {
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, inChannels: cin } = info;
   const p = padding(info);
-  const xp = g.pad(x, [0, p.top, p.left, 0], [0, p.bottom, p.right, 0]);
+  const xp = pad(g, x, [0, p.top, p.left, 0], [0, p.bottom, p.right, 0]);
   // An unpadded stride-1 1x1 convolution reads x as it is.
   if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && xp === x && oh === info.inHeight && ow === info.inWidth) {
-    return g.reshape(x, [-1, cin]);
+    return reshape(g, x, [-1, cin]);
   }
   const axes = g.ints([1, 2]);
   const steps = g.ints([sh, sw]);
@@ -93,7 +113,7 @@ function patches(g: GraphBuilder, x: string, info: Info): string {
     }
   }
   const joined = taps.length === 1 ? taps[0] : g.op('Concat', taps, { axis: 3 });
-  return g.reshape(joined, [-1, kh * kw * cin]);
+  return reshape(g, joined, [-1, kh * kw * cin]);
 }
 
 function finish(g: GraphBuilder, kind: ConvKind, info: Info): OnnxGraph {
@@ -119,22 +139,33 @@ function finish(g: GraphBuilder, kind: ConvKind, info: Info): OnnxGraph {
   };
 }
 
+/** y = conv2d(x, w) from x's patches: patches . W, NHWC. */
+export function forwardProduct(g: ConvGraphOps, xPatches: string, w: string, info: Info, output?: string): string {
+  const { filterHeight: kh, filterWidth: kw, inChannels: cin, outChannels: cout, outHeight: oh, outWidth: ow } = info;
+  const product = g.op('MatMul', [xPatches, reshape(g, w, [kh * kw * cin, cout])]);
+  return g.op('Reshape', [product, g.ints([-1, oh, ow, cout])], undefined, output);
+}
+
+/** dW = patches^T . dy (+ acc when given), as [kh, kw, Cin, Cout]. */
+export function filterGradProduct(g: ConvGraphOps, xPatches: string, dy: string, info: Info, acc?: string, output?: string): string {
+  const { filterHeight: kh, filterWidth: kw, inChannels: cin, outChannels: cout } = info;
+  const inputs = [xPatches, reshape(g, dy, [-1, cout])];
+  if (acc) inputs.push(reshape(g, acc, [kh * kw * cin, cout]));
+  const product = g.op('Gemm', inputs, { transA: 1 });
+  return g.op('Reshape', [product, g.ints([kh, kw, cin, cout])], undefined, output);
+}
+
 /** y = conv2d(x, w): patches . W. */
 export function forwardGraph(info: Info): OnnxGraph {
   const g = new GraphBuilder();
-  const { filterHeight: kh, filterWidth: kw, inChannels: cin, outChannels: cout, outHeight: oh, outWidth: ow } = info;
-  const product = g.op('MatMul', [patches(g, 'x', info), g.reshape('w', [kh * kw * cin, cout])]);
-  g.op('Reshape', [product, g.ints([-1, oh, ow, cout])], undefined, 'y');
+  forwardProduct(g, patches(g, 'x', info), 'w', info, 'y');
   return finish(g, 'forward', info);
 }
 
 /** dW = acc + patches^T . dy. */
 export function filterGradGraph(info: Info): OnnxGraph {
   const g = new GraphBuilder();
-  const { filterHeight: kh, filterWidth: kw, inChannels: cin, outChannels: cout } = info;
-  const acc = g.reshape('acc', [kh * kw * cin, cout]);
-  const product = g.op('Gemm', [patches(g, 'x', info), g.reshape('dy', [-1, cout]), acc], { transA: 1 });
-  g.op('Reshape', [product, g.ints([kh, kw, cin, cout])], undefined, 'dw');
+  filterGradProduct(g, patches(g, 'x', info), 'dy', info, 'acc', 'dw');
   return finish(g, 'filterGrad', info);
 }
 
@@ -149,15 +180,20 @@ export function filterGradGraph(info: Info): OnnxGraph {
  */
 export function inputGradGraph(info: Info): OnnxGraph {
   const g = new GraphBuilder();
+  inputGradProduct(g, 'dy', 'w', info, 'dx');
+  return finish(g, 'inputGrad', info);
+}
+
+/** dx of conv2d(x, w) for the gradient dy of its output, NHWC (see inputGradGraph). */
+export function inputGradProduct(g: ConvGraphOps, dy: string, filter: string, info: Info, output?: string): string {
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
   const { inChannels: cin, outChannels: cout, inHeight: h, inWidth: w } = info;
   const { top, left } = padding(info);
   const taps = kh * kw;
-  const cols = g.op('Gemm', [g.reshape('dy', [-1, cout]), g.reshape('w', [taps * cin, cout])], { transB: 1 });
-  const perTap = g.reshape(cols, [-1, oh, ow, taps, cin]);
-  const split = Array.from({ length: taps }, (_, t) => `tap${t}`);
-  if (taps > 1) g.nodes.push({ op: 'Split', inputs: [perTap], outputs: split, attrs: { axis: 3 } });
-  const tap = (p: number, q: number) => g.reshape(taps > 1 ? split[p * kw + q] : perTap, [-1, oh, ow, cin]);
+  const cols = g.op('Gemm', [reshape(g, dy, [-1, cout]), reshape(g, filter, [taps * cin, cout])], { transB: 1 });
+  const perTap = reshape(g, cols, [-1, oh, ow, taps, cin]);
+  const split = taps > 1 ? g.multi('Split', [perTap], taps, { axis: 3 }) : [perTap];
+  const tap = (p: number, q: number) => reshape(g, split[p * kw + q], [-1, oh, ow, cin]);
   // Phase maps are mh x mw: enough for every shifted tap and for every row of x.
   const mh = Math.ceil(Math.max(kh - 1 + oh * sh, top + h) / sh);
   const mw = Math.ceil(Math.max(kw - 1 + ow * sw, left + w) / sw);
@@ -166,7 +202,7 @@ export function inputGradGraph(info: Info): OnnxGraph {
     for (let p = a; p < kh; p += sh) {
       for (let q = b; q < kw; q += sw) {
         const [dp, dq] = [(p - a) / sh, (q - b) / sw];
-        parts.push(g.pad(tap(p, q), [0, dp, dq, 0], [0, mh - oh - dp, mw - ow - dq, 0]));
+        parts.push(pad(g, tap(p, q), [0, dp, dq, 0], [0, mh - oh - dp, mw - ow - dq, 0]));
       }
     }
     if (parts.length <= 1) return parts[0];
@@ -178,23 +214,22 @@ export function inputGradGraph(info: Info): OnnxGraph {
   const filled = maps.map((row) => row.map((m) => m ?? zero()));
   const full = interleave(g, filled, mh, mw, cin);
   const exact = top === 0 && left === 0 && mh * sh === h && mw * sw === w;
-  if (exact) g.op('Identity', [full], undefined, 'dx');
-  else g.op('Slice', [full, g.ints([top, left]), g.ints([top + h, left + w]), g.ints([1, 2])], undefined, 'dx');
-  return finish(g, 'inputGrad', info);
+  if (exact) return output ? g.op('Identity', [full], undefined, output) : full;
+  return g.op('Slice', [full, g.ints([top, left]), g.ints([top + h, left + w]), g.ints([1, 2])], undefined, output);
 }
 
 /** [sh][sw] phase maps [N,mh,mw,C] -> [N, mh*sh, mw*sw, C] with phase (a,b) at rows a + sh*m, columns b + sw*n. */
-function interleave(g: GraphBuilder, maps: string[][], mh: number, mw: number, c: number): string {
+function interleave(g: ConvGraphOps, maps: string[][], mh: number, mw: number, c: number): string {
   const sh = maps.length;
   const sw = maps[0].length;
   if (sh === 1 && sw === 1) return maps[0][0];
   // [N,mh,mw,(b,C)] is [N,mh,(mw,b),C]; then rows of phase a stack as [N,mh,a,(mw*sw*C)].
   const rows = maps.map((row) => {
-    const joined = row.length === 1 ? row[0] : g.op('Concat', row.map((m) => g.reshape(m, [-1, mh, mw, 1, c])), { axis: 3 });
-    return g.reshape(joined, [-1, mh, 1, mw * sw * c]);
+    const joined = row.length === 1 ? row[0] : g.op('Concat', row.map((m) => reshape(g, m, [-1, mh, mw, 1, c])), { axis: 3 });
+    return reshape(g, joined, [-1, mh, 1, mw * sw * c]);
   });
   const stacked = rows.length === 1 ? rows[0] : g.op('Concat', rows, { axis: 2 });
-  return g.reshape(stacked, [-1, mh * sh, mw * sw, c]);
+  return reshape(g, stacked, [-1, mh * sh, mw * sw, c]);
 }
 
 export const GRAPH_BUILDERS: Record<ConvKind, (info: Info) => OnnxGraph> = {

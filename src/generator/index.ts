@@ -4,6 +4,7 @@ export { generate, type Attack, type GeneratedInputs } from './generate.js';
 export { discriminatorLoss, generatorGanLoss, perfLoss, pertLoss, totalLoss, type PerfLoss } from './losses.js';
 export { perturb, perturbationNorm, projectToBall, type Norm } from './projection.js';
 export { trainGenerator, TrainingBudgetError, type GeneratorTrainConfig, type LossValues, type TrainedGenerator, type TrainProgress } from './train.js';
+export { MIN_COMPILED_STEPS } from './train-compiled.js';
 export { Plateau, type LearningRateSchedule, type PlateauSchedule, type Verdict } from './plateau.js';
 export {
   earlyStoppingReach,

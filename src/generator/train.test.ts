@@ -75,7 +75,7 @@ describe('trainGenerator', () => {
   it('asks the model for p at the suite threshold, and stops at the step budget', async () => {
     const taus: (number | undefined)[] = [];
     const out = await trainGenerator({ network: brightnessGated(taus), train, validation, attack, config: CONFIG });
-    // One soft pass per training step; every one at tau 0.4.
+    // One soft pass per training step (4 steps: too short to compile, tfjs); every one at tau 0.4.
     expect(taus).toEqual([0.4, 0.4, 0.4, 0.4]);
     expect(out.record.steps).toBe(4);
     // Validated at steps 2 and 4 (validateEvery 2).

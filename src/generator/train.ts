@@ -4,11 +4,11 @@ import { assignNamed } from '../nn/index.js';
 import { shuffledIndices } from '../util/random.js';
 import { Discriminator, Generator } from './architecture.js';
 import type { Attack } from './generate.js';
-import { discriminatorLoss, generatorGanLoss, perfLoss, pertLoss, totalLoss, type PerfLoss } from './losses.js';
+import type { PerfLoss } from './losses.js';
 import { Plateau, type LearningRateSchedule } from './plateau.js';
-import { perturb } from './projection.js';
 import { stepBudget, stepsPerEpoch, type LossValues, type StopReason, type TrainingRecord, type ValidationPoint } from './record.js';
 import { ScheduledAdam } from './optimizer.js';
+import { releaseCompiledStep, trainStep } from './train-step.js';
 import { makeValidator, type ValidationScore } from './validation.js';
 
 export type { LossValues } from './record.js';
@@ -104,7 +104,7 @@ export async function trainGenerator(input: TrainGeneratorInput): Promise<Traine
     if (order.length < config.batchSize) order = order.concat(Array.from(shuffledIndices(trainCount, trainCount, config.seed + step * 7919)));
     const x = sliceBatch(input.train, order.splice(0, config.batchSize), network);
     const learningRate = plateau.learningRate;
-    const losses = trainStep({ g, d, gOpt, dOpt, network, x, attack, config, blockFlops, learningRate });
+    const losses = trainStep({ g, d, gOpt, dOpt, network, x, attack, config, blockFlops, learningRate, stepsAllowed: totalSteps });
     x.dispose();
     const outOfTime = performance.now() >= deadline;
     const atBudget = step >= totalSteps;
@@ -125,6 +125,8 @@ export async function trainGenerator(input: TrainGeneratorInput): Promise<Traine
     await new Promise((r) => setImmediate(r));
   }
   const bestIndex = kept.restore(g) ?? curve.length - 1;
+  // The compiled step's session and Adam state are not needed once G is trained.
+  releaseCompiledStep(g);
   d.store.dispose();
   gOpt.dispose();
   dOpt.dispose();
@@ -183,61 +185,6 @@ function trainingRecord(run: FinishedRun, config: GeneratorTrainConfig, trainCou
     patience: config.patience,
     minDelta: config.minDelta ?? 'standard-error',
   };
-}
-
-interface StepContext {
-  g: Generator;
-  d: Discriminator;
-  gOpt: tf.Optimizer;
-  dOpt: tf.Optimizer;
-  network: AdaptiveNetwork;
-  x: tf.Tensor4D;
-  attack: Attack & { tau: number };
-  config: GeneratorTrainConfig;
-  blockFlops: number[];
-  /** The scheduled learning rate of this step (the loop has set it on gOpt and dOpt already). */
-  learningRate: number;
-}
-
-function trainStep(c: StepContext): LossValues {
-  const { g, d, x, attack, config } = c;
-  const range = c.network.meta.input.range;
-  let dLoss = 0;
-  if (config.gan) {
-    // D learns to tell seeds from generated inputs; G is held fixed here.
-    const adv = tf.tidy(() => perturb(x, g.apply(x, true), attack.norm, attack.epsilon, range));
-    const cost = c.dOpt.minimize(() => discriminatorLoss(d.apply(x, true), d.apply(adv, true)), true, d.store.trainable());
-    dLoss = readScalar(cost);
-    adv.dispose();
-  }
-  const parts: Partial<Record<'gan' | 'perf' | 'pert', number>> = {};
-  const cost = c.gOpt.minimize(
-    () => {
-      const delta = g.apply(x, true);
-      const adv = perturb(x, delta, attack.norm, attack.epsilon, range);
-      const gan = config.gan ? generatorGanLoss(d.apply(adv, true)) : tf.scalar(0);
-      // At the suite's tau: a model whose later gates read earlier decisions
-      // (SkipNet) gives the p that the real execution at tau acts on.
-      const { p, logits } = c.network.soft(adv, attack.tau);
-      logits.dispose();
-      const perf = perfLoss(p, config.perfLoss, c.blockFlops); // Eq. 6
-      const pert = pertLoss(delta, attack.norm, attack.epsilon); // Eq. 7
-      parts.gan = gan.dataSync()[0];
-      parts.perf = perf.dataSync()[0];
-      parts.pert = pert.dataSync()[0];
-      return totalLoss({ gan, perf, pert }, config); // Eq. 8
-    },
-    true,
-    g.store.trainable(),
-  );
-  return { gan: parts.gan ?? 0, perf: parts.perf ?? 0, pert: parts.pert ?? 0, total: readScalar(cost), discriminator: dLoss };
-}
-
-function readScalar(t: tf.Scalar | null): number {
-  if (!t) return NaN;
-  const v = t.dataSync()[0];
-  t.dispose();
-  return v;
 }
 
 function snapshot(g: Generator): Map<string, tf.Tensor> {

@@ -7,4 +7,5 @@ export { convOutLength, convTransposeOutLength, type FeatureShape, type Padding 
 export { saveWeights, loadWeights, verifyWeights, addWeightsChecksum, WeightsFileError, type WeightsFile } from './weights-io.js';
 export { withoutChecksum } from './model-json.js';
 export { FastBatchNorm, batchNormTraining } from './norm-fast.js';
+export { adamDirection, adamUpdate, AdamSchedule, type AdamConfig, type AdamMoments, type AdamScalars } from './adam.js';
 export { DepthwiseConv2d, depthwiseByTaps, type DepthwiseSpec } from './depthwise.js';

@@ -96,3 +96,35 @@ describe('build: several forwards compiled and cached together', () => {
     expect(() => forward.run(new Float32Array(2), 1)).toThrow(/feeds one input/);
   });
 });
+
+describe('gradient programs', () => {
+  const owner = {};
+  const x = tf.zeros([2, 3]);
+  const spec = () => ({ inputs: [x], fn: (v: tf.Tensor) => [tf.grad((u: tf.Tensor) => tf.sum(tf.square(u)))(v)] });
+  const untraceable = () => ({ inputs: [x], fn: (v: tf.Tensor) => [tf.cumsum(v, 1)] });
+
+  it('compile once per key and run on onnxruntime', () => {
+    const engine = new InferenceEngine({ choice: 'auto', env: {} });
+    expect(engine.gradients).toBe('auto');
+    const p = engine.program(owner, 'square', [], spec)!;
+    expect(engine.program(owner, 'square', [], spec)).toBe(p);
+    expect(Array.from(p.run([Float32Array.of(1, 2, 3, -1, 0, 0.5)]).outputs[0])).toEqual([2, 4, 6, -2, 0, 1]);
+  });
+
+  it("stay on tfjs with DEEPPERFORM_GRAD_ENGINE=tfjs, or when everything is tfjs", () => {
+    expect(new InferenceEngine({ env: { DEEPPERFORM_GRAD_ENGINE: 'tfjs' } }).program(owner, 'square', [], spec)).toBeUndefined();
+    const tfjs = new InferenceEngine({ choice: 'tfjs', env: { DEEPPERFORM_GRAD_ENGINE: 'ort' } });
+    expect(tfjs.gradients).toBe('tfjs');
+    expect(tfjs.program(owner, 'square', [], spec)).toBeUndefined();
+  });
+
+  it('fall back to tfjs after one warning when the code cannot be traced, or throw when ort was asked for', () => {
+    const warnings: OrtFallbackWarning[] = [];
+    const engine = new InferenceEngine({ env: {}, warn: (w) => warnings.push(w) });
+    expect(engine.program(owner, 'cumsum', [], untraceable)).toBeUndefined();
+    expect(engine.program(owner, 'cumsum', [], untraceable)).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].message).toMatch(/cumsum.*Cumsum.*tfjs/);
+    expect(() => new InferenceEngine({ env: { DEEPPERFORM_GRAD_ENGINE: 'ort' } }).program(owner, 'cumsum', [], untraceable)).toThrow(OnnxExportError);
+  });
+});

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { exportOnnx, type ExportedModel } from './export.js';
+import { CompiledProgram, lowerProgram, type ProgramSpec } from './program.js';
 import { loadOnnxruntimeNode, OrtUnavailableError, type OrtLoader, type OrtRuntime, type OrtSession, type OrtTensorData } from './runtime.js';
 
 /** Which engine runs the forward-only paths: 'auto' prefers ORT and falls back to tfjs. */
@@ -18,6 +19,13 @@ export class EngineChoiceError extends Error {
 export interface InferenceEngineOptions {
   /** Default: DEEPPERFORM_ENGINE from `env`, else 'auto'. */
   choice?: EngineChoice;
+  /**
+   * Where gradient programs (training steps, attack iterations) run; default
+   * DEEPPERFORM_GRAD_ENGINE from `env`, else 'auto'. 'tfjs' keeps them on
+   * tfjs's own kernels while forward passes still use onnxruntime; with
+   * `choice` 'tfjs' everything is tfjs.
+   */
+  gradients?: EngineChoice;
   env?: Record<string, string | undefined>;
   /** How to load onnxruntime (tests substitute failing ones). */
   loader?: OrtLoader;
@@ -118,6 +126,7 @@ interface CacheEntry {
  */
 export class InferenceEngine {
   readonly choice: EngineChoice;
+  readonly gradients: EngineChoice;
   private runtimeState?: { runtime?: OrtRuntime; error?: OrtUnavailableError };
   private readonly cache = new WeakMap<object, Map<string, CacheEntry>>();
   private readonly warned = new Set<string>();
@@ -127,6 +136,7 @@ export class InferenceEngine {
   constructor(private readonly opts: InferenceEngineOptions = {}) {
     const env = opts.env ?? process.env;
     this.choice = opts.choice ?? parseEngineChoice(env.DEEPPERFORM_ENGINE, 'DEEPPERFORM_ENGINE');
+    this.gradients = this.choice === 'tfjs' ? 'tfjs' : (opts.gradients ?? parseEngineChoice(env.DEEPPERFORM_GRAD_ENGINE, 'DEEPPERFORM_GRAD_ENGINE'));
     const listed = env.DEEPPERFORM_ORT_PROVIDERS?.split(',').map((p) => p.trim()).filter(Boolean);
     this.providers = opts.providers ?? (listed?.length ? listed : undefined);
   }
@@ -172,6 +182,26 @@ export class InferenceEngine {
   }
 
   /**
+   * A program (src/engine/ort/program.ts) compiled once per `owner`/`key`
+   * while the `frozen` weights (the constants it reads) keep their ids, or
+   * undefined when it has to run on tfjs: gradients chosen 'tfjs', ORT
+   * missing, or code the tracer cannot write (warned once per key, unless
+   * gradients are 'ort', which makes that an error). `key` must name
+   * everything the spec bakes in as constants (shapes, hyperparameters).
+   */
+  program(owner: object, key: string, frozen: Iterable<tf.Variable>, spec: () => ProgramSpec, session: { threads?: number } = {}): CompiledProgram | undefined {
+    if (this.gradients === 'tfjs') return undefined;
+    return this.build(owner, `program ${key}`, frozen, (_compile, program) => program(spec()), session, this.gradients);
+  }
+
+  /** Disposes what program() compiled for `owner`/`key` (e.g. a step whose settings changed). */
+  releaseProgram(owner: object, key: string): void {
+    const perOwner = this.cache.get(owner);
+    perOwner?.get(`program ${key}`)?.value.dispose();
+    perOwner?.delete(`program ${key}`);
+  }
+
+  /**
    * Several forwards made together by `make` (e.g. one per stage of a
    * network), cached together per `owner`/`key` while the weights keep their
    * ids, or undefined when tfjs has to run them (as for compile()). With
@@ -183,38 +213,54 @@ export class InferenceEngine {
     owner: object,
     key: string,
     weights: Iterable<tf.Variable>,
-    make: (compile: ForwardCompiler) => T,
+    make: (compile: ForwardCompiler, program: (spec: ProgramSpec) => CompiledProgram) => T,
     session: { threads?: number } = {},
+    choice: EngineChoice = this.choice,
   ): T | undefined {
-    const runtime = this.runtime();
+    const runtime = choice === 'ort' && this.choice === 'auto' ? this.strictRuntime() : this.runtime();
     if (!runtime) return undefined;
     const fingerprint = [...weights].map((v) => v.dataId);
     let perOwner = this.cache.get(owner);
     if (!perOwner) this.cache.set(owner, (perOwner = new Map()));
     const hit = perOwner.get(key);
-    if (hit && sameIds(hit.fingerprint, fingerprint)) return hit.value as T;
+    if (hit && sameIds(hit.fingerprint, fingerprint)) return hit.value === FAILED ? undefined : (hit.value as T);
     hit?.value.dispose();
     perOwner.delete(key);
-    const made: CompiledForward[] = [];
+    const made: { dispose(): void }[] = [];
+    const threads = session.threads ?? this.opts.threads;
     const load = (model: ExportedModel, inputShapes: readonly (readonly number[])[]): CompiledForward => {
-      const threads = session.threads ?? this.opts.threads;
       const forward = new CompiledForward(runtime.createSession(model.bytes, { threads, providers: this.providers }), model, inputShapes);
       made.push(forward);
       return forward;
     };
+    const program = (spec: ProgramSpec) => {
+      const { bytes, ...model } = lowerProgram(spec);
+      const compiled = new CompiledProgram(runtime.createSession(bytes, { threads, providers: this.providers }), model);
+      made.push(compiled);
+      return compiled;
+    };
     const compile: ForwardCompiler = Object.assign((inputShapes: readonly (readonly number[])[], fn: (...inputs: tf.Tensor[]) => tf.Tensor[], name = key) => load(exportOnnx(inputShapes, fn, name), inputShapes), { load });
     let value: T;
     try {
-      value = make(compile);
+      value = make(compile, program);
     } catch (e) {
       for (const f of made) f.dispose();
       // An export the tracer refuses, or a graph ORT rejects: tfjs can still run it.
-      if (this.choice === 'ort') throw e;
+      if (choice === 'ort') throw e;
       this.warnOnce(`export:${key}`, `cannot run ${key} on onnxruntime (${e instanceof Error ? e.message : String(e)}); it runs on tfjs instead.`);
+      // Not retried while the weights stay the same: the trace would fail again.
+      perOwner.set(key, { fingerprint, value: FAILED });
       return undefined;
     }
     perOwner.set(key, { fingerprint, value });
     return value;
+  }
+
+  /** The runtime, or its load error thrown: gradients asked for 'ort' explicitly. */
+  private strictRuntime(): OrtRuntime {
+    const runtime = this.runtime();
+    if (!runtime) throw this.runtimeState?.error ?? new OrtUnavailableError('not loaded');
+    return runtime;
   }
 
   private warnOnce(cause: string, message: string): void {
@@ -224,6 +270,9 @@ export class InferenceEngine {
     (this.opts.warn ?? ((x: OrtFallbackWarning) => process.emitWarning(x)))(w);
   }
 }
+
+/** A cache entry for something that could not be compiled. */
+const FAILED = { dispose: () => undefined };
 
 function sameIds(a: readonly object[], b: readonly object[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);

@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { convolutions } from './kernels-conv.js';
 import { elementwise } from './kernels-elementwise.js';
+import { withTrainedWeights } from './kernels-conv-nhwc.js';
+import { gradients } from './kernels-grad.js';
 import { shapes } from './kernels-shape.js';
 import { LowerContext, OnnxExportError, onnxType, type Lowering } from './lower-context.js';
 import { DataType, encodeModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-model.js';
 import { traceKernels, type Trace } from './trace.js';
 
-const LOWERINGS: Record<string, Lowering> = { ...elementwise, ...convolutions, ...shapes };
+export const LOWERINGS: Record<string, Lowering> = withTrainedWeights({ ...elementwise, ...convolutions, ...shapes, ...gradients });
 
 /** Kernels the exporter can write (tests and error messages list them). */
 export const SUPPORTED_KERNELS: readonly string[] = Object.keys(LOWERINGS).sort();
@@ -79,7 +81,7 @@ export function lowerTrace(trace: Trace, name: string): ExportedModel {
  * Drops what the outputs do not need: the trace records everything the tfjs
  * code computed (e.g. the final classifier when only p is asked for).
  */
-function prune(nodes: OnnxNode[], initializers: OnnxTensor[], outputs: string[]): { nodes: OnnxNode[]; initializers: OnnxTensor[] } {
+export function prune(nodes: OnnxNode[], initializers: OnnxTensor[], outputs: string[]): { nodes: OnnxNode[]; initializers: OnnxTensor[] } {
   const needed = new Set(outputs);
   const kept: OnnxNode[] = [];
   for (let i = nodes.length - 1; i >= 0; i--) {

@@ -2,11 +2,16 @@ import { DataType, type AttrValue, type DataTypeCode, type OnnxNode, type OnnxTe
 
 type Typed = Float32Array | Int32Array | Uint8Array | BigInt64Array;
 
+/** Constants up to this size are shared by content (shapes, axes, scalars, per-channel vectors). */
+const SMALL_BYTES = 1024;
+
 /** Collects nodes and initializers with fresh value names. */
 export class GraphBuilder {
   readonly nodes: OnnxNode[] = [];
   readonly initializers: OnnxTensor[] = [];
   private next = 0;
+  /** Small constants by content: equal values share one name, so ORT can merge equal subgraphs. */
+  private readonly small = new Map<string, string>();
 
   fresh(hint: string): string {
     return `${hint}_${this.next++}`;
@@ -25,10 +30,14 @@ export class GraphBuilder {
   }
 
   tensor(data: Typed, dims: readonly number[], type: DataTypeCode, hint = 'const'): string {
-    const name = this.fresh(hint);
     // A view, not a copy: constants are snapshots nobody writes to.
     const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const key = raw.byteLength <= SMALL_BYTES ? `${type}:${dims.join(',')}:${raw.join(',')}` : undefined;
+    const known = key === undefined ? undefined : this.small.get(key);
+    if (known) return known;
+    const name = this.fresh(hint);
     this.initializers.push({ name, dims: [...dims], type, raw });
+    if (key !== undefined) this.small.set(key, name);
     return name;
   }
 

@@ -18,6 +18,7 @@ export {
 } from './engine.js';
 export { exportOnnx, SUPPORTED_KERNELS, TRACE_BATCH, type ExportedModel } from './export.js';
 export { OnnxExportError } from './lower-context.js';
+export { CompiledProgram, lowerProgram, type LoweredProgram, type ProgramResult, type ProgramSpec } from './program.js';
 export { TraceError } from './trace.js';
 export {
   loadOnnxruntimeNode,

@@ -1,18 +1,18 @@
 import { checkSpatial, onnxOutLength, pair, windowPads, type TfPad, type Window } from './conv-geometry.js';
-import { constInput, dynInput, floatData, LowerContext, OnnxExportError, type Lowering } from './lower-context.js';
-import type { KernelCall } from './trace.js';
+import type { ConstValue, DynRef, KernelCall } from './trace.js';
+import { dynInput, floatData, input, LowerContext, OnnxExportError, type Lowering } from './lower-context.js';
 
 /** tfjs filters are [kh, kw, in, out]; ONNX Conv wants [out, in, kh, kw]. */
-const HWIO_TO_OIHW = [3, 2, 0, 1];
+export const HWIO_TO_OIHW = [3, 2, 0, 1];
 
-function checkFormat(call: KernelCall): void {
+export function checkFormat(call: KernelCall): void {
   const f = call.attrs.dataFormat;
   if (f !== undefined && f !== 'NHWC' && f !== 'channelsLast') {
     throw new OnnxExportError(`${call.kernel}: data format ${String(f)} is not supported`);
   }
 }
 
-function windowAttrs(win: Window): Record<string, number[]> {
+export function windowAttrs(win: Window): Record<string, number[]> {
   return { kernel_shape: [...win.kernel], strides: [...win.strides], dilations: [...win.dilations], pads: [...win.pads] };
 }
 
@@ -21,7 +21,8 @@ function conv(depthwise: boolean): Lowering {
   return (call, ctx) => {
     checkFormat(call);
     const xRef = dynInput(call, 'x');
-    const filter = constInput(call, 'filter');
+    // Constant for a frozen network; a graph value when the weights are inputs (training).
+    const filter = input(call, 'filter');
     const [kh, kw, cin, cout] = filter.shape;
     const strides = pair(call.attrs.strides, 'strides');
     const win = windowPads([xRef.shape[1], xRef.shape[2]], [kh, kw], strides, pair(call.attrs.dilations, 'dilations'), call.attrs.pad as TfPad);
@@ -30,8 +31,8 @@ function conv(depthwise: boolean): Lowering {
     checkSpatial(call.kernel, [onnxOutLength(xRef.shape[1], win, 0, ceil), onnxOutLength(xRef.shape[2], win, 1, ceil)], [out.shape[1], out.shape[2]]);
     const w = depthwise
       ? // [kh, kw, c, m] -> [c * m, 1, kh, kw]: output channel c * m + j reads input channel c.
-        ctx.permuted(filter, [2, 3, 0, 1], [cin * cout, 1, kh, kw])
-      : ctx.permuted(filter, HWIO_TO_OIHW);
+        ctx.weight(filter, [2, 3, 0, 1], [cin * cout, 1, kh, kw])
+      : ctx.weight(filter, HWIO_TO_OIHW);
     const inputs = [ctx.nchw(xRef), w];
     const bias = biasName(call, ctx, out.shape[3]);
     if (bias) inputs.push(bias);
@@ -44,9 +45,8 @@ function biasName(call: KernelCall, ctx: LowerContext, channels: number): string
   const entry = call.inputs.find(([k]) => k === 'bias');
   const bias = entry?.[1];
   if (!bias) return undefined;
-  if (bias.kind !== 'const' || bias.data.length !== channels) {
-    throw new OnnxExportError(`${call.kernel}: only a constant per-channel bias is supported`);
-  }
+  if (bias.shape.length !== 1 || bias.shape[0] !== channels) throw new OnnxExportError(`${call.kernel}: only a per-channel bias is supported`);
+  if (bias.kind === 'dyn') return ctx.plain(bias);
   return ctx.constant(bias, 'vector', () => ({ data: floatData(bias), dims: [channels] }));
 }
 
@@ -80,8 +80,8 @@ function activation(call: KernelCall, ctx: LowerContext, y: string): string {
  */
 const convTranspose: Lowering = (call, ctx) => {
   checkFormat(call);
-  const dy = dynInput(call, 'dy');
-  const filter = constInput(call, 'filter');
+  const dy = input(call, 'dy');
+  const filter = input(call, 'filter');
   const [kh, kw] = filter.shape;
   const out = call.outputs[0];
   const strides = pair(call.attrs.strides, 'strides');
@@ -91,11 +91,31 @@ const convTranspose: Lowering = (call, ctx) => {
   if (outputPadding.some((p, i) => p < 0 || (p > 0 && p >= strides[i]))) {
     throw new OnnxExportError(`${call.kernel}: output ${out.shape[1]}x${out.shape[2]} cannot be reproduced (output padding ${outputPadding})`);
   }
+  const flipped = [0, 1].map((i) => [win.kernel[i] - 1 - win.pads[i], win.kernel[i] - 1 - win.pads[i + 2]]);
+  if (strides[0] === 1 && strides[1] === 1 && flipped.flat().every((p) => p >= 0)) {
+    ctx.define(out, stridelessTranspose(ctx, dy, filter, win, flipped), 'nchw');
+    return;
+  }
   // [kh, kw, out, in] -> ONNX ConvTranspose's [in, out, kh, kw].
-  const w = ctx.permuted(filter, HWIO_TO_OIHW);
-  const y = ctx.g.op('ConvTranspose', [ctx.nchw(dy), w], { ...windowAttrs(win), output_padding: outputPadding });
+  const w = ctx.weight(filter, HWIO_TO_OIHW);
+  const y = ctx.g.op('ConvTranspose', [ctx.operand(dy, 'nchw'), w], { ...windowAttrs(win), output_padding: outputPadding });
   ctx.define(out, y, 'nchw');
 };
+
+/**
+ * A stride-1 transposed convolution is a convolution with the kernel turned
+ * by 180 degrees and its in / out channels swapped, padded by k - 1 - p: ORT
+ * runs Conv with constant weights as its blocked NCHWc direct convolution,
+ * much faster than ConvTranspose's GEMM + col2im (an input gradient is mostly these).
+ */
+function stridelessTranspose(ctx: LowerContext, dy: DynRef | ConstValue, filter: ConstValue | DynRef, win: Window, pads: number[][]): string {
+  // [kh, kw, out, in] -> [out, in, kh, kw], then reversed along kh and kw.
+  const w = ctx.weight(filter, [2, 3, 0, 1]);
+  const g = ctx.g;
+  const reversed = g.op('Slice', [w, g.int64([-1, -1]), g.int64([Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]), g.int64([2, 3]), g.int64([-1, -1])]);
+  const attrs = { kernel_shape: [...win.kernel], strides: [1, 1], dilations: [1, 1], pads: [pads[0][0], pads[1][0], pads[0][1], pads[1][1]] };
+  return g.op('Conv', [ctx.operand(dy, 'nchw'), reversed], attrs);
+}
 
 function pool(op: 'MaxPool' | 'AveragePool'): Lowering {
   return (call, ctx) => {

@@ -106,7 +106,7 @@ function reduce(op: string, axisKey: string): Lowering {
     const axes = (raw === undefined || raw === null ? [...Array(rank).keys()] : typeof raw === 'number' ? [raw] : (raw as number[])).map((a) =>
       a < 0 ? a + rank : a,
     );
-    if (axes.includes(0)) throw new OnnxExportError(`${call.kernel} over the batch axis cannot be exported`);
+    if (axes.includes(0)) ctx.batchAxis(`${call.kernel} over the batch axis`);
     const keepDims = call.attrs.keepDims === true;
     const v = ctx.value(ref);
     // Dropping axes of an NCHW tensor keeps the logical order only if the

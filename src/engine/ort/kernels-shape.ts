@@ -1,31 +1,34 @@
 import { physicalAxis, type Layout } from './layout.js';
-import { dynInput, floatData, LowerContext, OnnxExportError, type Lowering } from './lower-context.js';
+import { dynInput, input, LowerContext, OnnxExportError, type Lowering } from './lower-context.js';
 import type { DynRef, KernelCall } from './trace.js';
 
 const INT64_MAX = Number.MAX_SAFE_INTEGER;
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
-/** Reshapes keep the batch first; other dims are fixed by the trace. 0 copies the input's batch. */
+/**
+ * Reshapes keep the batch first; other dims are fixed by the trace. 0 copies
+ * the input's batch (in a fixed-shape graph every dim is the traced one).
+ */
 const reshape: Lowering = (call, ctx) => {
   const x = dynInput(call, 'x');
   const out = call.outputs[0];
   const v = ctx.value(x);
   if (sameShape(x.shape, out.shape)) return ctx.define(out, v.name, v.layout);
-  const shape = ctx.g.int64([0, ...out.shape.slice(1)]);
+  const shape = ctx.g.int64(ctx.fixed ? out.shape : [0, ...out.shape.slice(1)]);
   ctx.define(out, ctx.g.op('Reshape', [ctx.plain(x), shape]), 'plain');
 };
 
 const transpose: Lowering = (call, ctx) => {
   const x = dynInput(call, 'x');
   const perm = call.attrs.perm as number[];
-  if (perm[0] !== 0) throw new OnnxExportError('a transpose that moves the batch axis cannot be exported');
+  if (perm[0] !== 0) ctx.batchAxis('a transpose that moves the batch axis');
   ctx.define(call.outputs[0], ctx.g.op('Transpose', [ctx.plain(x)], { perm }), 'plain');
 };
 
 /** ONNX Pad's [begin..., end...] in the value's storage order. */
-function padsFor(paddings: number[][], layout: Layout): number[] {
-  if (paddings[0][0] !== 0 || paddings[0][1] !== 0) throw new OnnxExportError('padding the batch axis cannot be exported');
+function padsFor(ctx: LowerContext, paddings: number[][], layout: Layout): number[] {
+  if (paddings[0][0] !== 0 || paddings[0][1] !== 0) ctx.batchAxis('padding the batch axis');
   const rank = paddings.length;
   const order = [...Array(rank).keys()].map((p) => (layout === 'nchw' ? [0, 3, 1, 2][p] : p));
   return [...order.map((a) => paddings[a][0]), ...order.map((a) => paddings[a][1])];
@@ -34,13 +37,13 @@ function padsFor(paddings: number[][], layout: Layout): number[] {
 const mirrorPad: Lowering = (call, ctx) => {
   if (call.attrs.mode !== 'reflect') throw new OnnxExportError(`mirror padding mode ${String(call.attrs.mode)} has no ONNX equivalent`);
   const v = ctx.value(dynInput(call, 'x'));
-  const pads = ctx.g.int64(padsFor(call.attrs.paddings as number[][], v.layout));
+  const pads = ctx.g.int64(padsFor(ctx, call.attrs.paddings as number[][], v.layout));
   ctx.define(call.outputs[0], ctx.g.op('Pad', [v.name, pads], { mode: 'reflect' }), v.layout);
 };
 
 const padV2: Lowering = (call, ctx) => {
   const v = ctx.value(dynInput(call, 'x'));
-  const pads = ctx.g.int64(padsFor(call.attrs.paddings as number[][], v.layout));
+  const pads = ctx.g.int64(padsFor(ctx, call.attrs.paddings as number[][], v.layout));
   const value = ctx.g.float(new Float32Array([(call.attrs.constantValue as number | undefined) ?? 0]), []);
   ctx.define(call.outputs[0], ctx.g.op('Pad', [v.name, pads, value], { mode: 'constant' }), v.layout);
 };
@@ -59,7 +62,7 @@ function sameLayout(call: KernelCall, ctx: LowerContext): { names: string[]; lay
 const concat: Lowering = (call, ctx) => {
   const { names, layout, refs } = sameLayout(call, ctx);
   const axis = physicalAxis(call.attrs.axis as number, refs[0].shape.length, layout);
-  if (axis === 0) throw new OnnxExportError('concatenating along the batch axis cannot be exported');
+  if (axis === 0) ctx.batchAxis('concatenating along the batch axis');
   ctx.define(call.outputs[0], ctx.g.op('Concat', names, { axis }), layout);
 };
 
@@ -67,7 +70,7 @@ const pack: Lowering = (call, ctx) => {
   const { refs } = sameLayout(call, ctx);
   const rank = refs[0].shape.length + 1;
   const axis = (call.attrs.axis as number) < 0 ? (call.attrs.axis as number) + rank : (call.attrs.axis as number);
-  if (axis === 0) throw new OnnxExportError('stacking along the batch axis cannot be exported');
+  if (axis === 0) ctx.batchAxis('stacking along the batch axis');
   const axes = ctx.g.int64([axis]);
   const parts = refs.map((r) => ctx.g.op('Unsqueeze', [ctx.plain(r), axes]));
   ctx.define(call.outputs[0], ctx.g.op('Concat', parts, { axis }), 'plain');
@@ -78,7 +81,7 @@ const splitV: Lowering = (call, ctx) => {
   const v = ctx.value(x);
   const rank = x.shape.length;
   const logical = (call.attrs.axis as number) < 0 ? (call.attrs.axis as number) + rank : (call.attrs.axis as number);
-  if (logical === 0) throw new OnnxExportError('splitting along the batch axis cannot be exported');
+  if (logical === 0) ctx.batchAxis('splitting along the batch axis');
   const sizes = ctx.g.int64(call.outputs.map((o) => o.shape[logical]));
   const outs = ctx.g.node('Split', [v.name, sizes], { axis: physicalAxis(logical, rank, v.layout) }, call.outputs.length);
   call.outputs.forEach((o, i) => ctx.define(o, outs[i], v.layout));
@@ -90,8 +93,8 @@ const slice: Lowering = (call, ctx) => {
   const rank = x.shape.length;
   const begin = asArray(call.attrs.begin, rank);
   const size = asArray(call.attrs.size, rank);
-  if (begin[0] !== 0 || (size[0] !== -1 && size[0] !== x.shape[0])) throw new OnnxExportError('slicing the batch axis cannot be exported');
-  const axes = [...Array(rank).keys()].slice(1).filter((a) => begin[a] !== 0 || (size[a] !== -1 && size[a] !== x.shape[a]));
+  if (begin[0] !== 0 || (size[0] !== -1 && size[0] !== x.shape[0])) ctx.batchAxis('slicing the batch axis');
+  const axes = [...Array(rank).keys()].filter((a) => begin[a] !== 0 || (size[a] !== -1 && size[a] !== x.shape[a]));
   const starts = axes.map((a) => begin[a]);
   const ends = axes.map((a) => (size[a] === -1 ? INT64_MAX : begin[a] + size[a]));
   const phys = axes.map((a) => physicalAxis(a, rank, v.layout));
@@ -104,33 +107,16 @@ function asArray(v: unknown, rank: number): number[] {
   return v as number[];
 }
 
-/** tf.matMul: a dynamic left operand times a dynamic or constant right one. */
+/** tf.matMul of two operands, either of them constant (weights) or computed; ORT folds constant transposes. */
 const batchMatMul: Lowering = (call, ctx) => {
-  const a = dynInput(call, 'a');
-  const b = call.inputs.find(([k]) => k === 'b')?.[1];
-  if (!b) throw new OnnxExportError('BatchMatMul: missing b');
   const swapLast = (rank: number) => [...Array(rank).keys()].map((i) => (i === rank - 2 ? rank - 1 : i === rank - 1 ? rank - 2 : i));
-  let left = ctx.plain(a);
-  if (call.attrs.transposeA) left = ctx.g.op('Transpose', [left], { perm: swapLast(a.shape.length) });
-  let right: string;
-  if (b.kind === 'const') {
-    if (b.shape.length !== 2) throw new OnnxExportError('BatchMatMul: a constant right operand must be a matrix');
-    const [r, c] = b.shape;
-    right = call.attrs.transposeB
-      ? ctx.constant(b, 'T', () => ({ data: transposeMatrix(floatData(b), r, c), dims: [c, r] }))
-      : ctx.raw(b);
-  } else {
-    right = ctx.plain(b);
-    if (call.attrs.transposeB) right = ctx.g.op('Transpose', [right], { perm: swapLast(b.shape.length) });
-  }
-  ctx.define(call.outputs[0], ctx.g.op('MatMul', [left, right]), 'plain');
+  const operand = (key: 'a' | 'b', transpose: unknown): string => {
+    const v = input(call, key);
+    const name = v.kind === 'const' ? ctx.raw(v) : ctx.plain(v);
+    return transpose ? ctx.g.op('Transpose', [name], { perm: swapLast(v.shape.length) }) : name;
+  };
+  ctx.define(call.outputs[0], ctx.g.op('MatMul', [operand('a', call.attrs.transposeA), operand('b', call.attrs.transposeB)]), 'plain');
 };
-
-function transposeMatrix(data: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = data[i * cols + j];
-  return out;
-}
 
 /** tf.image.resizeBilinear, NCHW, output size [batch, C] + the traced H, W (the batch stays free). */
 const resizeBilinear: Lowering = (call, ctx) => {

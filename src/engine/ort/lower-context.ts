@@ -37,12 +37,33 @@ export class LowerContext {
   private readonly values = new Map<number, GraphValue>();
   private readonly converted = new Map<string, string>();
   private readonly constNames = new Map<ConstValue, Map<string, string>>();
+  private readonly memos = new Map<string, string>();
 
-  /** `batch` is the batch size of the trace; the graph's batch dimension is symbolic. */
-  constructor(readonly batch: number) {}
+  /**
+   * `batch` is the batch size of the trace; the graph's batch dimension is
+   * symbolic. With `fixed`, every shape is the traced one (a training step
+   * or gradient program compiled per batch size): values need not keep the
+   * batch first, and ops may reduce, slice or join along it.
+   */
+  constructor(
+    readonly batch: number,
+    readonly fixed = false,
+  ) {}
+
+  /** A value built once per key (e.g. the patch matrix of an input, shared by a convolution and its filter gradient). */
+  memo(key: string, make: () => string): string {
+    let name = this.memos.get(key);
+    if (name === undefined) this.memos.set(key, (name = make()));
+    return name;
+  }
+
+  /** Refuses an op across the batch axis, which only a fixed-shape graph can express. */
+  batchAxis(what: string): void {
+    if (!this.fixed) throw new OnnxExportError(`${what} cannot be exported`);
+  }
 
   define(ref: DynRef, name: string, layout: Layout): void {
-    if (ref.shape.length === 0 || ref.shape[0] !== this.batch) {
+    if (!this.fixed && (ref.shape.length === 0 || ref.shape[0] !== this.batch)) {
       throw new OnnxExportError(`a traced value of shape [${ref.shape}] does not keep the batch as its first dimension`);
     }
     this.values.set(ref.id, { name, shape: ref.shape, dtype: ref.dtype, layout: ref.shape.length === 4 ? layout : 'plain' });
@@ -64,6 +85,16 @@ export class LowerContext {
       this.converted.set(key, name);
     }
     return name;
+  }
+
+  /**
+   * Any operand, computed or constant, stored in `layout` (a gradient's dy
+   * is a constant whenever the loss is linear in the op's output).
+   */
+  operand(v: DynRef | ConstValue, layout: Layout): string {
+    if (v.kind === 'dyn') return this.as(this.value(v), layout);
+    if (v.shape.length !== 4 || layout === 'plain') return this.raw(v);
+    return this.constant(v, 'nchw', () => ({ data: transposeData(v.data, v.shape, TO_NCHW), dims: TO_NCHW.map((a) => v.shape[a]) }));
   }
 
   plain(ref: DynRef): string {
@@ -105,6 +136,24 @@ export class LowerContext {
     return name;
   }
 
+  /**
+   * A filter (constant or computed) permuted into the layout an ONNX op
+   * wants: constants as initializers ORT folds, computed ones by a Transpose
+   * in the graph, once per value and permutation.
+   */
+  weight(w: ConstValue | DynRef, perm: readonly number[], reshape?: readonly number[]): string {
+    if (w.kind === 'const') return this.permuted(w, perm, reshape);
+    const v = this.value(w);
+    const key = `${v.name}->perm${perm.join()}:${reshape?.join() ?? ''}`;
+    let name = this.converted.get(key);
+    if (!name) {
+      name = this.g.op('Transpose', [this.as(v, 'plain')], { perm: [...perm] });
+      if (reshape) name = this.g.op('Reshape', [name, this.g.int64(reshape)]);
+      this.converted.set(key, name);
+    }
+    return name;
+  }
+
   /** A constant exactly as tfjs holds it. */
   raw(c: ConstValue): string {
     return this.constant(c, 'raw', () => ({ data: c.data, dims: c.shape }));
@@ -130,7 +179,7 @@ export class LowerContext {
   }
 
   private broadcastConst(c: ConstValue, outRank: number, layout: Layout): string {
-    const perBatch = c.shape.length === outRank && outRank > 0 && c.shape[0] === this.batch && this.batch > 1;
+    const perBatch = !this.fixed && c.shape.length === outRank && outRank > 0 && c.shape[0] === this.batch && this.batch > 1;
     return this.constant(c, `bcast${outRank}${layout}${perBatch}`, () => {
       let data = c.data;
       let shape = [...c.shape];

@@ -32,6 +32,21 @@ export interface Trace {
   inputs: DynRef[];
   /** What the traced function returned, dynamic or constant. */
   outputs: (DynRef | ConstValue)[];
+  /** The state variables (TraceOptions.state) as values of the graph, in order. */
+  state: DynRef[];
+  /** The last value assigned to each variable during the trace (only state variables may be assigned). */
+  assigned: Map<tf.Variable, DynRef | ConstValue>;
+}
+
+export interface TraceOptions {
+  /**
+   * Variables that are inputs of the graph rather than constants (weights
+   * that change between runs, optimiser moments, running statistics). The
+   * traced code may assign them: the trace then records the assigned value
+   * (Trace.assigned) and later reads see it, while the real variable keeps
+   * its value. Assigning any other variable is a TraceError.
+   */
+  state?: readonly tf.Variable[];
 }
 
 type RunKernel = (name: string, inputs: Record<string, tf.Tensor | null | undefined>, attrs?: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
@@ -55,25 +70,52 @@ export class TraceError extends Error {
  * inputs are all constants are folded: only their values are kept. `fn` runs
  * inside tf.tidy.
  */
-export function traceKernels(inputs: tf.Tensor[], fn: () => tf.Tensor[]): Trace {
+export function traceKernels(inputs: tf.Tensor[], fn: () => tf.Tensor[], opts: TraceOptions = {}): Trace {
   const engine = tf.engine() as unknown as PatchableEngine;
   const original = engine.runKernel;
-  const dynamic = new Map<number, DynRef>(inputs.map((t) => [t.id, dynRef(t)]));
+  const state = opts.state ?? [];
+  // Tensor id -> what it is in the graph: dynamic values, and constants assigned to state.
+  const values = new Map<number, DynRef | ConstValue>([...inputs, ...state].map((t) => [t.id, dynRef(t)]));
   const consts = new Map<number, ConstValue>();
   const calls: KernelCall[] = [];
-  const dynamicData = new Set<object>(inputs.map((t) => t.dataId));
+  const dynamicData = new Set<object>([...inputs, ...state].map((t) => t.dataId));
+  const assigned = new Map<tf.Variable, DynRef | ConstValue>();
+  const stateIds = new Set(state.map((v) => v.id));
   let depth = 0;
-  const resolve = (t: tf.Tensor): DynRef | ConstValue => dynamic.get(t.id) ?? constOf(t, consts);
+  const resolve = (t: tf.Tensor): DynRef | ConstValue => {
+    const known = values.get(t.id);
+    if (known) return known;
+    // Sharing storage with a dynamic value but unknown to the trace: it was
+    // made by a kernel nested in another one, and reading it as a constant
+    // would silently freeze an input-dependent value.
+    if (dynamicData.has(t.dataId)) throw new TraceError(`internal: tensor ${t.id} depends on the input but no recorded kernel produced it`);
+    return constOf(t, consts);
+  };
+  // Nested calls belong to the outer kernel's implementation, except the
+  // engine's clones (Identity) of the inputs and outputs it saves for the
+  // backward pass: those alias the value they copy, once it is known.
+  let clones: [tf.Tensor, tf.Tensor][] = [];
   engine.runKernel = function (name, kernelInputs, attrs) {
     depth++;
     try {
       const result = original.call(this, name, kernelInputs, attrs);
-      // Nested calls belong to the outer kernel's implementation.
-      if (depth === 1) record(name, kernelInputs, attrs ?? {}, result);
+      if (depth === 1) {
+        record(name, kernelInputs, attrs ?? {}, result);
+        for (const [x, copy] of clones) alias(x, copy);
+        clones = [];
+      } else if (name === 'Identity' && kernelInputs.x && !Array.isArray(result)) {
+        clones.push([kernelInputs.x, result]);
+      }
       return result;
     } finally {
       depth--;
     }
+  };
+  const alias = (x: tf.Tensor, copy: tf.Tensor) => {
+    const ref = values.get(x.id);
+    if (!ref) return;
+    values.set(copy.id, ref);
+    if (ref.kind === 'dyn') dynamicData.add(copy.dataId);
   };
   const record = (name: string, named: Record<string, tf.Tensor | null | undefined>, attrs: Record<string, unknown>, result: tf.Tensor | tf.Tensor[]) => {
     const ins: [string, TraceInput][] = Object.entries(named).map(([k, t]) => [k, t ? resolve(t) : undefined]);
@@ -84,19 +126,29 @@ export function traceKernels(inputs: tf.Tensor[], fn: () => tf.Tensor[]): Trace 
     }
     const refs = outs.map((t) => {
       const ref = dynRef(t);
-      dynamic.set(t.id, ref);
+      values.set(t.id, ref);
       dynamicData.add(t.dataId);
       return ref;
     });
     calls.push({ kernel: name, inputs: ins, attrs: { ...attrs }, outputs: refs });
   };
+  const initial = (t: tf.Tensor) => values.get(t.id) as DynRef;
+  const traced = { inputs: inputs.map(initial), state: state.map(initial) };
   const restoreReads = guardReads(engine.backend, (dataId) => depth === 0 && dynamicData.has(dataId));
+  const restoreAssign = captureAssign((v, value) => {
+    if (!stateIds.has(v.id)) throw new TraceError(`the traced code assigns the variable ${v.name}, which is not part of the graph's state`);
+    if (!sameShape(v.shape, value.shape) || v.dtype !== value.dtype) throw new TraceError(`the traced code assigns a [${value.shape}] ${value.dtype} value to the [${v.shape}] variable ${v.name}`);
+    const ref = resolve(value);
+    values.set(v.id, ref);
+    assigned.set(v, ref);
+  });
   try {
     const out = tf.tidy(fn);
-    const trace: Trace = { calls, inputs: inputs.map((t) => dynamic.get(t.id)!), outputs: out.map(resolve) };
+    const trace: Trace = { calls, ...traced, outputs: out.map(resolve), assigned };
     tf.dispose(out);
     return trace;
   } finally {
+    restoreAssign();
     restoreReads();
     delete (engine as Partial<PatchableEngine>).runKernel;
     if (engine.runKernel !== original) throw new TraceError('could not restore the tfjs engine after tracing');
@@ -132,6 +184,27 @@ function guardReads(backend: PatchableBackend, forbidden: (dataId: object) => bo
     if (own.includes('read')) backend.read = read;
     else delete b.read;
   };
+}
+
+/**
+ * While tracing, Variable.assign records the new value instead of storing
+ * it: the trace must not change the weights it reads.
+ */
+function captureAssign(onAssign: (v: tf.Variable, value: tf.Tensor) => void): () => void {
+  const proto = tf.Variable.prototype as { assign(value: tf.Tensor): void };
+  const own = Object.prototype.hasOwnProperty.call(proto, 'assign');
+  const original = proto.assign;
+  proto.assign = function (this: tf.Variable, value: tf.Tensor) {
+    onAssign(this, value);
+  };
+  return () => {
+    if (own) proto.assign = original;
+    else delete (proto as Partial<typeof proto>).assign;
+  };
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 function dynRef(t: tf.Tensor): DynRef {

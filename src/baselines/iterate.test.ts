@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAdnn, zooEntry, type AdaptiveNetwork } from '../adnn/index.js';
+import { loadDataset, takeSeeded } from '../data/index.js';
+import { initBackend } from '../engine/index.js';
+import { defaultInferenceEngine, InferenceEngine, setDefaultInferenceEngine } from '../engine/ort/index.js';
+import { packageRoot } from '../util/package-root.js';
+import { deepsloth } from './deepsloth.js';
+import { ilfo } from './ilfo.js';
+import { refine } from './refine.js';
+
+/**
+ * The attack loops compiled into one onnxruntime program per iteration give
+ * what the same loops give on tfjs's kernels (the path before programs),
+ * on the shipped sdn-tiny and on random-weight tiny zoo models.
+ */
+
+let network: AdaptiveNetwork;
+let seeds: { images: Float32Array; count: number };
+const before = defaultInferenceEngine();
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+  network = (await loadAdnn(join(packageRoot(), 'fixtures', 'models', 'sdn-tiny'))).network;
+  const ds = takeSeeded(await loadDataset({ name: 'fashion-mnist-embedded', split: 'test' }), 4, 5);
+  seeds = { images: ds.images, count: ds.count };
+});
+afterAll(() => setDefaultInferenceEngine(before));
+
+/** Runs `attack` with gradients on onnxruntime (an error if it cannot) and on tfjs. */
+function onBoth(attack: () => Float32Array): { ort: Float32Array; tfjs: Float32Array } {
+  setDefaultInferenceEngine(new InferenceEngine({ gradients: 'ort', threads: 1 }));
+  const ort = attack();
+  setDefaultInferenceEngine(new InferenceEngine({ gradients: 'tfjs' }));
+  return { ort, tfjs: attack() };
+}
+
+const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+
+describe('attack loops on onnxruntime and on tfjs', () => {
+  it('ILFO (Adam, 20 iterations) on the shipped sdn-tiny', () => {
+    const attack = { norm: 'linf' as const, epsilon: 0.1, tau: 0.5 };
+    const r = onBoth(() => ilfo(network, seeds, attack, 0, { iterations: 20 }).images);
+    // Adam divides by sqrt(v): a pixel whose gradient is float noise moves by
+    // up to lr on either engine. All others agree; none differs by a step.
+    const d = Array.from(r.ort, (v, i) => Math.abs(v - r.tfjs[i])).sort((a, b) => a - b);
+    expect(d[Math.floor(d.length * 0.99)]).toBeLessThan(1e-5);
+    expect(d[d.length - 1]).toBeLessThan(5e-4);
+  });
+
+  it('DeepSloth L2 (10 iterations) on the shipped sdn-tiny', () => {
+    const attack = { norm: 'l2' as const, epsilon: 1, tau: 0.5 };
+    const r = onBoth(() => deepsloth(network, seeds, attack, 3, { l2Iterations: 10 }).images);
+    expect(maxDiff(r.ort, r.tfjs)).toBeLessThan(1e-4);
+  });
+
+  it('deepperform-refine (Adam under Linf, 5 steps, DeepSloth loss) on the shipped sdn-tiny', () => {
+    const attack = { norm: 'linf' as const, epsilon: 0.1, tau: 0.5 };
+    const start = { images: seeds.images.slice(), count: seeds.count, msPerInput: 0 };
+    const r = onBoth(() => refine(network, seeds, start, attack, { steps: 5, keep: 'last' }).images);
+    // As for ILFO: Adam's first step is the sign of g, so a pixel whose gradient is float noise may step either way.
+    const d = Array.from(r.ort, (v, i) => Math.abs(v - r.tfjs[i])).sort((a, b) => a - b);
+    expect(d[Math.floor(d.length * 0.99)]).toBeLessThan(1e-5);
+    expect(d[d.length - 1]).toBeLessThan(0.1);
+  });
+
+  it('deepperform-refine (PGD under L2, 5 steps, ILFO loss, costliest kept) on the shipped sdn-tiny', () => {
+    const attack = { norm: 'l2' as const, epsilon: 1, tau: 0.5 };
+    const start = { images: seeds.images.slice(), count: seeds.count, msPerInput: 0 };
+    const r = onBoth(() => refine(network, seeds, start, attack, { steps: 5, loss: 'ilfo' }).images);
+    expect(maxDiff(r.ort, r.tfjs)).toBeLessThan(1e-4);
+  });
+
+  for (const name of ['ranet-tiny', 'skipnet-tiny', 'blockdrop-tiny']) {
+    it(`ILFO (SGD, 5 iterations) on a random-weight ${name}`, () => {
+      const entry = zooEntry(name);
+      const net = entry.build(entry.defaultConfig({ height: 28, width: 28, channels: 1, range: [0, 1] }, 10), 1);
+      const attack = { norm: 'linf' as const, epsilon: 0.1, tau: 0.5 };
+      const r = onBoth(() => ilfo(net, seeds, attack, 0, { iterations: 5, optimizer: 'sgd', learningRate: 0.01, lambda: 1 }).images);
+      expect(maxDiff(r.ort, r.tfjs)).toBeLessThan(1e-4);
+      net.dispose();
+    });
+  }
+});

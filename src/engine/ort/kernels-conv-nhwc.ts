@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { filterGradProduct, forwardProduct, inputGradProduct, patches, type ConvGraphOps } from '../conv-onnx.js';
+import { pair } from './conv-geometry.js';
+import { checkFormat } from './kernels-conv.js';
+import { input, LowerContext, OnnxExportError, type Lowering } from './lower-context.js';
+import type { KernelCall } from './trace.js';
+
+/**
+ * Convolutions whose filter is a graph value (weights being trained), as
+ * image-patch matrix products over tfjs's own NHWC layout (src/engine/conv-onnx.ts).
+ * With constant weights ORT runs Conv as its blocked direct convolution,
+ * but weights that are inputs leave it im2col + GEMM in NCHW, which
+ * measured slower than these products (and needs transposes around every
+ * NCHW op); the patches of an input are built once and serve both its
+ * forward product and its filter gradient.
+ */
+
+/** The LowerContext's graph seen through the interface the conv-onnx subgraphs write to. */
+function ops(ctx: LowerContext): ConvGraphOps {
+  const g = ctx.g;
+  return {
+    ints: (values) => g.int64(values),
+    floats: (values) => g.float(Float32Array.from(values), [values.length]),
+    op: (op, inputs, attrs, output) => {
+      if (output === undefined) return g.op(op, inputs, attrs);
+      g.nodes.push({ op, inputs, outputs: [output], ...(attrs ? { attrs } : {}) });
+      return output;
+    },
+    multi: (op, inputs, count, attrs) => g.node(op, inputs, attrs, count),
+  };
+}
+
+type Info = tf.backend_util.Conv2DInfo;
+
+function convInfo(call: KernelCall, xShape: number[], filterShape: number[]): Info {
+  checkFormat(call);
+  const dilations = pair(call.attrs.dilations, 'dilations');
+  if (dilations[0] !== 1 || dilations[1] !== 1) throw new OnnxExportError(`${call.kernel}: dilated convolutions with trained weights are not supported`);
+  const rounding = call.attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined;
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    pair(call.attrs.strides, 'strides'),
+    1,
+    call.attrs.pad as 'same' | 'valid' | number,
+    rounding,
+    false,
+    'channelsLast',
+  );
+}
+
+/** The patch matrix of the NHWC value `x` for a window, built once per (value, window). */
+function patchesOf(ctx: LowerContext, x: string, info: Info): string {
+  const { filterHeight, filterWidth, strideHeight, strideWidth, padInfo, outHeight, outWidth } = info;
+  const key = `patches:${x}:${[filterHeight, filterWidth, strideHeight, strideWidth, padInfo.top, padInfo.left, outHeight, outWidth].join(',')}`;
+  return ctx.memo(key, () => patches(ops(ctx), x, info));
+}
+
+function checkShape(call: KernelCall, got: readonly number[], expected: readonly number[]): void {
+  if (got.join() !== expected.join()) throw new OnnxExportError(`${call.kernel}: tfjs gave [${expected}] where the patch product gives [${got}]`);
+}
+
+/** y = conv2d(x, W) with W a graph value (plain Conv2D only: no bias, no activation). */
+export const conv2dNhwc: Lowering = (call, ctx) => {
+  const x = input(call, 'x');
+  const filter = input(call, 'filter');
+  const info = convInfo(call, x.shape, filter.shape);
+  checkShape(call, info.outShape, call.outputs[0].shape);
+  const w = ctx.operand(filter, 'plain');
+  ctx.define(call.outputs[0], forwardProduct(ops(ctx), patchesOf(ctx, ctx.operand(x, 'plain'), info), w, info), 'plain');
+};
+
+/** dW = patches(x)^T . dy. */
+export const conv2dBackpropFilterNhwc: Lowering = (call, ctx) => {
+  const x = input(call, 'x');
+  const dy = input(call, 'dy');
+  const info = convInfo(call, x.shape, call.attrs.filterShape as number[]);
+  checkShape(call, info.outShape, dy.shape);
+  ctx.define(call.outputs[0], filterGradProduct(ops(ctx), patchesOf(ctx, ctx.operand(x, 'plain'), info), ctx.operand(dy, 'plain'), info), 'plain');
+};
+
+/** dx = col2im(dy . W^T), NHWC, for any stride. */
+export const conv2dBackpropInputNhwc: Lowering = (call, ctx) => {
+  const dy = input(call, 'dy');
+  const filter = input(call, 'filter');
+  const out = call.outputs[0];
+  const info = convInfo(call, out.shape, filter.shape);
+  checkShape(call, info.outShape, dy.shape);
+  const w = ctx.operand(filter, 'plain');
+  ctx.define(out, inputGradProduct(ops(ctx), ctx.operand(dy, 'plain'), w, info), 'plain');
+};
+
+const filterIsComputed = (call: KernelCall) => call.inputs.find(([k]) => k === 'filter')?.[1]?.kind === 'dyn';
+
+/**
+ * The lowerings of `base` with convolutions of computed filters sent here;
+ * constant filters keep the NCHW Conv (ORT's fast path for fixed weights).
+ * The filter gradient always takes the patch product.
+ */
+export function withTrainedWeights(base: Record<string, Lowering>): Record<string, Lowering> {
+  const pick = (kernel: string, nhwc: Lowering): Lowering => (call, ctx) => (filterIsComputed(call) ? nhwc : base[kernel])(call, ctx);
+  return {
+    ...base,
+    Conv2D: pick('Conv2D', conv2dNhwc),
+    Conv2DBackpropInput: pick('Conv2DBackpropInput', conv2dBackpropInputNhwc),
+    Conv2DBackpropFilter: conv2dBackpropFilterNhwc,
+  };
+}

@@ -1,0 +1,145 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zooEntry, type AdaptiveNetwork } from '../adnn/index.js';
+import { initBackend } from '../engine/index.js';
+import { defaultInferenceEngine, InferenceEngine, setDefaultInferenceEngine } from '../engine/ort/index.js';
+import { Discriminator, Generator } from './architecture.js';
+import { ScheduledAdam } from './optimizer.js';
+import { compiledTrainStep, MIN_COMPILED_STEPS, releaseCompiledStep } from './train-compiled.js';
+import { trainStep, type StepContext, type StepLosses } from './train-step.js';
+
+/**
+ * The Eq. 8 step compiled into one onnxruntime program against the same
+ * step on tfjs's kernels and optimisers, from the same weights and inputs:
+ * a width-2 generator against a random-weight sdn-tiny, batch 4.
+ */
+
+const spec = { height: 28, width: 28, channels: 1, range: [0, 1] as [number, number] };
+let network: AdaptiveNetwork;
+const before = defaultInferenceEngine();
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+  const entry = zooEntry('sdn-tiny');
+  network = entry.build(entry.defaultConfig(spec, 10), 3);
+});
+afterAll(() => {
+  setDefaultInferenceEngine(before);
+  network.dispose();
+});
+
+interface Run {
+  losses: StepLosses[];
+  /** Every G variable (weights and BN running statistics) after the steps, by name. */
+  weights: Map<string, Float32Array>;
+}
+
+/** Three steps from fresh G and D (seeded) on one fixed batch, with gradients where `gradients` says; enc0 restored after the first, the learning rate halved before the last. */
+function threeSteps(gradients: 'ort' | 'tfjs', gan: boolean, retau = false): Run {
+  setDefaultInferenceEngine(new InferenceEngine({ gradients, threads: 1 }));
+  const g = new Generator(spec, 2, 11);
+  const d = new Discriminator(spec, 12);
+  const x = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 13) as tf.Tensor4D;
+  const c: StepContext & { gOpt: ScheduledAdam; dOpt: ScheduledAdam } = {
+    g,
+    d,
+    gOpt: new ScheduledAdam(1e-3, 0.5, 0.999),
+    dOpt: new ScheduledAdam(1e-3, 0.5, 0.999),
+    network,
+    x,
+    attack: { norm: 'linf', epsilon: 0.1, tau: 0.5 },
+    config: { alpha: 1, beta: 0.001, gan, perfLoss: 'bce' },
+    blockFlops: network.meta.blocks.map((b) => b.flops),
+    learningRate: 1e-3,
+    stepsAllowed: MIN_COMPILED_STEPS,
+  };
+  // Between steps 1 and 2 a weight is assigned from outside (as restoring a
+  // snapshot does): the next step must start from it.
+  const enc0 = g.store.named().get('enc0.weight')!;
+  const initial = tf.clone(enc0);
+  const losses = [trainStep(c)];
+  enc0.assign(initial);
+  // A tau curriculum changes the threshold between steps: another program, the same Adam state.
+  if (retau) c.attack = { ...c.attack, tau: 0.4 };
+  losses.push(trainStep(c));
+  // A plateau halves the learning rate before step 3, as train.ts's loop sets it: on the optimisers and in the context.
+  c.learningRate = 5e-4;
+  c.gOpt.setLearningRate(5e-4);
+  c.dOpt.setLearningRate(5e-4);
+  losses.push(trainStep(c));
+  initial.dispose();
+  const weights = new Map([...g.store.named()].map(([n, v]) => [n, v.dataSync() as Float32Array]));
+  tf.dispose([x]);
+  g.store.dispose();
+  d.store.dispose();
+  c.gOpt.dispose();
+  c.dOpt.dispose();
+  return { losses, weights };
+}
+
+function compare(ort: Run, tfjs: Run): void {
+  ort.losses.forEach((l, i) => {
+    for (const k of ['gan', 'perf', 'pert', 'total', 'discriminator'] as const) expect(l[k], `step ${i + 1} ${k}`).toBeCloseTo(tfjs.losses[i][k], 4);
+  });
+  // Adam divides by sqrt(v): a weight whose gradient is float noise (a conv
+  // bias under instance norm) moves by about lr per step on either engine,
+  // maybe in opposite directions; every other weight agrees. None may differ
+  // by more than three such steps each way.
+  // BN running statistics do not go through Adam: they agree closely.
+  const running = [...tfjs.weights].filter(([name]) => name.includes('running_'));
+  expect(running.length).toBeGreaterThan(0);
+  for (const [name, w] of running) expect(Array.from(ort.weights.get(name)!), name).toEqual(Array.from(w, (v) => expect.closeTo(v, 4)));
+  const diffs = [...tfjs.weights].flatMap(([name, w]) => Array.from(w, (v, i) => Math.abs(v - ort.weights.get(name)![i])));
+  diffs.sort((a, b) => a - b);
+  expect(diffs[Math.floor(diffs.length * 0.99)]).toBeLessThan(1e-5);
+  expect(diffs[diffs.length - 1]).toBeLessThan(6e-3);
+}
+
+describe('the compiled Eq. 8 step', () => {
+  it('gives the tfjs step\'s losses, weights and running statistics (GAN on)', () => {
+    compare(threeSteps('ort', true), threeSteps('tfjs', true));
+  });
+
+  it('across a change of tau between steps (a new program continuing the Adam moments)', () => {
+    compare(threeSteps('ort', true, true), threeSteps('tfjs', true, true));
+  });
+
+  it('and without the GAN term (no D step)', () => {
+    compare(threeSteps('ort', false), threeSteps('tfjs', false));
+  });
+
+  it('is compiled once per generator and settings, freed by releaseCompiledStep; short runs stay on tfjs', () => {
+    setDefaultInferenceEngine(new InferenceEngine({ gradients: 'ort', threads: 1 }));
+    const g = new Generator(spec, 2, 11);
+    const d = new Discriminator(spec, 12);
+    const x = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 13) as tf.Tensor4D;
+    const c: StepContext = {
+      g,
+      d,
+      gOpt: new ScheduledAdam(1e-3, 0.5, 0.999),
+      dOpt: new ScheduledAdam(1e-3, 0.5, 0.999),
+      network,
+      x,
+      attack: { norm: 'linf', epsilon: 0.1, tau: 0.5 },
+      config: { alpha: 1, beta: 0.001, gan: false, perfLoss: 'bce' },
+      blockFlops: network.meta.blocks.map((b) => b.flops),
+      learningRate: 1e-3,
+      stepsAllowed: MIN_COMPILED_STEPS,
+    };
+    const first = compiledTrainStep(c);
+    expect(first).toBeDefined();
+    // A new learning rate is an input of the step, not a new program.
+    expect(compiledTrainStep({ ...c, learningRate: 1e-4 })).toBe(first);
+    releaseCompiledStep(g);
+    const again = compiledTrainStep(c);
+    expect(again).toBeDefined();
+    expect(again).not.toBe(first);
+    releaseCompiledStep(g);
+    expect(compiledTrainStep({ ...c, stepsAllowed: MIN_COMPILED_STEPS - 1 })).toBeUndefined();
+    x.dispose();
+    g.store.dispose();
+    d.store.dispose();
+    c.gOpt.dispose();
+    c.dOpt.dispose();
+  });
+});
