@@ -10,24 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { preflightSuites } from '../../src/runner/index.js';
 import { loadSuite, type SuiteError } from '../../src/suite/index.js';
 import { FIXTURE_MODEL, runCli, tempDir } from '../helpers/cli.js';
+import { minimalSuiteText } from './b-helpers.js';
 
 /** A suite file whose `data:` block is `data` (YAML lines, indented by two). */
 function suiteFile(dir: string, name: string, data: string): string {
   const file = join(dir, `${name}.perf.yaml`);
-  writeFileSync(
-    file,
-    `name: ${name}
-model: { arch: sdn-tiny, weights: ${FIXTURE_MODEL} }
-data:
-${data}
-norm: linf
-epsilon: 0.1
-generator: { preset: tiny, train: { steps: 1, batchSize: 4, width: 2 } }
-baselines: []
-measure: { latency: false, energy: false, sensitivity: [] }
-assertions: ["block coverage >= 0"]
-`,
-  );
+  writeFileSync(file, minimalSuiteText({ name, model: `{ arch: sdn-tiny, weights: ${FIXTURE_MODEL} }`, data: `\n${data}` }));
   return file;
 }
 

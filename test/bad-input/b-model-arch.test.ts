@@ -10,27 +10,15 @@ import { describe, expect, it } from 'vitest';
 import { loadSuiteModel, preflightSuites } from '../../src/runner/index.js';
 import { loadSuite, type SuiteError } from '../../src/suite/index.js';
 import { FIXTURE_MODEL, ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { minimalSuiteText } from './b-helpers.js';
 
 const RANET = join(ROOT, 'fixtures/models/ranet-tiny');
 
 /** A suite file in `dir` whose model is `arch` with `weights`. */
 function suiteFile(dir: string, name: string, arch: string, weights: string): string {
   const file = join(dir, `${name}.perf.yaml`);
-  writeFileSync(
-    file,
-    `name: ${name}
-model:
-  arch: ${arch}
-  weights: ${weights}
-data: { dataset: fashion-mnist-embedded, seeds: 4 }
-norm: linf
-epsilon: 0.1
-generator: { preset: tiny, train: { steps: 1, batchSize: 4, width: 2 } }
-baselines: []
-measure: { latency: false, energy: false, sensitivity: [] }
-assertions: ["block coverage >= 0"]
-`,
-  );
+  const model = `\n  arch: ${arch}\n  weights: ${weights}`;
+  writeFileSync(file, minimalSuiteText({ name, model, data: '{ dataset: fashion-mnist-embedded, seeds: 4 }' }));
   return file;
 }
 

@@ -15,6 +15,7 @@ import { metricValue, runSuite, type SuiteResult } from '../../src/runner/index.
 import { evaluateAssertion, parseAssertion, parseSuite, type MetricSource } from '../../src/suite/index.js';
 import { FIXTURE_MODEL, tempDir } from '../helpers/cli.js';
 import { useCpu } from '../helpers/tf.js';
+import { minimalSuiteText } from './b-helpers.js';
 
 beforeAll(useCpu);
 
@@ -50,16 +51,12 @@ describe('NaN weights', () => {
     const dir = nanWeights(1);
     const work = tempDir();
     const suite = parseSuite(
-      `name: nan weights
-model: { arch: sdn-tiny, weights: ${dir} }
-data: { dataset: fashion-mnist-embedded, seeds: 4 }
-norm: linf
-epsilon: 0.1
-generator: { preset: tiny, train: { steps: 1, batchSize: 4, width: 2 } }
-baselines: []
-measure: { latency: false, energy: false, sensitivity: [] }
-assertions: ["mean I-FLOPs >= 0", "block coverage >= 0"]
-`,
+      minimalSuiteText({
+        name: 'nan weights',
+        model: `{ arch: sdn-tiny, weights: ${dir} }`,
+        data: '{ dataset: fashion-mnist-embedded, seeds: 4 }',
+        assertions: ['mean I-FLOPs >= 0', 'block coverage >= 0'],
+      }),
       join(work, 'nan.perf.yaml'),
     );
     const run = runSuite(suite, {}, { cwd: work, cache: new GeneratorCache(join(work, 'cache')), retrain: true, toolVersion: 'test' });
