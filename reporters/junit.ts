@@ -1,6 +1,6 @@
 /**
  * JUnit XML for CI systems: one <testsuite> per suite file, one <testcase>
- * per assertion (DESIGN.md §6). The XML is written by hand through
+ * per assertion (docs/design.md §6). The XML is written by hand through
  * escape.ts, which makes any string safe, rather than through a builder
  * that might throw on control characters in a user's suite name.
  *

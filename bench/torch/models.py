@@ -1,4 +1,4 @@
-"""PyTorch twins of the networks `npm run bench` times, written from DESIGN.md §2
+"""PyTorch twins of the networks `npm run bench` times, written from docs/design.md §2
 and matched layer for layer to the TypeScript definitions (src/generator/architecture.ts,
 src/adnn/zoo/sdn/sdn-tiny.ts, src/adnn/zoo/sdn/sdn-resnet56.ts), so both sides do
 the same arithmetic. Images arrive NCHW here (PyTorch's layout); ours are NHWC.

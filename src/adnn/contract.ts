@@ -3,7 +3,7 @@ import type { StagePlan } from './stages/plan.js';
 import type { FlopsCounter } from './flops.js';
 
 /**
- * The AdNN contract (DESIGN.md §3). Every model, built in or user supplied,
+ * The AdNN contract (docs/design.md §3). Every model, built in or user supplied,
  * implements it; the rest of the pipeline only talks to this interface.
  */
 

@@ -1,7 +1,7 @@
 import type { AdnnKind, AdnnMeta } from './contract.js';
 
 /**
- * FLOPs conventions (DESIGN.md §3): 2 x multiply-accumulates of convolutions
+ * FLOPs conventions (docs/design.md §3): 2 x multiply-accumulates of convolutions
  * (groups counted) and dense layers; batch norm, activations and pooling are free.
  */
 
@@ -44,7 +44,7 @@ export class FlopsCounter {
  * Whether block i runs, by the model's own rule at threshold tau.
  * Skipping models: p_i > tau. Early-exit models: p_i = 1 - confidence of the
  * exit before block i, and block i runs iff no earlier exit was confident,
- * i.e. every earlier confidence < tau (DESIGN.md §2: the rule, not 1[p > tau]).
+ * i.e. every earlier confidence < tau (docs/design.md §2: the rule, not 1[p > tau]).
  */
 export function blocksRun(kind: AdnnKind, p: ArrayLike<number>, tau: number): boolean[] {
   const out: boolean[] = [];

@@ -12,7 +12,7 @@ import { resolveOptions, type OptionSpecs } from './options.js';
  * the AdNN's soft pass on
  *   L(delta) = lambda * sum_i relu(target - p_i(x + delta)) + ||delta||_2^2,
  * keep the lowest-loss iterate, then project it into the epsilon ball and clamp
- * x + delta to the input range (DESIGN.md §2 "Baselines").
+ * x + delta to the input range (docs/design.md §2 "Baselines").
  */
 export interface IlfoOptions {
   /** Gradient steps per input (300: DeepPerform's setting; the original ran 1000). */
@@ -65,7 +65,7 @@ export const ILFO_PUBLISHED = { adam: { learningRate: 5e-4, lambda: 1e5 }, sgd: 
  * The p a block needs to run at threshold tau. Skipping models run block i iff
  * p_i > tau (ILFO's own form, relu(tau - p)). Early-exit models run it iff the
  * earlier exit's confidence 1 - p_i stays below tau, i.e. p_i > 1 - tau
- * (DESIGN.md §2: the model's rule, not the shortcut; both are 0.5 at tau 0.5).
+ * (docs/design.md §2: the model's rule, not the shortcut; both are 0.5 at tau 0.5).
  */
 export function activationTarget(kind: AdnnKind, tau: number): number {
   return kind === 'skipping' ? tau : 1 - tau;

@@ -3,7 +3,7 @@ export type Split = 'train' | 'test';
 /** Which CIFAR-100 label becomes the class: one of the 100 fine classes or the 20 coarse superclasses. */
 export type Cifar100Labels = 'fine' | 'coarse';
 
-/** A labelled image set, NHWC float32 in [0, 1] (DESIGN.md §4). */
+/** A labelled image set, NHWC float32 in [0, 1] (docs/design.md §4). */
 export interface Dataset {
   name: string;
   split: Split;

@@ -23,7 +23,7 @@ export class GeneratorShapeError extends Error {
 }
 
 /**
- * Residual block (DESIGN.md §2): reflection pad, 3x3 conv, BN, LeakyReLU,
+ * Residual block (docs/design.md §2): reflection pad, 3x3 conv, BN, LeakyReLU,
  * reflection pad, 3x3 conv, BN; a 1x1 conv + BN shortcut where channels change.
  */
 class ResidualBlock {
@@ -61,7 +61,7 @@ class ResidualBlock {
 }
 
 /**
- * The DeepPerform generator G (DESIGN.md §2): encoder of three convolutions
+ * The DeepPerform generator G (docs/design.md §2): encoder of three convolutions
  * (s1, s2, s2) with InstanceNorm + LeakyReLU, four residual blocks, decoder of
  * two stride-2 transposed convolutions and a last one sized to give back the
  * input shape, tanh. `width` is the first encoder width (64 in the paper).
@@ -137,7 +137,7 @@ function encodedLength(n: number): number {
 }
 
 /**
- * The discriminator D (DESIGN.md §2): 4x4 stride-2 convolutions 8 -> 16 -> 32
+ * The discriminator D (docs/design.md §2): 4x4 stride-2 convolutions 8 -> 16 -> 32
  * channels (BN on the last two), LeakyReLU 0.2, a 1x1 conv to one map, sigmoid.
  */
 export class Discriminator {

@@ -8,7 +8,7 @@ import type { TrainingRecord } from './record.js';
 
 /**
  * Trained generators, stored under a content hash of everything that
- * determines them (DESIGN.md §6). An entry is a folder written beside its
+ * determines them (docs/design.md §6). An entry is a folder written beside its
  * final place and renamed in, with a checksum of its weights: a half-written
  * or corrupted entry is detected and reported, never used.
  */

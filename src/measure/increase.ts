@@ -10,7 +10,7 @@ export interface IncreaseMeasurement {
 
 /**
  * (g - s) / s per input, the form of Eq. 9 applied to any cost (FLOPs,
- * latency, energy): DESIGN.md §2 defines I-latency and I-energy the same way.
+ * latency, energy): docs/design.md §2 defines I-latency and I-energy the same way.
  */
 export function relativeIncrease(seed: ArrayLike<number>, generated: ArrayLike<number>, what: string): IncreaseMeasurement {
   if (seed.length !== generated.length) {

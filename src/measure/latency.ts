@@ -27,7 +27,7 @@ export interface LatencyMeasurement {
 
 /**
  * Wall time of the real adaptive execution per input (the latency of
- * DESIGN.md §2 / the paper's Table 2), at batch size 1 as a deployed AdNN sees
+ * docs/design.md §2 / the paper's Table 2), at batch size 1 as a deployed AdNN sees
  * inputs: on the product's inference engine (adaptiveRunner: onnxruntime stage
  * by stage, so skipped blocks and stages after the exit cost nothing, else
  * run() on tfjs). Both return plain typed arrays, so they have read their

@@ -106,7 +106,7 @@ export interface MethodInputs {
   generationMsPerInput: number;
 }
 
-/** Every per-method metric of DESIGN.md §2 for one way of making test inputs. */
+/** Every per-method metric of docs/design.md §2 for one way of making test inputs. */
 export function measureMethod(network: AdaptiveNetwork, m: MethodInputs): MethodResult {
   const set = measureSet(network, m.generatedExecution, m.seeds.labels);
   const iflops = increasedFlops(m.seedExecution.flops, m.generatedExecution.flops);

@@ -16,7 +16,7 @@ export interface DepthwiseSpec {
 /**
  * Depthwise 2-D convolution (groups = channels, one k x k filter per channel),
  * NHWC, filter [k, k, C, 1]. It costs 2 * C * k * k * Ho * Wo FLOPs, not the
- * 2 * C * C * k * k * Ho * Wo of a full convolution (DESIGN.md §3).
+ * 2 * C * C * k * k * Ho * Wo of a full convolution (docs/design.md §3).
  */
 export class DepthwiseConv2d {
   readonly filter: tf.Variable;

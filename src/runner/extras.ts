@@ -27,7 +27,7 @@ let probeCache: { probe?: EnergyProbe; reason?: string } | undefined;
 
 /**
  * Latency, energy, threshold sensitivity and the FLOPs-latency correlation
- * (DESIGN.md §2): filled into the seeds' and each method's measurements.
+ * (docs/design.md §2): filled into the seeds' and each method's measurements.
  */
 export function measureExtras(
   network: AdaptiveNetwork,

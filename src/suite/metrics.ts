@@ -62,7 +62,7 @@ export const METRICS: readonly MetricDef[] = [
   { name: 'perturbation L2', shape: 'sample', kind: 'norm', units: [''], of: 'method', description: 'L2 norm of the perturbation actually applied, per input.' },
   { name: 'perturbation Linf', shape: 'sample', kind: 'norm', units: [''], of: 'method', description: 'Linf norm of the perturbation actually applied, per input.' },
   { name: 'generation time', shape: 'scalar', kind: 'time', units: ['ms', 's'], of: 'method', description: 'Time to produce one input (one forward pass of the generator for DeepPerform).' },
-  // Real adaptive execution at batch size 1 (DESIGN.md §2), per input.
+  // Real adaptive execution at batch size 1 (docs/design.md §2), per input.
   { name: 'latency', shape: 'sample', kind: 'time', units: ['ms', 's'], of: 'method', description: 'Batch-1 latency of the real adaptive execution per generated input (measure.latency).', needs: 'measure.latency' },
   { name: 'seed latency', shape: 'sample', kind: 'time', units: ['ms', 's'], of: 'seeds', description: 'Batch-1 latency per seed input.', needs: 'measure.latency' },
   { name: 'I-latency', shape: 'sample', kind: 'ratio', units: ['', '%', 'x'], of: 'method', description: 'Increase in latency per input, (l(x + delta) - l(x)) / l(x).', needs: 'measure.latency' },

@@ -34,7 +34,7 @@ describe('deepperform model-info / models', () => {
 });
 
 describe('model-info reproduces the published FLOPs', () => {
-  it('sdn-resnet56 on 32x32x3 with 100 classes: cumulative exit FLOPs (DESIGN.md §3)', () => {
+  it('sdn-resnet56 on 32x32x3 with 100 classes: cumulative exit FLOPs (docs/design.md §3)', () => {
     const r = runCli(['model-info', 'sdn-resnet56', '--input', '32x32x3', '--classes', '100', '--json'], ROOT);
     expect(r.code).toBe(0);
     const exits: number[] = JSON.parse(r.stdout).cumulativeExitFlops;

@@ -19,7 +19,7 @@ export interface PreparedGraph {
   initializers: Map<string, OnnxTensor>;
   input: InputSpec;
   values: Map<string, ValueInfo>;
-  /** Per-input FLOPs of each node (2 x multiply-accumulates, DESIGN.md §3). */
+  /** Per-input FLOPs of each node (2 x multiply-accumulates, docs/design.md §3). */
   flops: Map<OnnxNode, number>;
 }
 

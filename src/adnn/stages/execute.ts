@@ -32,7 +32,7 @@ export interface StagedExecution extends Execution {
 }
 
 /**
- * The decision rules of the real execution (DESIGN.md §2), in one place for
+ * The decision rules of the real execution (docs/design.md §2), in one place for
  * every engine. An input leaves at an exit when its max softmax >= tau.
  */
 export function exitConfident(confidence: number, tau: number): boolean {

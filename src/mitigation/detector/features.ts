@@ -55,7 +55,7 @@ export function extractFeatures(network: AdaptiveNetwork, batch: ImageBatch, dim
   for (let start = 0; start < batch.count; start += batchSize) {
     const n = Math.min(batchSize, batch.count - start);
     const f = tf.tidy(() => conv(tf.tensor4d(batch.images.subarray(start * size, (start + n) * size), [n, height, width, channels])));
-    // Read outside tidy (DESIGN.md §5), then copy the rows into place.
+    // Read outside tidy (docs/design.md §5), then copy the rows into place.
     const values = f.dataSync() as Float32Array;
     f.dispose();
     if (values.length !== n * dim) throw new DetectorFeatureError(`${network.meta.name}: firstConv gave ${values.length / n} features per input, expected ${dim}`);

@@ -49,7 +49,7 @@ export interface DetectorSectionResult {
   trainAccuracy: number;
   /**
    * Extra FLOPs per input when the detector reads the first convolution the
-   * model computes anyway: one dense layer dim -> 1, 2 x dim (DESIGN.md §3
+   * model computes anyway: one dense layer dim -> 1, 2 x dim (docs/design.md §3
    * counts 2 x multiply-accumulates of dense layers); the standardisation is
    * folded into its weights, so it costs nothing at inference.
    */

@@ -17,7 +17,7 @@ import { flattenState, unflattenState, type RaState, type StateLayout } from './
  * exit into segments: segment 0 (stem, first blocks, exit 0) always runs, block
  * i (i >= 1) is segment i with exit i and runs iff every earlier exit's max
  * softmax stayed below tau; the last exit always answers. p_i = 1 - max
- * softmax of exit i-1 (DESIGN.md §2).
+ * softmax of exit i-1 (docs/design.md §2).
  */
 export class RaNetNetwork implements AdaptiveNetwork {
   readonly meta: AdnnMeta;

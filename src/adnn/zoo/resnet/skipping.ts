@@ -46,7 +46,7 @@ export interface Gating {
   readonly flops: number;
 }
 
-/** What the family trains (DESIGN.md leaves the scheme to the family; see its README). */
+/** What the family trains (docs/design.md leaves the scheme to the family; see its README). */
 export interface SkippingObjective {
   /** Weight of the computation penalty: FLOPs-weighted mean of p (expected share of conditional FLOPs run). */
   lambda: number;
@@ -91,7 +91,7 @@ export const OPEN_BIAS = 0.5;
 export const DEFAULT_TAU = 0.5;
 
 /**
- * A conditional-skipping AdNN (DESIGN.md §2): for conditional unit i,
+ * A conditional-skipping AdNN (docs/design.md §2): for conditional unit i,
  * `x_{i+1} = 1[p_i > tau] * relu(F_i(x_i) + s_i(x_i)) + (1 - 1[p_i > tau]) * s_i(x_i)`
  * with s_i the shortcut (identity, or the downsampling shortcut where the unit
  * changes size). This is the originals' mixing (SkipNet's `mask * x + (1 - mask) * prev`,

@@ -44,7 +44,7 @@ export interface EarlyExitParts {
 /**
  * An early-exit AdNN (SDN style). Segment 0 and exit 0 always run; block i
  * (i >= 1) is segment i with exit i, and runs iff every earlier exit's max
- * softmax stayed below tau. p_i = 1 - confidence of exit i-1 (DESIGN.md §2).
+ * softmax stayed below tau. p_i = 1 - confidence of exit i-1 (docs/design.md §2).
  */
 export class EarlyExitNetwork implements AdaptiveNetwork {
   readonly meta: AdnnMeta;

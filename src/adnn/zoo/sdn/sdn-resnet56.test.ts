@@ -51,7 +51,7 @@ describe('sdn-resnet56 FLOPs reproduce the reference (ResNet-56 SDN, CIFAR-100)'
     expect(hand).toEqual([38_684_672, 76_484_608, 112_238_592, 150_089_728, 185_946_112, 223_899_648, 252_224_000]);
     expect(net.meta.exitFlops).toEqual(hand);
     expect(totalFlops(net.meta)).toBe(e6);
-    const reference = [38.7, 76.5, 112.2, 150.1, 186.0, 223.9, 252.2]; // MFLOPs, DESIGN.md §3
+    const reference = [38.7, 76.5, 112.2, 150.1, 186.0, 223.9, 252.2]; // MFLOPs, docs/design.md §3
     // Exit 4 (the fifth) is 185.946 M: within 0.1 M of the rounded 186.0, though it rounds to 185.9.
     hand.forEach((f, i) => expect(Math.abs(f / 1e6 - reference[i])).toBeLessThan(0.1));
     // The paper's Table 1 min / max for DS_C100, to 0.01 M.
