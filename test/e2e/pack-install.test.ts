@@ -14,7 +14,13 @@ import { writeConsumerProject } from './consumer-project.js';
 // onnxruntime-node's postinstall would fetch CUDA libraries from NuGet on
 // Linux x64 (npm 10 runs it; npm 11 skips unapproved scripts): the README's
 // install line sets this, and so does the test.
-const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', CI: '1', NO_COLOR: '1' };
+/**
+ * A consumer's shell: without the npm_* variables that `npm run test:e2e`
+ * exports (among them this repository's .npmrc settings, which would make
+ * the inner npm calls warn about a key the consumer never set).
+ */
+const shellEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+const env = { ...shellEnv, ONNXRUNTIME_NODE_INSTALL: 'skip', CI: '1', NO_COLOR: '1' };
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
