@@ -5,12 +5,14 @@
  * - a zoo model's weights (model.json, checksum, finite values) and the
  *   architecture they were saved from against the suite's `model.arch`;
  * - the seed split: a known dataset, its folder, enough inputs for
- *   `data.seeds`, and images of the model's input size.
+ *   `data.seeds`, and images of the model's input size;
+ * - `epsilon` within what inputs in [0, 1] allow (src/runner/epsilon-bound.ts).
  * A user module is not loaded here (that runs its code); its data is checked.
  */
 import { readFile } from 'node:fs/promises';
 import { readAdnnHeader, zooArchs, type AdnnHeader } from '../adnn/index.js';
 import { DataError, KNOWN_DATASETS, loadDataset, type Dataset } from '../data/index.js';
+import { epsilonProblem } from './epsilon-bound.js';
 import { positionIn, suggestion, SuiteError, type Segment, type Suite, type SuiteProblem } from '../suite/index.js';
 
 type Problem = { path: Segment[]; part: 'key' | 'value'; message: string };
@@ -54,6 +56,8 @@ async function dataProblems(suite: Suite, headers: Map<string, Promise<AdnnHeade
   if (d.seeds > seeds.count) {
     problems.push({ path: ['data', 'seeds'], part: 'value', message: `${d.seeds} seeds asked for, but the ${d.split} split of ${d.dataset} has only ${seeds.count} inputs` });
   }
+  const tooLarge = epsilonProblem(suite.norm, suite.epsilon, seeds.height * seeds.width * seeds.channels);
+  if (tooLarge) problems.push({ path: ['epsilon'], part: 'value', message: tooLarge });
   const input = suite.model.source === 'zoo' ? await headerOf(suite.model.weights, headers) : undefined;
   const want = input instanceof Error ? undefined : input?.input;
   if (want && (want.height !== seeds.height || want.width !== seeds.width || want.channels !== seeds.channels)) {
