@@ -81,7 +81,8 @@ function exitFlopsOf(v: unknown, problems: string[]): number[] | undefined {
   return [...(v as number[])];
 }
 
-function isFlops(v: unknown): v is number {
+/** A FLOPs count as the contract allows it: a finite number >= 0 (meta and run() alike). */
+export function isFlops(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0;
 }
 

@@ -5,6 +5,7 @@
  * (a NaN gate reads as "closed"), or as a NaN that no assertion could judge.
  */
 import { UserModelError } from './user-errors.js';
+import { isFlops } from './user-meta.js';
 
 /** soft()'s values on the load-time test batch: p in [0, 1], logits finite. */
 export function checkSoftValues(p: ArrayLike<number>, logits: ArrayLike<number>, file: string): void {
@@ -20,7 +21,7 @@ export function checkSoftValues(p: ArrayLike<number>, logits: ArrayLike<number>,
 
 /** run()'s FLOPs, at every call: each input's count finite and >= 0. */
 export function checkRunFlops(flops: ArrayLike<number>, file: string): void {
-  const bad = firstIndex(flops, (v) => !(Number.isFinite(v) && v >= 0));
+  const bad = firstIndex(flops, (v) => !isFlops(v));
   if (bad >= 0) {
     throw new UserModelError(file, `run() returned flops[${bad}] = ${String(flops[bad])} (input ${bad} of the batch); the FLOPs an input cost must be a finite number >= 0`);
   }
