@@ -60,6 +60,16 @@ export function blocksRun(kind: AdnnKind, p: ArrayLike<number>, tau: number): bo
   return out;
 }
 
+/**
+ * The p a block needs to run at threshold tau. Skipping models run block i iff
+ * p_i > tau. Early-exit models run it iff the earlier exit's confidence
+ * 1 - p_i stays below tau, i.e. p_i > 1 - tau (the rule of blocksRun; both
+ * are 0.5 at tau 0.5).
+ */
+export function activationTarget(kind: AdnnKind, tau: number): number {
+  return kind === 'skipping' ? tau : 1 - tau;
+}
+
 /** Eq. 5: f(x) = base + sum_i FLOPs_i * 1[block i runs]. */
 export function costModel(meta: AdnnMeta, ran: ArrayLike<boolean | number>): number {
   let f = meta.baseFlops;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, ImageBatch } from '../adnn/index.js';
-import { perturb, projectToBall, type GeneratedInputs } from '../generator/index.js';
+import { perturb, projectToBall, uniformCrossEntropy, type GeneratedInputs } from '../generator/index.js';
 import { attackInBatches, batchSeed, lossAndGradient, UnsupportedModelError, type BaselineAttack, type BaselineProgress } from './common.js';
 import { runAttackLoop } from './iterate.js';
 import { resolveOptions, type OptionSpecs } from './options.js';
@@ -94,10 +94,8 @@ export function deepsloth(
   return attackInBatches(network, seeds, opts.batchSize, progress, (x, b, tick) => run(network, x, attack, opts, batchSeed(seed, b), tick));
 }
 
-/** Cross-entropy between softmax(logits) and the uniform distribution, per input: -(1/C) sum_c log softmax_c. */
-export function uniformCrossEntropy(logits: tf.Tensor2D): tf.Tensor1D {
-  return tf.tidy(() => tf.neg(tf.mean(tf.logSoftmax(logits), 1)) as tf.Tensor1D);
-}
+/** Cross-entropy to the uniform distribution per input (one definition, shared with the generator's uniform-ce L_perf). */
+export { uniformCrossEntropy };
 
 /**
  * DeepSloth's loss per input, [B]: the sum over internal classifiers of the

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { AdaptiveNetwork, AdnnKind, ImageBatch } from '../adnn/index.js';
+import { activationTarget, type AdaptiveNetwork, type ImageBatch } from '../adnn/index.js';
 import { perturb, type GeneratedInputs } from '../generator/index.js';
 import { adamUpdate, AdamSchedule, type AdamConfig } from '../nn/index.js';
 import { attackInBatches, lossAndGradient, type BaselineAttack, type BaselineProgress } from './common.js';
@@ -61,15 +61,8 @@ const SPECS: OptionSpecs<IlfoOptions> = {
 /** The published (learning rate, lambda) of each optimizer. */
 export const ILFO_PUBLISHED = { adam: { learningRate: 5e-4, lambda: 1e5 }, sgd: { learningRate: 0.01, lambda: 1e6 } } as const;
 
-/**
- * The p a block needs to run at threshold tau. Skipping models run block i iff
- * p_i > tau (ILFO's own form, relu(tau - p)). Early-exit models run it iff the
- * earlier exit's confidence 1 - p_i stays below tau, i.e. p_i > 1 - tau
- * (docs/design.md §2: the model's rule, not the shortcut; both are 0.5 at tau 0.5).
- */
-export function activationTarget(kind: AdnnKind, tau: number): number {
-  return kind === 'skipping' ? tau : 1 - tau;
-}
+/** The p a block needs to run at tau (ILFO's hinge target): the model's rule, see adnn's activationTarget. */
+export { activationTarget };
 
 /** ILFO's loss per input, [B]: lambda * sum_i relu(target - p_i) + ||delta||_2^2. */
 export function ilfoLoss(p: tf.Tensor2D, delta: tf.Tensor4D, target: number, lambda: number): tf.Tensor1D {

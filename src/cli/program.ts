@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { REPORTER_NAMES, terminalLines } from '../../reporters/index.js';
 import { collectList, collectOutputFile, integer, number, parsePattern, parseShard } from './options.js';
 import { toolVersion } from '../util/version.js';
+import { PERF_LOSS_NAMES } from '../suite/index.js';
 
 const EXIT_CODES_HELP = `
 Exit codes: 0 every error-level assertion holds, 1 an assertion failed,
@@ -146,7 +147,7 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
     .option('--test-seeds <n>', 'without --suite: test seeds I-FLOPs are measured on (default 100)', integer('--test-seeds', 1))
     .addOption(new Option('--preset <name>', 'without --suite: generator size (default full)').choices(['full', 'light', 'tiny']))
     .option('--generator-steps <n>', 'without --suite: cap on the generator training steps (default none: the preset epochs)', integer('--generator-steps', 1))
-    .addOption(new Option('--perf-loss <kind>', 'without --suite: form of L_perf (default mse)').choices(['mse', 'bce', 'flops-mse']))
+    .addOption(new Option('--perf-loss <kind>', 'without --suite: form of L_perf (default log-expected-cost)').choices(PERF_LOSS_NAMES))
     .option('--epochs <n>', 'retraining epochs over the training seeds (default 3)', integer('--epochs', 1))
     .option('--train-seeds <n>', 'training-split inputs retrained on with their generated inputs (default 2000, at most the split)', integer('--train-seeds', 1))
     .option('--flops-weight <w>', "weight of Eq. 12's FLOPs term (default 4)", number('--flops-weight'))

@@ -10,6 +10,7 @@ import {
   ParamStore,
   type FeatureShape,
 } from '../nn/index.js';
+import type { PerturbationBound } from './projection.js';
 
 /** Weights drawn from N(0, 0.02), as the authors initialise G and D. */
 const INIT = { std: 0.02 } as const;
@@ -65,6 +66,8 @@ class ResidualBlock {
  * (s1, s2, s2) with InstanceNorm + LeakyReLU, four residual blocks, decoder of
  * two stride-2 transposed convolutions and a last one sized to give back the
  * input shape, tanh. `width` is the first encoder width (64 in the paper).
+ * `bound` says how its output becomes a perturbation in the ball (training
+ * chose it; generation must use the same).
  */
 export class Generator {
   readonly store: ParamStore;
@@ -72,7 +75,12 @@ export class Generator {
   private readonly blocks: ResidualBlock[];
   private readonly decoder: ConvTranspose2d[];
 
-  constructor(readonly input: InputSpec, readonly width: number, seed: number) {
+  constructor(
+    readonly input: InputSpec,
+    readonly width: number,
+    seed: number,
+    readonly bound: PerturbationBound = 'project',
+  ) {
     this.store = new ParamStore(seed);
     const s = this.store;
     const { height: h, width: w, channels: c } = input;

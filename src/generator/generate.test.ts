@@ -80,9 +80,9 @@ describe('generator on onnxruntime', () => {
 });
 
 describe('generate()', () => {
-  for (const norm of ['linf', 'l2'] as const) {
-    it(`gives the same ${norm} inputs on both engines, inside the ball and the range`, () => {
-      const g = new Generator({ height: 28, width: 28, channels: 1, range: [0, 1] }, 8, 3);
+  for (const [norm, bound] of [['linf', 'project'], ['l2', 'project'], ['linf', 'scale'], ['l2', 'scale']] as const) {
+    it(`gives the same ${norm} inputs on both engines, inside the ball and the range (bound ${bound})`, () => {
+      const g = new Generator({ height: 28, width: 28, channels: 1, range: [0, 1] }, 8, 3, bound);
       trainedLooking(g, 40);
       const seeds = seedImages(20, 28, 1, 4);
       const attack = { norm, epsilon: norm === 'linf' ? 0.1 : 1.5 };

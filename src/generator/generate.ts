@@ -33,9 +33,9 @@ export function generate(g: Generator, seeds: ImageBatch, attack: Attack, batchS
   const shape = [input.height, input.width, input.channels];
   const engine = opts.engine instanceof InferenceEngine ? opts.engine : opts.engine ? new InferenceEngine({ choice: opts.engine }) : defaultInferenceEngine();
   const compileStart = performance.now();
-  const key = `generator(${attack.norm}, eps=${attack.epsilon}, range=${input.range.join('..')})`;
+  const key = `generator(${attack.norm}, eps=${attack.epsilon}, range=${input.range.join('..')}, bound=${g.bound})`;
   const compiled = engine.compile(g, key, g.store.named().values(), shape, (x) => [
-    perturb(x, g.apply(x, false), attack.norm, attack.epsilon, input.range),
+    perturb(x, g.apply(x, false), attack.norm, attack.epsilon, input.range, g.bound),
   ]);
   const compileMs = compiled ? performance.now() - compileStart : 0;
   const started = performance.now();
@@ -61,7 +61,7 @@ function generateTfjs(g: Generator, seeds: ImageBatch, attack: Attack, batchSize
     const n = Math.min(batchSize, seeds.count - start);
     const adv = tf.tidy(() => {
       const x = tf.tensor4d(seeds.images.subarray(start * size, (start + n) * size), [n, input.height, input.width, input.channels]);
-      return perturb(x, g.apply(x, false), attack.norm, attack.epsilon, input.range);
+      return perturb(x, g.apply(x, false), attack.norm, attack.epsilon, input.range, g.bound);
     });
     // Read outside tidy: tidy walks a returned TypedArray element by element.
     out.set(adv.dataSync(), start * size);

@@ -86,7 +86,7 @@ function signatureOf(c: StepContext): string {
   // The loop's config also holds the starting learning rate and budgets: none is baked in.
   const { learningRate: _perStep, steps: _s, epochs: _e, minutes: _m, ...config } = c.config as StepConfig & Record<string, unknown>;
   const range = c.network.meta.input.range;
-  return JSON.stringify([attack, range, config, c.blockFlops, x.shape]);
+  return JSON.stringify([attack, c.tau, range, config, c.blockFlops, x.shape, c.g.bound]);
 }
 
 /**

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork } from '../adnn/index.js';
 import type { Discriminator, Generator } from './architecture.js';
 import type { Attack } from './generate.js';
-import { discriminatorLoss, generatorGanLoss, perfLoss, pertLoss, totalLoss, type PerfLoss } from './losses.js';
-import { perturb } from './projection.js';
+import { discriminatorLoss, generatorGanLoss, perfLoss, pertLoss, totalLoss, type PerfInputs, type PerfLoss } from './losses.js';
+import { boundDelta, perturb } from './projection.js';
 import type { LossValues } from './record.js';
 
 /**
@@ -18,6 +18,8 @@ export interface StepConfig {
   beta: number;
   gan: boolean;
   perfLoss: PerfLoss;
+  /** hinge and log-hinge: how far past the threshold a reached p must go. Default 0.1. */
+  margin?: number;
 }
 
 /** The loss values of one step. */
@@ -36,6 +38,8 @@ export interface StepContext {
   blockFlops: number[];
   /** The scheduled learning rate of this step, of both optimisers (the loop has set it on gOpt and dOpt too). */
   learningRate: number;
+  /** The threshold of this step's losses: the suite's, or the tau curriculum's. */
+  tau: number;
   /** Steps the run's budget allows (Infinity under a time budget): a short run stays on tfjs (train-compiled.ts). */
   stepsAllowed: number;
 }
@@ -50,7 +54,7 @@ export interface ObjectiveParts {
 /** D's least-squares GAN loss on the seeds and G's current inputs; G is held fixed (its output is computed once, outside the closure). */
 export function discriminatorObjective(c: StepContext): { loss: () => tf.Scalar; dispose: () => void } {
   const range = c.network.meta.input.range;
-  const adv = tf.tidy(() => perturb(c.x, c.g.apply(c.x, true), c.attack.norm, c.attack.epsilon, range));
+  const adv = tf.tidy(() => perturb(c.x, c.g.apply(c.x, true), c.attack.norm, c.attack.epsilon, range, c.g.bound));
   return { loss: () => discriminatorLoss(c.d.apply(c.x, true), c.d.apply(adv, true)), dispose: () => adv.dispose() };
 }
 
@@ -59,18 +63,35 @@ export function generatorObjective(c: StepContext, parts: ObjectiveParts): () =>
   const { g, x, attack, config } = c;
   const range = c.network.meta.input.range;
   return () => {
-    const delta = g.apply(x, true);
-    const adv = perturb(x, delta, attack.norm, attack.epsilon, range);
+    const raw = g.apply(x, true);
+    const adv = perturb(x, raw, attack.norm, attack.epsilon, range, g.bound);
     const gan = config.gan ? generatorGanLoss(c.d.apply(adv, true)) : tf.scalar(0);
-    // At the suite's tau: a model whose later gates read earlier decisions
-    // (SkipNet) gives the p that the real execution at tau acts on.
-    const { p, logits } = c.network.soft(adv, attack.tau);
-    logits.dispose();
-    const perf = perfLoss(p, config.perfLoss, c.blockFlops); // Eq. 6
-    const pert = pertLoss(delta, attack.norm, attack.epsilon); // Eq. 7
+    const perf = perfLoss(config.perfLoss, perfInputs(c, adv), { margin: config.margin ?? 0.1 }); // Eq. 6
+    // Eq. 7 on what G proposes: its raw output under projection; a 'scale' bound is inside the ball by construction (0).
+    const pert = pertLoss(g.bound === 'project' ? raw : boundDelta(raw, attack.norm, attack.epsilon, g.bound), attack.norm, attack.epsilon);
     parts.gan = tf.keep(gan);
     parts.perf = tf.keep(perf);
     parts.pert = tf.keep(pert);
     return totalLoss({ gan, perf, pert }, config); // Eq. 8
   };
+}
+
+/**
+ * What L_perf reads from the AdNN on the generated inputs, at this step's tau
+ * (a model whose later gates read earlier decisions, SkipNet, gives the p that
+ * the real execution at that tau acts on). uniform-ce reads every exit's
+ * logits where the model has them; p then comes from the same pass
+ * (1 - max softmax of the exit before each block, the contract's early-exit p).
+ */
+function perfInputs(c: StepContext, adv: tf.Tensor4D): PerfInputs {
+  const { network, tau } = c;
+  const base = { kind: network.meta.kind, tau, baseFlops: network.meta.baseFlops, blockFlops: c.blockFlops };
+  if (c.config.perfLoss === 'uniform-ce' && network.meta.kind === 'early-exit' && network.exitLogits) {
+    const exitLogits = network.exitLogits(adv);
+    const p = tf.stack(exitLogits.slice(0, -1).map((l) => tf.sub(1, tf.max(tf.softmax(l), 1))), 1) as tf.Tensor2D;
+    return { ...base, p, exitLogits };
+  }
+  const { p, logits } = network.soft(adv, tau);
+  logits.dispose();
+  return { ...base, p };
 }

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AdaptiveNetwork, Execution, ImageBatch } from '../adnn/index.js';
 import { initBackend } from '../engine/index.js';
-import { trainGenerator, type GeneratorTrainConfig } from './train.js';
+import { loadAdnn } from '../adnn/index.js';
+import { curriculumTau, trainGenerator, type GeneratorTrainConfig } from './train.js';
+import type { PerfLoss } from './losses.js';
 
 const SIDE = 16;
 const SIZE = SIDE * SIDE;
@@ -134,6 +136,28 @@ describe('trainGenerator', () => {
     out.generator.store.dispose();
   });
 
+  it('a tau curriculum moves the soft pass from `from` to the suite tau over its share of the budget', async () => {
+    const taus: (number | undefined)[] = [];
+    const config = { ...CONFIG, tauCurriculum: { from: 0.8, over: 0.5 } };
+    const out = await trainGenerator({ network: brightnessGated(taus), train, validation, attack, config });
+    // Steps 1-4 are at 0, 1/4, 1/2, 3/4 of the 4-step budget: 0.8, 0.6, then 0.4 held.
+    expect(taus.map((t) => Number(t!.toFixed(9)))).toEqual([0.8, 0.6, 0.4, 0.4]);
+    out.generator.store.dispose();
+  });
+
+  it("'scale' bound: the trained generator carries it", async () => {
+    const out = await trainGenerator({ network: brightnessGated([]), train, validation, attack, config: { ...CONFIG, perturbationBound: 'scale' } });
+    expect(out.generator.bound).toBe('scale');
+    out.generator.store.dispose();
+  });
+
+  it("'auto' bound: resolved by the attack's norm (this attack is Linf: scale)", async () => {
+    expect(attack.norm).toBe('linf');
+    const out = await trainGenerator({ network: brightnessGated([]), train, validation, attack, config: { ...CONFIG, perturbationBound: 'auto' } });
+    expect(out.generator.bound).toBe('scale');
+    out.generator.store.dispose();
+  });
+
   it('lowers the learning rate at the hand-computed validations when validation cannot improve', async () => {
     // Seeds at brightness 0 can never reach tau 0.4 within 0.1: I-FLOPs 0 at every validation.
     // Plateau x0.1 after 2 validations without a gain, floor 1e-5, patience 5:
@@ -177,3 +201,46 @@ describe('trainGenerator', () => {
     ).rejects.toThrow(/needs steps, epochs or minutes/);
   });
 });
+
+describe('curriculumTau', () => {
+  it('anneals linearly over `over` (default half the budget), then holds', () => {
+    expect(curriculumTau(0.5, undefined, 0)).toBe(0.5);
+    expect(curriculumTau(0.5, { from: 0.9 }, 0)).toBeCloseTo(0.9, 12);
+    expect(curriculumTau(0.5, { from: 0.9 }, 0.25)).toBeCloseTo(0.7, 12);
+    expect(curriculumTau(0.5, { from: 0.9 }, 0.5)).toBeCloseTo(0.5, 12);
+    expect(curriculumTau(0.5, { from: 0.9 }, 0.9)).toBeCloseTo(0.5, 12);
+    expect(curriculumTau(0.5, { from: 0.9, over: 1 }, 0.25)).toBeCloseTo(0.8, 12);
+  });
+});
+
+describe('every L_perf trains on a real early-exit model', () => {
+  const losses: PerfLoss[] = ['mse', 'bce', 'flops-mse', 'masked-bce', 'hinge', 'log-hinge', 'uniform-ce', 'expected-cost', 'log-expected-cost'];
+  it('two steps of each give finite losses (the tiny sdn, 8 embedded-size inputs)', async () => {
+    const { network } = await loadAdnn('fixtures/models/sdn-tiny');
+    const side = 28 * 28;
+    const images = (n: number, seed: number) => {
+      const t = tf.randomUniform([n * side], 0, 1, 'float32', seed);
+      const data = t.dataSync() as Float32Array;
+      t.dispose();
+      return { images: data, count: n };
+    };
+    try {
+      for (const perfLoss of losses) {
+        const out = await trainGenerator({
+          network,
+          train: images(8, 1),
+          validation: images(4, 2),
+          attack: { norm: 'linf', epsilon: 0.1, tau: 0.5 },
+          config: { ...CONFIG, steps: 2, validateEvery: 2, gan: false, perfLoss },
+        });
+        const perf = out.record.curve[out.record.curve.length - 1].losses.perf;
+        expect(Number.isFinite(perf), perfLoss).toBe(true);
+        expect(perf, perfLoss).toBeGreaterThanOrEqual(0);
+        out.generator.store.dispose();
+      }
+    } finally {
+      network.dispose();
+    }
+  });
+});
+

@@ -6,6 +6,7 @@ import { Discriminator, Generator } from './architecture.js';
 import type { Attack } from './generate.js';
 import type { PerfLoss } from './losses.js';
 import { Plateau, type LearningRateSchedule } from './plateau.js';
+import { resolveBound, type BoundSetting } from './projection.js';
 import { stepBudget, stepsPerEpoch, type LossValues, type StopReason, type TrainingRecord, type ValidationPoint } from './record.js';
 import { ScheduledAdam } from './optimizer.js';
 import { releaseCompiledStep, trainStep } from './train-step.js';
@@ -31,6 +32,12 @@ export interface GeneratorTrainConfig {
   beta: number;
   gan: boolean;
   perfLoss: PerfLoss;
+  /** hinge and log-hinge: how far past the threshold a reached p must go. Default 0.1. */
+  margin?: number;
+  /** Train at a higher threshold first, annealed to the suite's. Default: none (the suite's tau throughout). */
+  tauCurriculum?: TauCurriculum;
+  /** How G's output is bounded into the ball, in training and generation ('auto': by the norm, resolveBound). Default 'project' (the paper). */
+  perturbationBound?: BoundSetting;
   width: number;
   /** Steps between validations; default one epoch. */
   validateEvery?: number;
@@ -39,6 +46,22 @@ export interface GeneratorTrainConfig {
   /** Smallest rise of the validation mean that counts as a gain; default its standard error. */
   minDelta?: number;
   seed: number;
+}
+
+/**
+ * tau from `from` at the start, moving linearly to the suite's tau over the
+ * first `over` (default 0.5) of the budget, then held there.
+ */
+export interface TauCurriculum {
+  from: number;
+  over?: number;
+}
+
+/** The threshold the losses aim at after `progress` (0..1) of the budget. */
+export function curriculumTau(suiteTau: number, curriculum: TauCurriculum | undefined, progress: number): number {
+  if (!curriculum) return suiteTau;
+  const t = Math.min(1, Math.max(0, progress) / (curriculum.over ?? 0.5));
+  return curriculum.from + (suiteTau - curriculum.from) * t;
 }
 
 export interface TrainProgress {
@@ -87,7 +110,7 @@ export async function trainGenerator(input: TrainGeneratorInput): Promise<Traine
   const budgetReason: StopReason = (config.steps ?? Infinity) < stepBudget({ ...config, steps: undefined }, trainCount) ? 'budget-steps' : 'budget-epochs';
   const validateEvery = config.validateEvery ?? stepsPerEpoch(trainCount, config.batchSize);
   const deadline = config.minutes === undefined ? Infinity : started + config.minutes * 60_000;
-  const g = new Generator(network.meta.input, config.width, config.seed);
+  const g = new Generator(network.meta.input, config.width, config.seed, resolveBound(config.perturbationBound, attack.norm));
   const d = new Discriminator(network.meta.input, config.seed + 1);
   const gOpt = new ScheduledAdam(config.learningRate, 0.5, 0.999);
   const dOpt = new ScheduledAdam(config.learningRate, 0.5, 0.999);
@@ -104,7 +127,10 @@ export async function trainGenerator(input: TrainGeneratorInput): Promise<Traine
     if (order.length < config.batchSize) order = order.concat(Array.from(shuffledIndices(trainCount, trainCount, config.seed + step * 7919)));
     const x = sliceBatch(input.train, order.splice(0, config.batchSize), network);
     const learningRate = plateau.learningRate;
-    const losses = trainStep({ g, d, gOpt, dOpt, network, x, attack, config, blockFlops, learningRate, stepsAllowed: totalSteps });
+    // Share of the budget spent, by steps or by time, whichever is further along.
+    const progress = Math.max((step - 1) / totalSteps, (performance.now() - started) / ((config.minutes ?? Infinity) * 60_000));
+    const tau = curriculumTau(attack.tau, config.tauCurriculum, progress);
+    const losses = trainStep({ g, d, gOpt, dOpt, network, x, attack, config, blockFlops, learningRate, tau, stepsAllowed: totalSteps });
     x.dispose();
     const outOfTime = performance.now() >= deadline;
     const atBudget = step >= totalSteps;

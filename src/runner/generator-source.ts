@@ -112,7 +112,8 @@ export function generatorKey(suite: Suite, data: GeneratorData, toolVersion: str
     model,
     data: `${data.identity}:${sha256(new Uint8Array(images.buffer, images.byteOffset, images.byteLength))}:${data.validation.count}`,
     attack: { norm: suite.norm, epsilon: suite.epsilon, tau: suite.threshold },
-    training: { ...train, preset: suite.generator.preset, seed: suite.seed },
+    // generatorSeed is left out of the key when unset (stableJson drops undefined), so older keys still match.
+    training: { ...train, preset: suite.generator.preset, seed: suite.seed, generatorSeed: train.seed },
   });
 }
 
@@ -123,7 +124,7 @@ export function trainSuiteGenerator(suite: Suite, network: AdaptiveNetwork, data
     train: data.train,
     validation: data.validation,
     attack: { norm: suite.norm, epsilon: suite.epsilon, tau: suite.threshold },
-    config: { ...suite.generator.train, seed: suite.seed },
+    config: { ...suite.generator.train, seed: suite.generator.train.seed ?? suite.seed },
     onProgress,
   });
 }

@@ -5,7 +5,7 @@ export { SuiteError, UsageError, formatProblems, type SuiteProblem } from './err
 export type { Suite, NormName, BaselineName, BaselineSpec, ResolvedDetector, ResolvedRetrain, ResolvedData, ResolvedGenerator, ResolvedTrain, ResolvedLrSchedule, GeneratorPreset, ModelSource, OnnxModelSource } from './types.js';
 export { DEFAULT_MODULE_TIMEOUT_SECONDS, PRESET_EPOCHS, PRESET_WIDTH, modelLabel, modelPath } from './types.js';
 export type * from './suite.types.js';
-export { suiteSchema } from './schema.js';
+export { PERF_LOSS_NAMES, suiteSchema } from './schema.js';
 export {
   parseAssertion,
   parseStructuredAssertion,

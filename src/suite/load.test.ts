@@ -62,12 +62,13 @@ describe('loadSuite: a valid suite', () => {
       lrSchedule: { type: 'plateau', factor: 0.1, patience: 2, minLearningRate: 0.00001 },
       alpha: 1,
       beta: 0.001,
-      gan: true,
+      gan: false,
       width: 64,
       validationInputs: 1000,
       patience: 5,
       requireConverged: false,
-      perfLoss: 'mse',
+      perfLoss: 'log-expected-cost',
+      perturbationBound: 'auto',
     });
     expect(s.baselines).toEqual([{ name: 'random', options: {} }]);
     expect(s.assertions).toEqual([]);

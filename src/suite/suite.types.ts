@@ -242,7 +242,7 @@ export interface TrainSpec {
    */
   beta?: number;
   /**
-   * Include the GAN loss L_GAN in Eq. 8. Default: true.
+   * Include the GAN loss L_GAN in Eq. 8 (the paper's; the authors' release trains on L_perf alone, and in docs/generator-study.md it lowered mean I-FLOPs). Default: false.
    */
   gan?: boolean;
   /**
@@ -270,9 +270,31 @@ export interface TrainSpec {
    */
   requireConverged?: boolean;
   /**
-   * Form of L_perf (Eq. 6): mse (the paper's MSE(p, 1)), bce (BCE towards 1, as in the authors' release) or flops-mse (blocks weighted by their FLOPs share). Default: mse.
+   * Form of L_perf (Eq. 6), minimised. mse: the paper's MSE(p, 1). bce: BCE(p, 1), as the authors' release. flops-mse: mse with blocks weighted by their FLOPs share. masked-bce: bce on the exits the input reached (the authors' masking: no signal from exits after the one it took; skipping models evaluate every gate, so there it is bce). hinge: on each reached exit, relu(confidence - (tau - margin)), zero once the input would continue with the margin to spare (skipping models: relu(tau + margin - p) on every gate). log-hinge: the same hinge on log p, relu(log(target + margin) - log p), so an input whose exits are saturated (tiny gradient) is pushed as hard as one near the threshold. uniform-ce: DeepSloth's cross-entropy to the uniform distribution on every internal exit (models without exit logits, e.g. skipping ones: bce). expected-cost: 1 - expected FLOPs / total FLOPs, each block's FLOPs weighted by its chance of running (early exits: the product of the continuation probabilities p before it; skipping models: its own p), the shape of Eq. 5. log-expected-cost: -log of the expected share of the gateable FLOPs, a per-input normalisation of expected-cost (each input's gradient is divided by its own expected gain). Default: log-expected-cost (docs/generator-study.md; mse is the paper's).
    */
-  perfLoss?: 'mse' | 'bce' | 'flops-mse';
+  perfLoss?:
+    | 'mse'
+    | 'bce'
+    | 'flops-mse'
+    | 'masked-bce'
+    | 'hinge'
+    | 'log-hinge'
+    | 'uniform-ce'
+    | 'expected-cost'
+    | 'log-expected-cost';
+  /**
+   * hinge and log-hinge: how far past the threshold each reached p must go before its term is zero (early exits: confidence below tau - margin), >= 0. Default: 0.1.
+   */
+  margin?: number;
+  tauCurriculum?: TauCurriculum;
+  /**
+   * How the generator's output (tanh, in [-1, 1]) becomes a perturbation in the epsilon ball, in training and generation. project: the paper's projection (Linf clips each pixel to [-eps, eps], so a pixel beyond eps gets no gradient; L2 rescales an output longer than eps). scale: a smooth map that keeps every pixel's gradient (Linf eps * G(x); L2 G(x) * eps / sqrt(||G(x)||^2 + eps^2)). auto: scale under Linf (where the clip starves G of gradient; docs/generator-study.md measured the gain), project under L2 (whose rescale keeps the gradients). Default: auto.
+   */
+  perturbationBound?: 'auto' | 'project' | 'scale';
+  /**
+   * Seed of the generator's initialisation and batch order, an integer >= 0, to train several generators on the same seeds and split. Default: the suite's seed.
+   */
+  seed?: number;
 }
 /**
  * How the learning rate changes: plateau (multiply it by factor after patience validations without a gain, down to minLearningRate, as the authors went 1e-3 -> 1e-4 -> 1e-5) or constant. Default: all defaults below.
@@ -294,6 +316,19 @@ export interface LrScheduleSpec {
    * The rate is never lowered below this, > 0. Default: 0.00001.
    */
   minLearningRate?: number;
+}
+/**
+ * Train the losses (masks, hinges, SkipNet's soft pass) at tau `from` first, moving linearly to the suite's threshold over the first `over` share of the budget (steps or minutes, whichever runs out first), then at the suite's. Validation always uses the suite's threshold. Default: none (the suite's threshold throughout).
+ */
+export interface TauCurriculum {
+  /**
+   * The threshold at the start, strictly between 0 and 1.
+   */
+  from: number;
+  /**
+   * Share of the budget the annealing takes, in (0, 1]. Default: 0.5.
+   */
+  over?: number;
 }
 /**
  * Settings of the refinement; unset ones keep their defaults.

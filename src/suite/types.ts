@@ -79,8 +79,13 @@ export type ResolvedLrSchedule = { type: 'constant' } | { type: 'plateau'; facto
  * one epoch, known once the data is) and `minDelta` (default the standard
  * error) stay absent when not set.
  */
-export type ResolvedTrain = Required<Omit<TrainSpec, 'steps' | 'minutes' | 'validateEvery' | 'minDelta' | 'lrSchedule'>> &
-  Pick<TrainSpec, 'steps' | 'minutes' | 'validateEvery' | 'minDelta'> & { lrSchedule: ResolvedLrSchedule };
+export type ResolvedTrain = Required<Omit<TrainSpec, OptionalTrainKeys | 'lrSchedule'>> & Pick<TrainSpec, OptionalTrainKeys> & { lrSchedule: ResolvedLrSchedule };
+
+/**
+ * Keys of TrainSpec that stay absent when not set: caps and defaults known only
+ * once the data is, and the L_perf options without a schema default.
+ */
+type OptionalTrainKeys = 'steps' | 'minutes' | 'validateEvery' | 'minDelta' | 'margin' | 'tauCurriculum' | 'seed';
 
 export interface ResolvedGenerator {
   preset: GeneratorPreset;

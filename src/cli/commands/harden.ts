@@ -2,7 +2,7 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { readAdnnArch } from '../../adnn/index.js';
 import { initBackend } from '../../engine/index.js';
-import { GeneratorCache, shippedGeneratorsDir } from '../../generator/index.js';
+import { GeneratorCache, shippedGeneratorsDir, type PerfLoss } from '../../generator/index.js';
 import { checkOutDir, runRetrainSection, type RetrainSectionResult, type RetrainSettings } from '../../mitigation/index.js';
 import { loadSuite, parseSuite, type Suite } from '../../suite/index.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -22,7 +22,7 @@ export interface HardenModelFlags {
   testSeeds?: number;
   preset?: 'full' | 'light' | 'tiny';
   generatorSteps?: number;
-  perfLoss?: 'mse' | 'bce' | 'flops-mse';
+  perfLoss?: PerfLoss;
 }
 
 export interface HardenFlags extends HardenModelFlags {
