@@ -39,7 +39,6 @@ generator:
   train:
     batchSize: 32
     learningRate: 0.001
-    perfLoss: bce
   # Then 15 gradient steps per seed from the generator's output (deepperform-refine).
   refine: 15
 
