@@ -83,7 +83,7 @@ function checkOriginal(plan: RaNetPlan, arch: string): void {
   };
   const first = plan.stem[0];
   if (first.inChannels !== ORIGINAL.inputChannels) {
-    refuse(`need a ${ORIGINAL.inputChannels}-channel input: the original's first layer reads RGB (${first.inChannels} channels here)`);
+    refuse(`need a ${ORIGINAL.inputChannels}-channel input: the original's first layer reads RGB (${first.inChannels} channel${first.inChannels === 1 ? '' : 's'} here)`);
   }
   if (first.stride !== ORIGINAL.stemStride) refuse(`need the original's stride-1 CIFAR first layer (stemStride ${first.stride} here)`);
   for (const e of plan.exits) {
