@@ -4,7 +4,7 @@ import { buildRanet } from './ranet.js';
 import { ranetTorchMapping } from './torch-names.js';
 
 export { RANET_NORMALIZATION } from './config.js';
-export { ranetTorchMapping, ranetTorchMappingFor } from './torch-names.js';
+export { ranetTorchMapping } from './torch-names.js';
 
 const ranet: ZooEntry = {
   arch: 'ranet',

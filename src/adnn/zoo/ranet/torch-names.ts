@@ -54,7 +54,7 @@ function block(add: Add, b: BlockPlan): void {
  * the original's CIFAR model cannot express are refused: weights of the same
  * shapes would load but compute something else, or nothing would fit.
  */
-export function ranetTorchMappingFor(plan: RaNetPlan, arch: string): TorchMapping {
+function ranetTorchMappingFor(plan: RaNetPlan, arch: string): TorchMapping {
   checkOriginal(plan, arch);
   const mapping: TorchMapping = new Map();
   const add: Add = (ours, torch, layout) => mapping.set(ours, { torch, layout });
