@@ -6,6 +6,10 @@ import { loadAdnn } from '../../src/adnn/index.js';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { encodeSafetensors } from '../helpers/safetensors-writer.js';
 import { blockDropStateDict } from '../helpers/blockdrop-state-dict.js';
+import { RANET_DEFAULT } from '../../src/adnn/zoo/ranet/config.js';
+import { ranetTorchMapping } from '../../src/adnn/zoo/ranet/index.js';
+import { buildRanet } from '../../src/adnn/zoo/ranet/ranet.js';
+import { ranetStateDict } from '../helpers/ranet-state-dict.js';
 import { fillStateDict, resnet56StateDict } from '../helpers/sdn-state-dict.js';
 import { fillSkipNetStateDict, skipNetStateDict, stateDictFile } from '../helpers/skipnet-state-dict.js';
 import { useCpu } from '../helpers/tf.js';
@@ -106,5 +110,45 @@ describe('deepperform import-weights', () => {
     const size = runCli(['import-weights', '--arch', 'blockdrop-110', '--from', file, '--out', join(dir, 'y'), '--input', '64x64x3'], ROOT);
     expect(size.code).toBe(2);
     expect(size.stderr).toMatch(/blockdrop-110 configuration: PyTorch weights need a 32x32 input/);
+  });
+
+  it('imports a RaNet (RANet-pytorch CIFAR-10) state_dict; a broken file, "none" and another input size are exit 2', async () => {
+    const dir = tempDir();
+    const net = buildRanet({ ...RANET_DEFAULT, numClasses: 10 });
+    const shapes = ranetStateDict(net, ranetTorchMapping(net));
+    net.dispose();
+    const values = fillStateDict(shapes, 13);
+    const file = join(dir, 'ranet-c10.safetensors');
+    // main.py saves the state_dict of an nn.DataParallel model: every key starts with "module.".
+    writeFileSync(file, stateDictFile(values, 'module.'));
+    const out = join(dir, 'model');
+    const r = runCli(['import-weights', '--arch', 'ranet', '--from', file, '--out', out, '--classes', '10', '--normalize', 'cifar10'], ROOT);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ranet \(32x32x3, 10 classes, normalisation cifar10\): 1481 weights filled/);
+    expect(r.stdout).toMatch(/note: every key had nn\.DataParallel's "module\." prefix, which was dropped/);
+    const meta = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).metadata;
+    // RANet-pytorch's dataloader.py statistics for CIFAR-10.
+    expect(meta.config.normalize).toEqual({ mean: [0.4914, 0.4824, 0.4467], std: [0.2471, 0.2435, 0.2616] });
+    const { network } = await loadAdnn(out);
+    // classifier.3.linear.weight [10, 128] -> [128, 10]: (o 2, i 50) is 2 * 128 + 50 = 306, ours 50 * 10 + 2 = 502.
+    expect(network.namedWeights().get('exit3.linear.weight')!.dataSync()[502]).toBe(values.get('classifier.3.linear.weight')!.values[306]);
+    network.dispose();
+
+    const broken = new Map(values);
+    broken.delete('scale_flows.2.0.conv_last.net.0.weight');
+    const brokenFile = join(dir, 'broken.safetensors');
+    writeFileSync(brokenFile, stateDictFile(broken));
+    // Without --classes the default (100) does not fit either: one error names the file and every problem, and the hint says what fits.
+    const bad = runCli(['import-weights', '--arch', 'ranet', '--from', brokenFile, '--out', join(dir, 'x')], ROOT);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/broken\.safetensors: does not fit ranet: missing: scale_flows\.2\.0\.conv_last\.net\.0\.weight; wrong shape: classifier\.0\.linear\.weight \[10,128\] -> \[128,10\], expected \[128,100\]/);
+    expect(bad.stderr).toMatch(/hint: the file's classifiers have 10 classes; pass --classes 10/);
+    expect(bad.stderr).not.toMatch(/at .*\.js:\d+/);
+    const none = runCli(['import-weights', '--arch', 'ranet', '--from', file, '--out', join(dir, 'z'), '--normalize', 'none'], ROOT);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--normalize none: expected one of cifar10, cifar100 for ranet/);
+    const size = runCli(['import-weights', '--arch', 'ranet', '--from', file, '--out', join(dir, 'w'), '--input', '64x64x3', '--classes', '10'], ROOT);
+    expect(size.code).toBe(2);
+    expect(size.stderr).toMatch(/ranet: PyTorch weights need a 32x32 input/);
   });
 });

@@ -6,6 +6,7 @@ import { saveAdnn, zooArchs, zooEntry, type AdnnFileMetadata, type ZooFamily } f
 import { importTorchWeights, readSafetensors, stripDataParallelPrefix, type RawTensor, type TorchMapping } from '../../adnn/import/index.js';
 import type { AdaptiveNetwork } from '../../adnn/index.js';
 import { BLOCKDROP_NORMALIZATION } from '../../adnn/zoo/blockdrop/index.js';
+import { RANET_NORMALIZATION } from '../../adnn/zoo/ranet/index.js';
 import { ResNetConfigError } from '../../adnn/zoo/resnet/config.js';
 import { SDN_NORMALIZATION, type ChannelNorm } from '../../adnn/zoo/sdn/config.js';
 import { SKIPNET_NORMALIZATION } from '../../adnn/zoo/skipnet/index.js';
@@ -32,7 +33,11 @@ const NORMALIZATION_PRESETS: Partial<Record<ZooFamily, Record<string, ChannelNor
   sdn: SDN_NORMALIZATION,
   skipnet: SKIPNET_NORMALIZATION,
   blockdrop: BLOCKDROP_NORMALIZATION,
+  ranet: RANET_NORMALIZATION,
 };
+
+/** Families whose configuration always normalises (RANet-pytorch's loaders always do): no "none". */
+const ALWAYS_NORMALISED: ReadonlySet<ZooFamily> = new Set(['ranet']);
 
 /** Where imported weights came from, kept in model.json beside the architecture. */
 export interface ImportRecord {
@@ -110,9 +115,8 @@ function setNormalization(config: unknown, family: ZooFamily, arch: string, name
     throw new UsageError(`--normalize: ${arch} has no input normalisation setting`);
   }
   const presets = NORMALIZATION_PRESETS[family] ?? {};
-  if (name !== 'none' && !(name in presets)) {
-    throw new UsageError(`--normalize ${name}: expected one of ${[...Object.keys(presets), 'none'].join(', ')} for ${arch}`);
-  }
+  const names = [...Object.keys(presets), ...(ALWAYS_NORMALISED.has(family) ? [] : ['none'])];
+  if (!names.includes(name)) throw new UsageError(`--normalize ${name}: expected one of ${names.join(', ')} for ${arch}`);
   (config as { normalize: ChannelNorm | null }).normalize = name === 'none' ? null : presets[name];
 }
 

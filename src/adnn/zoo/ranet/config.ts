@@ -45,9 +45,14 @@ export class RaNetConfigError extends Error {
   }
 }
 
-// The original's CIFAR-100 data loader normalisation.
-const CIFAR100_MEAN = [0.5071, 0.4867, 0.4408];
-const CIFAR100_STD = [0.2675, 0.2565, 0.2761];
+/**
+ * RANet-pytorch's data loaders (dataloader.py) normalise CIFAR images with
+ * these statistics; ours fold them into the model (`config.normalize`).
+ */
+export const RANET_NORMALIZATION: Record<'cifar10' | 'cifar100', RaNetConfig['normalize']> = {
+  cifar10: { mean: [0.4914, 0.4824, 0.4467], std: [0.2471, 0.2435, 0.2616] },
+  cifar100: { mean: [0.5071, 0.4867, 0.4408], std: [0.2675, 0.2565, 0.2761] },
+};
 
 /**
  * DeepPerform's RaNet (utils.py `_loadRaNet`): nBlocks 2, nChannels 16,
@@ -69,7 +74,7 @@ export const RANET_DEFAULT: RaNetConfig = {
   reduction: 0.5,
   stemStride: 1,
   classifierChannels: 128,
-  normalize: { mean: CIFAR100_MEAN, std: CIFAR100_STD },
+  normalize: RANET_NORMALIZATION.cifar100,
 };
 
 /**

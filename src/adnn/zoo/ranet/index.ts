@@ -1,6 +1,10 @@
 import type { ZooEntry } from '../entry.js';
 import { RANET_DEFAULT, RANET_TINY_DEFAULT, withInput, type RaNetConfig } from './config.js';
 import { buildRanet } from './ranet.js';
+import { ranetTorchMapping } from './torch-names.js';
+
+export { RANET_NORMALIZATION } from './config.js';
+export { ranetTorchMapping } from './torch-names.js';
 
 const ranet: ZooEntry = {
   arch: 'ranet',
@@ -9,6 +13,8 @@ const ranet: ZooEntry = {
   description: "Resolution Adaptive Network, DeepPerform's CIFAR config: 4 sub-networks on scales 1-2-3-3, 8 exits (32x32x3, 100 classes)",
   defaultConfig: (input, numClasses) => withInput(RANET_DEFAULT, input, numClasses),
   build: (config, seed) => buildRanet(config as RaNetConfig, seed, 'ranet'),
+  // RANet-pytorch's CIFAR model; ranet-tiny (stride-2 first layer, 32-channel exits) has no PyTorch original.
+  torchMapping: ranetTorchMapping,
 };
 
 const ranetTiny: ZooEntry = {
