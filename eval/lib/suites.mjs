@@ -36,8 +36,8 @@ export function suiteList(plan) {
   return list;
 }
 
-function summaryGeneratorBlock(plan) {
-  const t = plan.summary.train;
+function summaryGeneratorBlock(plan, arch) {
+  const t = { ...plan.summary.train, minutes: plan.summary.minutesByModel?.[arch] ?? plan.summary.train.minutes };
   const optional = (key) => (t[key] === undefined ? [] : [`    ${key}: ${t[key]}`]);
   return [
     'generator:',
@@ -49,8 +49,8 @@ function summaryGeneratorBlock(plan) {
   ];
 }
 
-function generatorBlock(plan, kind) {
-  if (kind === 'summary') return summaryGeneratorBlock(plan);
+function generatorBlock(plan, kind, arch) {
+  if (kind === 'summary') return summaryGeneratorBlock(plan, arch);
   const g = kind === 'full' ? plan.full : plan.light;
   const t = plan.train;
   return [
@@ -117,7 +117,7 @@ export function suiteText(plan, s, { modelDir, dataPath }) {
     `epsilon: ${s.epsilon}`,
     `threshold: ${plan.threshold}`,
     `seed: ${plan.seed}`,
-    ...generatorBlock(plan, s.kind),
+    ...generatorBlock(plan, s.kind, s.arch),
     ...baselineLines(plan, s),
     ...measureLines(plan, s),
     ...assertionLines(s),
