@@ -16,7 +16,7 @@ import { checkOptions, type RunSuiteOptions, type RunSuitesOptions } from './opt
  * suite or config file, an unknown model) before anything is trained.
  */
 export async function runSuites(paths: string | readonly string[] = [], options: RunSuitesOptions = {}): Promise<PerfRun> {
-  const cwd = resolve(options.cwd ?? process.cwd());
+  const cwd = checkedCwd(options);
   const settings = await settingsFor(options, cwd);
   const { files, searched } = await suiteFiles(typeof paths === 'string' ? [paths] : paths, settings, cwd);
   if (files.length === 0) throw new UsageError(`no *.perf.yaml suites found under ${searched}`);
@@ -25,7 +25,7 @@ export async function runSuites(paths: string | readonly string[] = [], options:
 
 /** Runs one suite file and returns its result. */
 export async function runSuite(file: string, options: RunSuiteOptions = {}): Promise<PerfResult> {
-  const cwd = resolve(options.cwd ?? process.cwd());
+  const cwd = checkedCwd(options);
   const settings = await settingsFor(options, cwd);
   const files = await discoverSuites([file], cwd);
   // Checked before running: a folder of suites would otherwise run them all only to throw.
@@ -42,9 +42,14 @@ export async function runSuite(file: string, options: RunSuiteOptions = {}): Pro
  * and so is bail (a PerfRun holds every suite).
  */
 export async function settingsFor(options: RunSuitesOptions, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
-  checkOptions(options);
   const { config, cacheDir, backend, seed, retrain } = options;
   return resolveSettings({ config, cacheDir, backend, seed, retrain }, cwd, env);
+}
+
+/** The options checked (a wrong type is a UsageError naming the option), and the folder they are relative to. */
+function checkedCwd(options: RunSuitesOptions): string {
+  checkOptions(options);
+  return resolve(options.cwd ?? process.cwd());
 }
 
 function runOptions(files: string[], cwd: string, settings: Settings, options: RunSuitesOptions): RunOptions {
