@@ -18,7 +18,7 @@ export interface DeepperformConfig {
   /** Folder for report files. Default: "reports". */
   outputDir?: string;
   /** A file per reporter, overriding outputDir/junit.xml, outputDir/index.html, outputDir/report.json. */
-  outputFiles?: Partial<Record<FileReporterName, string>>;
+  outputFiles?: OutputFiles;
   /** Where trained generators are cached. Default: $DEEPPERFORM_CACHE_DIR, else ".deepperform-cache/generators" (DEFAULT_CACHE_DIR). */
   cacheDir?: string;
   /** tfjs backend: wasm, cpu or auto (wasm, else cpu); node (tfjs-node) only when named: opt-in, not CI-tested. Default: auto. */
