@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { RunResult } from '../src/runner/result.js';
 import type { Reporter } from './types.js';
 import { writeReport } from './write-report.js';
+import { UserError } from '../src/util/errors.js';
 
 export const REPORT_FORMAT = 'deepperform-report';
 export const REPORT_VERSION = 1;
@@ -65,7 +66,7 @@ export function renderJson(run: RunResult): string {
 // ---- reading a blob back (merge-reports) ----
 
 /** A file that is not a report blob this version can read; says which file and what is wrong. */
-export class ReportBlobError extends Error {
+export class ReportBlobError extends UserError {
   override readonly name = 'ReportBlobError';
   constructor(
     readonly file: string,

@@ -5,6 +5,7 @@
  * onPhaseProgress (any number), onSuiteEnd, and finally onRunEnd once.
  */
 import type { EnvironmentInfo, RunResult, SuiteResult, SuiteWarning } from '../src/runner/result.js';
+import { UserError } from '../src/util/errors.js';
 
 export type {
   AssertionResult,
@@ -88,7 +89,7 @@ export interface Reporter {
 }
 
 /** A reporter name or option the user gave that cannot be honoured. */
-export class ReporterError extends Error {
+export class ReporterError extends UserError {
   constructor(
     message: string,
     readonly reporter: string,
@@ -112,7 +113,7 @@ export interface ReportWriteFailure {
  * not a crash: the CLI exits 2 with this message, after the suites' results
  * were printed.
  */
-export class ReportWriteError extends Error {
+export class ReportWriteError extends UserError {
   override readonly name = 'ReportWriteError';
   constructor(readonly failures: readonly ReportWriteFailure[]) {
     super(failures.map((f) => `cannot write the ${f.reporter} report to ${f.file}: ${f.reason}`).join('\n'));

@@ -3,8 +3,10 @@
  * the developer reading a failed test, so it says what to write instead.
  */
 
+import { UserError } from '../util/errors.js';
+
 /** A metric name that the assertion grammar does not know. */
-export class UnknownMetricError extends Error {
+export class UnknownMetricError extends UserError {
   override readonly name = 'UnknownMetricError';
 
   constructor(
@@ -16,12 +18,12 @@ export class UnknownMetricError extends Error {
 }
 
 /** A known metric asked for in a shape it does not have (a missing or extra aggregate, a method for a seed metric). */
-export class MetricArgumentError extends Error {
+export class MetricArgumentError extends UserError {
   override readonly name = 'MetricArgumentError';
 }
 
 /** A known metric this suite has no value for: not measured here, a method that did not run, a crashed suite. */
-export class MetricUnavailableError extends Error {
+export class MetricUnavailableError extends UserError {
   override readonly name = 'MetricUnavailableError';
 
   constructor(

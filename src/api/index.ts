@@ -2,10 +2,13 @@
  * The programmatic API (`import { runSuite } from 'deepperform'`): run suites
  * from code, silently, and read their results.
  */
-export { runSuite, runSuites, type RunSuiteOptions, type RunSuitesOptions } from './run.js';
+export { runSuite, runSuites } from './run.js';
+export type { RunSuiteOptions, RunSuitesOptions } from './options.js';
 export { PerfResult, PerfRun } from './perf-result.js';
 export { UnknownMetricError, MetricArgumentError, MetricUnavailableError } from './errors.js';
-export { UsageError, SuiteError, METRICS, AGGREGATES, type Aggregate } from '../suite/index.js';
+export { SuiteError, METRICS, AGGREGATES, type Aggregate } from '../suite/index.js';
+export { UserError, UsageError } from '../util/errors.js';
+export { ConfigError, type ConfigProblem, type DeepperformConfig } from '../config/index.js';
 export type { AssertionResult, SuiteResult, RunResult, MethodResult, SuiteStatus, SuiteWarning, TrainingSummary } from '../runner/index.js';
 export type { StopReason, TrainingRecord, ValidationPoint } from '../generator/index.js';
 export type { Reporter } from '../../reporters/index.js';

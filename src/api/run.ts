@@ -1,70 +1,69 @@
 import { resolve } from 'node:path';
-import type { Reporter } from '../../reporters/index.js';
-import { isConfigError } from '../util/user-errors.js';
 import { toolVersion } from '../util/version.js';
 import { shippedGeneratorsDir } from '../generator/index.js';
 import { runSuites as runAll, type RunOptions } from '../runner/index.js';
-import { discoverSuites, UsageError } from '../suite/index.js';
+import { resolveSettings, suiteFiles, type Settings } from '../settings/index.js';
+import { discoverSuites } from '../suite/index.js';
+import { UsageError } from '../util/errors.js';
 import { PerfResult, PerfRun } from './perf-result.js';
-
-export interface RunSuiteOptions {
-  /** Where relative paths resolve and result files are relative to. Default: process.cwd(). */
-  cwd?: string;
-  /** Where trained generators are kept. Default: $DEEPPERFORM_CACHE_DIR or `.deepperform-cache/generators` under cwd, as the CLI. */
-  cacheDir?: string;
-  /** tfjs backend: wasm, cpu or auto (wasm, else cpu); node (tfjs-node) only when named: opt-in, not CI-tested. Default: auto. */
-  backend?: string;
-  /** Ignore cached generators and train anew. */
-  retrain?: boolean;
-  /** Overrides every suite's `seed` (a generator trained under another seed no longer matches, so this trains anew). */
-  seed?: number;
-  /** Reporters to feed while running (e.g. a JUnit reporter). Default: none, so nothing is printed. */
-  reporters?: Reporter[];
-}
-
-export interface RunSuitesOptions extends RunSuiteOptions {
-  /** Only suites whose name matches run. */
-  namePattern?: RegExp;
-}
+import { checkOptions, type RunSuiteOptions, type RunSuitesOptions } from './options.js';
 
 /**
- * Runs the suites found under `paths` (files or folders) as `deepperform run`
- * does, without printing anything. Resolves once every suite ran; a crashed
- * suite is a result with status 'error'. Rejects on configuration errors (a
- * malformed suite, an unknown model) before anything is trained.
+ * Runs the suites found under `paths` (files, folders or globs; none: the
+ * config's include, else `suites`) as `deepperform run` does, without
+ * printing anything. Resolves once every suite ran; a crashed suite is a
+ * result with status 'error'. Rejects on configuration errors (a malformed
+ * suite or config file, an unknown model) before anything is trained.
  */
-export async function runSuites(paths: string | readonly string[], options: RunSuitesOptions = {}): Promise<PerfRun> {
-  const cwd = resolve(options.cwd ?? process.cwd());
-  const files = await discoverSuites(typeof paths === 'string' ? [paths] : paths, cwd);
-  if (files.length === 0) throw new UsageError(`no *.perf.yaml suites found under ${[paths].flat().join(', ')}`);
-  return new PerfRun(await runAll(runOptions(files, cwd, options)));
+export async function runSuites(paths: string | readonly string[] = [], options: RunSuitesOptions = {}): Promise<PerfRun> {
+  const cwd = checkedCwd(options);
+  const settings = await settingsFor(options, cwd);
+  const { files, searched } = await suiteFiles(typeof paths === 'string' ? [paths] : paths, settings, cwd);
+  if (files.length === 0) throw new UsageError(`no *.perf.yaml suites found under ${searched}`);
+  return new PerfRun(await runAll(runOptions(files, cwd, settings, options)));
 }
 
 /** Runs one suite file and returns its result. */
 export async function runSuite(file: string, options: RunSuiteOptions = {}): Promise<PerfResult> {
-  const cwd = resolve(options.cwd ?? process.cwd());
+  const cwd = checkedCwd(options);
+  const settings = await settingsFor(options, cwd);
   const files = await discoverSuites([file], cwd);
   // Checked before running: a folder of suites would otherwise run them all only to throw.
   if (files.length !== 1) {
     throw new UsageError(`runSuite(${JSON.stringify(file)}) needs one suite file, found ${files.length}; use runSuites() for folders`);
   }
-  const run = new PerfRun(await runAll(runOptions(files, cwd, options)));
+  const run = new PerfRun(await runAll(runOptions(files, cwd, settings, options)));
   return run.suites[0]!;
 }
 
-function runOptions(files: string[], cwd: string, options: RunSuitesOptions): RunOptions {
+/**
+ * The CLI's settings resolution with the options as its flags. Reporters and
+ * report paths are the CLI's (the API prints nothing unless given reporters),
+ * and so is bail (a PerfRun holds every suite).
+ */
+export async function settingsFor(options: RunSuitesOptions, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
+  const { config, cacheDir, backend, seed, retrain } = options;
+  return resolveSettings({ config, cacheDir, backend, seed, retrain }, cwd, env);
+}
+
+/** The options checked (a wrong type is a UsageError naming the option), and the folder they are relative to. */
+function checkedCwd(options: RunSuitesOptions): string {
+  checkOptions(options);
+  return resolve(options.cwd ?? process.cwd());
+}
+
+function runOptions(files: string[], cwd: string, settings: Settings, options: RunSuitesOptions): RunOptions {
   return {
     files,
     reporters: options.reporters ?? [],
     cwd,
     toolVersion: toolVersion(),
-    backend: options.backend,
-    cacheDir: resolve(cwd, options.cacheDir ?? process.env.DEEPPERFORM_CACHE_DIR ?? '.deepperform-cache/generators'),
+    backend: settings.backend,
+    cacheDir: settings.cacheDir,
     // Generators shipped for the default suites: used when their key matches exactly.
     readOnlyCaches: [shippedGeneratorsDir()],
-    retrain: options.retrain ?? false,
+    retrain: settings.retrain,
     namePattern: options.namePattern,
-    seed: options.seed,
-    isConfigError,
+    seed: settings.seed,
   };
 }

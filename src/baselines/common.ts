@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, ImageBatch } from '../adnn/index.js';
 import type { Attack, GeneratedInputs } from '../generator/index.js';
+import { UserError } from '../util/errors.js';
 
 /** What every baseline attacks with: the suite's norm and epsilon, and the AdNN's threshold tau. */
 export type BaselineAttack = Attack & { tau: number };
 
 /** A baseline was asked for something it cannot do, or given options it does not take. */
-export class BaselineError extends Error {
+export class BaselineError extends UserError {
   override readonly name: string = 'BaselineError';
 }
 

@@ -1,10 +1,8 @@
 #!/usr/bin/env node
 import { writeSync } from 'node:fs';
-import chalk from 'chalk';
-import { terminalLines } from '../../reporters/index.js';
-import { EXIT } from './errors.js';
-import { isConfigError } from '../util/user-errors.js';
+import { EXIT } from '../util/errors.js';
 import { program } from './program.js';
+import { reportError } from './report-error.js';
 
 /**
  * A command ends by returning its exit code to main(). When the process ends
@@ -37,21 +35,6 @@ async function main(): Promise<void> {
   }
   process.exitCode = code;
   guard.finished();
-}
-
-function reportError(e: unknown): number {
-  const err = e as { code?: string; exitCode?: number };
-  if (typeof err.code === 'string' && err.code.startsWith('commander.')) {
-    // commander printed its own message (or help / version).
-    return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.pass : EXIT.config;
-  }
-  if (isConfigError(e)) {
-    // Messages quote user input (names, paths, YAML lines): escaped, so none can drive the terminal.
-    console.error(chalk.red(`error: ${terminalLines(e.message)}`));
-    return EXIT.config;
-  }
-  console.error(chalk.red('deepperform crashed:'), terminalLines(e instanceof Error ? (e.stack ?? e.message) : String(e)));
-  return EXIT.crash;
 }
 
 await main();

@@ -4,7 +4,7 @@
  * the CLI maps to exit code 2.
  */
 import { InvalidArgumentError } from 'commander';
-import { FILE_REPORTERS, type FileReporterName } from '../config/index.js';
+import { FILE_REPORTERS, type OutputFiles } from '../config/index.js';
 import type { Shard } from '../runner/index.js';
 
 export function number(name: string) {
@@ -42,8 +42,6 @@ export function collectList(v: string, previous: string[] | undefined): string[]
   if (items.length === 0) throw new InvalidArgumentError('needs at least one name');
   return [...(previous ?? []), ...items];
 }
-
-export type OutputFiles = Partial<Record<FileReporterName, string>>;
 
 /** Repeatable `--output-file junit=path`; a later one for the same reporter wins. */
 export function collectOutputFile(v: string, previous: OutputFiles | undefined): OutputFiles {

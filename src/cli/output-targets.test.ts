@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/cli.js';
 import { checkOutputTargets } from './output-targets.js';
-import { resolveSettings } from './settings.js';
+import { resolveSettings } from '../settings/index.js';
 
 /** A project folder holding a regular file `taken` and, when given, a config file. */
 function project(config?: string): string {

@@ -6,12 +6,11 @@
  * of a crash after hours of training.
  */
 import { resolve } from 'node:path';
-import { ConfigError, type ConfigProblem } from '../config/index.js';
+import { CACHE_DIR_ENV, ConfigError, DEFAULT_CACHE_DIR, DEFAULT_OUTPUT_DIR, type ConfigProblem, type OutputFiles } from '../config/index.js';
 import { DEFAULT_OUTPUT_FILES, REPORTER_NAMES, type FileReporterName } from '../../reporters/index.js';
 import { dirTargetProblem, fileTargetProblem } from '../util/output-target.js';
-import { UsageError } from './errors.js';
-import type { OutputFiles } from './options.js';
-import type { Settings } from './settings.js';
+import { UsageError } from '../util/errors.js';
+import type { Settings } from '../settings/index.js';
 
 /** The flags as given (relative paths unresolved), to name the one that chose a path. */
 export interface TargetFlags {
@@ -80,14 +79,14 @@ function fileOrigin(reporter: FileReporterName, flags: TargetFlags): Origin {
 function dirOrigin(settings: Settings, flags: TargetFlags): Origin {
   if (flags.outputDir !== undefined) return { label: `--output-dir ${flags.outputDir}` };
   if (settings.config?.config.outputDir !== undefined) return { configKey: 'outputDir' };
-  return { label: 'the default report folder (reports; choose another with -o/--output-dir)' };
+  return { label: `the default report folder (${DEFAULT_OUTPUT_DIR}; choose another with -o/--output-dir)` };
 }
 
 function cacheOrigin(settings: Settings, flags: TargetFlags, env: NodeJS.ProcessEnv): Origin {
   if (flags.cacheDir !== undefined) return { label: `--cache-dir ${flags.cacheDir}` };
   if (settings.config?.config.cacheDir !== undefined) return { configKey: 'cacheDir' };
-  if (env.DEEPPERFORM_CACHE_DIR !== undefined) return { label: `DEEPPERFORM_CACHE_DIR=${env.DEEPPERFORM_CACHE_DIR}` };
-  return { label: 'the default cache folder (.deepperform-cache/generators; choose another with --cache-dir)' };
+  if (env[CACHE_DIR_ENV] !== undefined) return { label: `${CACHE_DIR_ENV}=${env[CACHE_DIR_ENV]}` };
+  return { label: `the default cache folder (${DEFAULT_CACHE_DIR}; choose another with --cache-dir)` };
 }
 
 /** Two reports into one file, or a report over a file the command reads. */

@@ -5,6 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { REPORTER_NAMES, terminalLines } from '../../reporters/index.js';
+import { CACHE_DIR_ENV, DEFAULT_CACHE_DIR, DEFAULT_INCLUDE, DEFAULT_OUTPUT_DIR, DEFAULT_REPORTERS } from '../config/index.js';
 import { collectList, collectOutputFile, integer, number, parsePattern, parseShard } from './options.js';
 import { toolVersion } from '../util/version.js';
 import { PERF_LOSS_NAMES } from '../suite/index.js';
@@ -16,10 +17,12 @@ Exit codes: 0 every error-level assertion holds, 1 an assertion failed,
 /** Options for reporters: shared by run and merge-reports. */
 function reporterOptions(cmd: Command): Command {
   return cmd
-    .option('--reporter <names>', `reporters, repeatable or comma-separated: ${REPORTER_NAMES.join(', ')} (default: console,junit,html)`, collectList)
-    .option('-o, --output-dir <dir>', 'where report files go (default: reports)')
+    .option('--reporter <names>', `reporters, repeatable or comma-separated: ${REPORTER_NAMES.join(', ')} (default: ${DEFAULT_REPORTERS.join(',')})`, collectList)
+    .option('-o, --output-dir <dir>', `where report files go (default: ${DEFAULT_OUTPUT_DIR})`)
     .option('--output-file <reporter=path>', 'file for one reporter, repeatable: junit=..., html=..., json=...', collectOutputFile);
 }
+
+const CACHE_DEFAULT = `${DEFAULT_CACHE_DIR}; env ${CACHE_DIR_ENV}`;
 
 const configOption = () => new Option('--config <file>', 'config file (default: deepperform.config.{ts,mts,js,mjs} in the working directory)');
 const nameOption = () => new Option('-t, --test-name-pattern <regex>', 'only suites whose name matches').argParser(parsePattern);
@@ -37,13 +40,13 @@ export function program(exit: (code: number) => void): Command {
   const run = cli
     .command('run')
     .description('find *.perf.yaml suites, generate test inputs, check the assertions, write reports')
-    .argument('[paths...]', 'suite files, folders or globs (default: the config\'s include, else suites)')
+    .argument('[paths...]', `suite files, folders or globs (default: the config's include, else ${DEFAULT_INCLUDE.join(', ')})`)
     .addOption(nameOption());
   reporterOptions(run)
     .addOption(shardOption())
     .option('--seed <n>', "override every suite's seed", integer('--seed', 0))
     .option('--backend <name>', 'tfjs backend: wasm, cpu, auto (default: wasm, else cpu), node (tfjs-node: opt-in, not CI-tested)')
-    .option('--cache-dir <dir>', 'where trained generators and baseline outputs are kept (default: .deepperform-cache/generators; env DEEPPERFORM_CACHE_DIR)')
+    .option('--cache-dir <dir>', `where trained generators and baseline outputs are kept (default: ${CACHE_DEFAULT})`)
     .option('--retrain', 'ignore cached generators and baseline outputs: train and run them anew')
     .addOption(new Option('--bail [n]', 'stop after n failed suites').preset('1').argParser(integer('--bail', 1)))
     .addOption(passOption())
@@ -55,7 +58,7 @@ export function program(exit: (code: number) => void): Command {
   cli
     .command('list')
     .description('list the suites run would run (same paths, -t and --shard), without running them')
-    .argument('[paths...]', 'suite files, folders or globs (default: the config\'s include, else suites)')
+    .argument('[paths...]', `suite files, folders or globs (default: the config's include, else ${DEFAULT_INCLUDE.join(', ')})`)
     .addOption(nameOption())
     .addOption(shardOption())
     .option('--json', 'print a JSON array: file, name, model, norm, epsilon, threshold, seed, assertions')
@@ -157,7 +160,7 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
     .addOption(new Option('--target <model>', "whose seed FLOPs x' is pulled to: the model being retrained (current, default) or the original").choices(['current', 'original']))
     .option('--seed <n>', "seeds the choice of training seeds and the batch order (default: the suite's seed)", integer('--seed', 0))
     .option('--out <dir>', 'folder to write the hardened model.json and weights.bin to')
-    .option('--cache-dir <dir>', 'where trained generators are kept (default: .deepperform-cache/generators; env DEEPPERFORM_CACHE_DIR)')
+    .option('--cache-dir <dir>', `where trained generators are kept (default: ${CACHE_DEFAULT})`)
     .option('--retrain', "ignore the cached generator of the original model and train it anew")
     .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
     .option('--json', 'print the before/after numbers as JSON (progress goes to stderr)')
@@ -181,7 +184,7 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
     .option('--test-seeds <n>', 'test-split seeds it is evaluated on, each with its generated input', integer('--test-seeds', 1), 1000)
     .option('--c <value>', "the SVM's C, cost of a margin violation (default 1)", number('--c'))
     .option('--out <file>', 'where to write the detector (JSON)', 'detector.json')
-    .option('--cache-dir <dir>', 'where trained generators are kept (default: .deepperform-cache/generators; env DEEPPERFORM_CACHE_DIR)')
+    .option('--cache-dir <dir>', `where trained generators are kept (default: ${CACHE_DEFAULT})`)
     .option('--retrain', 'ignore a cached generator and train it anew')
     .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
     .addOption(configOption())

@@ -1,10 +1,10 @@
 /** Reporters built from the settings, and the exit code a result gives. */
 import { createReporters, type CreateReportersOptions, type Reporter } from '../../reporters/index.js';
 import type { RunResult } from '../runner/index.js';
-import { EXIT } from './errors.js';
+import { EXIT } from '../util/errors.js';
 import type { OutputStream } from './io.js';
-import type { OutputFiles } from './options.js';
-import type { Settings } from './settings.js';
+import type { OutputFiles } from '../config/index.js';
+import type { Settings } from '../settings/index.js';
 
 /** CI set to anything but '', '0' or 'false' means a CI job, as most CI tools read it. */
 export function isCI(env: NodeJS.ProcessEnv): boolean {

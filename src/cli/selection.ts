@@ -1,8 +1,7 @@
 /** Discovery, -t and --shard as `run` and `list` share them, with a reason when nothing is left. */
 import { selectSuites, shardSlice, type Shard } from '../runner/index.js';
 import type { Suite } from '../suite/index.js';
-import type { Settings } from './settings.js';
-import { suiteFiles } from './suite-files.js';
+import { suiteFiles, type Settings } from '../settings/index.js';
 
 export interface SelectionFlags {
   testNamePattern?: RegExp;

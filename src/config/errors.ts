@@ -1,4 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
+import { UserError } from '../util/errors.js';
 
 /** One thing wrong with a config file: the key path (e.g. "reporters[1]") and what is wrong. */
 export interface ConfigProblem {
@@ -11,7 +12,7 @@ export interface ConfigProblem {
  * keys and values deepperform does not accept. Every problem is reported
  * at once. The CLI maps it to exit code 2.
  */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   override readonly name = 'ConfigError';
 
   constructor(

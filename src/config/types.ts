@@ -2,6 +2,9 @@
 export const FILE_REPORTERS = ['junit', 'html', 'json'] as const;
 export type FileReporterName = (typeof FILE_REPORTERS)[number];
 
+/** A file per file reporter. */
+export type OutputFiles = Partial<Record<FileReporterName, string>>;
+
 /**
  * What `deepperform.config.{ts,mts,js,mjs}` exports. Every key is optional;
  * a command-line flag given for the same setting wins. Relative paths are
@@ -15,8 +18,8 @@ export interface DeepperformConfig {
   /** Folder for report files. Default: "reports". */
   outputDir?: string;
   /** A file per reporter, overriding outputDir/junit.xml, outputDir/index.html, outputDir/report.json. */
-  outputFiles?: Partial<Record<FileReporterName, string>>;
-  /** Where trained generators are cached. Default: ".deepperform-cache/generators". */
+  outputFiles?: OutputFiles;
+  /** Where trained generators are cached. Default: $DEEPPERFORM_CACHE_DIR, else ".deepperform-cache/generators" (DEFAULT_CACHE_DIR). */
   cacheDir?: string;
   /** tfjs backend: wasm, cpu or auto (wasm, else cpu); node (tfjs-node) only when named: opt-in, not CI-tested. Default: auto. */
   backend?: string;

@@ -1,5 +1,7 @@
 /** Which tfjs backend to run on, and why. */
 
+import { UserError } from '../util/errors.js';
+
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
 export interface BackendInfo {
@@ -13,7 +15,7 @@ export interface BackendInfo {
 }
 
 /** A requested backend is unknown or cannot be loaded. */
-export class BackendError extends Error {
+export class BackendError extends UserError {
   override readonly name = 'BackendError';
 }
 

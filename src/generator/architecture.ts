@@ -11,12 +11,13 @@ import {
   type FeatureShape,
 } from '../nn/index.js';
 import type { PerturbationBound } from './projection.js';
+import { UserError } from '../util/errors.js';
 
 /** Weights drawn from N(0, 0.02), as the authors initialise G and D. */
 const INIT = { std: 0.02 } as const;
 const LEAK = 0.2;
 
-export class GeneratorShapeError extends Error {
+export class GeneratorShapeError extends UserError {
   constructor(input: InputSpec) {
     super(`input ${input.height}x${input.width} is too small for the generator (needs at least 15x15)`);
     this.name = 'GeneratorShapeError';

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
+import { UserError } from '../util/errors.js';
 
 export interface ModelJson<M> {
   format: 'deepperform-weights';
@@ -21,7 +22,7 @@ export interface WeightsGroup {
   sha256?: string;
 }
 
-export class WeightsFileError extends Error {
+export class WeightsFileError extends UserError {
   constructor(readonly file: string, detail: string) {
     super(`${file}: ${detail}`);
     this.name = 'WeightsFileError';

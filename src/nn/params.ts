@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { UserError } from '../util/errors.js';
 
 /**
  * Named, seeded weights. Every network (AdNN, generator, discriminator) keeps
@@ -43,7 +44,7 @@ export class ParamStore {
   }
 }
 
-export class WeightsMismatchError extends Error {
+export class WeightsMismatchError extends UserError {
   constructor(
     readonly missing: string[],
     readonly unexpected: string[],

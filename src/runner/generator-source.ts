@@ -16,6 +16,7 @@ import {
 import { withoutChecksum } from '../nn/index.js';
 import type { Suite } from '../suite/index.js';
 import type { TrainingSummary } from './result.js';
+import { UserError } from '../util/errors.js';
 
 export interface GeneratorSourceOptions {
   cache: GeneratorCache;
@@ -48,7 +49,7 @@ export function generatorData(suite: Suite, trainSplit: Dataset): GeneratorData 
   return { identity: `${suite.data.dataset}/${suite.data.trainSplit}`, train, validation };
 }
 
-export class GeneratorMismatchError extends Error {
+export class GeneratorMismatchError extends UserError {
   override readonly name = 'GeneratorMismatchError';
 }
 

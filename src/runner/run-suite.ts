@@ -17,6 +17,7 @@ import { pickSamples } from './samples.js';
 import { suiteConfig } from './suite-config.js';
 import { isCI, planSaved, writeSavedResult } from './saved-results.js';
 import type { MethodResult, SuiteResult } from './result.js';
+import { UserError } from '../util/errors.js';
 
 /** What every suite of a run shares. */
 export interface SuiteContext {
@@ -29,7 +30,7 @@ export interface SuiteContext {
   updateBaseline?: boolean;
 }
 
-export class ModelDataMismatchError extends Error {
+export class ModelDataMismatchError extends UserError {
   override readonly name = 'ModelDataMismatchError';
 }
 

@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { engineNotes, initBackend } from '../engine/index.js';
 import { GeneratorCache } from '../generator/index.js';
 import { loadSuite, type Suite } from '../suite/index.js';
+import { isUserError } from '../util/errors.js';
 import { combineReporters, ReportWriteError, type Reporter } from '../../reporters/index.js';
 import { environmentInfo } from './environment.js';
 import { preflightSuites } from './preflight.js';
@@ -45,8 +46,6 @@ export interface RunOptions extends SelectOptions {
   onBail?: (info: BailInfo) => void;
   /** Rewrite saved-result files instead of comparing against them (read by the assertions). */
   updateBaseline?: boolean;
-  /** Errors that mean bad configuration: rethrown, not recorded as a crashed suite. */
-  isConfigError: (e: unknown) => boolean;
   /**
    * Reports that could not be written after the run: told here, so the
    * caller still gets the result (the CLI prints it and exits 2). Without it
@@ -146,7 +145,8 @@ async function runOne(suite: Suite, reporter: Reporter, opts: Omit<RunOptions, '
       updateBaseline: opts.updateBaseline ?? false,
     });
   } catch (e) {
-    if (opts.isConfigError(e)) throw e;
+    // A user error (bad model, data, settings) stops the run (exit 2) rather than being recorded as a crash.
+    if (isUserError(e)) throw e;
     const error = e instanceof Error ? { message: e.message, stack: e.stack } : { message: String(e) };
     return { ...baseResult(suite, relative(opts.cwd, suite.file)), durationMs: performance.now() - started, error };
   }

@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import fg from 'fast-glob';
-import { UsageError } from './errors.js';
+import { UsageError } from '../util/errors.js';
 
 export const SUITE_GLOB = '**/*.perf.{yaml,yml}';
 const IGNORE = ['**/node_modules/**', '**/dist/**'];

@@ -1,5 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
 import { codeFrame, sourceLines } from './code-frame.js';
+import { UserError } from '../util/errors.js';
 
 /** One thing wrong with a suite file, at a 1-based line and column. */
 export interface SuiteProblem {
@@ -17,7 +18,7 @@ export interface SuiteProblem {
  * Carries every problem found, not just the first, so a user fixes them in
  * one go. The CLI maps it to exit code 2.
  */
-export class SuiteError extends Error {
+export class SuiteError extends UserError {
   /** Absolute path of the file at fault. */
   readonly file: string;
   readonly problems: SuiteProblem[];
@@ -33,13 +34,6 @@ export class SuiteError extends Error {
   }
 }
 
-/** Bad command-line input, e.g. a suite path that does not exist. Exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 /** Problems spelled out in a message; the rest are counted (all stay in SuiteError.problems). */
 export const MAX_SHOWN_PROBLEMS = 20;

@@ -18,7 +18,8 @@ import {
   type ParseOptions,
   type StructuredSpec,
 } from './assertions.js';
-import { SuiteError, UsageError, type SuiteProblem } from './errors.js';
+import { UsageError } from '../util/errors.js';
+import { SuiteError, type SuiteProblem } from './errors.js';
 import { locate, locateInString, type Segment, type SourceMap } from './locate.js';
 import { DEFAULT_METHOD, REFINE_METHOD, type MetricNeed } from './metrics.js';
 import type { DetectorSpec, LrScheduleSpec, RetrainSpec, SuiteFile, TrainSpec } from './suite.types.js';

@@ -1,7 +1,8 @@
 /**
  * Schema validation with ajv, and the translation of ajv's errors into plain
- * words a suite author can act on (unknown keys with a suggestion, wrong
- * types with what was found, the one relevant branch of an anyOf).
+ * words a user can act on (unknown keys with a suggestion, wrong types with
+ * what was found, the one relevant branch of an anyOf). Suites and the
+ * config file (src/config/schema.ts) are checked by the same machinery.
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import { didYouMean, suggestion } from './did-you-mean.js';
@@ -20,15 +21,20 @@ export interface RawProblem {
 }
 
 const ajv = new Ajv({ allErrors: true, verbose: true, useDefaults: true, allowUnionTypes: true });
-const validate = ajv.compile(suiteSchema);
+
+/** A checker for `schema`: every problem of a value, in the user's terms; the schema's defaults are filled in place. */
+export function schemaChecker(schema: Readonly<Record<string, unknown>>): (data: unknown) => RawProblem[] {
+  const validate = ajv.compile(schema);
+  return (data) => {
+    const inexact = inexactNumbers(data);
+    if (validate(data)) return inexact;
+    const problems = pickAnyOfBranches(validate.errors ?? [], data);
+    return [...dropRedundant(dedupe(problems)), ...inexact];
+  };
+}
 
 /** Validates `data` against the suite schema, filling in defaults in place. */
-export function validateSuiteData(data: unknown): RawProblem[] {
-  const inexact = inexactNumbers(data);
-  if (validate(data)) return inexact;
-  const problems = pickAnyOfBranches(validate.errors ?? [], data);
-  return [...dropRedundant(dedupe(problems)), ...inexact];
-}
+export const validateSuiteData = schemaChecker(suiteSchema);
 
 /**
  * Whole numbers beyond 2^53 - 1, where a double no longer holds every
@@ -235,9 +241,10 @@ function mustBe(types: readonly string[], data: unknown): string {
   return `must be ${list}, got ${show(data)}`;
 }
 
-/** A value as the user would recognise it from the YAML. */
+/** A value as the user would recognise it from the YAML (or a config file). */
 export function show(v: unknown): string {
   if (v === null || v === undefined) return 'an empty value';
+  if (typeof v === 'function') return 'a function';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a map';
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);

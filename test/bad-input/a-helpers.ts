@@ -4,6 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import { runCommand, type RunCommandFlags } from '../../src/cli/commands/run.js';
+import { reportError } from '../../src/cli/report-error.js';
 import { tempDir, writeTinySuite } from '../helpers/cli.js';
 
 export interface InProcessRun {
@@ -11,6 +12,8 @@ export interface InProcessRun {
   code?: number;
   /** What it threw: a usage or configuration error the CLI prints and exits 2 with. */
   error?: Error;
+  /** The exit code the CLI gives for what it threw (main's reportError): 2 for a user error, 3 for a crash. */
+  exit?: number;
   stdout: string;
   stderr: string;
 }
@@ -35,7 +38,7 @@ export async function runInProcess(dir: string, paths: string[], flags: RunComma
     const code = await runCommand(paths, { reporter: ['console'], cacheDir: 'cache', ...flags }, io);
     return { code, stdout: out.join(''), stderr: err.join('') };
   } catch (e) {
-    return { error: e as Error, stdout: out.join(''), stderr: err.join('') };
+    return { error: e as Error, exit: reportError(e, () => {}), stdout: out.join(''), stderr: err.join('') };
   }
 }
 

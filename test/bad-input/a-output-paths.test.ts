@@ -15,12 +15,15 @@ import { ReportWriteError } from '../../reporters/index.js';
 import { run, xssSuite } from '../../reporters/test-fixtures.js';
 import { reportsNotWritten } from '../../src/cli/commands/run.js';
 import { bufferIO } from '../cli/buffer-io.js';
+import { UserError } from '../../src/util/errors.js';
 import { ROOT, type CliResult } from '../helpers/cli.js';
 import { runInProcess, tinyProject } from './a-helpers.js';
 
 /** Refused before any work: a usage or config error, nothing printed for a suite, no cache made. */
 function refusedUpFront(r: Awaited<ReturnType<typeof runInProcess>>, dir: string): Error {
   expect(r.code).toBeUndefined();
+  expect(r.error).toBeInstanceOf(UserError);
+  expect(r.exit).toBe(2);
   expect(r.error?.name).toMatch(/^(UsageError|ConfigError)$/);
   expect(r.stdout).toBe('');
   expect(existsSync(join(dir, 'cache'))).toBe(false);

@@ -76,6 +76,7 @@ describe('bad input, class 5: user modules, in process', () => {
     const dir = moduleProject((src) => src.replace('    soft(x) {', '    softs: 0,\n    soft(x) {\n      if (++this.softs > 1) for (;;) {}'), '  timeout: 1');
     const r = await runInProcess(dir, ['.'], {});
     expect(r.error?.name).toBe('UserModelError');
+    expect(r.exit).toBe(2);
     expect(r.error?.message).toBe(`${join(dir, 'm.mjs')}: soft() did not finish within 1 s and was stopped (a longer limit: model.timeout in the suite)`);
   });
 
@@ -101,6 +102,7 @@ describe('bad input, class 5: user modules, in process', () => {
     const dir = moduleProject(edit);
     const r = await runInProcess(dir, ['.'], {});
     expect(r.error?.name).toBe('UserModelError');
+    expect(r.exit).toBe(2);
     expect(r.error?.message).toContain(`${join(dir, 'm.mjs')}: does not implement the AdNN contract: ${message}`);
     expect(r.stdout).not.toMatch(/training generator/);
   });

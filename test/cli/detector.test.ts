@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectorCommand, type DetectorFlags } from '../../src/cli/commands/detector.js';
-import { isConfigError } from '../../src/util/user-errors.js';
+import { isUserError } from '../../src/util/errors.js';
 import { program } from '../../src/cli/program.js';
 import { FIXTURE_MODEL, ROOT, tempDir } from '../helpers/cli.js';
 import { bufferIO } from './buffer-io.js';
@@ -14,7 +14,7 @@ async function usageFailure(flags: Partial<DetectorFlags>, cwd = tempDir()): Pro
   try {
     await detectorCommand({ ...DEFAULTS, ...flags }, bufferIO(cwd));
   } catch (e) {
-    expect(isConfigError(e), `${(e as Error).name}: ${(e as Error).message}`).toBe(true);
+    expect(isUserError(e), `${(e as Error).name}: ${(e as Error).message}`).toBe(true);
     return (e as Error).message;
   }
   throw new Error('expected the command to fail');

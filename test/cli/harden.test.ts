@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hardenCommand, type HardenFlags } from '../../src/cli/commands/harden.js';
-import { isConfigError } from '../../src/util/user-errors.js';
+import { isUserError } from '../../src/util/errors.js';
 import { initBackend } from '../../src/engine/index.js';
 import { bufferIO } from './buffer-io.js';
 import { runCliAsync } from './run-cli-async.js';
@@ -20,7 +20,7 @@ async function thrown(flags: HardenFlags, cwd = tempDir()): Promise<Error> {
   );
   if (!(e instanceof Error)) throw new Error('expected hardenCommand to throw');
   // Every one is a user-facing error: the CLI prints its message and exits 2.
-  expect(isConfigError(e), `${e.name}: ${e.message}`).toBe(true);
+  expect(isUserError(e), `${e.name}: ${e.message}`).toBe(true);
   return e;
 }
 

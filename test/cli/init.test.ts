@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initCommand } from '../../src/cli/commands/init.js';
-import { loadConfig } from '../../src/config/index.js';
+import { loadConfig } from '../../src/settings/index.js';
 import { loadSuite } from '../../src/suite/index.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { bufferIO } from './buffer-io.js';

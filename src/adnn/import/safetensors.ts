@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { UserError } from '../../util/errors.js';
 
 /** A `.safetensors` file that cannot be read or does not fit the model (exit code 2). */
-export class WeightsImportError extends Error {
+export class WeightsImportError extends UserError {
   constructor(readonly file: string, detail: string) {
     super(`${file}: ${detail}`);
     this.name = 'WeightsImportError';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../../../test/helpers/tf.js';
 import { DataType, encodeModel, type OnnxNode } from '../../engine/ort/onnx-model.js';
-import { isConfigError } from '../../util/user-errors.js';
+import { isUserError } from '../../util/errors.js';
 import { loadOnnxAdnn, OnnxModelError, type OnnxAdnnSpec } from './index.js';
 
 /** Load-time errors: each names the file and the place (node, key, tensor) and is a configuration error (exit 2). */
@@ -33,7 +33,7 @@ function failure(spec: OnnxAdnnSpec): OnnxModelError {
   try {
     loadOnnxAdnn(spec).dispose();
   } catch (e) {
-    expect(isConfigError(e)).toBe(true);
+    expect(isUserError(e)).toBe(true);
     return e as OnnxModelError;
   }
   throw new Error('the model loaded');

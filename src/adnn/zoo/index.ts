@@ -3,12 +3,13 @@ import { entries as blockdrop } from './blockdrop/index.js';
 import { entries as ranet } from './ranet/index.js';
 import { entries as sdn } from './sdn/index.js';
 import { entries as skipnet } from './skipnet/index.js';
+import { UserError } from '../../util/errors.js';
 
 export type { ZooEntry, ZooFamily } from './entry.js';
 
 const ZOO = new Map<string, ZooEntry>([...skipnet, ...blockdrop, ...sdn, ...ranet].map((e) => [e.arch, e]));
 
-export class UnknownArchError extends Error {
+export class UnknownArchError extends UserError {
   constructor(readonly arch: string) {
     super(`unknown architecture "${arch}"; known: ${[...ZOO.keys()].join(', ')}`);
     this.name = 'UnknownArchError';

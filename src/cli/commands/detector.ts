@@ -7,9 +7,9 @@ import { generate, GeneratorCache, shippedGeneratorsDir, type TrainProgress } fr
 import { firstConvOf, runDetectorSection, type DetectorSectionResult } from '../../mitigation/index.js';
 import { checkModelData, generatorData, generatorFor, loadSuiteModel } from '../../runner/index.js';
 import { loadSuite, parseSuite, type Suite } from '../../suite/index.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../../util/errors.js';
 import { processIO, type CommandIO } from '../io.js';
-import { resolveSettings } from '../settings.js';
+import { resolveSettings } from '../../settings/index.js';
 import { toolVersion } from '../../util/version.js';
 
 export interface DetectorFlags {

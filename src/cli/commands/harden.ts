@@ -5,9 +5,9 @@ import { initBackend } from '../../engine/index.js';
 import { GeneratorCache, shippedGeneratorsDir, type PerfLoss } from '../../generator/index.js';
 import { checkOutDir, runRetrainSection, type RetrainSectionResult, type RetrainSettings } from '../../mitigation/index.js';
 import { loadSuite, parseSuite, type Suite } from '../../suite/index.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../../util/errors.js';
 import { processIO, type CommandIO } from '../io.js';
-import { resolveSettings } from '../settings.js';
+import { resolveSettings } from '../../settings/index.js';
 import { toolVersion } from '../../util/version.js';
 
 /** Flags that describe what to harden without a suite file. */

@@ -11,7 +11,7 @@ import { ResNetConfigError } from '../../adnn/zoo/resnet/config.js';
 import { SDN_NORMALIZATION, type ChannelNorm } from '../../adnn/zoo/sdn/config.js';
 import { SKIPNET_NORMALIZATION } from '../../adnn/zoo/skipnet/index.js';
 import { initBackend } from '../../engine/index.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../util/errors.js';
 import { parseInput } from './model-info.js';
 
 export interface ImportWeightsOptions {

@@ -1,4 +1,5 @@
 /** The files `deepperform init` writes: a starter suite and a config, commented for a first-time user. */
+import { DEFAULT_CACHE_DIR } from '../../config/index.js';
 
 /** A suite against the tiny SDN shipped with deepperform; `weights` is filled in by init. */
 export function starterSuite(weights: string): string {
@@ -85,7 +86,7 @@ export default defineConfig({
   // A file per reporter instead of outputDir/<default name>:
   // outputFiles: { junit: 'test-results/perf.xml' },
   // Trained generators are cached here, keyed by everything that determines them.
-  cacheDir: '.deepperform-cache/generators',
+  cacheDir: '${DEFAULT_CACHE_DIR}',
   // backend: 'wasm',  // wasm, cpu or auto (default: wasm, else cpu); node = tfjs-node, opt-in
   // seed: 0,          // overrides every suite's seed
   // bail: 1,          // stop after this many failed suites

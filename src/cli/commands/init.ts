@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CONFIG_FILES } from '../../config/index.js';
 import { packageRoot } from '../../util/package-root.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../../util/errors.js';
 import { processIO, type CommandIO } from '../io.js';
 import { STARTER_CONFIG, starterSuite } from './init-templates.js';
 

@@ -2,10 +2,10 @@ import { basename, relative } from 'node:path';
 import { terminalText } from '../../../reporters/index.js';
 import type { Shard } from '../../runner/index.js';
 import { modelLabel, type Suite } from '../../suite/index.js';
-import { EXIT } from '../errors.js';
+import { EXIT } from '../../util/errors.js';
 import { processIO, type CommandIO } from '../io.js';
 import { count, selectForCommand } from '../selection.js';
-import { resolveSettings } from '../settings.js';
+import { resolveSettings } from '../../settings/index.js';
 import { noSuites } from './run.js';
 
 export interface ListFlags {

@@ -7,11 +7,11 @@ import { readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { combineReporters, readReportBlob, type ReportBlob } from '../../../reporters/index.js';
 import type { RunResult } from '../../runner/index.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../util/errors.js';
 import { processIO, type CommandIO } from '../io.js';
 import { checkOutputTargets } from '../output-targets.js';
 import { buildReporters, exitCodeFor } from '../reporting.js';
-import { resolveSettings, type CommonFlags } from '../settings.js';
+import { resolveSettings, type CommonFlags } from '../../settings/index.js';
 
 interface NamedBlob {
   file: string;

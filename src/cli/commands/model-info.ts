@@ -1,7 +1,7 @@
 import chalk from 'chalk';
 import { totalFlops, zooArchs, zooEntry, type AdnnMeta, type InputSpec } from '../../adnn/index.js';
 import { initBackend } from '../../engine/index.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../util/errors.js';
 import type { OnnxInfoOptions } from './model-info-onnx.js';
 
 export interface ModelInfoOptions extends OnnxInfoOptions {

@@ -2,13 +2,12 @@ import { Chalk } from 'chalk';
 import { summaryLines, terminalLines, terminalSafe, type ReportWriteError } from '../../../reporters/index.js';
 import { shippedGeneratorsDir } from '../../generator/index.js';
 import { runSelected, type BailInfo, type RunResult, type Shard } from '../../runner/index.js';
-import { isConfigError } from '../../util/user-errors.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../../util/errors.js';
 import { processIO, type CommandIO } from '../io.js';
 import { buildReporters, exitCodeFor } from '../reporting.js';
 import { checkOutputTargets } from '../output-targets.js';
 import { count, selectForCommand } from '../selection.js';
-import { resolveSettings, type RunFlags } from '../settings.js';
+import { resolveSettings, type RunFlags } from '../../settings/index.js';
 import { toolVersion } from '../../util/version.js';
 
 export interface RunCommandFlags extends RunFlags {
@@ -47,7 +46,6 @@ export async function runCommand(paths: string[], flags: RunCommandFlags, io: Co
     bail: settings.bail,
     onBail: (info) => (bailed = info),
     updateBaseline: flags.updateBaseline ?? false,
-    isConfigError,
     onReportsFailed: (e) => (reportsFailed = e),
   });
   // Said after the reporters' summary, so it is the last line a reader sees.

@@ -5,7 +5,7 @@ import { SingleBar } from 'cli-progress';
 import { checkpointDir, evaluateAdaptive, loadCheckpoint, saveAdnn, saveCheckpoint, trainAdnn, zooEntry, type CheckpointMetadata } from '../../adnn/index.js';
 import { loadDataset } from '../../data/index.js';
 import { initBackend } from '../../engine/index.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../util/errors.js';
 import type { AdaptiveNetwork } from '../../adnn/index.js';
 
 export interface TrainModelOptions {

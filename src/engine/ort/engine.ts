@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { exportOnnx, type ExportedModel } from './export.js';
 import { CompiledProgram, lowerProgram, type ProgramSpec } from './program.js';
 import { loadOnnxruntimeNode, OrtUnavailableError, type OrtLoader, type OrtRuntime, type OrtSession, type OrtTensorData } from './runtime.js';
+import { UserError } from '../../util/errors.js';
 
 /** Which engine runs the forward-only paths: 'auto' prefers ORT and falls back to tfjs. */
 export type EngineChoice = 'auto' | 'ort' | 'tfjs';
@@ -12,7 +13,7 @@ export class OrtFallbackWarning extends Error {
   override readonly name = 'OrtFallbackWarning';
 }
 
-export class EngineChoiceError extends Error {
+export class EngineChoiceError extends UserError {
   override readonly name = 'EngineChoiceError';
 }
 

@@ -1,15 +1,17 @@
 /**
  * The detector's user-facing errors. The CLI maps them to exit code 2 by
- * class name (src/util/user-errors.ts), so every message says what and where.
+ * instanceof UserError (src/util/errors.ts), so every message says what and where.
  */
 
+import { UserError } from '../../util/errors.js';
+
 /** The model cannot give the detector its features: it has no firstConv. */
-export class DetectorFeatureError extends Error {
+export class DetectorFeatureError extends UserError {
   override readonly name = 'DetectorFeatureError';
 }
 
 /** A detector file that cannot be read, is not one, or is damaged. */
-export class DetectorFileError extends Error {
+export class DetectorFileError extends UserError {
   override readonly name = 'DetectorFileError';
 
   constructor(
@@ -21,11 +23,11 @@ export class DetectorFileError extends Error {
 }
 
 /** A detector used in front of a model it was not trained for. */
-export class DetectorMismatchError extends Error {
+export class DetectorMismatchError extends UserError {
   override readonly name = 'DetectorMismatchError';
 }
 
 /** Detector settings or data that cannot train or evaluate a detector (too few seeds, one class only ...). */
-export class DetectorOptionsError extends Error {
+export class DetectorOptionsError extends UserError {
   override readonly name = 'DetectorOptionsError';
 }

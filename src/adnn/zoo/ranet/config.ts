@@ -1,4 +1,5 @@
 import type { InputSpec } from '../../contract.js';
+import { UserError } from '../../../util/errors.js';
 
 /**
  * RaNet configuration, named after the original's command-line arguments
@@ -38,7 +39,7 @@ export interface RaNetConfig {
   normalize: { mean: number[]; std: number[] };
 }
 
-export class RaNetConfigError extends Error {
+export class RaNetConfigError extends UserError {
   constructor(message: string) {
     super(`invalid RaNet configuration: ${message}`);
     this.name = 'RaNetConfigError';

@@ -2,6 +2,7 @@ import type { InputSpec } from '../../contract.js';
 import type { FeatureShape } from '../../../nn/index.js';
 import type { Normalization } from './backbone.js';
 import type { SkippingObjective } from './skipping.js';
+import { UserError } from '../../../util/errors.js';
 
 /** What SkipNet and BlockDrop configurations share (kept in model.json). */
 export interface SkippingResNetConfig {
@@ -24,7 +25,7 @@ export const CIFAR_NORMALIZATION: Normalization = { mean: [0.4914, 0.4822, 0.446
 /** The embedded Fashion-MNIST slice's statistics (as sdn-tiny). */
 export const FASHION_MNIST_NORMALIZATION: Normalization = { mean: [0.286], std: [0.353] };
 
-export class ResNetConfigError extends Error {
+export class ResNetConfigError extends UserError {
   constructor(arch: string, detail: string) {
     super(`${arch} configuration: ${detail}`);
     this.name = 'ResNetConfigError';

@@ -1,4 +1,5 @@
 import type { InputSpec } from '../../contract.js';
+import { UserError } from '../../../util/errors.js';
 
 /** Per-channel input normalisation, folded into the model: (x - mean) / std. */
 export interface ChannelNorm {
@@ -40,7 +41,7 @@ export function fullDefaults(input?: InputSpec, numClasses?: number): SdnFullCon
   };
 }
 
-export class SdnConfigError extends Error {
+export class SdnConfigError extends UserError {
   constructor(arch: string, detail: string) {
     super(`${arch} configuration: ${detail}`);
     this.name = 'SdnConfigError';

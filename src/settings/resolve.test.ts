@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveSettings } from './settings.js';
+import { resolveSettings } from './resolve.js';
 
 function project(config?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'deepperform-settings-'));

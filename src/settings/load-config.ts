@@ -2,17 +2,15 @@
  * Finds and imports the config file: `--config <file>`, else the first of
  * deepperform.config.{ts,mts,js,mjs} in the working directory. jiti loads all
  * four (TypeScript compiled on the fly, ESM or CommonJS), with
- * `deepperform/config` bound to this very module, so a config file works
+ * `deepperform/config` bound to this deepperform's src/config, so a config file works
  * whether deepperform is a local dependency, global, or run through npx.
  */
 import { existsSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from './errors.js';
-import type { DeepperformConfig, LoadedConfig } from './types.js';
-import { validateConfig } from './validate.js';
+import { CONFIG_FILES, ConfigError, type DeepperformConfig, type LoadedConfig } from '../config/index.js';
+import { validateConfig } from './validate-config.js';
 
-export const CONFIG_FILES = ['deepperform.config.ts', 'deepperform.config.mts', 'deepperform.config.js', 'deepperform.config.mjs'];
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 
 export interface LoadConfigOptions {
@@ -43,17 +41,17 @@ function explicitFile(cwd: string, file: string): string {
   return abs;
 }
 
-/** This folder's index, with the running file's extension: .js when built, .ts under vitest. */
-function selfEntry(): string {
+/** src/config/index, with the running file's extension: .js when built, .ts under vitest. */
+function configEntry(): string {
   const here = fileURLToPath(import.meta.url);
-  return join(dirname(here), `index${extname(here)}`);
+  return join(dirname(here), '..', 'config', `index${extname(here)}`);
 }
 
 async function importDefault(file: string): Promise<unknown> {
   let mod: Record<string, unknown>;
   try {
     const { createJiti } = await import('jiti');
-    const jiti = createJiti(import.meta.url, { moduleCache: false, alias: { 'deepperform/config': selfEntry() } });
+    const jiti = createJiti(import.meta.url, { moduleCache: false, alias: { 'deepperform/config': configEntry() } });
     mod = (await jiti.import(file)) as Record<string, unknown>;
   } catch (e) {
     throw new ConfigError(file, [{ key: '', message: `could not be loaded: ${(e as Error).message}` }]);

@@ -1,27 +1,34 @@
 /**
- * What a command runs with: built-in defaults, overridden by the config
- * file, overridden by command-line flags. Paths from the command line are
- * relative to the working directory; those from the config file to its folder.
+ * What a run uses, resolved once for the CLI, the programmatic API and
+ * deepperform/vitest: built-in defaults (config/defaults.ts), overridden by
+ * the config file, overridden by command-line flags or API options. Paths
+ * given by flags or options are relative to the working directory; those
+ * from the config file to its folder.
  */
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig, type LoadedConfig } from '../config/index.js';
+import {
+  CACHE_DIR_ENV,
+  ConfigError,
+  DEFAULT_CACHE_DIR,
+  DEFAULT_OUTPUT_DIR,
+  DEFAULT_REPORTERS,
+  type LoadedConfig,
+  type OutputFiles,
+} from '../config/index.js';
+import { loadConfig } from './load-config.js';
 import { parseBackendName } from '../engine/index.js';
 import { REPORTER_NAMES } from '../../reporters/index.js';
-import type { OutputFiles } from './options.js';
-
-export const DEFAULT_REPORTERS = ['console', 'junit', 'html'];
-export const DEFAULT_PATHS = ['suites'];
-const DEFAULT_OUTPUT_DIR = 'reports';
-const DEFAULT_CACHE_DIR = '.deepperform-cache/generators';
 
 /** Flags shared by the commands that read the config file. */
 export interface CommonFlags {
-  config?: string;
+  /** A config file, relative to the working directory; false: read none (the API's opt-out). Default: deepperform.config.* in the working directory. */
+  config?: string | false;
   reporter?: string[];
   outputDir?: string;
   outputFile?: OutputFiles;
 }
 
+/** Flags (or API options) of a run: each overrides the config key of the same name. */
 export interface RunFlags extends CommonFlags {
   cacheDir?: string;
   backend?: string;
@@ -37,6 +44,7 @@ export interface Settings {
   outputDir: string;
   /** Absolute, per file reporter. */
   outputFiles: OutputFiles;
+  /** Absolute. */
   cacheDir: string;
   backend?: string;
   seed?: number;
@@ -44,19 +52,20 @@ export interface Settings {
   retrain: boolean;
 }
 
-/** Reads the config file (if any) and merges it with the flags. */
+/** Reads the config file (if any), checks it, and merges it with the flags. */
 export async function resolveSettings(flags: RunFlags, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
-  const config = await loadConfig({ cwd, file: flags.config });
+  const config = flags.config === false ? undefined : await loadConfig({ cwd, file: flags.config });
   const c = config?.config ?? {};
   if (config && !flags.reporter) checkReporterNames(config);
   if (config && c.backend !== undefined && !flags.backend) parseBackendName(c.backend, `backend in ${config.file}`);
   const flagFiles = Object.fromEntries(Object.entries(flags.outputFile ?? {}).map(([k, v]) => [k, resolve(cwd, v)]));
+  const envCache = env[CACHE_DIR_ENV];
   return {
     config,
-    reporters: flags.reporter ?? c.reporters ?? DEFAULT_REPORTERS,
+    reporters: flags.reporter ?? c.reporters ?? [...DEFAULT_REPORTERS],
     outputDir: flags.outputDir !== undefined ? resolve(cwd, flags.outputDir) : (c.outputDir ?? resolve(cwd, DEFAULT_OUTPUT_DIR)),
     outputFiles: { ...c.outputFiles, ...flagFiles },
-    cacheDir: flags.cacheDir !== undefined ? resolve(cwd, flags.cacheDir) : (c.cacheDir ?? resolve(cwd, env.DEEPPERFORM_CACHE_DIR ?? DEFAULT_CACHE_DIR)),
+    cacheDir: flags.cacheDir !== undefined ? resolve(cwd, flags.cacheDir) : (c.cacheDir ?? resolve(cwd, envCache ?? DEFAULT_CACHE_DIR)),
     backend: flags.backend ?? c.backend,
     seed: flags.seed ?? c.seed,
     bail: flags.bail ?? c.bail,

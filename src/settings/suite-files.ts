@@ -1,15 +1,14 @@
 /**
- * The suite files a command works on: the positional paths, else the config
+ * The suite files a command (or runSuites()) works on: the paths given, else the config
  * file's `include`, else the `suites` folder. Each entry is a file, a folder
  * (searched for *.perf.{yaml,yml}) or a glob.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fg from 'fast-glob';
-import { ConfigError } from '../config/index.js';
+import { ConfigError, DEFAULT_INCLUDE } from '../config/index.js';
 import { discoverSuites } from '../suite/index.js';
-import type { Settings } from './settings.js';
-import { DEFAULT_PATHS } from './settings.js';
+import type { Settings } from './resolve.js';
 
 const IGNORE = ['**/node_modules/**', '**/dist/**'];
 
@@ -24,10 +23,10 @@ export async function suiteFiles(paths: readonly string[], settings: Settings, c
   const loaded = settings.config;
   if (loaded?.config.include === undefined) {
     // Nothing named anywhere: a missing default folder is "no suites", not a bad path.
-    if (!existsSync(resolve(cwd, DEFAULT_PATHS[0]))) {
-      return { files: [], searched: `${DEFAULT_PATHS[0]}/ (no paths given, no include in a config file; deepperform init writes a starter)` };
+    if (!existsSync(resolve(cwd, DEFAULT_INCLUDE[0]))) {
+      return { files: [], searched: `${DEFAULT_INCLUDE[0]}/ (no paths given, no include in a config file; deepperform init writes a starter)` };
     }
-    return { files: await expand(DEFAULT_PATHS, cwd), searched: DEFAULT_PATHS.join(', ') };
+    return { files: await expand(DEFAULT_INCLUDE, cwd), searched: DEFAULT_INCLUDE.join(', ') };
   }
   const include = loaded.config.include;
   const found = await Promise.all(
