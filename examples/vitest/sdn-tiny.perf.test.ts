@@ -26,7 +26,7 @@ describe('sdn-tiny under DeepPerform (Linf, epsilon 0.1)', () => {
   test("the worst input costs less than 5x its seed's FLOPs", () => {
     expect(result.metric('I-FLOPs', 'max')).toBeLessThan(4);
     expect(result).toSlowDownAtMost(5);
-    expect(result).toHaveIFlopsBelow(0.5, { aggregate: 'mean' });
+    expect(result).toHaveIFlopsBelow(1, { aggregate: 'mean' });
   });
 
   test('DeepPerform slows the model down where random noise of the same size does not', () => {
