@@ -4,7 +4,7 @@ import { generate, type Generator, type TrainProgress } from '../generator/index
 import { runDetectorSection, runRetrainSection } from '../mitigation/index.js';
 import type { Suite } from '../suite/index.js';
 import type { SuiteResult } from './result.js';
-import type { SuiteContext } from './run-suite.js';
+import type { SuiteContext } from './suite-context.js';
 
 export interface MitigationInputs {
   network: AdaptiveNetwork;
