@@ -4,7 +4,7 @@
  * (one session per stage), with and without FLOPs counting, the variants
  * alternating round by round in one process. Used for docs/engine.md:
  *
- *   npx vite-node src/engine/ort/measure-adaptive.ts -- [--inputs 32] [--repeats 7] [--threads 2]
+ *   npx vite-node bench/engine/measure-adaptive.ts -- [--inputs 32] [--repeats 7] [--threads 2]
  *
  * tfjs runs on its wasm backend with `threads` threads; onnxruntime with one
  * intra-op thread (what measureLatency uses) and with `threads` (ort_threads).
@@ -16,12 +16,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../index.js';
-import { loadDataset } from '../../data/index.js';
-import { compileStagedOrt, loadAdnn, runPlanTfjs, zooEntry, type AdaptiveNetwork, type OrtStagedNetwork } from '../../adnn/index.js';
-import { executePlan, type StageBackend } from '../../adnn/stages/index.js';
-import type { OrtTensorData } from './runtime.js';
-import { InferenceEngine } from './engine.js';
+import { initBackend } from '../../src/engine/index.js';
+import { loadDataset } from '../../src/data/index.js';
+import { compileStagedOrt, loadAdnn, runPlanTfjs, zooEntry, type AdaptiveNetwork, type OrtStagedNetwork } from '../../src/adnn/index.js';
+import { executePlan, type StageBackend } from '../../src/adnn/stages/index.js';
+import type { OrtTensorData } from '../../src/engine/ort/runtime.js';
+import { InferenceEngine } from '../../src/engine/ort/engine.js';
 
 interface Options {
   inputs: number;
@@ -171,6 +171,6 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(out, null, 2));
 }
 
-// Run as a script: `node dist/.../measure-adaptive.js`, or vite-node (which drops the script from argv).
+// Run as a script: `node dist/bench/engine/measure-adaptive.js`, or vite-node (which drops the script from argv).
 const entry = process.argv[1] ?? '';
 if (entry === fileURLToPath(import.meta.url) || /vite-node$/.test(entry)) await main();

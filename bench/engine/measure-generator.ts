@@ -4,7 +4,7 @@
  * alternating the engines round by round in one process. Used for the figures
  * in docs/engine.md:
  *
- *   npx vite-node src/engine/ort/measure.ts -- [--width 64] [--repeats 7] [--threads 2]
+ *   npx vite-node bench/engine/measure-generator.ts -- [--width 64] [--repeats 7] [--threads 2]
  *
  * Prints one JSON object of medians (generator: ms per input, batch 64; the
  * ResNet-56 SDN soft pass: ms per batch of 64).
@@ -14,11 +14,11 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../index.js';
-import { Generator } from '../../generator/architecture.js';
-import { generate } from '../../generator/generate.js';
-import { zooEntry } from '../../adnn/zoo/index.js';
-import { InferenceEngine } from './engine.js';
+import { initBackend } from '../../src/engine/index.js';
+import { Generator } from '../../src/generator/architecture.js';
+import { generate } from '../../src/generator/generate.js';
+import { zooEntry } from '../../src/adnn/zoo/index.js';
+import { InferenceEngine } from '../../src/engine/ort/engine.js';
 
 const BATCH = 64;
 const ATTACK = { norm: 'linf' as const, epsilon: 0.1 };
@@ -38,7 +38,7 @@ class Torch {
   }
 
   static async start(python: string, threads: number): Promise<Torch | string> {
-    const script = fileURLToPath(new URL('../../../bench/torch/server.py', import.meta.url));
+    const script = fileURLToPath(new URL('../torch/server.py', import.meta.url));
     if (!existsSync(python) || !existsSync(script)) return `${existsSync(python) ? script : python} not found`;
     const t = new Torch(spawn(python, [script, '--threads', String(threads)]));
     const ready = await t.read();
@@ -183,6 +183,7 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(out, null, 2));
 }
 
-// Run as a script: `node dist/.../measure.js`, or vite-node (which drops the script from argv).
+// Run with vite-node (which drops the script from argv; the PyTorch side is bench/torch/server.py beside this
+// folder), or with node on the compiled dist/bench/engine/measure-generator.js (tfjs and onnxruntime only).
 const entry = process.argv[1] ?? '';
 if (entry === fileURLToPath(import.meta.url) || /vite-node$/.test(entry)) await main();
