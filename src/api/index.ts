@@ -6,8 +6,18 @@ export { runSuite, runSuites, type RunSuiteOptions, type RunSuitesOptions } from
 export { PerfResult, PerfRun } from './perf-result.js';
 export { UnknownMetricError, MetricArgumentError, MetricUnavailableError } from './errors.js';
 export { UsageError, SuiteError, METRICS, AGGREGATES, type Aggregate } from '../suite/index.js';
-export type { AssertionResult, SuiteResult, RunResult, MethodResult, SuiteStatus, SuiteWarning, TrainingSummary } from '../runner/index.js';
-export type { StopReason, TrainingRecord, ValidationPoint } from '../generator/index.js';
-export type { Reporter } from '../../reporters/index.js';
+export type {
+  AssertionResult,
+  SuiteResult,
+  RunResult,
+  MethodResult,
+  SuiteStatus,
+  SuiteWarning,
+  TrainingSummary,
+  StopReason,
+  TrainingRecord,
+  ValidationPoint,
+  Reporter,
+} from '../results/index.js';
 // The contract of a user-defined AdNN module (model.module in a suite), to type it with.
 export type { AdnnModule, UserAdnn, UserAdnnFactory, UserAdnnMeta, UserExecution, UserModuleContext } from '../adnn/index.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Reporter } from '../../reporters/index.js';
+import type { Reporter } from '../results/index.js';
 import { isConfigError } from '../util/user-errors.js';
 import { toolVersion } from '../util/version.js';
 import { shippedGeneratorsDir } from '../generator/index.js';

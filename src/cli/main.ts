@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { writeSync } from 'node:fs';
 import chalk from 'chalk';
-import { terminalLines } from '../../reporters/index.js';
+import { terminalLines } from '../reporters/index.js';
 import { EXIT } from './errors.js';
 import { isConfigError } from '../util/user-errors.js';
 import { program } from './program.js';

@@ -7,7 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { ConfigError, type ConfigProblem } from '../config/index.js';
-import { DEFAULT_OUTPUT_FILES, REPORTER_NAMES, type FileReporterName } from '../../reporters/index.js';
+import { DEFAULT_OUTPUT_FILES, REPORTER_NAMES, type FileReporterName } from '../reporters/index.js';
 import { dirTargetProblem, fileTargetProblem } from '../util/output-target.js';
 import { UsageError } from './errors.js';
 import type { OutputFiles } from './options.js';

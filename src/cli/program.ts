@@ -4,7 +4,7 @@
  * merge-reports do not pay for loading tfjs.
  */
 import { Command, Option } from 'commander';
-import { REPORTER_NAMES, terminalLines } from '../../reporters/index.js';
+import { REPORTER_NAMES, terminalLines } from '../reporters/index.js';
 import { collectList, collectOutputFile, integer, number, parsePattern, parseShard } from './options.js';
 import { toolVersion } from '../util/version.js';
 import { PERF_LOSS_NAMES } from '../suite/index.js';

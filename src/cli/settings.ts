@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig, type LoadedConfig } from '../config/index.js';
 import { parseBackendName } from '../engine/index.js';
-import { REPORTER_NAMES } from '../../reporters/index.js';
+import { REPORTER_NAMES } from '../reporters/index.js';
 import type { OutputFiles } from './options.js';
 
 export const DEFAULT_REPORTERS = ['console', 'junit', 'html'];

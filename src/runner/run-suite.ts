@@ -4,7 +4,7 @@ import { loadDataset, takeSeeded, type Dataset } from '../data/index.js';
 import { generate, type GeneratedInputs, type TrainProgress } from '../generator/index.js';
 import { measureSet } from '../measure/index.js';
 import { DEFAULT_METHOD, evaluateAssertion, modelLabel as labelOf, modelPath, REFINE_METHOD, type MetricSource, type Suite } from '../suite/index.js';
-import type { Reporter } from '../../reporters/index.js';
+import type { Reporter, MethodResult, SuiteResult } from '../results/index.js';
 import { metricValue } from './metric-source.js';
 import { measureExtras } from './extras.js';
 import { runMitigation } from './mitigation.js';
@@ -16,7 +16,6 @@ import { generatorData, generatorFor, modelHash } from './generator-source.js';
 import { pickSamples } from './samples.js';
 import { suiteConfig } from './suite-config.js';
 import { isCI, planSaved, writeSavedResult } from './saved-results.js';
-import type { MethodResult, SuiteResult } from './result.js';
 import type { SuiteContext } from './suite-context.js';
 
 export type { SuiteContext } from './suite-context.js';

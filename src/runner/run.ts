@@ -2,10 +2,9 @@ import { relative } from 'node:path';
 import { engineNotes, initBackend } from '../engine/index.js';
 import { GeneratorCache } from '../generator/index.js';
 import { loadSuite, type Suite } from '../suite/index.js';
-import { combineReporters, ReportWriteError, type Reporter } from '../../reporters/index.js';
+import { combineReporters, ReportWriteError, type Reporter, type RunResult, type SuiteResult } from '../results/index.js';
 import { environmentInfo } from './environment.js';
 import { preflightSuites } from './preflight.js';
-import type { RunResult, SuiteResult } from './result.js';
 import { baseResult, runSuite } from './run-suite.js';
 
 /** One slice of a sharded run: `index` is 1-based, 1 <= index <= total. */

@@ -1,0 +1,11 @@
+/** A reporter name or option the user gave that cannot be honoured. */
+export class ReporterError extends Error {
+  constructor(
+    message: string,
+    readonly reporter: string,
+    readonly known: readonly string[],
+  ) {
+    super(message);
+    this.name = 'ReporterError';
+  }
+}
