@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,13 @@ describe('the repository', () => {
     expect(files).toBeGreaterThan(400);
     expect(cycles.map((c) => c.join(' -> '))).toEqual([]);
     expect(violations).toEqual([]);
+  });
+
+  it('docs/design.md §7 lists the same folders, in the same order', () => {
+    const design = readFileSync(join(root, 'docs/design.md'), 'utf8');
+    const section = design.slice(design.indexOf('## 7. Layers'));
+    const documented = [...section.matchAll(/^\| `([a-z]+)\/` \|/gm)].map((m) => `src/${m[1]}`);
+    expect(documented).toEqual(Object.keys(layers).filter((folder) => folder.startsWith('src/')));
   });
 });
 

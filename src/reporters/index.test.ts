@@ -14,7 +14,6 @@ import {
   readReportBlob,
   REPORTER_NAMES,
   ReporterError,
-  type Reporter,
 } from './index.js';
 import { failedSuite, run } from './test-fixtures.js';
 
@@ -61,47 +60,7 @@ describe('createReporters', () => {
   });
 });
 
-describe('combineReporters', () => {
-  function recorder(log: string[], tag: string, paths: string[] = []): Reporter {
-    return {
-      onSuiteStart: (i) => log.push(`${tag}:start:${i.name}`),
-      onPhase: (i) => log.push(`${tag}:phase:${i.phase}`),
-      onRunEnd: async () => paths,
-      onReportsWritten: (p) => log.push(`${tag}:written:${p.join(',')}`),
-    };
-  }
-
-  it('forwards every event to every reporter in order', async () => {
-    const log: string[] = [];
-    const combined = combineReporters([recorder(log, 'a', ['x.xml']), {}, recorder(log, 'b', ['y.html'])]);
-    combined.onSuiteStart!({ file: 'f', name: 'S' });
-    combined.onPhase!({ file: 'f', phase: 'measuring' });
-    expect(await combined.onRunEnd!(run)).toEqual(['x.xml', 'y.html']);
-    expect(log).toEqual([
-      'a:start:S',
-      'b:start:S',
-      'a:phase:measuring',
-      'b:phase:measuring',
-      'a:written:x.xml,y.html',
-      'b:written:x.xml,y.html',
-    ]);
-  });
-
-  it('still calls the others when one throws, then rethrows', async () => {
-    const log: string[] = [];
-    const boom = new Error('boom');
-    const bad: Reporter = {
-      onPhase: () => {
-        throw boom;
-      },
-      onRunEnd: () => Promise.reject(boom),
-    };
-    const combined = combineReporters([bad, recorder(log, 'b', ['y.html'])]);
-    expect(() => combined.onPhase!({ file: 'f', phase: 'p' })).toThrow(boom);
-    await expect(combined.onRunEnd!(run)).rejects.toBe(boom);
-    expect(log).toEqual(['b:phase:p', 'b:written:y.html']);
-  });
-
+describe('combineReporters with the real reporters (its unit tests: src/results/combine.test.ts)', () => {
   it('end to end: console summary, and the report files written and listed', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dp-reporters-'));
     try {
