@@ -32,6 +32,7 @@ export interface BailInfo {
 
 export interface RunOptions extends SelectOptions {
   files: string[];
+  /** Built by the caller (the CLI by name, the API's user): the runner only calls them (docs/design.md §7). */
   reporters: Reporter[];
   toolVersion: string;
   backend?: string;
