@@ -2,7 +2,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'reporters/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts', 'scripts/**/*.test.ts'],
     // The e2e tier has its own config (vitest.e2e.config.ts, `npm run test:e2e`).
     exclude: [...configDefaults.exclude, 'test/e2e/**'],
     testTimeout: 120_000,

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { StagePlan } from './stages/plan.js';
-import type { FlopsCounter } from './flops.js';
+import type { FlopsCounter } from '../nn/flops.js';
 
 /**
  * The AdNN contract (docs/design.md §3). Every model, built in or user supplied,

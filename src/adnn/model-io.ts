@@ -2,32 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assignNamed, loadWeights, saveWeights, verifyWeights, WeightsFileError } from '../nn/index.js';
 import type { AdaptiveNetwork, InputSpec } from './contract.js';
-import { buildFromMetadata, checkMetadata, isInputSpec } from './model-metadata.js';
+import { buildFromMetadata, checkMetadata, isInputSpec, type AdnnFileMetadata } from './model-metadata.js';
 
-/** Facts about how a saved model was trained, kept beside its weights. */
-export interface TrainingRecord {
-  dataset: string;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  seed: number;
-  /** Measured on the test split by real adaptive execution at `tau`. */
-  tau: number;
-  accuracy: number;
-  meanFlops: number;
-  maxFlops: number;
-  /** Share of test inputs that skipped at least one block / exited early. */
-  adaptiveShare: number;
-  durationSeconds: number;
-  command: string;
-}
-
-export interface AdnnFileMetadata {
-  arch: string;
-  config: unknown;
-  seed: number;
-  training?: TrainingRecord;
-}
+export type { AdnnFileMetadata, TrainingRecord } from './model-metadata.js';
 
 export interface LoadedAdnn {
   network: AdaptiveNetwork;

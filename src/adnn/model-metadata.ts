@@ -7,9 +7,33 @@
  */
 import { WeightsFileError } from '../nn/index.js';
 import type { AdaptiveNetwork, InputSpec } from './contract.js';
-import type { AdnnFileMetadata } from './model-io.js';
 import { metaOf } from './user-meta.js';
 import { zooArchs, zooEntry } from './zoo/index.js';
+
+/** Facts about how a saved model was trained, kept beside its weights. */
+export interface TrainingRecord {
+  dataset: string;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  /** Measured on the test split by real adaptive execution at `tau`. */
+  tau: number;
+  accuracy: number;
+  meanFlops: number;
+  maxFlops: number;
+  /** Share of test inputs that skipped at least one block / exited early. */
+  adaptiveShare: number;
+  durationSeconds: number;
+  command: string;
+}
+
+export interface AdnnFileMetadata {
+  arch: string;
+  config: unknown;
+  seed: number;
+  training?: TrainingRecord;
+}
 
 /** metadata.arch names a zoo architecture, config is an object and seed a whole number; `file` is named otherwise. */
 export function checkMetadata(metadata: unknown, file: string): AdnnFileMetadata {

@@ -9,8 +9,18 @@ export { UnknownMetricError, MetricArgumentError, MetricUnavailableError } from 
 export { SuiteError, METRICS, AGGREGATES, type Aggregate } from '../suite/index.js';
 export { UserError, UsageError } from '../util/errors.js';
 export { ConfigError, type ConfigProblem, type DeepperformConfig } from '../config/index.js';
-export type { AssertionResult, SuiteResult, RunResult, MethodResult, SuiteStatus, SuiteWarning, TrainingSummary } from '../runner/index.js';
-export type { StopReason, TrainingRecord, ValidationPoint } from '../generator/index.js';
-export type { Reporter } from '../../reporters/index.js';
+export type {
+  AssertionResult,
+  SuiteResult,
+  RunResult,
+  MethodResult,
+  SuiteStatus,
+  SuiteWarning,
+  TrainingSummary,
+  StopReason,
+  TrainingRecord,
+  ValidationPoint,
+  Reporter,
+} from '../results/index.js';
 // The contract of a user-defined AdNN module (model.module in a suite), to type it with.
 export type { AdnnModule, UserAdnn, UserAdnnFactory, UserAdnnMeta, UserExecution, UserModuleContext } from '../adnn/index.js';

@@ -1,6 +1,6 @@
 import { configProblems } from '../settings/index.js';
 import { UsageError } from '../util/errors.js';
-import type { Reporter } from '../../reporters/index.js';
+import type { Reporter } from '../reporters/index.js';
 
 export interface RunSuiteOptions {
   /** Where relative paths resolve and result files are relative to. Default: process.cwd(). */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { MetricArgumentError, MetricUnavailableError, PerfResult, PerfRun, UnknownMetricError } from './index.js';
 import { handmadeSuite } from './test-fixtures.js';
-import type { RunResult } from '../runner/index.js';
+import type { RunResult } from '../results/index.js';
 
 describe('PerfResult', () => {
   const r = new PerfResult(handmadeSuite());

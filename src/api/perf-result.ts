@@ -1,4 +1,5 @@
-import { metricValue, type AssertionResult, type RunResult, type SuiteResult, type SuiteStatus } from '../runner/index.js';
+import type { AssertionResult, RunResult, SuiteResult, SuiteStatus } from '../results/index.js';
+import { metricValue } from '../runner/index.js';
 import { AGGREGATES, DEFAULT_METHOD, METRICS, assertionLabel, metricByName, type Aggregate } from '../suite/index.js';
 import { MetricArgumentError, MetricUnavailableError, UnknownMetricError } from './errors.js';
 

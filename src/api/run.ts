@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Reporter } from '../results/index.js';
 import { toolVersion } from '../util/version.js';
 import { shippedGeneratorsDir } from '../generator/index.js';
 import { runSuites as runAll, type RunOptions } from '../runner/index.js';

@@ -1,4 +1,4 @@
-import type { AssertionResult, MethodResult, SuiteResult } from '../runner/index.js';
+import type { AssertionResult, MethodResult, SuiteResult } from '../results/index.js';
 
 /**
  * A hand-made SuiteResult for unit tests of the API and the matchers: every

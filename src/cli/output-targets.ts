@@ -7,7 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { CACHE_DIR_ENV, ConfigError, DEFAULT_CACHE_DIR, DEFAULT_OUTPUT_DIR, type ConfigProblem, type OutputFiles } from '../config/index.js';
-import { DEFAULT_OUTPUT_FILES, REPORTER_NAMES, type FileReporterName } from '../../reporters/index.js';
+import { DEFAULT_OUTPUT_FILES, REPORTER_NAMES, type FileReporterName } from '../reporters/index.js';
 import { dirTargetProblem, fileTargetProblem } from '../util/output-target.js';
 import { UsageError } from '../util/errors.js';
 import type { Settings } from '../settings/index.js';

@@ -4,7 +4,7 @@
  * merge-reports do not pay for loading tfjs.
  */
 import { Command, Option } from 'commander';
-import { REPORTER_NAMES, terminalLines } from '../../reporters/index.js';
+import { REPORTER_NAMES, terminalLines } from '../reporters/index.js';
 import { CACHE_DIR_ENV, DEFAULT_CACHE_DIR, DEFAULT_INCLUDE, DEFAULT_OUTPUT_DIR, DEFAULT_REPORTERS } from '../config/index.js';
 import { collectList, collectOutputFile, integer, number, parsePattern, parseShard } from './options.js';
 import { toolVersion } from '../util/version.js';

@@ -4,7 +4,7 @@
  * (exit 3). commander has already printed its own errors (and help, version).
  */
 import chalk from 'chalk';
-import { terminalLines } from '../../reporters/index.js';
+import { terminalLines } from '../reporters/index.js';
 import { EXIT, isUserError } from '../util/errors.js';
 
 /** Prints what `e` says, as the user should see it, and returns the exit code. */

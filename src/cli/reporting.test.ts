@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunResult, SuiteResult } from '../runner/index.js';
+import type { RunResult, SuiteResult } from '../results/index.js';
 import { exitCodeFor, isCI, isInteractive } from './reporting.js';
 
 const tty = { isTTY: true } as NodeJS.WriteStream;

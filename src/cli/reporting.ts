@@ -1,6 +1,6 @@
 /** Reporters built from the settings, and the exit code a result gives. */
-import { createReporters, type CreateReportersOptions, type Reporter } from '../../reporters/index.js';
-import type { RunResult } from '../runner/index.js';
+import { createReporters, type CreateReportersOptions, type Reporter } from '../reporters/index.js';
+import type { RunResult } from '../results/index.js';
 import { EXIT } from '../util/errors.js';
 import type { OutputStream } from './io.js';
 import type { OutputFiles } from '../config/index.js';

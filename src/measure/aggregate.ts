@@ -1,5 +1,5 @@
 import { max, mean, min, quantileSorted } from 'simple-statistics';
-import type { Aggregates } from '../runner/result.js';
+import type { Aggregates } from '../results/index.js';
 
 /** mean / max / min / p50 / p95 of a per-input sample; an empty sample gives NaN. */
 export function aggregate(values: ArrayLike<number>): Aggregates {

@@ -1,4 +1,4 @@
-import type { Aggregates } from '../runner/result.js';
+import type { Aggregates } from '../results/index.js';
 import { aggregate } from './aggregate.js';
 import { MeasurementError } from './errors.js';
 

@@ -1,5 +1,5 @@
 import type { AdaptiveNetwork, AdnnKind, Execution, ImageBatch } from '../adnn/index.js';
-import type { InputSetMeasurement, MethodResult } from '../runner/result.js';
+import type { InputSetMeasurement, MethodResult } from '../results/index.js';
 import { aggregate } from './aggregate.js';
 
 /** Eq. 9 per input: I-FLOPs = (f(x + delta) - f(x)) / f(x). */

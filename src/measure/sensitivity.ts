@@ -1,5 +1,5 @@
 import { runBatched, type AdaptiveNetwork, type EngineOptions, type ImageBatch } from '../adnn/index.js';
-import type { Aggregates } from '../runner/result.js';
+import type { Aggregates } from '../results/index.js';
 import { aggregate } from './aggregate.js';
 import { MeasurementError } from './errors.js';
 import { increasedFlops, successNumber } from './metrics.js';

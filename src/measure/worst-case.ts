@@ -1,5 +1,5 @@
 import type { Execution, ImageBatch } from '../adnn/index.js';
-import type { WorstCaseSources } from '../runner/result.js';
+import type { WorstCaseSources } from '../results/index.js';
 import { MeasurementError } from './errors.js';
 
 /**

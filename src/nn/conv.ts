@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { convFlops } from '../adnn/flops.js';
-import type { FlopsCounter } from '../adnn/flops.js';
+import { convFlops, type FlopsCounter } from './flops.js';
 import type { ParamStore } from './params.js';
 import { convOutLength, convTransposeOutLength, type FeatureShape, type Padding } from './shape.js';
 

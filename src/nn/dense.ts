@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { denseFlops, type FlopsCounter } from '../adnn/flops.js';
+import { denseFlops, type FlopsCounter } from './flops.js';
 import type { ParamStore } from './params.js';
 
 /** Fully connected layer, kernel [in, out]. */

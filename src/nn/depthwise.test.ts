@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FlopsCounter } from '../adnn/flops.js';
+import { FlopsCounter } from './flops.js';
 import { initBackend } from '../engine/index.js';
 import { depthwiseByTaps, DepthwiseConv2d } from './depthwise.js';
 import { ParamStore } from './params.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { convFlops, type FlopsCounter } from '../adnn/flops.js';
+import { convFlops, type FlopsCounter } from './flops.js';
 import type { Init } from './conv.js';
 import type { ParamStore } from './params.js';
 import { convOutLength, type FeatureShape, type Padding } from './shape.js';

@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PhaseProgressInfo, Reporter } from '../../reporters/index.js';
+import type { PhaseProgressInfo, Reporter } from '../results/index.js';
 import { initBackend } from '../engine/index.js';
 import { GeneratorCache } from '../generator/index.js';
 import { parseSuite } from '../suite/index.js';

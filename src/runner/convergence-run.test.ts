@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/index.js';
 import { GeneratorCache, loadGenerator } from '../generator/index.js';
 import { parseSuite } from '../suite/index.js';
-import type { Reporter } from '../../reporters/index.js';
+import type { Reporter } from '../results/index.js';
 import { FIXTURE_MODEL, ROOT, tempDir } from '../../test/helpers/cli.js';
 import { CONVERGENCE_CHECK } from './convergence.js';
 import { runSuite } from './run-suite.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TrainingRecord, ValidationPoint } from '../generator/index.js';
 import { parseSuite, type Suite } from '../suite/index.js';
 import { budgetWarning, convergenceOutcome, validationsSinceGain } from './convergence.js';
-import type { TrainingSummary } from './result.js';
+import type { TrainingSummary } from '../results/index.js';
 
 function suite(train: string, extra = ''): Suite {
   return parseSuite(

@@ -7,7 +7,7 @@
  */
 import { earlyStoppingReach, type StopReason, type TrainingRecord } from '../generator/index.js';
 import type { Suite } from '../suite/index.js';
-import type { AssertionResult, SuiteWarning, TrainingSummary } from './result.js';
+import type { AssertionResult, SuiteWarning, TrainingSummary } from '../results/index.js';
 
 /** The source of the check requireConverged adds to the suite's assertions. */
 export const CONVERGENCE_CHECK = 'generator.train.requireConverged';

@@ -1,5 +1,5 @@
 import { cpus, platform, release } from 'node:os';
-import type { EnvironmentInfo } from './result.js';
+import type { EnvironmentInfo } from '../results/index.js';
 
 export function environmentInfo(backend: string, toolVersion: string, notes: readonly string[] = []): EnvironmentInfo {
   const cpu = cpus();

@@ -12,7 +12,7 @@ import {
   type EnergyProbe,
 } from '../measure/index.js';
 import type { Suite } from '../suite/index.js';
-import type { InputSetMeasurement, MethodResult, SuiteResult } from './result.js';
+import type { InputSetMeasurement, MethodResult, SuiteResult } from '../results/index.js';
 
 type Extras = Pick<SuiteResult, 'sensitivity' | 'correlation' | 'unmeasured'>;
 

@@ -13,9 +13,10 @@ import {
   type TrainingRecord,
   type TrainProgress,
 } from '../generator/index.js';
+import type { RetrainGenerators } from '../mitigation/index.js';
 import { withoutChecksum } from '../nn/index.js';
+import type { TrainingSummary } from '../results/index.js';
 import type { Suite } from '../suite/index.js';
-import type { TrainingSummary } from './result.js';
 import { UserError } from '../util/errors.js';
 
 export interface GeneratorSourceOptions {
@@ -116,6 +117,21 @@ export function generatorKey(suite: Suite, data: GeneratorData, toolVersion: str
     // generatorSeed is left out of the key when unset (stableJson drops undefined), so older keys still match.
     training: { ...train, preset: suite.generator.preset, seed: suite.seed, generatorSeed: train.seed },
   });
+}
+
+/**
+ * The generators a retraining section asks for (mitigation.retrain, the
+ * harden command): the suite's own, found as `run` finds it, and one trained
+ * anew against the retrained model. Passed to the section as callbacks.
+ */
+export function retrainGenerators(suite: Suite, opts: Omit<GeneratorSourceOptions, 'onPhase' | 'modelHash'>): RetrainGenerators {
+  return {
+    original: async (network, trainSplit, onPhase) => (await generatorFor(suite, network, generatorData(suite, trainSplit), { ...opts, onPhase })).generator,
+    fresh: async (network, trainSplit) => {
+      const { generator, record } = await trainSuiteGenerator(suite, network, generatorData(suite, trainSplit), opts.onProgress);
+      return { generator, seconds: record.durationMs / 1000 };
+    },
+  };
 }
 
 /** Trains a generator with the suite's attack, settings and seed (not cached). */

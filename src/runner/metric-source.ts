@@ -1,5 +1,5 @@
 import { metricByName } from '../suite/index.js';
-import type { Aggregates, InputSetMeasurement, MethodResult, SuiteResult } from './result.js';
+import type { Aggregates, InputSetMeasurement, MethodResult, SuiteResult } from '../results/index.js';
 
 type Aggregate = keyof Aggregates;
 type Unavailable = { unavailable: string; fail?: boolean };

@@ -3,8 +3,9 @@ import type { Dataset } from '../data/index.js';
 import { generate, type Generator, type TrainProgress } from '../generator/index.js';
 import { runDetectorSection, runRetrainSection } from '../mitigation/index.js';
 import type { Suite } from '../suite/index.js';
-import type { SuiteResult } from './result.js';
-import type { SuiteContext } from './run-suite.js';
+import type { SuiteResult } from '../results/index.js';
+import { retrainGenerators } from './generator-source.js';
+import type { SuiteContext } from './suite-context.js';
 
 export interface MitigationInputs {
   network: AdaptiveNetwork;
@@ -49,11 +50,8 @@ export async function runMitigation(suite: Suite, inputs: MitigationInputs, ctx:
       suite,
       settings,
       out: dir,
-      cache: ctx.cache,
-      retrain: ctx.retrain,
-      toolVersion: ctx.toolVersion,
+      generators: retrainGenerators(suite, { cache: ctx.cache, retrain: ctx.retrain, toolVersion: ctx.toolVersion, onProgress: hooks.onProgress }),
       onPhase: hooks.onPhase,
-      onGeneratorProgress: hooks.onProgress,
     });
   }
   return out;

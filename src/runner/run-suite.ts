@@ -1,10 +1,10 @@
 import { basename, relative } from 'node:path';
 import { loadAdnn, loadOnnxAdnn, loadUserAdnn, onnxAdnnSpec, runBatched, type AdaptiveNetwork } from '../adnn/index.js';
 import { loadDataset, takeSeeded, type Dataset } from '../data/index.js';
-import { generate, type GeneratedInputs, type GeneratorCache, type TrainProgress } from '../generator/index.js';
+import { generate, type GeneratedInputs, type TrainProgress } from '../generator/index.js';
 import { measureSet } from '../measure/index.js';
 import { DEFAULT_METHOD, evaluateAssertion, modelLabel as labelOf, modelPath, REFINE_METHOD, type MetricSource, type Suite } from '../suite/index.js';
-import type { Reporter } from '../../reporters/index.js';
+import type { Reporter, MethodResult, SuiteResult } from '../results/index.js';
 import { metricValue } from './metric-source.js';
 import { measureExtras } from './extras.js';
 import { runMitigation } from './mitigation.js';
@@ -16,19 +16,10 @@ import { generatorData, generatorFor, modelHash } from './generator-source.js';
 import { pickSamples } from './samples.js';
 import { suiteConfig } from './suite-config.js';
 import { isCI, planSaved, writeSavedResult } from './saved-results.js';
-import type { MethodResult, SuiteResult } from './result.js';
 import { UserError } from '../util/errors.js';
+import type { SuiteContext } from './suite-context.js';
 
-/** What every suite of a run shares. */
-export interface SuiteContext {
-  cwd: string;
-  cache: GeneratorCache;
-  /** --retrain: ignore cached generators. */
-  retrain: boolean;
-  toolVersion: string;
-  /** --update-baseline: write saved-result files instead of comparing against them. */
-  updateBaseline?: boolean;
-}
+export type { SuiteContext } from './suite-context.js';
 
 export class ModelDataMismatchError extends UserError {
   override readonly name = 'ModelDataMismatchError';

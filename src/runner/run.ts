@@ -3,10 +3,9 @@ import { engineNotes, initBackend } from '../engine/index.js';
 import { GeneratorCache } from '../generator/index.js';
 import { loadSuite, type Suite } from '../suite/index.js';
 import { isUserError } from '../util/errors.js';
-import { combineReporters, ReportWriteError, type Reporter } from '../../reporters/index.js';
+import { combineReporters, ReportWriteError, type Reporter, type RunResult, type SuiteResult } from '../results/index.js';
 import { environmentInfo } from './environment.js';
 import { preflightSuites } from './preflight.js';
-import type { RunResult, SuiteResult } from './result.js';
 import { baseResult, runSuite } from './run-suite.js';
 
 /** One slice of a sharded run: `index` is 1-based, 1 <= index <= total. */
@@ -34,6 +33,7 @@ export interface BailInfo {
 
 export interface RunOptions extends SelectOptions {
   files: string[];
+  /** Built by the caller (the CLI by name, the API's user): the runner only calls them (docs/design.md §7). */
   reporters: Reporter[];
   toolVersion: string;
   backend?: string;

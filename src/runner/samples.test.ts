@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GeneratedInputs } from '../generator/index.js';
-import type { MethodResult } from './result.js';
+import type { MethodResult } from '../results/index.js';
 import { pickSamples } from './samples.js';
 
 const input = { height: 1, width: 2, channels: 1, range: [0, 1] as [number, number] };

@@ -1,6 +1,6 @@
 import type { ImageBatch, InputSpec } from '../adnn/index.js';
 import type { GeneratedInputs } from '../generator/index.js';
-import type { MethodResult, SampleImages } from './result.js';
+import type { MethodResult, SampleImages } from '../results/index.js';
 
 /** How many seeds the HTML report shows with their generated inputs. */
 export const SAMPLE_COUNT = 8;

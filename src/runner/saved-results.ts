@@ -28,7 +28,7 @@ import {
 } from '../suite/index.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 import { metricValue } from './metric-source.js';
-import type { SuiteConfig, SuiteResult } from './result.js';
+import type { SuiteConfig, SuiteResult } from '../results/index.js';
 import { suiteConfig } from './suite-config.js';
 
 export const SAVED_FORMAT = 'deepperform-saved-result';

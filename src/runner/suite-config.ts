@@ -1,5 +1,5 @@
 import type { Suite } from '../suite/index.js';
-import type { SuiteConfig } from './result.js';
+import type { SuiteConfig } from '../results/index.js';
 
 /** The configuration a suite measures on, as results and saved results record it. */
 export function suiteConfig(suite: Suite): SuiteConfig {

@@ -17,7 +17,7 @@ import {
 } from '../config/index.js';
 import { loadConfig } from './load-config.js';
 import { parseBackendName } from '../engine/index.js';
-import { REPORTER_NAMES } from '../../reporters/index.js';
+import { REPORTER_NAMES } from '../reporters/index.js';
 
 /** Flags shared by the commands that read the config file. */
 export interface CommonFlags {

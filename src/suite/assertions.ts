@@ -7,7 +7,7 @@
  * "max I-FLOPs <= saved + 5%"). A malformed assertion is a configuration
  * error, never a silent pass.
  */
-import type { AssertionLevel } from '../runner/result.js';
+import type { AssertionLevel } from '../results/index.js';
 import { AssertionSyntaxError } from './assertion-error.js';
 import { numberBound, parseBound, parseRightSide, SAVED, structuredReference, type Bound, type Reference, type RightSide } from './assertion-bound.js';
 import { KNOWN_METHODS, parseTarget, type ParseOptions, type Target } from './assertion-target.js';

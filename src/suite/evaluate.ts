@@ -4,7 +4,7 @@
  * reason, never 'passed'; a NaN or infinite value fails the assertion, since
  * nothing was measured that could hold.
  */
-import type { AssertionComparison, AssertionResult } from '../runner/result.js';
+import type { AssertionComparison, AssertionResult } from '../results/index.js';
 import { assertionLabel, SAVED, type Assertion, type ComparisonAssertion, type ComparisonOp, type FixedAssertion } from './assertions.js';
 import { decimalsOf, distinctFixed, formatValue, naturalUnit } from './format.js';
 import { metricByName, type Aggregate, type Unit } from './metrics.js';

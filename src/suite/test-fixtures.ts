@@ -2,7 +2,7 @@
  * A small hand-built SuiteResult whose numbers the assertion and saved-result
  * tests compute their expectations from (not exported from index.ts).
  */
-import type { Aggregates, MethodResult, SuiteResult } from '../runner/result.js';
+import type { Aggregates, MethodResult, SuiteResult } from '../results/index.js';
 
 function agg(mean: number, max: number, min = 0, p50 = mean, p95 = max): Aggregates {
   return { mean, max, min, p50, p95 };

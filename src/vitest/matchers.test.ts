@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import './index.js';
 import { PerfResult, PerfRun } from '../api/index.js';
 import { assertion, handmadeSuite } from '../api/test-fixtures.js';
-import type { RunResult } from '../runner/index.js';
+import type { RunResult } from '../results/index.js';
 
 const failing = new PerfResult(handmadeSuite());
 const passing = new PerfResult(

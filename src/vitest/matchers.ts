@@ -4,7 +4,7 @@
  * console output: each failed assertion with what was expected and found.
  */
 import { DEFAULT_METHOD, assertionLabel, type Aggregate } from '../suite/index.js';
-import type { AssertionResult, SuiteResult } from '../runner/index.js';
+import type { AssertionResult, SuiteResult } from '../results/index.js';
 import { oneSuite, suitesOf } from './received.js';
 
 /** The part of vitest's matcher context these matchers read. */

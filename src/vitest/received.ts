@@ -1,5 +1,5 @@
 import { PerfResult } from '../api/index.js';
-import type { SuiteResult } from '../runner/index.js';
+import type { SuiteResult } from '../results/index.js';
 
 type Obj = Record<string, unknown>;
 

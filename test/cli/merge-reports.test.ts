@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { mergeReportsCommand } from '../../src/cli/commands/merge-reports.js';
-import type { AssertionResult, RunResult, SuiteResult } from '../../src/runner/index.js';
+import type { AssertionResult, RunResult, SuiteResult } from '../../src/results/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { bufferIO } from './buffer-io.js';
 import { runCliAsync } from './run-cli-async.js';

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HtmlReporter } from '../../reporters/html.js';
-import { chartRun, XSS_METHOD, XSS_SUITE } from '../../reporters/test-fixtures.js';
-import type { RunResult } from '../../src/runner/result.js';
+import { HtmlReporter } from '../../src/reporters/html.js';
+import { chartRun, XSS_METHOD, XSS_SUITE } from '../../src/reporters/test-fixtures.js';
+import type { RunResult } from '../../src/results/index.js';
 
 /** Debian's chromium; CHROMIUM_PATH points elsewhere (another distribution, or a check of the skip). */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JunitReporter } from '../../reporters/index.js';
-import { erroredSuite, failedSuite, run, xssSuite } from '../../reporters/test-fixtures.js';
-import type { RunResult, SuiteResult } from '../../src/runner/result.js';
+import { JunitReporter } from '../../src/reporters/index.js';
+import { erroredSuite, failedSuite, run, xssSuite } from '../../src/reporters/test-fixtures.js';
+import type { RunResult, SuiteResult } from '../../src/results/index.js';
 
 const PYTHON = '/usr/bin/python3';
 

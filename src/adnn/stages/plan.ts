@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { FlopsCounter } from '../flops.js';
+import type { FlopsCounter } from '../../nn/flops.js';
 
 /**
  * The real adaptive execution of a network, cut where its decisions are

@@ -4,6 +4,7 @@ import { readAdnnArch } from '../../adnn/index.js';
 import { initBackend } from '../../engine/index.js';
 import { GeneratorCache, shippedGeneratorsDir, type PerfLoss } from '../../generator/index.js';
 import { checkOutDir, runRetrainSection, type RetrainSectionResult, type RetrainSettings } from '../../mitigation/index.js';
+import { retrainGenerators } from '../../runner/index.js';
 import { loadSuite, parseSuite, type Suite } from '../../suite/index.js';
 import { EXIT, UsageError } from '../../util/errors.js';
 import { processIO, type CommandIO } from '../io.js';
@@ -78,10 +79,13 @@ export async function hardenCommand(flags: HardenFlags, argv: string[], io: Comm
     suite,
     settings: retrainSettings(flags),
     out,
-    // The generators shipped for the default suites, after the user's cache, as `run` does.
-    cache: new GeneratorCache(settings.cacheDir, [shippedGeneratorsDir()]),
-    retrain: settings.retrain,
-    toolVersion: toolVersion(),
+    generators: retrainGenerators(suite, {
+      // The generators shipped for the default suites, after the user's cache, as `run` does.
+      cache: new GeneratorCache(settings.cacheDir, [shippedGeneratorsDir()]),
+      retrain: settings.retrain,
+      toolVersion: toolVersion(),
+      onProgress: () => {},
+    }),
     command: `deepperform ${argv.join(' ')}`,
     onPhase: (phase, detail) => log(`  ${phase}${detail ? `: ${detail}` : ''}`),
     onStep: (s) => {

@@ -1,5 +1,5 @@
 import { basename, relative } from 'node:path';
-import { terminalText } from '../../../reporters/index.js';
+import { terminalText } from '../../reporters/index.js';
 import type { Shard } from '../../runner/index.js';
 import { modelLabel, type Suite } from '../../suite/index.js';
 import { EXIT } from '../../util/errors.js';

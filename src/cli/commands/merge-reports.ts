@@ -5,8 +5,8 @@
  */
 import { readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { combineReporters, readReportBlob, type ReportBlob } from '../../../reporters/index.js';
-import type { RunResult } from '../../runner/index.js';
+import { combineReporters, readReportBlob, type ReportBlob } from '../../reporters/index.js';
+import type { RunResult } from '../../results/index.js';
 import { UsageError } from '../../util/errors.js';
 import { processIO, type CommandIO } from '../io.js';
 import { checkOutputTargets } from '../output-targets.js';

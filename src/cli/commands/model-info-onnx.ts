@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import chalk from 'chalk';
 import { loadOnnxAdnn, onnxAdnnSpec, type OnnxModelOptions, type StageSummary } from '../../adnn/index.js';
 import { UsageError } from '../../util/errors.js';
-import { describe, type ModelInfoJson } from './model-info.js';
+import { describe, type ModelInfoJson } from './model-describe.js';
 
 /** The suite's model keys for an ONNX model, as command-line options. */
 export interface OnnxInfoOptions {

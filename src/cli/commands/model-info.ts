@@ -1,7 +1,8 @@
 import chalk from 'chalk';
-import { totalFlops, zooArchs, zooEntry, type AdnnMeta, type InputSpec } from '../../adnn/index.js';
+import { zooArchs, zooEntry, type InputSpec } from '../../adnn/index.js';
 import { initBackend } from '../../engine/index.js';
 import { UsageError } from '../../util/errors.js';
+import { describe, type ModelInfoJson } from './model-describe.js';
 import type { OnnxInfoOptions } from './model-info-onnx.js';
 
 export interface ModelInfoOptions extends OnnxInfoOptions {
@@ -9,19 +10,6 @@ export interface ModelInfoOptions extends OnnxInfoOptions {
   classes?: number;
   json?: boolean;
   backend?: string;
-}
-
-/** What `model-info --json` prints. */
-export interface ModelInfoJson {
-  arch: string;
-  kind: AdnnMeta['kind'];
-  input: InputSpec;
-  numClasses: number;
-  baseFlops: number;
-  blocks: { name: string; flops: number }[];
-  totalFlops: number;
-  /** Early-exit models: FLOPs spent when leaving at each exit, in order. */
-  cumulativeExitFlops?: number[];
 }
 
 /**
@@ -44,27 +32,6 @@ export async function modelInfoCommand(arch: string, opts: ModelInfoOptions): Pr
   network.dispose();
   console.log(opts.json ? JSON.stringify(info, null, 2) : table(info));
   return 0;
-}
-
-export function describe(meta: AdnnMeta): ModelInfoJson {
-  const info: ModelInfoJson = {
-    arch: meta.arch,
-    kind: meta.kind,
-    input: meta.input,
-    numClasses: meta.numClasses,
-    baseFlops: meta.baseFlops,
-    blocks: meta.blocks.map((b) => ({ name: b.name, flops: b.flops })),
-    totalFlops: totalFlops(meta),
-  };
-  if (meta.kind === 'early-exit') info.cumulativeExitFlops = meta.exitFlops ?? cumulativeExitFlops(meta);
-  return info;
-}
-
-/** Leaving at exit i costs the base (first segment and exit) plus blocks 1..i, each with its exit. */
-export function cumulativeExitFlops(meta: AdnnMeta): number[] {
-  const out = [meta.baseFlops];
-  for (const b of meta.blocks) out.push(out[out.length - 1] + b.flops);
-  return out;
 }
 
 /** "32x32x3" -> input spec in [0, 1]. */

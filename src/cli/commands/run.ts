@@ -1,7 +1,8 @@
 import { Chalk } from 'chalk';
-import { summaryLines, terminalLines, terminalSafe, type ReportWriteError } from '../../../reporters/index.js';
+import { summaryLines, terminalLines, terminalSafe, type ReportWriteError } from '../../reporters/index.js';
 import { shippedGeneratorsDir } from '../../generator/index.js';
-import { runSelected, type BailInfo, type RunResult, type Shard } from '../../runner/index.js';
+import type { RunResult } from '../../results/index.js';
+import { runSelected, type BailInfo, type Shard } from '../../runner/index.js';
 import { EXIT, UsageError } from '../../util/errors.js';
 import { processIO, type CommandIO } from '../io.js';
 import { buildReporters, exitCodeFor } from '../reporting.js';

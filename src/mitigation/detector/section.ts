@@ -1,5 +1,6 @@
 import { denseFlops, runBatched, type AdaptiveNetwork, type ImageBatch } from '../../adnn/index.js';
 import { takeSeeded, type Dataset } from '../../data/index.js';
+import type { DetectorSectionResult } from '../../results/index.js';
 import { DetectorOptionsError } from './errors.js';
 import { saveDetector } from './io.js';
 import { measureDetectorLatency } from './latency.js';
@@ -7,6 +8,8 @@ import type { DetectorModel } from './model.js';
 import { attachDetector } from './runtime.js';
 import type { SvmOptions } from './svm.js';
 import { evaluateDetector, trainDetector } from './train.js';
+
+export type { DetectorSectionResult } from '../../results/index.js';
 
 /** What a detector section needs: the model, both splits, and the generator as a function. */
 export interface DetectorSectionContext {
@@ -37,39 +40,6 @@ export interface DetectorSectionOptions {
   out?: string;
   /** Recorded in the file. */
   provenance?: Record<string, string | number>;
-}
-
-/** The numbers a report shows; plain values, safe to keep in a suite result. */
-export interface DetectorSectionResult {
-  /** ROC AUC on the test seeds and their generated inputs (generated = positive). */
-  auc: number;
-  /** Accuracy at the detector's threshold (score > 0: generated) on the same inputs. */
-  accuracy: number;
-  /** Accuracy on its own training inputs. */
-  trainAccuracy: number;
-  /**
-   * Extra FLOPs per input when the detector reads the first convolution the
-   * model computes anyway: one dense layer dim -> 1, 2 x dim (docs/design.md §3
-   * counts 2 x multiply-accumulates of dense layers); the standardisation is
-   * folded into its weights, so it costs nothing at inference.
-   */
-  overheadFlops: number;
-  /** overheadFlops as a percentage of the model's mean FLOPs on the test seeds at tau. */
-  overheadFlopsPct: number;
-  /** Extra FLOPs when the detector runs its own copy of the first convolution (standalone `score`). */
-  standaloneFlops: number;
-  /** Median batch-1 time of the detector alone (the linear layer on the shared features), ms. */
-  latencyMs: number;
-  /** Median batch-1 time of standalone `score` (first convolution + linear layer), ms. */
-  standaloneLatencyMs: number;
-  meanSeedFlops: number;
-  featureDim: number;
-  trainSeeds: number;
-  testSeeds: number;
-  svmEpochs: number;
-  svmConverged: boolean;
-  /** The detector file, when options.out was given. */
-  file?: string;
 }
 
 /**

@@ -9,6 +9,7 @@ export {
   runRetrainSection,
   type HardenedFileMetadata,
   type HardeningRecord,
+  type RetrainGenerators,
   type RetrainMeasurement,
   type RetrainSectionContext,
   type RetrainSectionResult,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, ImageBatch, LabelledImages } from '../../adnn/index.js';
 import { shuffledIndices } from '../../data/index.js';
+import type { FlopsTarget, HardenLosses } from '../../results/index.js';
 import { HardenError } from './errors.js';
 import { blockWeights, eq12Loss, flopsGap } from './objective.js';
 
@@ -30,22 +31,7 @@ export interface HardenOptions {
   onStep?: (info: HardenStep) => void;
 }
 
-/**
- * Whose p(x) the FLOPs term pulls p(x') towards. 'current': the model being
- * retrained, read each step (Eq. 12's f is that model): x' should cost what
- * its seed costs now. 'original': the model before retraining, read once: x'
- * should cost what its seed cost before.
- */
-export type FlopsTarget = 'current' | 'original';
-
-/** Loss values of one step (clean = the family's trainingLoss on the seeds; hold = the seed-cost term, 0 when off). */
-export interface HardenLosses {
-  clean: number;
-  task: number;
-  flops: number;
-  hold: number;
-  total: number;
-}
+export type { FlopsTarget, HardenLosses } from '../../results/index.js';
 
 export interface HardenStep extends HardenLosses {
   epoch: number;

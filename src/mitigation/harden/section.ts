@@ -3,31 +3,15 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { evaluateAdaptive, loadAdnn, type AdaptiveNetwork, type AdnnFileMetadata } from '../../adnn/index.js';
 import { loadDataset, takeSeeded, type Dataset } from '../../data/index.js';
-import { generate, type Generator, type GeneratorCache, type TrainProgress } from '../../generator/index.js';
-import { generatorData, generatorFor, trainSuiteGenerator, type GeneratorData } from '../../runner/generator-source.js';
+import { generate, type Generator } from '../../generator/index.js';
+import type { IflopsSummary, RetrainMeasurement, RetrainSectionResult, RetrainSettings } from '../../results/index.js';
 import type { Suite } from '../../suite/index.js';
 import { HardenError } from './errors.js';
-import { iflopsOf, type IflopsSummary } from './measure.js';
-import { hardenAdnn, type FlopsTarget, type HardenLosses, type HardenStep } from './retrain.js';
+import { iflopsOf } from './measure.js';
+import { hardenAdnn, type HardenStep } from './retrain.js';
 import { checkOutDir, writeModelAtomic } from './weights.js';
 
-/** How to retrain; the names a `mitigation.retrain` suite section would use. */
-export interface RetrainSettings {
-  /** Passes over the training seeds. */
-  epochs: number;
-  /** Training-split inputs retrained on (each with its generated input); capped at the split's size. */
-  trainSeeds: number;
-  /** Weight of Eq. 12's FLOPs term. */
-  flopsWeight: number;
-  learningRate: number;
-  batchSize: number;
-  /** Seeds the pick of training seeds and the batch order; default the suite's seed. */
-  seed?: number;
-  /** Whose p(x) Eq. 12's FLOPs term aims at (retrain.ts): the model being retrained, or the original. */
-  target?: FlopsTarget;
-  /** Weight of the term holding the seeds' own cost at the original model's (retrain.ts); 0: none. */
-  holdSeeds?: number;
-}
+export type { RetrainMeasurement, RetrainSectionResult, RetrainSettings } from '../../results/index.js';
 
 export const RETRAIN_DEFAULTS: Readonly<Required<Omit<RetrainSettings, 'seed'>>> = {
   epochs: 3,
@@ -45,42 +29,26 @@ export interface RetrainSectionContext {
   settings?: Partial<RetrainSettings>;
   /** Folder for the hardened model (model.json, weights.bin); none: not written. */
   out?: string;
-  /** Where the suite's generator (the "before" one) is looked up and stored. */
-  cache: GeneratorCache;
-  /** Ignore a cached generator and train the "before" one anew. */
-  retrain?: boolean;
-  toolVersion: string;
+  /** Where the generators come from: the caller's generator source (the runner's, for `run` and `harden`). */
+  generators: RetrainGenerators;
   /** Recorded in the hardened model.json. */
   command?: string;
   onPhase?: (phase: string, detail?: string) => void;
-  onGeneratorProgress?: (p: TrainProgress) => void;
   onStep?: (s: HardenStep) => void;
 }
 
-/** Table 10's numbers for one model: I-FLOPs of DeepPerform's test inputs and test accuracy. */
-export interface RetrainMeasurement extends IflopsSummary {
-  /** Top-1 accuracy of the adaptive execution on the whole held-out split. */
-  accuracy: number;
-}
-
-export interface RetrainSectionResult {
-  /** Original model; I-FLOPs of the suite's generator (trained against it) on the test seeds. */
-  before: RetrainMeasurement;
-  /** Hardened model; I-FLOPs of a generator trained against it with the same settings and budget. */
-  after: RetrainMeasurement;
-  /** Hardened model run on the "before" generator's test inputs (the kind of inputs it was retrained on). */
-  sameInputs: IflopsSummary;
-  epochs: number;
-  trainSeeds: number;
-  /** Whole section; then the retraining alone and the new generator's training. */
-  seconds: number;
-  retrainSeconds: number;
-  generatorSeconds: number;
-  settings: Required<RetrainSettings>;
-  /** Mean losses of each retraining epoch. */
-  history: HardenLosses[];
-  /** Where the hardened model was written, when it was. */
-  weightsPath?: string;
+/**
+ * The section's two generators, as callbacks: finding or training a suite's
+ * generator (cache, generator.load, budget, progress) is the runner's work,
+ * and mitigation/ sits below the runner. `trainSplit` is the split the suite's
+ * generator trains on, loaded here; the callee splits off its validation
+ * inputs as `run` does, since the cache key depends on that split.
+ */
+export interface RetrainGenerators {
+  /** The suite's generator against the original model, as `run` gets it (generator.load, the cache, or trained and stored). */
+  original(network: AdaptiveNetwork, trainSplit: Dataset, onPhase: (phase: string, detail?: string) => void): Promise<Generator>;
+  /** A generator trained anew (not cached) against the retrained model, with the suite's settings and budget. */
+  fresh(network: AdaptiveNetwork, trainSplit: Dataset): Promise<{ generator: Generator; seconds: number }>;
 }
 
 /** Facts about a hardening, kept in the hardened model.json beside the original training record. */
@@ -110,8 +78,8 @@ interface SectionData {
   test: Dataset;
   testSeeds: Dataset;
   train: Dataset;
-  /** The suite's generator data, split as `run` splits it (its cache key depends on it). */
-  generator: GeneratorData;
+  /** The split the suite's generator trains on (`data.trainSplit`). */
+  generatorSplit: Dataset;
 }
 
 /**
@@ -136,12 +104,7 @@ export async function runRetrainSection(ctx: RetrainSectionContext): Promise<Ret
     const data = await loadData(suite);
     const attack = { norm: suite.norm, epsilon: suite.epsilon };
     const tau = suite.threshold;
-    const { generator: oldG } = await generatorFor(
-      suite,
-      network,
-      data.generator,
-      { cache: ctx.cache, retrain: ctx.retrain ?? false, toolVersion: ctx.toolVersion, onPhase: phase, onProgress: (p) => ctx.onGeneratorProgress?.(p) },
-    );
+    const oldG = await ctx.generators.original(network, data.generatorSplit, phase);
     phase('measuring', 'before retraining');
     const oldInputs = generate(oldG, data.testSeeds, attack);
     const before = { ...iflopsOf(network, data.testSeeds, oldInputs, tau), accuracy: evaluateAdaptive(network, data.test, tau).accuracy };
@@ -201,7 +164,7 @@ function resolveSettings(suite: Suite, given: Partial<RetrainSettings> | undefin
   return { ...RETRAIN_DEFAULTS, seed: suite.seed, ...defined };
 }
 
-/** The runner's data, split the runner's way (the generator cache key depends on it). */
+/** The runner's data: the same splits `run` loads for the suite. */
 async function loadData(suite: Suite): Promise<SectionData> {
   const spec = (split: 'train' | 'test') => ({ name: suite.data.dataset, split, path: suite.data.path, labels: suite.data.labels });
   const seedsFrom = await loadDataset(spec(suite.data.split));
@@ -209,7 +172,7 @@ async function loadData(suite: Suite): Promise<SectionData> {
   const genSource = suite.data.trainSplit === 'train' ? train : await loadDataset(spec(suite.data.trainSplit));
   // Accuracy is measured on the held-out split, whichever split the seeds come from.
   const test = suite.data.split === 'test' ? seedsFrom : await loadDataset(spec('test'));
-  return { test, testSeeds: takeSeeded(seedsFrom, suite.data.seeds, suite.seed), train, generator: generatorData(suite, genSource) };
+  return { test, testSeeds: takeSeeded(seedsFrom, suite.data.seeds, suite.seed), train, generatorSplit: genSource };
 }
 
 /**
@@ -225,8 +188,7 @@ async function freshGenerator(
   phase: (name: string, detail?: string) => void,
 ): Promise<{ generator: Generator; seconds: number }> {
   phase('training generator', `against the retrained model, ${suite.generator.preset} preset, up to ${suite.generator.train.epochs} epochs`);
-  const trained = await trainSuiteGenerator(suite, network, data.generator, (p) => ctx.onGeneratorProgress?.(p));
-  return { generator: trained.generator, seconds: trained.record.durationMs / 1000 };
+  return ctx.generators.fresh(network, data.generatorSplit);
 }
 
 /** Relative to the working directory when inside it, as suite errors show files. */
