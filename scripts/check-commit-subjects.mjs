@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 
 export const MAX_SUBJECT = 72;
 /** The last commit before the rule: later ones must follow it. */
-const RULE_STARTS_AFTER = '9abf997e4841f313932c3d077bccc41e9612f180';
+const RULE_STARTS_AFTER = 'df9ed8d0b71c34791a75cbcbbb5220cc775e02ad';
 
 const git = (...args) => execFileSync('git', args, { encoding: 'utf8' });
 

@@ -72,7 +72,11 @@ function countingCost(staged: OrtStagedNetwork, arrays: Float32Array[], tau: num
   const recorded = arrays.map((a) => {
     const calls: ReturnType<StageBackend<OrtTensorData>['call']>[] = [];
     staged.run(a, 1, tau); // warm
-    executePlan(staged.plan, { ...real, call: (step, inputs, count) => (calls.push(real.call(step, inputs, count)), calls[calls.length - 1]) }, { data: a, dims: [1, ...staged.inputShape] }, 1, tau);
+    executePlan(staged.plan, { ...real, call: (step, inputs, count) => {
+      const out = real.call(step, inputs, count);
+      calls.push(out);
+      return out;
+    } }, { data: a, dims: [1, ...staged.inputShape] }, 1, tau);
     return calls;
   });
   const replay = (instrument: boolean) => {

@@ -50,7 +50,7 @@ class Torch {
   }
 
   async call(req: Record<string, unknown>): Promise<Record<string, unknown>> {
-    this.child.stdin.write(JSON.stringify(req) + '\n');
+    this.child.stdin.write(`${JSON.stringify(req)}\n`);
     const reply = await this.read();
     if (reply.ok === false) throw new Error(`PyTorch: ${String(reply.error)}`);
     return reply;

@@ -6,7 +6,7 @@ const shape = [64, 16, 16, 64];
 const x = tf.randomNormal(shape, 0, 1, 'float32', 1), y = tf.randomNormal(shape, 0, 1, 'float32', 2), c = tf.randomNormal([64], 1, 0.1, 'float32', 3);
 const be = tf.backend();
 const N = 15;
-const cpu = (fn) => { const ts = []; for (let i = 0; i < N; i++) { const s = process.cpuUsage(); const r = fn(); const u = process.cpuUsage(s); if (r && r.dispose) r.dispose(); ts.push((u.user + u.system) / 1000); } ts.sort((a, b) => a - b); return ts[N >> 1]; };
+const cpu = (fn) => { const ts = []; for (let i = 0; i < N; i++) { const s = process.cpuUsage(); const r = fn(); const u = process.cpuUsage(s); if (r?.dispose) r.dispose(); ts.push((u.user + u.system) / 1000); } ts.sort((a, b) => a - b); return ts[N >> 1]; };
 const ops = {
   'Multiply same': () => tf.mul(x, y), 'Multiply [C]': () => tf.mul(x, c), 'Add same': () => tf.add(x, y), 'Sub [C]': () => tf.sub(x, c),
   'Relu': () => tf.relu(x), 'LeakyRelu': () => tf.leakyRelu(x, 0.2), 'Greater scalar': () => tf.greater(x, 0), 'Step': () => tf.step(x),

@@ -1,6 +1,6 @@
 // Profile: tf.grad of sum(soft(x).p) wrt x for ResNet-56 SDN, batch 64, wasm.
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, convAccelerator } from '../../dist/src/engine/index.js';
+import { initBackend, } from '../../dist/src/engine/index.js';
 import { zooEntry } from '../../dist/src/adnn/index.js';
 await initBackend({ backend: process.env.BK ?? 'wasm', threads: +(process.env.T ?? 2), convEngine: process.env.ENGINE ?? 'tfjs' });
 if (process.env.PROFCPU) { const be = tf.backend(); be.time = async (f) => { const c = process.cpuUsage(); f(); const u = process.cpuUsage(c); return { kernelMs: (u.user + u.system) / 1000 }; }; }

@@ -1,13 +1,13 @@
 // Profile one Eq. 8 training step (trainGenerator, width W, batch 64, sdn-tiny at 32x32x3) on wasm.
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, convAccelerator } from '../../dist/src/engine/index.js';
+import { initBackend, } from '../../dist/src/engine/index.js';
 import { zooEntry } from '../../dist/src/adnn/index.js';
 import { trainGenerator } from '../../dist/src/generator/index.js';
 await initBackend({ backend: process.env.BK ?? 'wasm', threads: +(process.env.T ?? 2), convEngine: process.env.ENGINE ?? 'tfjs' });
 if (process.env.PROFCPU) { const be = tf.backend(); be.time = async (f) => { const c = process.cpuUsage(); f(); const u = process.cpuUsage(c); return { kernelMs: (u.user + u.system) / 1000 }; }; }
 const W = +(process.env.W ?? 64);
 const B = 64;
-const shape = [32, 32, 3];
+const _shape = [32, 32, 3];
 const spec = { height: 32, width: 32, channels: 3, range: [0, 1] };
 const entry = zooEntry('sdn-tiny');
 const network = entry.build(entry.defaultConfig(spec, 10), 1);
@@ -19,7 +19,7 @@ let last = performance.now();
 const go = async () => {
   last = performance.now();
   const r = await trainGenerator({ network, train: rnd(4 * B, 11), validation: rnd(4, 12), attack: { norm: 'linf', epsilon: 0.1, tau: 0.5 }, config: cfg,
-    onProgress: ({ step }) => { times.push(performance.now() - last); last = performance.now(); } });
+    onProgress: () => { times.push(performance.now() - last); last = performance.now(); } });
   r.generator.store.dispose();
 };
 await go();

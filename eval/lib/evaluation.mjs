@@ -20,7 +20,7 @@ import { psnrSection } from './psnr-section.mjs';
 import { RESULTS_FORMAT, RESULTS_VERSION, datedName, machine, mergeResults, readResults, writeAtomic } from './results.mjs';
 import { renderMarkdown } from './render.mjs';
 import { runSuiteFolder } from './run-suites.mjs';
-import { suiteList, writeSuites } from './suites.mjs';
+import { writeSuites } from './suites.mjs';
 import { summarySection } from './summary-section.mjs';
 import { table1 } from './table1.mjs';
 

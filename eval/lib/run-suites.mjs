@@ -25,8 +25,8 @@ const KEEP_PER_INPUT = 200;
 
 function compactSet(set) {
   if (!set) return undefined;
-  const { flops, latencyMs, energyJ, ilatency, ienergy, iflops, ...rest } = set;
-  void flops, latencyMs, energyJ, ilatency, ienergy;
+  // The per-input arrays other than I-FLOPs are left out of the results file.
+  const { flops: _f, latencyMs: _l, energyJ: _e, ilatency: _il, ienergy: _ie, iflops, ...rest } = set;
   return iflops && iflops.length <= KEEP_PER_INPUT ? { ...rest, iflops } : rest;
 }
 

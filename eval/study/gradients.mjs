@@ -63,7 +63,7 @@ async function main() {
   await product.engine.initBackend({});
   for (const model of models) {
     const r = await gradientsFor(product, model);
-    writeAtomic(join(ROOT, 'eval/study/diagnostics', `gradients-${model}.json`), JSON.stringify({ format: 'deepperform-study-gradients', tau: EVALUATION.threshold, ...r }, null, 1) + '\n');
+    writeAtomic(join(ROOT, 'eval/study/diagnostics', `gradients-${model}.json`), `${JSON.stringify({ format: 'deepperform-study-gradients', tau: EVALUATION.threshold, ...r }, null, 1)}\n`);
   }
 }
 

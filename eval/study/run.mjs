@@ -152,7 +152,7 @@ async function main() {
       log(`run ${i + 1}/${todo.length}: ${run.id}`);
       const out = await runOne(product, run, opts, work);
       const file = join(RESULTS, `${run.id}.json`);
-      writeAtomic(file, JSON.stringify(out, null, 1) + '\n');
+      writeAtomic(file, `${JSON.stringify(out, null, 1)}\n`);
       const e = out.evaluation;
       log(`  done: mean I-FLOPs ${(e.meanIflops * 100).toFixed(1)} %, p50 ${(e.p50Iflops * 100).toFixed(1)} %, full depth ${(e.fullDepthRate * 100).toFixed(0)} %, ${out.training.steps} steps in ${out.training.seconds.toFixed(0)} s`);
       if (opts.commit) commitResult(file, run.id);

@@ -1,12 +1,11 @@
 import { resolve } from 'node:path';
-import type { Reporter } from '../results/index.js';
 import { toolVersion } from '../util/version.js';
 import { shippedGeneratorsDir } from '../generator/index.js';
 import { runSuites as runAll, type RunOptions } from '../runner/index.js';
 import { resolveSettings, suiteFiles, type Settings } from '../settings/index.js';
 import { discoverSuites } from '../suite/index.js';
 import { UsageError } from '../util/errors.js';
-import { PerfResult, PerfRun } from './perf-result.js';
+import { type PerfResult, PerfRun } from './perf-result.js';
 import { checkOptions, type RunSuiteOptions, type RunSuitesOptions } from './options.js';
 
 /**

@@ -87,7 +87,7 @@ interface Target {
   values: Float32Array;
 }
 
-function allocate(heap: HeapBackend | undefined, backend: tf.KernelBackend, shape: number[]): Target {
+function allocate(heap: HeapBackend | undefined, _backend: tf.KernelBackend, shape: number[]): Target {
   if (heap === undefined) return { values: new Float32Array(sizeOf(shape)) };
   const out = heap.makeOutput(shape, 'float32');
   return { out, values: heap.typedArrayFromHeap(out) as Float32Array };

@@ -188,7 +188,10 @@ describe('falling back to tfjs', () => {
 
   it("engine 'tfjs' never loads onnxruntime", () => {
     let loads = 0;
-    const accel = new ConvAccelerator({ engine: 'tfjs', loader: () => (loads++, { version: 'x', createSession: () => { throw new Error('unused'); } }) });
+    const accel = new ConvAccelerator({ engine: 'tfjs', loader: () => {
+        loads++;
+        return { version: 'x', createSession: () => { throw new Error('unused'); } };
+      } });
     const i = tf.backend_util.computeConv2DInfo([64, 8, 8, 512], [3, 3, 512, 512], 1, 1, 'same', undefined, false, 'channelsLast');
     const t = { dataId: {}, shape: [64, 8, 8, 512], dtype: 'float32' as const };
     expect(accel.tryRun('forward', i, t, t, tf.backend())).toBeUndefined();

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { availableParallelism } from 'node:os';
 import { GRAPH_BUILDERS, type ConvKind } from './conv-onnx.js';
 import { heapOf } from './heap.js';

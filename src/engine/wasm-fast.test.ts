@@ -58,7 +58,10 @@ describe('wasm kernels replaced by ours', () => {
     const copies: number[] = [];
     const src = Float32Array.from({ length: 24 }, (_, i) => i);
     const out = new Float32Array(16);
-    const sink = { set: (a: ArrayLike<number>, o: number) => (copies.push(a.length), out.set(a, o)) };
+    const sink = { set: (a: ArrayLike<number>, o: number) => {
+      copies.push(a.length);
+      out.set(a, o);
+    } };
     copySlice(src, [2, 3, 4], [0, 1, 0], [2, 2, 4], sink); // rows 1-2 of both planes: two runs of 8
     expect(copies).toEqual([8, 8]);
     expect(Array.from(out)).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 16, 17, 18, 19, 20, 21, 22, 23]);

@@ -58,7 +58,10 @@ export function parseModelJson<M>(file: string, text: string): ModelJson<M> {
 type Bad = (field: string, must: string, value: unknown) => never;
 
 function checkGroup(group: unknown, at: string, bad: Bad): void {
-  if (!isObject(group)) return bad(at, 'must be an object with paths and weights', group);
+  if (!isObject(group)) {
+    bad(at, 'must be an object with paths and weights', group);
+    return;
+  }
   const paths = group.paths;
   if (!Array.isArray(paths) || paths.length !== 1 || typeof paths[0] !== 'string' || paths[0] === '') {
     bad(`${at}.paths`, 'must be a list of one file name', paths);

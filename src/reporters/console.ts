@@ -15,7 +15,7 @@ import { stripVTControlCharacters } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { PhaseInfo, PhaseProgressInfo, Reporter, RunResult, RunStartInfo, SuiteResult, SuiteStartInfo, SuiteWarningInfo, TrainingProgressInfo } from '../results/index.js';
 import { terminalSafe } from './escape.js';
-import { formatDuration, formatEta, formatLoss, formatPercent } from './format.js';
+import { formatDuration, formatEta, formatLoss } from './format.js';
 import { extraLines, METRIC_COLUMNS, metricRows } from './metrics.js';
 import { environmentLine, reportsLines, suiteHeader, summaryLines } from './summary.js';
 import { openTerminal, type Terminal, type TerminalOptions } from './terminal.js';
@@ -247,6 +247,7 @@ class LiveLine {
     if (!force && t - this.lastDraw < REDRAW_MS) return;
     this.lastDraw = t;
     const columns = (this.out as { columns?: number }).columns;
+    // biome-ignore lint/suspicious/noFocusedTests: fit() shortens a line to the terminal width; not a test
     this.out.write(`${CLEAR_LINE}${columns && columns > 1 ? fit(text, columns - 1) : text}`);
     this.open = true;
   }

@@ -4,7 +4,7 @@ import type { AdaptiveNetwork, ImageBatch } from '../adnn/index.js';
 import { splitHoldOut, type Dataset } from '../data/index.js';
 import {
   cacheKey,
-  GeneratorCache,
+  type GeneratorCache,
   loadGenerator,
   sha256,
   stableJson,

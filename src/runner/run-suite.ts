@@ -1,10 +1,10 @@
-import { basename, relative } from 'node:path';
+import { relative } from 'node:path';
 import { loadAdnn, loadOnnxAdnn, loadUserAdnn, onnxAdnnSpec, runBatched, type AdaptiveNetwork } from '../adnn/index.js';
 import { loadDataset, takeSeeded, type Dataset } from '../data/index.js';
 import { generate, type GeneratedInputs, type TrainProgress } from '../generator/index.js';
 import { measureSet } from '../measure/index.js';
 import { DEFAULT_METHOD, evaluateAssertion, modelLabel as labelOf, modelPath, REFINE_METHOD, type MetricSource, type Suite } from '../suite/index.js';
-import type { Reporter, MethodResult, SuiteResult } from '../results/index.js';
+import type { Reporter, SuiteResult } from '../results/index.js';
 import { metricValue } from './metric-source.js';
 import { measureExtras } from './extras.js';
 import { runMitigation } from './mitigation.js';

@@ -23,5 +23,6 @@ interface PerfMatchers<R> {
 
 declare module 'vitest' {
   // The type parameter must repeat vitest's own declaration (`T = any`) to merge with it.
+  // biome-ignore lint/suspicious/noExplicitAny: vitest declares Assertion<T = any>; a merged declaration must repeat it
   interface Assertion<T = any> extends PerfMatchers<void> {}
 }

@@ -16,11 +16,11 @@ function tinyCopy(dir: string, edit: (yaml: string) => string = (y) => y): strin
   const yaml = readFileSync(EXAMPLE, 'utf8')
     .replace('../../fixtures/onnx/early-exit.onnx', join(ROOT, 'fixtures/onnx/early-exit.onnx'))
     .replace('seeds: 200', 'seeds: 16')
-    .replace(/  train:\n(    .*\n)+/, '  train: { steps: 4, batchSize: 8, validateEvery: 2, validationInputs: 16 }\n')
-    .replace(/baselines:\n(  - .*\n)+/, 'baselines:\n  - random\n  - ilfo: { iterations: 5, seeds: 4 }\n  - deepsloth: { seeds: 4, linfSteps: 3 }\n')
+    .replace(/ {2}train:\n( {4}.*\n)+/, '  train: { steps: 4, batchSize: 8, validateEvery: 2, validationInputs: 16 }\n')
+    .replace(/baselines:\n( {2}- .*\n)+/, 'baselines:\n  - random\n  - ilfo: { iterations: 5, seeds: 4 }\n  - deepsloth: { seeds: 4, linfSteps: 3 }\n')
     .replace('latencyInputs: 20', 'latencyInputs: 3\n  repeats: 1')
     // The model is right on 9 of these 16 seeds; a broken graph would be near chance (0.1).
-    .replace(/assertions:\n(  - .*\n)+/, 'assertions:\n  - "seed accuracy > 0.4"\n');
+    .replace(/assertions:\n( {2}- .*\n)+/, 'assertions:\n  - "seed accuracy > 0.4"\n');
   const file = join(dir, 'onnx.perf.yaml');
   writeFileSync(file, edit(yaml));
   return file;

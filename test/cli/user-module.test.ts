@@ -40,7 +40,7 @@ describe('user-defined AdNN modules', () => {
       'export default function createAdnn({ tf, options }) {',
       'export function makeModel({ tf, options }: { tf: any; options: Record<string, unknown> }): unknown {',
     );
-    writeFileSync(ts, src.replace(/\(([a-z]+)\) =>/g, '($1: any) =>').replace(/(soft|run)\(x(, tau)?\)/g, (m, f, t) => `${f}(x: any${t ? ', tau: number' : ''})`));
+    writeFileSync(ts, src.replace(/\(([a-z]+)\) =>/g, '($1: any) =>').replace(/(soft|run)\(x(, tau)?\)/g, (_m, f, t) => `${f}(x: any${t ? ', tau: number' : ''})`));
     const net = await loadUserAdnn(ts, 'makeModel', {});
     expect(net.meta.blocks).toHaveLength(3);
     net.dispose();

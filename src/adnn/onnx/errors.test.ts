@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../../../test/helpers/tf.js';
 import { DataType, encodeModel, type OnnxNode } from '../../engine/ort/onnx-model.js';
 import { isUserError } from '../../util/errors.js';
-import { loadOnnxAdnn, OnnxModelError, type OnnxAdnnSpec } from './index.js';
+import { loadOnnxAdnn, type OnnxModelError, type OnnxAdnnSpec } from './index.js';
 
 /** Load-time errors: each names the file and the place (node, key, tensor) and is a configuration error (exit 2). */
 

@@ -57,7 +57,7 @@ function inputSpec(file: string, model: OnnxModel, t: InputTransform): InputSpec
   if (inputs.length !== 1) throw new OnnxModelError(file, 'graph inputs', `the graph must take one input (the image batch), it takes ${inputs.length}: ${inputs.map((i) => i.name).join(', ')}`);
   const shape = inputs[0].shape;
   const fixed = shape?.slice(1).every((d) => typeof d === 'number' && d > 0);
-  if (!shape || shape.length !== 4 || !fixed) {
+  if (shape?.length !== 4 || !fixed) {
     throw new OnnxModelError(file, `input "${inputs[0].name}"`, `shape must be [batch, C, H, W] (layout NCHW) or [batch, H, W, C] (NHWC) with fixed sizes besides the batch, got [${shape?.map((d) => d ?? '?').join(', ') ?? 'unknown'}]`);
   }
   const [a, b, c] = shape.slice(1) as number[];

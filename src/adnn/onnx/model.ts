@@ -188,9 +188,9 @@ function decodeValueInfo(bytes: Uint8Array): OnnxValueInfo {
 function tensorShape(typeBytes: Uint8Array): OnnxValueInfo['shape'] {
   const sub = (b: Uint8Array, field: number): ProtoField[] => readFields(b).filter((f) => f.field === field && f.wire === 2);
   const tensorType = sub(typeBytes, 1)[0];
-  if (!tensorType || tensorType.wire !== 2) return undefined;
+  if (tensorType?.wire !== 2) return undefined;
   const shape = sub(tensorType.value, 2)[0];
-  if (!shape || shape.wire !== 2) return undefined;
+  if (shape?.wire !== 2) return undefined;
   return sub(shape.value, 1).map((d) => {
     if (d.wire !== 2) return undefined;
     let dim: number | string | undefined;

@@ -34,7 +34,7 @@ export class Partitioner {
   /** Whether a value crosses stages (a float tensor depending on the image). */
   isCarried(name: string): boolean {
     const v = this.g.values.get(name);
-    return v !== undefined && v.fromImage && !v.ints;
+    return v?.fromImage === true && !v.ints;
   }
 
   /** Checks that `name` is a value of the graph; `place` names where the suite gave it. */

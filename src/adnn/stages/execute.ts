@@ -208,7 +208,10 @@ class Run<V> {
     const runRows: number[] = [];
     const skipRows: number[] = [];
     this.active.forEach((_, row) => (blockRuns(data[row * width + column], this.tau) ? runRows : skipRows).push(row));
-    if (skipRows.length === 0) return this.call(step.run, garbage, step.block);
+    if (skipRows.length === 0) {
+      this.call(step.run, garbage, step.block);
+      return;
+    }
     if (runRows.length === 0) {
       if (step.skip) this.call(step.skip, garbage, undefined);
       return;

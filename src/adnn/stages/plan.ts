@@ -144,7 +144,7 @@ export function validatePlan(plan: StagePlan): void {
     }
   }
   const last = plan.steps[plan.steps.length - 1];
-  if (!last || last.op !== 'exit' || !last.always) throw new StagePlanError('a plan must end with an exit that every input takes (always: true)');
+  if (last?.op !== 'exit' || !last.always) throw new StagePlanError('a plan must end with an exit that every input takes (always: true)');
 }
 
 function describe(step: Step): string {

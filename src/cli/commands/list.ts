@@ -1,4 +1,4 @@
-import { basename, relative } from 'node:path';
+import { relative } from 'node:path';
 import { terminalText } from '../../reporters/index.js';
 import type { Shard } from '../../runner/index.js';
 import { modelLabel, type Suite } from '../../suite/index.js';
@@ -73,7 +73,7 @@ function table(rows: readonly ListedSuite[]): string {
       .map((c, i) => (i === cells.length - 1 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
-  return [line(head), ...body.map(line)].join('\n') + '\n';
+  return `${[line(head), ...body.map(line)].join('\n')}\n`;
 }
 
 /** 0.03137254901960784 reads better as 8/255: show a fraction of 255 when it is one. */

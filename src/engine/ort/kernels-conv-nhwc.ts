@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { filterGradProduct, forwardProduct, inputGradProduct, patches, type ConvGraphOps } from '../conv-onnx.js';
 import { pair } from './conv-geometry.js';
 import { checkFormat } from './kernels-conv.js';
-import { input, LowerContext, OnnxExportError, type Lowering } from './lower-context.js';
+import { input, type LowerContext, OnnxExportError, type Lowering } from './lower-context.js';
 import type { KernelCall } from './trace.js';
 
 /**

@@ -1,6 +1,6 @@
 import { checkSpatial, onnxOutLength, pair, windowPads, type TfPad, type Window } from './conv-geometry.js';
 import type { ConstValue, DynRef, KernelCall } from './trace.js';
-import { dynInput, floatData, input, LowerContext, OnnxExportError, type Lowering } from './lower-context.js';
+import { dynInput, floatData, input, type LowerContext, OnnxExportError, type Lowering } from './lower-context.js';
 
 /** tfjs filters are [kh, kw, in, out]; ONNX Conv wants [out, in, kh, kw]. */
 export const HWIO_TO_OIHW = [3, 2, 0, 1];

@@ -1,6 +1,6 @@
 import type { AttrValue } from './onnx-model.js';
 import { physicalAxis } from './layout.js';
-import { dynInput, input, LowerContext, OnnxExportError, onnxType, type Lowering } from './lower-context.js';
+import { dynInput, input, type LowerContext, OnnxExportError, onnxType, type Lowering } from './lower-context.js';
 import type { KernelCall } from './trace.js';
 
 /** Ops that act on each element alone keep their input's layout. */

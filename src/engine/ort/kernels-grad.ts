@@ -1,7 +1,7 @@
 import { checkSpatial, onnxOutLength, pair, windowPads, type TfPad, type Window } from './conv-geometry.js';
 import { checkFormat } from './kernels-conv.js';
 import { physicalShape } from './layout.js';
-import { dynInput, input, LowerContext, OnnxExportError, type Lowering } from './lower-context.js';
+import { dynInput, input, type LowerContext, OnnxExportError, type Lowering } from './lower-context.js';
 import { DataType } from './onnx-model.js';
 import type { ConstValue, DynRef, KernelCall } from './trace.js';
 

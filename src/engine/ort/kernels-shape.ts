@@ -1,5 +1,5 @@
 import { physicalAxis, type Layout } from './layout.js';
-import { dynInput, input, LowerContext, OnnxExportError, type Lowering } from './lower-context.js';
+import { dynInput, input, type LowerContext, OnnxExportError, type Lowering } from './lower-context.js';
 import type { DynRef, KernelCall } from './trace.js';
 
 const INT64_MAX = Number.MAX_SAFE_INTEGER;

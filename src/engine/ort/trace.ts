@@ -151,6 +151,7 @@ export function traceKernels(inputs: tf.Tensor[], fn: () => tf.Tensor[], opts: T
     restoreAssign();
     restoreReads();
     delete (engine as Partial<PatchableEngine>).runKernel;
+    // biome-ignore lint/correctness/noUnsafeFinally: a tfjs engine left patched would break every later kernel call; this error must win
     if (engine.runKernel !== original) throw new TraceError('could not restore the tfjs engine after tracing');
   }
 }
@@ -162,7 +163,7 @@ export function traceKernels(inputs: tf.Tensor[], fn: () => tf.Tensor[], opts: T
  */
 function guardReads(backend: PatchableBackend, forbidden: (dataId: object) => boolean): () => void {
   const { readSync, read } = backend;
-  const own = ['readSync', 'read'].filter((k) => Object.prototype.hasOwnProperty.call(backend, k));
+  const own = ['readSync', 'read'].filter((k) => Object.hasOwn(backend, k));
   // Kernels may read their own inputs (depth > 0); only the traced code may not.
   const check = (dataId: object) => {
     if (forbidden(dataId)) {
@@ -192,7 +193,7 @@ function guardReads(backend: PatchableBackend, forbidden: (dataId: object) => bo
  */
 function captureAssign(onAssign: (v: tf.Variable, value: tf.Tensor) => void): () => void {
   const proto = tf.Variable.prototype as { assign(value: tf.Tensor): void };
-  const own = Object.prototype.hasOwnProperty.call(proto, 'assign');
+  const own = Object.hasOwn(proto, 'assign');
   const original = proto.assign;
   proto.assign = function (this: tf.Variable, value: tf.Tensor) {
     onAssign(this, value);

@@ -118,7 +118,7 @@ describe('blockDropTorchMapping against the original state_dict keys (listed by 
  * normalised); block t runs when the agent's p_t >= 0.5, as in test.py. Saved
  * as one file with the keys of {'agent': ..., 'resnet': ...} prefixed.
  */
-const TORCH_SCRIPT = String.raw`
+const TORCH_SCRIPT = `
 import json, struct, sys, torch
 from torch import nn
 import torch.nn.functional as F

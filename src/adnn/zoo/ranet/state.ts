@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 
 /**
  * What one segment hands to the next: not one feature map (as in SDN) but the

@@ -123,7 +123,7 @@ describe('sdnTorchMapping against the original state_dict keys (listed by hand)'
  * the original's. Random weights and BN statistics, eval mode, a fixed input;
  * it writes each model's safetensors and every exit's logits.
  */
-const TORCH_SCRIPT = String.raw`
+const TORCH_SCRIPT = `
 import json, struct, sys, torch
 from torch import nn
 torch.manual_seed(0)

@@ -204,7 +204,7 @@ describe('imported gates compute what the original computes, by hand ([1, 1, 1] 
  * here; ours folds it into the model. The feed-forward model is saved as
  * nn.DataParallel saves it, every key prefixed with "module.".
  */
-const TORCH_SCRIPT = String.raw`
+const TORCH_SCRIPT = `
 import json, struct, sys, torch
 from torch import nn
 import torch.nn.functional as F
