@@ -1,5 +1,5 @@
 /**
- * ===== Tables 10 and 11: mitigation (paper §6; src/mitigation, issue 7) =====
+ * ===== Tables 10 and 11: mitigation (paper §6; src/mitigation) =====
  *
  * Calls the mitigation stage's two section functions when the build exports
  * them (`runDetectorSection`, `runRetrainSection`); otherwise the section

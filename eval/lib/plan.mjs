@@ -63,7 +63,7 @@ const FULL = {
   /** Table 10: Eq. 12 retraining against the Linf light generator (src/mitigation's defaults otherwise). */
   retrain: { norms: ['linf'], epochs: 3, trainSeeds: 2000 },
   /**
-   * The summary rows (eval/results/summary.json, issue 14's "Done when"): per model and norm one
+   * The summary rows (eval/results/summary.json): per model and norm one
    * suite where every method sees the same `seeds` test seeds: the light generator trained to an
    * epochs budget capped by `minutes`, deepperform-refine at its default k (15), ILFO at its
    * published 300 iterations (Adam), DeepSloth (early-exit models) and random noise.

@@ -29,7 +29,7 @@ export async function loadProduct(root) {
 }
 
 /**
- * The mitigation stage (issue 7), when the build has it: its section
+ * The mitigation stage, when the build has it: its section
  * functions, or the reason they cannot be used.
  */
 export async function loadMitigation(product) {

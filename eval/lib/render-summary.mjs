@@ -1,6 +1,6 @@
 /**
  * The summary section of docs/RESULTS.md: every row of eval/results/summary.json
- * and, per model and norm, issue 14's bar read off the rows (DeepPerform or
+ * and, per model and norm, the bar read off the rows (DeepPerform or
  * deepperform-refine at least ILFO's mean I-FLOPs, deepperform-refine at most
  * 10 % of ILFO's time per input, training at most ILFO's time for 1,000 inputs).
  */
@@ -56,7 +56,7 @@ export function renderSummary(results) {
     '',
     table(['model', 'norm', 'best generator method', '>= ILFO', 'one-pass >= ILFO', '>= 5x random', 'refine time / ILFO', 'training / ILFO x 1,000', 'pair run time', 'others\' CPUs busy'], bars),
     '',
-    'The bar of issue 14 (item 4): DeepPerform or deepperform-refine at least ILFO\'s mean I-FLOPs and 5x random noise\'s; deepperform-refine at most 10 % of ILFO\'s time per input; the generator\'s training at most ILFO\'s time for 1,000 inputs.',
+    'The bar each pair is read against (the per-input attacks as the standard, and the paper\'s Table 6 trade-off for time): DeepPerform or deepperform-refine at least ILFO\'s mean I-FLOPs and 5x random noise\'s; deepperform-refine at most 10 % of ILFO\'s time per input; the generator\'s training at most ILFO\'s time for 1,000 inputs.',
     '',
     `Command: \`${cmd}\` (resumable: pairs already in the file are kept; \`--retrain\` redoes them) · last pair finished ${summary.updatedAt?.slice(0, 10) ?? '—'} · ${sec.machine ? `${sec.machine.cpu}, ${sec.machine.cores} logical CPUs` : '—'} · backend ${sec.backend ?? '—'}`,
   ].join('\n');

@@ -1,5 +1,5 @@
 /**
- * The summary rows (issue 14's "Done when"): per model, norm and method the
+ * The summary rows (eval/results/summary.json): per model, norm and method the
  * mean and median I-FLOPs (Eq. 9, as fractions) and the full-depth rate over
  * the suite's seeds, each method's time per input, and for the generator
  * methods how the generator was trained. Pure functions from a suite result

@@ -335,7 +335,7 @@ describe('evaluateAssertion', () => {
       actual: null,
       message: 'no power sensor',
     });
-    // A NaN is a measurement that went wrong, not one this machine cannot make: it fails (issue 16).
+    // A NaN is a measurement that went wrong, not one this machine cannot make: it fails.
     expect(evaluateAssertion(parseAssertion('block coverage > 0.9'), constant(Number.NaN)).status).toBe('failed');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Issue 16, class 10: cache hygiene. An entry whose checksum file was
+ * Bad input, class 10: cache hygiene. An entry whose checksum file was
  * deleted is healed with a message (evicted and rebuilt), and temporary
  * folders killed runs left are removed: only ours, only old ones, never a
  * live one.

@@ -1,5 +1,5 @@
 /**
- * Issue 16, class 9: console injection. Control characters and ANSI escapes
+ * Bad input, class 9: console injection. Control characters and ANSI escapes
  * in user strings (suite names, file names, paths on the command line) reach
  * the terminal escaped, and a name with newlines cannot forge a summary line.
  */

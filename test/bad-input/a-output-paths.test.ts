@@ -1,5 +1,5 @@
 /**
- * Issue 16, class 1: output paths. Every place a run writes is checked before
+ * Bad input, class 1: output paths. Every place a run writes is checked before
  * any suite runs: only regular files or new paths are written; a device node,
  * a FIFO, a symbolic link, a folder, a file in the way of a folder, an
  * unwritable place, two reports in one file, or a report over the suite

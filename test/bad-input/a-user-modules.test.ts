@@ -1,5 +1,5 @@
 /**
- * Issue 16, class 5: user modules. Every call into a module runs under
+ * Bad input, class 5: user modules. Every call into a module runs under
  * model.timeout with an error naming the module and the call; process.exit()
  * in user code never ends a run as a success; the contract is checked at
  * load, naming the field; a module without meta.arch no longer breaks the

@@ -1,5 +1,5 @@
 /**
- * Issue 16, class 8: dataset problems (an unknown dataset, more seeds than
+ * Bad input, class 8: dataset problems (an unknown dataset, more seeds than
  * the split holds, a missing or wrong `path:`, images of another size than
  * the model's) are found before any suite runs, each at its line in the
  * suite file, not after the suites before it have trained.

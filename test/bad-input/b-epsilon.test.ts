@@ -1,5 +1,5 @@
 /**
- * Issue 16, class 6 (last part): an epsilon larger than inputs in [0, 1]
+ * Bad input, class 6 (last part): an epsilon larger than inputs in [0, 1]
  * allow (`epsilon: 1e9`, or 8 meant as 8/255) is refused before any suite
  * runs, at the line of `epsilon`, instead of silently testing nothing.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 16, class 4: an assertion on a metric the suite itself turns off
+ * Bad input, class 4: an assertion on a metric the suite itself turns off
  * could only ever be skipped, so a run would pass without checking it. It is
  * an error when the suite is loaded, at the metric's line and column, saying
  * which setting turns it on.

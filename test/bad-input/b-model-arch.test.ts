@@ -1,5 +1,5 @@
 /**
- * Issue 16, class 2: the suite's model.arch against the architecture the
+ * Bad input, class 2: the suite's model.arch against the architecture the
  * weights were saved from (metadata.arch in model.json), checked before any
  * suite runs: a mismatch or an unknown arch is a SuiteError (exit 2) naming
  * the suite file, the line of model.arch and both architectures.

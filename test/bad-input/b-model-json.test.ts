@@ -1,5 +1,5 @@
 /**
- * Issue 16, class 7: a model folder's model.json is checked field by field
+ * Bad input, class 7: a model folder's model.json is checked field by field
  * (an error naming the file and the field, never a TypeError), and the
  * SHA-256 of weights.bin that it records is verified at load: flipped bytes
  * are found. Folders written before checksums still load.

@@ -1,5 +1,5 @@
 /**
- * Issue 16, class 3: non-finite numbers. NaN weights, NaN inputs, NaN or
+ * Bad input, class 3: non-finite numbers. NaN weights, NaN inputs, NaN or
  * infinite measurements and out-of-range numbers from a user module never
  * give PASSED (nor a quiet "skipped"): each is an error or a failed
  * assertion whose message says where the number came from.

@@ -1,5 +1,5 @@
 /**
- * Issue 16, class 6: hostile suite files. Each must end in a SuiteError (exit
+ * Bad input, class 6: hostile suite files. Each must end in a SuiteError (exit
  * 2) with a short message: no crash, no stack, no megabyte of code frames,
  * no silent acceptance, and validation time that grows linearly.
  */

@@ -100,7 +100,7 @@ describe('bench result file', () => {
     expect(result.targets.default_run_warm_s.met).toBeNull();
   });
 
-  it("has issue 15's targets: every gradient path and ILFO at most PyTorch's time", () => {
+  it("has the speed targets: every gradient path and ILFO at most PyTorch's time", () => {
     for (const key of ['gen_train_light_28_vs_torch', 'gen_train_vs_torch', 'adnn_inputgrad_vs_torch', 'ilfo_vs_torch']) {
       expect(result.targets[key].target).toBe('<= 1');
     }

@@ -46,7 +46,7 @@ function suiteResult(methods = [
   };
 }
 
-describe('summary rows (issue 14 "Done when")', () => {
+describe('summary rows (the contract of eval/results/summary.json)', () => {
   const rows: Row[] = summaryRows(suiteResult(), { model: 'sdn-tiny', norm: 'linf' });
 
   it('mean and median I-FLOPs per method from the per-input values, as fractions', () => {
@@ -97,7 +97,7 @@ describe('summary rows (issue 14 "Done when")', () => {
     expect(s.pairs.map((p: { model: string }) => p.model)).toEqual(['sdn-tiny', 'ranet-tiny']);
   });
 
-  it("reads issue 14's bar off a pair's rows", () => {
+  it("reads the bar off a pair's rows", () => {
     const refine = { ...rows[0], method: 'deepperform-refine', mean_iflops: 1.2, seconds_per_input: 0.035 };
     const bar = pairBar([...rows, refine]);
     // refine 1.2 >= ilfo 1.05 (one-pass 1.0 is not); 1.2 >= 5 x random's 0; 0.035 / 0.7 = 5 %;
