@@ -16,8 +16,8 @@ import { writeConsumerProject } from './consumer-project.js';
 // install line sets this, and so does the test.
 /**
  * A consumer's shell: without the npm_* variables that `npm run test:e2e`
- * exports (among them this repository's .npmrc settings, which would make
- * the inner npm calls warn about a key the consumer never set).
+ * exports (they carry this repository's own npm settings into the consumer's
+ * npm calls).
  */
 const shellEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
 const env = { ...shellEnv, ONNXRUNTIME_NODE_INSTALL: 'skip', CI: '1', NO_COLOR: '1' };
