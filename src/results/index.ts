@@ -21,3 +21,16 @@ export {
   type TrainingProgressInfo,
 } from './reporter.js';
 export { combineReporters } from './combine.js';
+export { BASELINE_METHODS, DEFAULT_METHOD, REFINE_METHOD, WORST_CASE } from './methods.js';
+export {
+  METRICS,
+  METRICS_LONGEST_FIRST,
+  AGGREGATES,
+  UNIT_SCALE,
+  metricByName,
+  type Aggregate,
+  type MetricDef,
+  type MetricKind,
+  type MetricNeed,
+  type Unit,
+} from './metrics.js';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AdaptiveNetwork, Execution } from '../adnn/index.js';
-import { evaluateAssertion, parseAssertion } from '../suite/index.js';
+import { evaluateAssertion, parseAssertion } from '../assert/index.js';
 import { measureMethods, type ProducedSet } from './measure-methods.js';
 import { metricValue } from './metric-source.js';
 

@@ -1,4 +1,4 @@
-import { metricByName } from '../suite/index.js';
+import { metricByName } from '../results/index.js';
 import type { Aggregates, InputSetMeasurement, MethodResult, SuiteResult } from '../results/index.js';
 
 type Aggregate = keyof Aggregates;

@@ -5,9 +5,9 @@
  * nothing was measured that could hold.
  */
 import type { AssertionComparison, AssertionResult } from '../results/index.js';
-import { assertionLabel, SAVED, type Assertion, type ComparisonAssertion, type ComparisonOp, type FixedAssertion } from './assertions.js';
+import { assertionLabel, SAVED, type Assertion, type ComparisonAssertion, type ComparisonOp, type FixedAssertion } from './parse.js';
 import { decimalsOf, distinctFixed, formatValue, naturalUnit } from './format.js';
-import { metricByName, type Aggregate, type Unit } from './metrics.js';
+import { metricByName, type Aggregate, type Unit } from '../results/index.js';
 
 /**
  * A measured value in the canonical scale (ratios as fractions, time in ms,

@@ -90,15 +90,3 @@ export const METRICS_LONGEST_FIRST: readonly MetricDef[] = [...METRICS].sort(
 export function metricByName(name: string): MetricDef | undefined {
   return METRICS.find((m) => m.name.toLowerCase() === name.toLowerCase());
 }
-
-/** The method whose inputs an assertion reads when it names none. */
-export const DEFAULT_METHOD = 'deepperform';
-
-/**
- * The method every run has besides the ones it lists: per seed, the most
- * expensive input any method of the run produced (src/measure/worst-case.ts).
- */
-export const WORST_CASE = 'worst-case';
-
-/** The generator's inputs refined per input by gradient steps (`generator.refine`). */
-export const REFINE_METHOD = 'deepperform-refine';
