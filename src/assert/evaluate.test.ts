@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricValue } from '../runner/metric-source.js';
+import { metricValue } from '../results/index.js';
 import { evaluateAssertion, parseAssertion, parseStructuredAssertion, type MetricSource, type MetricValue } from './index.js';
 import { handmadeResult } from '../results/test-fixtures.js';
 

@@ -22,15 +22,22 @@ export {
 } from './reporter.js';
 export { combineReporters } from './combine.js';
 export { BASELINE_METHODS, DEFAULT_METHOD, REFINE_METHOD, WORST_CASE } from './methods.js';
+export { metricValue, pickAggregate, readMetric, type MetricValue } from './metric-value.js';
 export {
   METRICS,
   METRICS_LONGEST_FIRST,
+  REPORTED_METRICS,
   AGGREGATES,
   UNIT_SCALE,
   metricByName,
   type Aggregate,
+  type MeasuredSuite,
+  type MetricColumn,
   type MetricDef,
   type MetricKind,
   type MetricNeed,
+  type PropertyNames,
+  type Reading,
   type Unit,
+  type Unmeasured,
 } from './metrics.js';
