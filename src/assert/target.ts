@@ -4,7 +4,7 @@
  */
 import { AssertionSyntaxError, firstNonSpace, type AssertionPart } from './syntax-error.js';
 import { suggestion } from '../util/did-you-mean.js';
-import { AGGREGATES, BASELINE_METHODS, DEFAULT_METHOD, METRICS, METRICS_LONGEST_FIRST, REFINE_METHOD, WORST_CASE, type Aggregate, type MetricDef, type MetricNeed } from '../results/index.js';
+import { AGGREGATES, BASELINE_METHODS, DEFAULT_METHOD, METRICS, REFINE_METHOD, WORST_CASE, type Aggregate, type MetricDef, type MetricNeed } from '../results/index.js';
 
 /** Every method an assertion can name; worst-case is part of every run. */
 export const KNOWN_METHODS: readonly string[] = [DEFAULT_METHOD, REFINE_METHOD, ...BASELINE_METHODS, WORST_CASE];
@@ -22,6 +22,9 @@ export interface Target {
   def: MetricDef;
   method: string;
 }
+
+/** Longest first, so "seed block coverage" is tried before "block coverage". */
+const METRICS_LONGEST_FIRST: readonly MetricDef[] = [...METRICS].sort((a, b) => b.name.length - a.name.length);
 
 const AGGREGATE_WORD = /(mean|max|min|p50|p95)\s+/iy;
 const METHOD_SUFFIX = /of(?:\s+(\S+))?\s*$/iy;

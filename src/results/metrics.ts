@@ -334,9 +334,6 @@ export const METRICS: readonly MetricDef[] = REGISTRY.filter((m) => m.assertable
 /** Every registered metric: METRICS and the ones only the reports show. */
 export const REPORTED_METRICS: readonly MetricDef[] = REGISTRY;
 
-/** Longest first, so "seed block coverage" is tried before "block coverage". */
-export const METRICS_LONGEST_FIRST: readonly MetricDef[] = [...METRICS].sort((a, b) => b.name.length - a.name.length);
-
 export function metricByName(name: string): MetricDef | undefined {
   return METRICS.find((m) => m.name.toLowerCase() === name.toLowerCase());
 }
