@@ -9,11 +9,15 @@
  * A new metric is one entry below, in the place the documentation should list
  * it: its `name`, `shape`, `kind`, `units`, what it is measured on (`of`), a
  * one-line `description`, and `read`, how its value is found in a result.
- * When it needs a suite setting to be measured at all, `needs`; when the
+ * When it needs a suite setting to be measured at all, `needs` (a setting
+ * no metric needed before is also taught to suite/load.ts's settingsOff); when the
  * result keeps fewer aggregates than all, `aggregates`; to appear in the
  * reports, `property` (JUnit) and `columns` (the metrics table). Nothing else
  * changes, unless the number is not in the result model yet: then it is
- * measured in measure/ and added to result.ts first.
+ * measured in measure/ and added to result.ts first. `assertable: false`
+ * keeps a number the reports show out of the grammar, the API and saved
+ * results (the seeds' FLOPs: naming it in assertions would be a change of the
+ * suite format, made on purpose by dropping the flag).
  */
 import type { Aggregates, InputSetMeasurement, MethodResult, SuiteResult } from './result.js';
 
