@@ -15,15 +15,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  AGGREGATES,
-  METRICS,
-  SuiteError,
-  evaluateAssertion,
-  parseAssertion,
-  parseSuite,
-  suiteSchema,
-} from '../src/suite/index.js';
+import { evaluateAssertion, parseAssertion } from '../src/assert/index.js';
+import { AGGREGATES, METRICS } from '../src/results/index.js';
+import { SuiteError, parseSuite, suiteSchema } from '../src/suite/index.js';
 
 export const docsPath = fileURLToPath(new URL('../docs/suite-format.md', import.meta.url));
 

@@ -10,12 +10,13 @@
 export const layers = {
   // The bottom: plain data, the Reporter interface, small helpers.
   'src/util': { mayImport: [], what: 'helpers: UserError and exit codes, files, atomic writes, random numbers, versions' },
-  'src/results': { mayImport: ['src/util'], what: 'the result model, the Reporter interface and its events' },
+  'src/results': { mayImport: ['src/util'], what: 'the result model, the metric registry, the Reporter interface and its events' },
   // Building blocks.
   'src/nn': { mayImport: ['src/util'], what: 'layers, parameters, weights files, the FLOPs conventions' },
   'src/engine': { mayImport: ['src/util'], what: 'tfjs and onnxruntime backends, kernels, gradients' },
-  // The pipeline's stages, in its order.
-  'src/suite': { mayImport: ['src/results', 'src/util'], what: 'the suite format, loading, assertions' },
+  // The pipeline's stages, in its order; the assert stage comes first since suite/ parses a suite's assertions with it.
+  'src/assert': { mayImport: ['src/results', 'src/util'], what: 'the assertion grammar and the evaluation of assertions' },
+  'src/suite': { mayImport: ['src/results', 'src/util', 'src/assert'], what: 'the suite format, loading and validation' },
   'src/adnn': { mayImport: ['src/util', 'src/nn', 'src/engine'], what: 'the AdNN contract, zoo, ONNX and user models, adaptive execution' },
   'src/data': { mayImport: ['src/util'], what: 'datasets and seed sampling' },
   'src/generator': {
@@ -34,7 +35,7 @@ export const layers = {
   // Runs the stages; receives its reporters.
   'src/runner': {
     mayImport: [
-      'src/results', 'src/util', 'src/nn', 'src/engine', 'src/suite', 'src/adnn', 'src/data',
+      'src/results', 'src/util', 'src/nn', 'src/engine', 'src/assert', 'src/suite', 'src/adnn', 'src/data',
       'src/generator', 'src/baselines', 'src/measure', 'src/mitigation',
     ],
     what: 'runs suites through the pipeline into the result model',
@@ -47,18 +48,18 @@ export const layers = {
     what: 'one resolution of flags, config files and defaults for the CLI, the API and vitest',
   },
   'src/api': {
-    mayImport: ['src/results', 'src/util', 'src/suite', 'src/adnn', 'src/generator', 'src/runner', 'src/reporters', 'src/config', 'src/settings'],
+    mayImport: ['src/results', 'src/util', 'src/assert', 'src/suite', 'src/adnn', 'src/generator', 'src/runner', 'src/reporters', 'src/config', 'src/settings'],
     what: 'the programmatic API (`deepperform`)',
   },
   'src/cli': {
     mayImport: [
-      'src/results', 'src/util', 'src/nn', 'src/engine', 'src/suite', 'src/adnn', 'src/data', 'src/generator',
+      'src/results', 'src/util', 'src/nn', 'src/engine', 'src/assert', 'src/suite', 'src/adnn', 'src/data', 'src/generator',
       'src/baselines', 'src/measure', 'src/mitigation', 'src/runner', 'src/reporters', 'src/config', 'src/settings', 'src/api',
     ],
     what: 'the deepperform command',
   },
   'src/vitest': {
-    mayImport: ['src/results', 'src/util', 'src/suite', 'src/runner', 'src/reporters', 'src/config', 'src/api'],
+    mayImport: ['src/results', 'src/util', 'src/assert', 'src/suite', 'src/runner', 'src/reporters', 'src/config', 'src/api'],
     what: 'matchers for vitest (`deepperform/vitest`)',
   },
 };

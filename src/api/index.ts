@@ -6,7 +6,8 @@ export { runSuite, runSuites } from './run.js';
 export type { RunSuiteOptions, RunSuitesOptions } from './options.js';
 export { PerfResult, PerfRun } from './perf-result.js';
 export { UnknownMetricError, MetricArgumentError, MetricUnavailableError } from './errors.js';
-export { SuiteError, METRICS, AGGREGATES, type Aggregate } from '../suite/index.js';
+export { SuiteError } from '../suite/index.js';
+export { METRICS, AGGREGATES, type Aggregate } from '../results/index.js';
 export { UserError, UsageError } from '../util/errors.js';
 export { ConfigError, type ConfigProblem, type DeepperformConfig } from '../config/index.js';
 export type {

@@ -1,6 +1,6 @@
 import type { AssertionResult, RunResult, SuiteResult, SuiteStatus } from '../results/index.js';
-import { metricValue } from '../runner/index.js';
-import { AGGREGATES, DEFAULT_METHOD, METRICS, assertionLabel, metricByName, type Aggregate } from '../suite/index.js';
+import { AGGREGATES, DEFAULT_METHOD, METRICS, metricByName, metricValue, type Aggregate } from '../results/index.js';
+import { assertionLabel } from '../assert/index.js';
 import { MetricArgumentError, MetricUnavailableError, UnknownMetricError } from './errors.js';
 
 /**

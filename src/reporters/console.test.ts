@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { colorLevelFor, ConsoleReporter, liveProgressText, progressBar, type ConsoleReporterOptions } from './console.js';
-import { evaluateAssertion, parseAssertion } from '../suite/index.js';
+import { evaluateAssertion, parseAssertion } from '../assert/index.js';
 import { shortReason } from './metrics.js';
 import { erroredSuite, failedSuite, HOSTILE_NAME, run, worstCaseSuite, xssSuite } from './test-fixtures.js';
 

@@ -212,11 +212,11 @@ export class ConsoleReporter implements Reporter {
     const rows = metricRows(s);
     if (rows.length === 0) return;
     const labelWidth = Math.max(3, ...rows.map((r) => r.label.length));
-    const widths = METRIC_COLUMNS.map((col) => Math.max(col.header.length, ...rows.map((r) => r.cells[col.key].length)));
+    const widths = METRIC_COLUMNS.map((col, i) => Math.max(col.header.length, ...rows.map((r) => r.cells[i]!.text.length)));
     const header = ['set'.padEnd(labelWidth), ...METRIC_COLUMNS.map((col, i) => col.header.padStart(widths[i]!))];
     this.line(this.term.c.dim(`    ${header.join('  ')}`));
     for (const row of rows) {
-      const cells = METRIC_COLUMNS.map((col, i) => row.cells[col.key].padStart(widths[i]!));
+      const cells = row.cells.map((cell, i) => cell.text.padStart(widths[i]!));
       this.line(`    ${row.label.padEnd(labelWidth)}  ${cells.join('  ')}`);
     }
   }

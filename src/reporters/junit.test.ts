@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JunitReporter, renderJunit, splitTime } from './junit.js';
+import { JunitReporter, renderJunit, splitTime, suiteProperties } from './junit.js';
 import { failedSuite, HOSTILE_FILE, HOSTILE_NAME_XML, run, worstCaseSuite, XSS_ASSERTION, XSS_SUITE } from './test-fixtures.js';
 
 type Attrs = Record<string, string>;
@@ -129,6 +129,21 @@ describe('renderJunit', () => {
     expect(map.get('random.iflops.mean')).toBe('0.01');
     expect(map.get('seeds.flops.mean')).toBe('35000000');
     expect(map.get('training.steps')).toBe('500');
+  });
+
+  it('writes the metric properties under the names CI dashboards know, for every metric measured', () => {
+    const s = structuredClone(run.suites[0]!);
+    const stats = { mean: 1, max: 2, min: 0, p50: 1, p95: 2 };
+    Object.assign(s.seeds!, { fullDepthRate: 0.5, latencyStats: stats, energyStats: stats });
+    Object.assign(s.methods[0]!, { fullDepthRate: 0.5, ilatencyStats: stats, ienergyStats: stats });
+    s.correlation = { r: 0.9, n: 8 };
+    const names = suiteProperties(s, run).map(([name]) => name);
+    // deepperform.seeds (a seed subset) is a fact of the row, not a metric.
+    const dp = ['seeds', 'iflops.mean', 'iflops.max', 'iflops.p50', 'iflops.p95', 'flops.mean', 'flops.max', 'coverage', 'fullDepthRate', 'success.rate', 'success.count', 'accuracy', 'perturbation.l2.mean', 'perturbation.linf.mean', 'generation.msPerInput', 'ilatency.mean', 'ilatency.max', 'ienergy.mean'];
+    const seeds = ['flops.mean', 'flops.max', 'coverage', 'fullDepthRate', 'accuracy', 'latency.p50Ms', 'energy.meanJ'];
+    expect(names.filter((n) => n.startsWith('deepperform.')).sort()).toEqual(dp.map((n) => `deepperform.${n}`).sort());
+    expect(names.filter((n) => n.startsWith('seeds.')).sort()).toEqual(seeds.map((n) => `seeds.${n}`).sort());
+    expect(names).toContain('flopsLatency.r');
   });
 
   it('gives the training record as generator.* properties, and the training line and warnings as the suite system-out', () => {

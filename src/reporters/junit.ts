@@ -13,7 +13,18 @@
  * escaped everywhere, so `]]>` never appears.
  */
 import { join } from 'node:path';
-import type { AssertionResult, MethodResult, Reporter, RunResult, SuiteResult } from '../results/index.js';
+import {
+  REPORTED_METRICS,
+  pickAggregate,
+  readMetric,
+  type Aggregate,
+  type AssertionResult,
+  type MethodResult,
+  type MetricDef,
+  type Reporter,
+  type RunResult,
+  type SuiteResult,
+} from '../results/index.js';
 import { DASH } from './format.js';
 import { xmlAttr, xmlText } from './escape.js';
 import { mitigationProperties } from './mitigation.js';
@@ -217,23 +228,14 @@ export function suiteProperties(s: SuiteResult, run: RunResult): [string, string
     ['config.threshold', c.threshold],
     ['config.seed', c.seed],
   ];
-  if (s.seeds) {
-    props.push(
-      ['seeds.flops.mean', s.seeds.flopsStats.mean],
-      ['seeds.flops.max', s.seeds.flopsStats.max],
-      ['seeds.coverage', s.seeds.coverage],
-      ['seeds.accuracy', s.seeds.accuracy],
-    );
-    if (s.seeds.fullDepthRate !== undefined) props.push(['seeds.fullDepthRate', s.seeds.fullDepthRate]);
-    if (s.seeds.latencyStats) props.push(['seeds.latency.p50Ms', s.seeds.latencyStats.p50]);
-    if (s.seeds.energyStats) props.push(['seeds.energy.meanJ', s.seeds.energyStats.mean]);
-  }
-  if (s.correlation && !Number.isNaN(s.correlation.r)) props.push(['flopsLatency.r', s.correlation.r]);
+  // The registry's properties: the seeds' under `seeds.`, the suite's without a prefix.
+  if (s.seeds) props.push(...metricProperties(s, 'seeds', 'seeds.'));
+  props.push(...metricProperties(s, 'suite', ''));
   for (const [what, why] of Object.entries(s.unmeasured ?? {})) if (why) props.push([`${what}.unmeasured`, why]);
   for (const { method, points } of s.sensitivity ?? []) {
     for (const pt of points) props.push([`${method}.sensitivity.tau${pt.tau}.iflops.max`, pt.iflops.max]);
   }
-  for (const m of s.methods) props.push(...methodProperties(m));
+  for (const m of s.methods) props.push(...metricProperties(s, 'method', `${m.method}.`, m), ...methodFacts(m));
   props.push(...mitigationProperties(s));
   if (s.training) {
     const t = s.training;
@@ -270,29 +272,34 @@ function generatorProperties(t: NonNullable<SuiteResult['training']>): [string, 
   ];
 }
 
-function methodProperties(m: MethodResult): [string, number][] {
+/**
+ * The properties of the registry's metrics measured on `of` (results/metrics.ts
+ * `property`), read from the seeds, the suite or `method`: a name per
+ * aggregate of a per-input metric, one for a single number. A metric without
+ * a value here (not measured, not in this result) writes none.
+ */
+function metricProperties(s: SuiteResult, of: MetricDef['of'], prefix: string, method?: MethodResult): [string, number][] {
+  const props: [string, number][] = [];
+  for (const def of REPORTED_METRICS) {
+    if (def.of !== of || def.property === undefined) continue;
+    const reading = readMetric(def, s, method);
+    const names: [Aggregate | undefined, string][] = typeof def.property === 'string' ? [[undefined, def.property]] : (Object.entries(def.property) as [Aggregate, string][]);
+    for (const [aggregate, name] of names) {
+      const value = pickAggregate(def, reading, aggregate);
+      if (typeof value === 'number') props.push([`${prefix}${name}`, value]);
+    }
+  }
+  return props;
+}
+
+/** What a method's row holds besides metrics: its seeds when a subset, the worst case's sources, a cached time. */
+function methodFacts(m: MethodResult): [string, number][] {
   const p = m.method;
   return [
-    [`${p}.iflops.mean`, m.iflopsStats.mean],
-    [`${p}.iflops.max`, m.iflopsStats.max],
-    [`${p}.iflops.p50`, m.iflopsStats.p50],
-    [`${p}.iflops.p95`, m.iflopsStats.p95],
-    [`${p}.flops.mean`, m.flopsStats.mean],
-    [`${p}.flops.max`, m.flopsStats.max],
-    [`${p}.coverage`, m.coverage],
-    ...(m.fullDepthRate !== undefined ? ([[`${p}.fullDepthRate`, m.fullDepthRate]] as [string, number][]) : []),
     ...(m.seedCount !== undefined ? ([[`${p}.seeds`, m.seedCount]] as [string, number][]) : []),
     // worst-case: how many seeds' inputs each method supplied.
     ...(m.sources?.counts.map((c): [string, number] => [`${p}.from.${c.method}`, c.seeds]) ?? []),
-    [`${p}.accuracy`, m.accuracy],
-    [`${p}.success.count`, m.successCount],
-    [`${p}.success.rate`, m.successRate],
-    [`${p}.perturbation.l2.mean`, m.perturbationL2.mean],
-    [`${p}.perturbation.linf.mean`, m.perturbationLinf.mean],
-    [`${p}.generation.msPerInput`, m.generationMsPerInput],
     ...(m.generationCached ? ([[`${p}.generation.cached`, 1]] as [string, number][]) : []),
-    ...(m.ilatencyStats ? ([[`${p}.ilatency.mean`, m.ilatencyStats.mean], [`${p}.ilatency.max`, m.ilatencyStats.max]] as [string, number][]) : []),
-    ...(m.ienergyStats ? ([[`${p}.ienergy.mean`, m.ienergyStats.mean]] as [string, number][]) : []),
   ];
 }
 

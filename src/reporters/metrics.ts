@@ -1,93 +1,105 @@
 /**
  * The per-suite metrics table (rows: seeds, then each method), built once so
- * the console and HTML reporters show the same columns and figures.
+ * the console and HTML reporters show the same columns and figures. Its
+ * columns are the metric registry's (results/metrics.ts `columns`), after
+ * `n`, the inputs a row is measured on.
  */
-import type { MethodResult, SuiteResult } from '../results/index.js';
+import {
+  REPORTED_METRICS,
+  pickAggregate,
+  readMetric,
+  type Aggregate,
+  type MethodMetric,
+  type MethodResult,
+  type MetricDef,
+  type MetricKind,
+  type SeedsMetric,
+  type SuiteResult,
+} from '../results/index.js';
 import { DASH, formatFlops, formatMs, formatNorm, formatPercent } from './format.js';
 import { mitigationLines } from './mitigation.js';
 
-export interface MetricColumn {
-  key: MetricKey;
-  header: string;
+interface Cell<D extends MetricDef> {
+  def: D;
+  aggregate?: Aggregate;
 }
 
-export type MetricKey =
-  | 'n'
-  | 'flops'
-  | 'iflopsMean'
-  | 'iflopsP50'
-  | 'iflopsMax'
-  | 'fullDepth'
-  | 'success'
-  | 'coverage'
-  | 'accuracy'
-  | 'l2'
-  | 'linf'
-  | 'genMs';
+export interface MetricColumn {
+  header: string;
+  /** The metric a method row shows in this column, and the one the seeds row shows (none: a dash). */
+  method?: Cell<MethodMetric>;
+  seeds?: Cell<SeedsMetric>;
+}
 
-export const METRIC_COLUMNS: readonly MetricColumn[] = [
-  // Seeds the row is measured on: fewer for a baseline run on a subset.
-  { key: 'n', header: 'n' },
-  { key: 'flops', header: 'mean FLOPs' },
-  { key: 'iflopsMean', header: 'mean I-FLOPs' },
-  { key: 'iflopsP50', header: 'p50 I-FLOPs' },
-  { key: 'iflopsMax', header: 'max I-FLOPs' },
-  { key: 'fullDepth', header: 'full-depth' },
-  { key: 'success', header: 'success' },
-  { key: 'coverage', header: 'coverage' },
-  { key: 'accuracy', header: 'accuracy' },
-  { key: 'l2', header: 'mean L2' },
-  { key: 'linf', header: 'mean Linf' },
-  { key: 'genMs', header: 'gen/input' },
-];
+/**
+ * The registry's columns in their positions. A seeds metric fills the seeds
+ * row of the method metric's column at the same position, under the same
+ * header; anything else is a mistake in the registry.
+ */
+export function tableColumns(metrics: readonly MetricDef[]): MetricColumn[] {
+  const byPosition = new Map<number, MetricColumn>();
+  for (const def of metrics) {
+    for (const { header, position, aggregate } of def.columns ?? []) {
+      const column = byPosition.get(position) ?? { header };
+      if (column.header !== header) throw new Error(`metrics table: column ${position} is "${column.header}" and "${header}"`);
+      if (def.of === 'suite') throw new Error(`metrics table: "${def.name}" is measured once per suite, not per row`);
+      if (column[def.of] !== undefined) throw new Error(`metrics table: column ${position} has two ${def.of} metrics`);
+      if (def.of === 'method') column.method = { def, aggregate };
+      else column.seeds = { def, aggregate };
+      byPosition.set(position, column);
+    }
+  }
+  const positions = [...byPosition.keys()].sort((a, b) => a - b);
+  if (positions.some((p, i) => p !== i + 1)) throw new Error(`metrics table: positions ${positions.join(', ')} are not 1, 2, 3, ...`);
+  return positions.map((p) => byPosition.get(p)!);
+}
+
+/** `n`, the inputs a row is measured on (fewer for a baseline run on a subset), then the registry's columns. */
+export const METRIC_COLUMNS: readonly MetricColumn[] = [{ header: 'n' }, ...tableColumns(REPORTED_METRICS)];
+
+/** A cell as shown, and the number behind it (the HTML report's data-value). */
+export interface MetricCell {
+  text: string;
+  value?: number;
+}
 
 export interface MetricRow {
   /** 'seeds' or the method name. */
   label: string;
-  cells: Record<MetricKey, string>;
+  /** One per column of METRIC_COLUMNS. */
+  cells: MetricCell[];
 }
+
+const FORMAT: Readonly<Record<MetricKind, (n: number | undefined) => string>> = {
+  ratio: formatPercent,
+  flops: formatFlops,
+  norm: formatNorm,
+  time: formatMs,
+  count: (n) => (n !== undefined && Number.isFinite(n) ? String(n) : DASH),
+  energy: (n) => (n !== undefined && Number.isFinite(n) ? `${n.toExponential(3)} J` : DASH),
+  correlation: (n) => (n !== undefined && Number.isFinite(n) ? n.toFixed(3) : DASH),
+};
 
 export function metricRows(suite: SuiteResult): MetricRow[] {
   const rows: MetricRow[] = [];
-  if (suite.seeds) {
-    rows.push({
-      label: 'seeds',
-      cells: {
-        n: String(suite.seeds.flops.length),
-        flops: formatFlops(suite.seeds.flopsStats.mean),
-        iflopsMean: DASH,
-        iflopsP50: DASH,
-        iflopsMax: DASH,
-        fullDepth: formatPercent(suite.seeds.fullDepthRate),
-        success: DASH,
-        coverage: formatPercent(suite.seeds.coverage),
-        accuracy: formatPercent(suite.seeds.accuracy),
-        l2: DASH,
-        linf: DASH,
-        genMs: DASH,
-      },
-    });
+  const seeds = suite.seeds;
+  if (seeds) {
+    const cells = METRIC_COLUMNS.slice(1).map((c) => (c.seeds ? cell(c.seeds, suite) : { text: DASH }));
+    rows.push({ label: 'seeds', cells: [{ text: String(seeds.flops.length), value: seeds.flops.length }, ...cells] });
   }
-  for (const m of suite.methods) rows.push({ label: m.method, cells: methodCells(m) });
+  for (const m of suite.methods) {
+    const n = m.seedCount ?? m.iflops.length;
+    const cells = METRIC_COLUMNS.slice(1).map((c) => (c.method ? cell(c.method, suite, m) : { text: DASH }));
+    rows.push({ label: m.method, cells: [{ text: String(n), value: n }, ...cells] });
+  }
   return rows;
 }
 
-function methodCells(m: MethodResult): Record<MetricKey, string> {
-  return {
-    n: String(m.seedCount ?? m.iflops.length),
-    flops: formatFlops(m.flopsStats.mean),
-    iflopsMean: formatPercent(m.iflopsStats.mean),
-    iflopsP50: formatPercent(m.iflopsStats.p50),
-    iflopsMax: formatPercent(m.iflopsStats.max),
-    fullDepth: formatPercent(m.fullDepthRate),
-    success: formatPercent(m.successRate),
-    coverage: formatPercent(m.coverage),
-    accuracy: formatPercent(m.accuracy),
-    l2: formatNorm(m.perturbationL2.mean),
-    linf: formatNorm(m.perturbationLinf.mean),
-    // A cached baseline's time was measured when its inputs were made, not in this run.
-    genMs: `${formatMs(m.generationMsPerInput)}${m.generationCached ? ' (cached)' : ''}`,
-  };
+function cell({ def, aggregate }: Cell<MetricDef>, suite: SuiteResult, method?: MethodResult): MetricCell {
+  const read = pickAggregate(def, readMetric(def, suite, method), aggregate);
+  const value = typeof read === 'number' ? read : undefined;
+  const note = def.of === 'method' && method !== undefined ? (def.cellNote?.(method) ?? '') : '';
+  return { text: `${FORMAT[def.kind](value)}${note}`, value };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SuiteResult } from '../results/index.js';
-import { metricValue } from '../runner/metric-source.js';
+import { metricValue } from '../results/index.js';
 import { mitigationSection } from './html/mitigation.js';
 import { extraLines } from './metrics.js';
 import { mitigationProperties } from './mitigation.js';

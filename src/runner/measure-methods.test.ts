@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AdaptiveNetwork, Execution } from '../adnn/index.js';
-import { evaluateAssertion, parseAssertion } from '../suite/index.js';
+import { evaluateAssertion, parseAssertion } from '../assert/index.js';
+import { metricValue } from '../results/index.js';
 import { measureMethods, type ProducedSet } from './measure-methods.js';
-import { metricValue } from './metric-source.js';
 
 // An early-exit model with 2 blocks: ran rows are prefixes, [1, 1] = last exit reached.
 const network = { meta: { kind: 'early-exit', blocks: [{ name: 'b1', flops: 100 }, { name: 'b2', flops: 200 }] } } as unknown as AdaptiveNetwork;

@@ -1,7 +1,7 @@
 import type { AdaptiveNetwork, Execution, ImageBatch } from '../adnn/index.js';
 import type { GeneratedInputs } from '../generator/index.js';
 import { composeWorstCase, measureMethod } from '../measure/index.js';
-import { WORST_CASE } from '../suite/index.js';
+import { WORST_CASE } from '../results/index.js';
 import type { MethodResult } from '../results/index.js';
 
 /** Inputs one method made, for the first `inputs.count` seeds. */

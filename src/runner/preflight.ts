@@ -13,7 +13,8 @@ import { readFile } from 'node:fs/promises';
 import { readAdnnHeader, zooArchs, type AdnnHeader } from '../adnn/index.js';
 import { DataError, KNOWN_DATASETS, loadDataset, type Dataset } from '../data/index.js';
 import { epsilonProblem } from './epsilon-bound.js';
-import { positionIn, suggestion, SuiteError, type Segment, type Suite, type SuiteProblem } from '../suite/index.js';
+import { suggestion } from '../util/did-you-mean.js';
+import { positionIn, SuiteError, type Segment, type Suite, type SuiteProblem } from '../suite/index.js';
 
 type Problem = { path: Segment[]; part: 'key' | 'value'; message: string };
 

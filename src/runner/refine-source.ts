@@ -1,7 +1,8 @@
 import type { AdaptiveNetwork, ImageBatch } from '../adnn/index.js';
 import { refine, refineSettings, type RefineOptions } from '../baselines/index.js';
 import { generatorHash, type GeneratedInputs, type Generator } from '../generator/index.js';
-import { REFINE_METHOD, type Suite } from '../suite/index.js';
+import { REFINE_METHOD } from '../results/index.js';
+import type { Suite } from '../suite/index.js';
 import { cachedInputs, outputKey, type BaselineOutput, type BaselineSourceOptions } from './baseline-source.js';
 
 /**

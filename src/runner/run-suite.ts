@@ -3,9 +3,10 @@ import { loadAdnn, loadOnnxAdnn, loadUserAdnn, onnxAdnnSpec, runBatched, type Ad
 import { loadDataset, takeSeeded, type Dataset } from '../data/index.js';
 import { generate, type GeneratedInputs, type TrainProgress } from '../generator/index.js';
 import { measureSet } from '../measure/index.js';
-import { DEFAULT_METHOD, evaluateAssertion, modelLabel as labelOf, modelPath, REFINE_METHOD, type MetricSource, type Suite } from '../suite/index.js';
+import { evaluateAssertion, type MetricSource } from '../assert/index.js';
+import { DEFAULT_METHOD, REFINE_METHOD, metricValue } from '../results/index.js';
+import { modelLabel as labelOf, modelPath, type Suite } from '../suite/index.js';
 import type { Reporter, SuiteResult } from '../results/index.js';
-import { metricValue } from './metric-source.js';
 import { measureExtras } from './extras.js';
 import { runMitigation } from './mitigation.js';
 import { baselineFor } from './baseline-source.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSuite, SuiteError, type Suite } from '../suite/index.js';
-import { handmadeResult } from '../suite/test-fixtures.js';
+import { handmadeResult } from '../results/test-fixtures.js';
 import { collectMetrics, isCI, planSaved, readSavedResult, savedConfig, writeSavedResult, type SavedPlan } from './saved-results.js';
 
 let dir: string;

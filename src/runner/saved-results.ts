@@ -11,23 +11,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, relative } from 'node:path';
-import {
-  AGGREGATES,
-  DEFAULT_METHOD,
-  METRICS,
-  SuiteError,
-  assertionLabel,
-  modelLabel,
-  positionAt,
-  positionIn,
-  type Aggregate,
-  type MetricValue,
-  type Segment,
-  type Suite,
-  type SuiteProblem,
-} from '../suite/index.js';
+import { assertionLabel, type MetricValue } from '../assert/index.js';
+import { AGGREGATES, DEFAULT_METHOD, METRICS, metricValue, type Aggregate } from '../results/index.js';
+import { SuiteError, modelLabel, positionAt, positionIn, type Segment, type Suite, type SuiteProblem } from '../suite/index.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
-import { metricValue } from './metric-source.js';
 import type { SuiteConfig, SuiteResult } from '../results/index.js';
 import { suiteConfig } from './suite-config.js';
 

@@ -17,11 +17,11 @@ import {
   type Assertion,
   type ParseOptions,
   type StructuredSpec,
-} from './assertions.js';
+} from '../assert/index.js';
 import { UsageError } from '../util/errors.js';
 import { SuiteError, type SuiteProblem } from './errors.js';
 import { locate, locateInString, type Segment, type SourceMap } from './locate.js';
-import { DEFAULT_METHOD, REFINE_METHOD, type MetricNeed } from './metrics.js';
+import { DEFAULT_METHOD, REFINE_METHOD, type MetricNeed } from '../results/index.js';
 import type { DetectorSpec, LrScheduleSpec, RetrainSpec, SuiteFile, TrainSpec } from './suite.types.js';
 import { DEFAULT_MODULE_TIMEOUT_SECONDS, PRESET_EPOCHS, PRESET_WIDTH, type BaselineName, type BaselineSpec, type ModelSource, type NormName, type ResolvedLrSchedule, type ResolvedTrain, type Suite } from './types.js';
 import { validateSuiteData, type RawProblem } from './validate.js';

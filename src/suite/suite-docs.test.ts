@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 // The generator script is the one place the documentation's generated parts come from.
 import { docsPath, generateSuiteDocs } from '../../scripts/gen-suite-docs.mjs';
-import { METRICS } from './metrics.js';
+import { METRICS } from '../results/index.js';
 import { suiteSchema } from './schema.js';
 
 describe('docs/suite-format.md', () => {

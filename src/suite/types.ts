@@ -4,7 +4,7 @@
  * alias and relative path resolved.
  */
 import { basename } from 'node:path';
-import type { Assertion } from './assertions.js';
+import type { Assertion } from '../assert/index.js';
 import type { DataSpec, DetectorSpec, MeasureSpec, RefineOptions, RetrainSpec, TrainSpec } from './suite.types.js';
 
 export type NormName = 'linf' | 'l2';

@@ -5,7 +5,7 @@
  * config file (src/config/schema.ts) are checked by the same machinery.
  */
 import { Ajv, type ErrorObject } from 'ajv';
-import { didYouMean, suggestion } from './did-you-mean.js';
+import { didYouMean, suggestion } from '../util/did-you-mean.js';
 import type { Segment } from './locate.js';
 import { suiteSchema } from './schema.js';
 

@@ -3,7 +3,8 @@
  * and registered with any `expect.extend`. Messages follow the runner's
  * console output: each failed assertion with what was expected and found.
  */
-import { DEFAULT_METHOD, assertionLabel, type Aggregate } from '../suite/index.js';
+import { assertionLabel } from '../assert/index.js';
+import { DEFAULT_METHOD, type Aggregate } from '../results/index.js';
 import type { AssertionResult, SuiteResult } from '../results/index.js';
 import { oneSuite, suitesOf } from './received.js';
 

@@ -2,10 +2,10 @@
  * The report's tables: assertions, the per-method metrics (the same columns
  * and figures the console prints), threshold sensitivity and blocks.
  */
-import type { AssertionResult, MethodResult, SuiteResult } from '../../results/index.js';
+import type { AssertionResult, SuiteResult } from '../../results/index.js';
 import { html } from '../escape.js';
 import { DASH, formatFlops, formatPercent } from '../format.js';
-import { METRIC_COLUMNS, metricRows, worstCaseLine, type MetricKey } from '../metrics.js';
+import { METRIC_COLUMNS, metricRows, worstCaseLine } from '../metrics.js';
 import { isWarning } from '../summary.js';
 import { numCell, table } from './markup.js';
 
@@ -44,40 +44,12 @@ function expectedCell(a: AssertionResult): string {
   return `<td${data}>${html(a.expected)}</td>`;
 }
 
-type RawRow = Partial<Record<MetricKey, number>>;
-
-/** The raw numbers behind metricRows(), row for row, for the cells' data-value. */
-function rawRows(s: SuiteResult): RawRow[] {
-  const rows: RawRow[] = [];
-  if (s.seeds) rows.push({ n: s.seeds.flops.length, flops: s.seeds.flopsStats.mean, fullDepth: s.seeds.fullDepthRate, coverage: s.seeds.coverage, accuracy: s.seeds.accuracy });
-  for (const m of s.methods) rows.push(rawMethod(m));
-  return rows;
-}
-
-function rawMethod(m: MethodResult): RawRow {
-  return {
-    n: m.seedCount ?? m.iflops.length,
-    flops: m.flopsStats.mean,
-    iflopsMean: m.iflopsStats.mean,
-    iflopsP50: m.iflopsStats.p50,
-    iflopsMax: m.iflopsStats.max,
-    fullDepth: m.fullDepthRate,
-    success: m.successRate,
-    coverage: m.coverage,
-    accuracy: m.accuracy,
-    l2: m.perturbationL2.mean,
-    linf: m.perturbationLinf.mean,
-    genMs: m.generationMsPerInput,
-  };
-}
-
 /** Seeds, then one row per method: what the console summary shows. */
 export function methodTable(s: SuiteResult): string {
   const rows = metricRows(s);
   if (rows.length === 0) return '';
-  const raw = rawRows(s);
-  const body = rows.map((r, i) => {
-    const cells = METRIC_COLUMNS.map((c) => numCell(r.cells[c.key], raw[i]?.[c.key])).join('');
+  const body = rows.map((r) => {
+    const cells = r.cells.map((c) => numCell(c.text, c.value)).join('');
     return `<tr data-set="${html(r.label)}"><th scope="row">${html(r.label)}</th>${cells}</tr>`;
   });
   const sources = worstCaseLine(s);

@@ -2,13 +2,12 @@
  * The left side of an assertion, "[<aggregate>] <metric> [of <method>]":
  * which number of which input set it reads.
  */
-import { AssertionSyntaxError, firstNonSpace, type AssertionPart } from './assertion-error.js';
-import { suggestion } from './did-you-mean.js';
-import { AGGREGATES, DEFAULT_METHOD, METRICS, METRICS_LONGEST_FIRST, REFINE_METHOD, WORST_CASE, type Aggregate, type MetricDef, type MetricNeed } from './metrics.js';
-import { BASELINE_NAMES } from './schema.js';
+import { AssertionSyntaxError, firstNonSpace, type AssertionPart } from './syntax-error.js';
+import { suggestion } from '../util/did-you-mean.js';
+import { AGGREGATES, BASELINE_METHODS, DEFAULT_METHOD, METRICS, REFINE_METHOD, WORST_CASE, type Aggregate, type MetricDef, type MetricNeed } from '../results/index.js';
 
 /** Every method an assertion can name; worst-case is part of every run. */
-export const KNOWN_METHODS: readonly string[] = [DEFAULT_METHOD, REFINE_METHOD, ...BASELINE_NAMES, WORST_CASE];
+export const KNOWN_METHODS: readonly string[] = [DEFAULT_METHOD, REFINE_METHOD, ...BASELINE_METHODS, WORST_CASE];
 
 export interface ParseOptions {
   level?: 'error' | 'warn';
@@ -23,6 +22,9 @@ export interface Target {
   def: MetricDef;
   method: string;
 }
+
+/** Longest first, so "seed block coverage" is tried before "block coverage". */
+const METRICS_LONGEST_FIRST: readonly MetricDef[] = [...METRICS].sort((a, b) => b.name.length - a.name.length);
 
 const AGGREGATE_WORD = /(mean|max|min|p50|p95)\s+/iy;
 const METHOD_SUFFIX = /of(?:\s+(\S+))?\s*$/iy;

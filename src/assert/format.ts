@@ -1,5 +1,5 @@
 /** Numbers shown in assertion results, in the unit the user wrote or the metric's natural one. */
-import { metricByName, UNIT_SCALE, type MetricDef, type MetricKind, type Unit } from './metrics.js';
+import { metricByName, UNIT_SCALE, type MetricDef, type MetricKind, type Unit } from '../results/index.js';
 
 /** Decimals shown for a value in each unit ('' depends on what the metric counts). */
 const UNIT_DECIMALS: Readonly<Record<Exclude<Unit, ''>, number>> = { '%': 1, x: 2, ms: 1, s: 3, K: 2, M: 2, G: 2 };

@@ -1,21 +1,42 @@
 /**
- * The assertion grammar, k6-style:
- *   "[<aggregate>] <metric> [of <method>] <op> <bound>"
- * where the bound is a value with its unit ("max I-FLOPs < 500%",
- * "block coverage > 0.9") or a comparison with the same metric of another
- * method of the run or of the suite's saved result ("mean I-FLOPs >= 1.5x ilfo",
+ * The assertion grammar, in the spirit of k6's thresholds: an assertion reads
+ * one number of the run and compares it with a fixed bound ("max I-FLOPs <
+ * 500%", "block coverage > 0.9") or with the same number of another method of
+ * the run or of the suite's saved result ("mean I-FLOPs >= 1.5x ilfo",
  * "max I-FLOPs <= saved + 5%"). A malformed assertion is a configuration
  * error, never a silent pass.
+ *
+ * The string form, in EBNF (words case-insensitive, any run of spaces where
+ * one is shown; metric names, units and methods come from the registries in
+ * results/):
+ *
+ *   assertion  = target , op , ( bound | reference ) ;
+ *   target     = [ aggregate ] , metric , [ "of" , method ] ;   (target.ts)
+ *   aggregate  = "mean" | "max" | "min" | "p50" | "p95" ;
+ *   metric     = a name of results/metrics.ts's METRICS ;
+ *   method     = "deepperform" | "deepperform-refine" | baseline | "worst-case" ;
+ *   op         = "<" | "<=" | ">" | ">=" ;
+ *   bound      = number , [ unit ] ;                            (bound.ts)
+ *   reference  = [ number , "x" ] , ( method | "saved" ) , [ ( "+" | "-" ) , bound ] ;
+ *   unit       = "%" | "x" | "ms" | "s" | "K" | "M" | "G" ;
+ *   number     = [ "+" | "-" ] , ( digits , [ "." , [ digits ] ] | "." , digits ) , [ "e" , [ "+" | "-" ] , digits ] ;
+ *
+ * Beyond the syntax: a per-input metric needs an aggregate and a single
+ * number takes none; the unit must be one the metric allows; `of` and a
+ * method reference only for metrics measured per method; a method must be
+ * run by the suite. The map form ({ metric, op, value } or { metric, op,
+ * against, factor?, offset? }) is the same assertion with its parts given
+ * apart.
  */
 import type { AssertionLevel } from '../results/index.js';
-import { AssertionSyntaxError } from './assertion-error.js';
-import { numberBound, parseBound, parseRightSide, SAVED, structuredReference, type Bound, type Reference, type RightSide } from './assertion-bound.js';
-import { KNOWN_METHODS, parseTarget, type ParseOptions, type Target } from './assertion-target.js';
-import { DEFAULT_METHOD, UNIT_SCALE, type Aggregate } from './metrics.js';
+import { AssertionSyntaxError } from './syntax-error.js';
+import { numberBound, parseBound, parseRightSide, SAVED, structuredReference, type Bound, type Reference, type RightSide } from './bound.js';
+import { KNOWN_METHODS, parseTarget, type ParseOptions, type Target } from './target.js';
+import { DEFAULT_METHOD, UNIT_SCALE, type Aggregate } from '../results/index.js';
 
-export { AssertionSyntaxError, type AssertionPart } from './assertion-error.js';
-export { KNOWN_METHODS, type ParseOptions } from './assertion-target.js';
-export { SAVED, type Bound, type Reference } from './assertion-bound.js';
+export { AssertionSyntaxError, type AssertionPart } from './syntax-error.js';
+export { KNOWN_METHODS, type ParseOptions } from './target.js';
+export { SAVED, type Bound, type Reference } from './bound.js';
 
 export type ComparisonOp = '<' | '<=' | '>' | '>=';
 export const OPS: readonly ComparisonOp[] = ['<', '<=', '>', '>='];

@@ -4,18 +4,12 @@
  * reason, never 'passed'; a NaN or infinite value fails the assertion, since
  * nothing was measured that could hold.
  */
-import type { AssertionComparison, AssertionResult } from '../results/index.js';
-import { assertionLabel, SAVED, type Assertion, type ComparisonAssertion, type ComparisonOp, type FixedAssertion } from './assertions.js';
+import type { AssertionComparison, AssertionResult, MetricValue } from '../results/index.js';
+import { assertionLabel, SAVED, type Assertion, type ComparisonAssertion, type ComparisonOp, type FixedAssertion } from './parse.js';
 import { decimalsOf, distinctFixed, formatValue, naturalUnit } from './format.js';
-import { metricByName, type Aggregate, type Unit } from './metrics.js';
+import { metricByName, type Aggregate, type Unit } from '../results/index.js';
 
-/**
- * A measured value in the canonical scale (ratios as fractions, time in ms,
- * raw FLOPs), or why there is none; `fail` makes the assertion fail instead
- * of being skipped (a saved result missing in CI, a measurement that came out
- * NaN). A NaN or infinite number fails too.
- */
-export type MetricValue = number | { unavailable: string; fail?: boolean };
+export type { MetricValue } from '../results/index.js';
 
 /** Where assertion values come from. */
 export interface MetricSource {

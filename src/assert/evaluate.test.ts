@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { metricValue } from '../runner/metric-source.js';
+import { metricValue } from '../results/index.js';
 import { evaluateAssertion, parseAssertion, parseStructuredAssertion, type MetricSource, type MetricValue } from './index.js';
-import { handmadeResult } from './test-fixtures.js';
+import { handmadeResult } from '../results/test-fixtures.js';
 
 const result = handmadeResult();
 const SAVED_FILE = 'suites/s.perf.baseline.json';

@@ -3,10 +3,10 @@
  * computed from the same metric of another method of the run or of the saved
  * result: "[<factor>x] <method|saved> [+|- <value><unit>]".
  */
-import { AssertionSyntaxError, firstNonSpace, type AssertionPart } from './assertion-error.js';
-import { checkRunMethod, KNOWN_METHODS, measuredWhere, type ParseOptions, type Target } from './assertion-target.js';
-import { didYouMean } from './did-you-mean.js';
-import { UNIT_SCALE, type MetricDef, type Unit } from './metrics.js';
+import { AssertionSyntaxError, firstNonSpace, type AssertionPart } from './syntax-error.js';
+import { checkRunMethod, KNOWN_METHODS, measuredWhere, type ParseOptions, type Target } from './target.js';
+import { didYouMean } from '../util/did-you-mean.js';
+import { UNIT_SCALE, type MetricDef, type Unit } from '../results/index.js';
 
 /** The reference word for the suite's saved result. */
 export const SAVED = 'saved';
