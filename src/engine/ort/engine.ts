@@ -1,6 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { availableParallelism } from 'node:os';
 import { exportOnnx, type ExportedModel } from './export.js';
 import { CompiledProgram, lowerProgram, type ProgramSpec } from './program.js';
+import { SplitProgram } from './program-split.js';
+import { ProgramWorkerError } from './program-worker.js';
 import { loadOnnxruntimeNode, OrtUnavailableError, type OrtLoader, type OrtRuntime, type OrtSession, type OrtTensorData } from './runtime.js';
 
 /** Which engine runs the forward-only paths: 'auto' prefers ORT and falls back to tfjs. */
@@ -130,6 +133,7 @@ export class InferenceEngine {
   private runtimeState?: { runtime?: OrtRuntime; error?: OrtUnavailableError };
   private readonly cache = new WeakMap<object, Map<string, CacheEntry>>();
   private readonly warned = new Set<string>();
+  private readonly splitFailed = new WeakMap<object, Set<string>>();
 
   private readonly providers?: string[];
 
@@ -194,6 +198,42 @@ export class InferenceEngine {
     return this.build(owner, `program ${key}`, frozen, (_compile, program) => program(spec()), session, this.gradients);
   }
 
+  /**
+   * How many threads a loop over `batch` independent inputs is split across
+   * (splitProgram): the engine's threads (default: the machine's logical
+   * CPUs), at most one per input; 1 when programs do not run on onnxruntime
+   * or the runtime has no worker threads.
+   */
+  programParts(batch: number): number {
+    if (this.gradients === 'tfjs' || !this.runtime()?.loadRemote) return 1;
+    return Math.max(1, Math.min(batch, this.opts.threads ?? availableParallelism()));
+  }
+
+  /**
+   * program() for one part of a batch, loaded `parts` times with one intra-op
+   * thread each: here and on `parts - 1` worker threads (SplitProgram).
+   * Undefined as for program(), and when the runtime has no worker threads;
+   * `key` must also name the part's shape.
+   */
+  splitProgram(owner: object, key: string, frozen: Iterable<tf.Variable>, spec: () => ProgramSpec, parts: number): SplitProgram | undefined {
+    if (this.gradients === 'tfjs' || parts < 2 || !this.runtime()?.loadRemote) return undefined;
+    const failed = this.splitFailed.get(owner) ?? new Set<string>();
+    if (failed.has(key)) return undefined;
+    try {
+      return this.build(owner, `split program ${parts} ${key}`, frozen, (_compile, _program, split) => split(spec(), parts), { threads: 1 }, 'ort');
+    } catch (e) {
+      // Not retried for this owner: a trace or a worker that failed once would fail again.
+      this.splitFailed.set(owner, failed.add(key));
+      if (e instanceof ProgramWorkerError) {
+        this.warnOnce(`split:${key}`, `cannot run ${key} on worker threads (${e.message}); it runs on this thread only.`);
+        return undefined;
+      }
+      // Code the tracer cannot write: program() meets the same error and reports it (or throws, under 'ort').
+      if (this.gradients === 'ort') throw e;
+      return undefined;
+    }
+  }
+
   /** Disposes what program() compiled for `owner`/`key` (e.g. a step whose settings changed). */
   releaseProgram(owner: object, key: string): void {
     const perOwner = this.cache.get(owner);
@@ -213,7 +253,7 @@ export class InferenceEngine {
     owner: object,
     key: string,
     weights: Iterable<tf.Variable>,
-    make: (compile: ForwardCompiler, program: (spec: ProgramSpec) => CompiledProgram) => T,
+    make: (compile: ForwardCompiler, program: (spec: ProgramSpec) => CompiledProgram, split: (spec: ProgramSpec, parts: number) => SplitProgram) => T,
     session: { threads?: number } = {},
     choice: EngineChoice = this.choice,
   ): T | undefined {
@@ -239,10 +279,21 @@ export class InferenceEngine {
       made.push(compiled);
       return compiled;
     };
+    const split = (spec: ProgramSpec, parts: number) => {
+      const { bytes, ...model } = lowerProgram(spec);
+      const options = { threads, providers: this.providers };
+      const loading = Array.from({ length: parts - 1 }, (_, k) => runtime.loadRemote!(bytes, options, k));
+      made.push(...loading.map((l) => l.program));
+      // The workers load their copies while this thread loads its own.
+      const local = new CompiledProgram(runtime.createSession(bytes, options), model);
+      made.push(local);
+      for (const l of loading) l.finish();
+      return new SplitProgram(local, loading.map((l) => l.program));
+    };
     const compile: ForwardCompiler = Object.assign((inputShapes: readonly (readonly number[])[], fn: (...inputs: tf.Tensor[]) => tf.Tensor[], name = key) => load(exportOnnx(inputShapes, fn, name), inputShapes), { load });
     let value: T;
     try {
-      value = make(compile, program);
+      value = make(compile, program, split);
     } catch (e) {
       for (const f of made) f.dispose();
       // An export the tracer refuses, or a graph ORT rejects: tfjs can still run it.
