@@ -19,6 +19,9 @@ export {
 export { exportOnnx, SUPPORTED_KERNELS, TRACE_BATCH, type ExportedModel } from './export.js';
 export { OnnxExportError } from './lower-context.js';
 export { CompiledProgram, lowerProgram, type LoweredProgram, type ProgramResult, type ProgramSpec } from './program.js';
+export { runLoop, type LoopJob } from './program-loop.js';
+export { SplitProgram } from './program-split.js';
+export { ProgramWorkerError, stopProgramWorkers, type RemoteProgram } from './program-worker.js';
 export { TraceError } from './trace.js';
 export {
   loadOnnxruntimeNode,
