@@ -112,7 +112,7 @@ function runSplit(loop: AttackLoop, engine: InferenceEngine, parts: number, widt
         key,
         loop.network.namedWeights().values(),
         () => {
-          const vars = loop.state.map((v) => tf.variable(tf.zeros(partOf(v.shape)), false));
+          const vars = tf.tidy(() => loop.state.map((v) => tf.variable(tf.zeros(partOf(v.shape)), false)));
           const inputs = [tf.zeros(partOf(loop.x.shape)), tf.zeros([width])];
           traced.push(...vars, ...inputs);
           return {
