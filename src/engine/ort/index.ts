@@ -3,8 +3,8 @@
  * are traced from their tfjs definition into ONNX and run on onnxruntime-node,
  * falling back to tfjs (with one warning) when it cannot load.
  */
+export { CompiledForward, type ForwardCompiler } from './forward.js';
 export {
-  CompiledForward,
   defaultInferenceEngine,
   EngineChoiceError,
   InferenceEngine,
@@ -12,7 +12,6 @@ export {
   parseEngineChoice,
   setDefaultInferenceEngine,
   type EngineChoice,
-  type ForwardCompiler,
   type EngineName,
   type InferenceEngineOptions,
 } from './engine.js';

@@ -161,6 +161,11 @@ class ProgramWorker {
 
 const pool: ProgramWorker[] = [];
 let nextId = 1;
+// A program the engine's cache lets go of without dispose() (its network was
+// collected) must not stay loaded on its worker for the life of the process.
+const unloaded = new FinalizationRegistry<{ worker: ProgramWorker; id: number }>(({ worker, id }) => {
+  if (!worker.exited) worker.post({ op: 'drop', id });
+});
 
 /**
  * Loads `model` (ONNX bytes) with onnxruntime session `options` on worker
@@ -191,9 +196,11 @@ export function loadRemoteProgram(modules: WorkerModules, index: number, model: 
       return state;
     },
     dispose() {
+      unloaded.unregister(program);
       if (!worker.exited) worker.post({ op: 'drop', id });
     },
   };
+  unloaded.register(program, { worker, id }, program);
   return { program, finish: () => void check(worker.reply()) };
 }
 
