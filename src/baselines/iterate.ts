@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork } from '../adnn/index.js';
-import { defaultInferenceEngine, type EngineName, type InferenceEngine } from '../engine/ort/index.js';
+import { defaultInferenceEngine, type EngineName, type InferenceEngine, type ProgramSpec, type SplitProgram } from '../engine/ort/index.js';
 
 /**
  * The optimisation loop of a per-input attack (ILFO, DeepSloth, refine), written
@@ -105,44 +105,19 @@ function runSplit(loop: AttackLoop, engine: InferenceEngine, parts: number, widt
   const partOf = (shape: readonly number[]) => [size, ...shape.slice(1)];
   const key = `${loop.key} [${partOf(loop.x.shape)}] state ${loop.state.map((v) => `[${partOf(v.shape)}]`).join('')}`;
   const traced: tf.Tensor[] = [];
-  const program = (() => {
-    try {
-      return engine.splitProgram(
-        loop.network,
-        key,
-        loop.network.namedWeights().values(),
-        () => {
-          const vars = tf.tidy(() => loop.state.map((v) => tf.variable(tf.zeros(partOf(v.shape)), false)));
-          const inputs = [tf.zeros(partOf(loop.x.shape)), tf.zeros([width])];
-          traced.push(...vars, ...inputs);
-          return {
-            inputs,
-            state: vars,
-            fn: (x, s) => {
-              loop.step(x as tf.Tensor4D, s as tf.Tensor1D, vars);
-              return [];
-            },
-            name: loop.key,
-          };
-        },
-        used,
-      );
-    } finally {
-      tf.dispose(traced);
-    }
-  })();
+  let program: SplitProgram | undefined;
+  try {
+    program = engine.splitProgram(loop.network, key, loop.network.namedWeights().values(), () => partSpec(loop, partOf, width, traced), used);
+  } finally {
+    tf.dispose(traced);
+  }
   if (!program) return false;
   const rows = (data: Float32Array, part: number) => padRows(data, batch, part * size, size);
   const x = loop.x.dataSync() as Float32Array;
   const state = loop.state.map((v) => v.dataSync() as Float32Array);
   const values = Array.from({ length: loop.iterations }, (_, i) => loop.scalars(i));
   const jobs = Array.from({ length: used }, (_, p) =>
-    program.local.loopJob(
-      [rows(x, p), new Float32Array(width)],
-      state.map((s) => rows(s, p)),
-      { index: 1, values },
-      loop.iterations,
-    ),
+    program.local.loopJob([rows(x, p), new Float32Array(width)], state.map((s) => rows(s, p)), { index: 1, values }, loop.iterations),
   );
   const results = program.loop(jobs, () => loop.tick());
   // Each state value back in one piece, the padding rows left out.
@@ -154,6 +129,22 @@ function runSplit(loop: AttackLoop, engine: InferenceEngine, parts: number, widt
   });
   writeBack(loop.state, whole);
   return true;
+}
+
+/** The step traced for one part: state variables of the part's shape (pushed to `traced`, for the caller to dispose). */
+function partSpec(loop: AttackLoop, partOf: (shape: readonly number[]) => number[], width: number, traced: tf.Tensor[]): ProgramSpec {
+  const vars = tf.tidy(() => loop.state.map((v) => tf.variable(tf.zeros(partOf(v.shape)), false)));
+  const inputs = [tf.zeros(partOf(loop.x.shape)), tf.zeros([width])];
+  traced.push(...vars, ...inputs);
+  return {
+    inputs,
+    state: vars,
+    fn: (x, s) => {
+      loop.step(x as tf.Tensor4D, s as tf.Tensor1D, vars);
+      return [];
+    },
+    name: loop.key,
+  };
 }
 
 /** Rows [from, from + count) of a batch-first array of `batch` rows; rows past the batch repeat row `from`. */
