@@ -38,12 +38,13 @@ type Reply = { ok: true; state?: Float32Array[] } | { ok: false; error: string }
 interface WorkerData extends WorkerModules {
   port: MessagePort;
   flag: SharedArrayBuffer;
+  /** What the worker stores in `flag`: `replied` after posting a reply, `exited` when its thread ends. */
+  signals: { replied: number; exited: number };
 }
 
-// Flag values: the worker sets REPLIED after posting a reply, EXITED when its thread ends.
+// The flag before a reply, and what the worker sets.
 const WAITING = 0;
-const REPLIED = 1;
-const EXITED = 2;
+const SIGNALS = { replied: 1, exited: 2 };
 
 /**
  * The worker thread's code. Its source text is what the worker runs
@@ -64,9 +65,9 @@ function workerMain(req: (id: string) => unknown, process: NodeJS.Process, data:
   };
   const reply = (msg: unknown) => {
     data.port.postMessage(msg);
-    signal(1);
+    signal(data.signals.replied);
   };
-  process.on('exit', () => signal(2));
+  process.on('exit', () => signal(data.signals.exited));
   let ort: { Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => unknown } | undefined;
   let native: { binding: { InferenceSession: new () => Native } } | undefined;
   let startError = '';
@@ -127,7 +128,7 @@ class ProgramWorker {
   constructor(modules: WorkerModules) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    const workerData: WorkerData = { ...modules, port: port2, flag: this.flag.buffer as SharedArrayBuffer };
+    const workerData: WorkerData = { ...modules, port: port2, flag: this.flag.buffer as SharedArrayBuffer, signals: SIGNALS };
     this.worker = new Worker(SOURCE, { eval: true, workerData, transferList: [port2] });
     // Idle workers must not keep the process alive.
     this.worker.unref();
@@ -143,7 +144,7 @@ class ProgramWorker {
 
   /** Blocks until the reply to the last request. */
   reply(): Reply {
-    // No time limit: a long attack is a legitimate long wait; a thread that ends sets EXITED.
+    // No time limit: a long attack is a legitimate long wait; a thread that ends sets `exited`.
     while (Atomics.load(this.flag, 0) === WAITING) Atomics.wait(this.flag, 0, WAITING, 60_000);
     const got = receiveMessageOnPort(this.port);
     if (!got) {
