@@ -82,6 +82,10 @@ export async function benchIlfo(p, torch, setting, s) {
     notes.deepperform_vs_ilfo_speedup = `no shipped "${SUITE}" generator found; timed a fresh width-8 generator (same cost)`;
   }
   const iterations = s.ilfoIterations ?? p.baselines.ILFO_DEFAULTS.iterations;
+  const batch = Math.min(p.baselines.ILFO_DEFAULTS.batchSize, seeds.count);
+  const { defaultInferenceEngine } = await p.load('engine/ort/index.js');
+  // How many threads each batch's loop was split across (1: one session for the whole batch).
+  const parts = defaultInferenceEngine().programParts?.(batch) ?? 1;
   const opts = { ...ILFO_ADAM, iterations };
   const twin = ilfoTwin(p, torch, network, seeds, iterations);
   try {
@@ -109,7 +113,7 @@ export async function benchIlfo(p, torch, setting, s) {
     if (problem) notes.ilfo_vs_torch = problem;
     const what = `ILFO (Adam lr ${ILFO_ADAM.learningRate}, lambda ${ILFO_ADAM.lambda}, ${iterations} iterations, batches of ${p.baselines.ILFO_DEFAULTS.batchSize}) on the shipped sdn-tiny, ${seeds.count} embedded test seeds (seed ${SEED}), Linf 0.1, tau 0.5`;
     notes.ilfo_s_per_input = what;
-    notes.ilfo_ms_per_input = `${what}; median of ${s.ilfoRepeats} whole attacks / seeds`;
+    notes.ilfo_ms_per_input = `${what}; median of ${s.ilfoRepeats} whole attacks / seeds; each batch's loop split across ${parts} thread(s), one onnxruntime session each`;
     if (torchMs.length === 0) notes.torch_ilfo_ms_per_input = twin.note ?? 'no PyTorch sample';
     else notes.torch_ilfo_ms_per_input = 'PyTorch twin bench/torch/ilfo.py: same loss, projection, Adam (tfjs epsilon 1e-7) and batching, the same weights';
     if (agreement && !agreement.agree) {
@@ -131,6 +135,8 @@ export async function benchIlfo(p, torch, setting, s) {
         ilfo_iterations: iterations,
         ilfo_options: opts,
         ilfo_defaults: p.baselines.ILFO_DEFAULTS,
+        ilfo_batch: batch,
+        ilfo_program_parts: parts,
         generator: dir ? relative(p.root, dir) : 'fresh width-8',
         ilfo_ms_per_input: ilfoMs,
         torch_ilfo_ms_per_input: torchMs,

@@ -133,11 +133,11 @@ function linfBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAtt
       key: `deepsloth linf step=${step} eps=${epsilon}`,
       tick,
       scalars: () => new Float32Array(0),
-      step: (seeds) => {
-        const { loss, grad } = lossAndGradient((v) => slothLoss(network, v), adv);
+      step: (seeds, _scalars, [a]) => {
+        const { loss, grad } = lossAndGradient((v) => slothLoss(network, v), a as tf.Tensor4D);
         loss.dispose();
-        const moved = tf.sub(adv, tf.mul(step, tf.sign(grad)));
-        adv.assign(perturb(seeds, tf.sub(moved, seeds) as tf.Tensor4D, 'linf', epsilon, range));
+        const moved = tf.sub(a, tf.mul(step, tf.sign(grad)));
+        a.assign(perturb(seeds, tf.sub(moved, seeds) as tf.Tensor4D, 'linf', epsilon, range));
       },
     });
     return tf.clone(adv);
@@ -166,13 +166,13 @@ function l2Batch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttac
       tick,
       // torch's CosineAnnealingLR with T_max = iterations: lr_t = min + (lr0 - min)(1 + cos(pi t / T)) / 2.
       scalars: (t) => Float32Array.of(lrMin + ((lr0 - lrMin) * (1 + Math.cos((Math.PI * t) / opts.l2Iterations))) / 2),
-      step: (seeds, lr) => {
-        const onInput = (d: tf.Tensor) => tf.clipByValue(tf.add(seeds, d), range[0], range[1]) as tf.Tensor4D;
-        const { loss, grad: g } = lossAndGradient((d) => slothLoss(network, onInput(d)), delta);
+      step: (seeds, lr, [d]) => {
+        const onInput = (at: tf.Tensor) => tf.clipByValue(tf.add(seeds, at), range[0], range[1]) as tf.Tensor4D;
+        const { loss, grad: g } = lossAndGradient((at) => slothLoss(network, onInput(at)), d as tf.Tensor4D);
         loss.dispose();
         // The original renormalises each input's gradient to L2 norm <= 1.
         const unit = projectToBall(g, 'l2', 1);
-        delta.assign(projectToBall(tf.sub(delta, tf.mul(lr, unit)) as tf.Tensor4D, 'l2', epsilon));
+        d.assign(projectToBall(tf.sub(d, tf.mul(lr, unit)) as tf.Tensor4D, 'l2', epsilon));
       },
     });
     return tf.tidy(() => perturb(x, delta, 'l2', epsilon, range));

@@ -112,18 +112,18 @@ function ilfoBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAtt
       key: `ilfo ${opts.optimizer} lr=${lr} lambda=${lambda} target=${target} tau=${attack.tau}`,
       tick,
       scalars: () => (adam ? schedule.next(lr) : Float32Array.of(lr)),
-      step: (seeds, scalars) => {
-        const { loss: perInput, grad } = lossAndGradient((d) => loss(seeds, d), delta);
+      step: (seeds, scalars, [d, bestDelta, bestLoss, m, v]) => {
+        const { loss: perInput, grad } = lossAndGradient((at) => loss(seeds, at), d as tf.Tensor4D);
         // The iterate is judged before it moves, as the original keeps its best delta.
-        offerBest(best, delta, perInput);
+        offerBest({ delta: bestDelta, loss: bestLoss }, d, perInput);
         perInput.dispose();
-        if (adam) {
-          const next = adamUpdate(delta, grad, adam, scalars, adamConfig());
-          adam.m.assign(next.m as tf.Tensor4D);
-          adam.v.assign(next.v as tf.Tensor4D);
-          delta.assign(next.value as tf.Tensor4D);
+        if (m && v) {
+          const next = adamUpdate(d, grad, { m, v }, scalars, adamConfig());
+          m.assign(next.m as tf.Tensor4D);
+          v.assign(next.v as tf.Tensor4D);
+          d.assign(next.value as tf.Tensor4D);
         } else {
-          delta.assign(tf.add(tf.mul(tf.neg(scalars), grad), delta));
+          d.assign(tf.add(tf.mul(tf.neg(scalars), grad), d));
         }
       },
     });

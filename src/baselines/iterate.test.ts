@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAdnn, zooEntry, type AdaptiveNetwork } from '../adnn/index.js';
 import { loadDataset, takeSeeded } from '../data/index.js';
 import { initBackend } from '../engine/index.js';
-import { defaultInferenceEngine, InferenceEngine, setDefaultInferenceEngine } from '../engine/ort/index.js';
+import { defaultInferenceEngine, InferenceEngine, setDefaultInferenceEngine, type SplitProgram } from '../engine/ort/index.js';
 import { packageRoot } from '../util/package-root.js';
 import { deepsloth } from './deepsloth.js';
 import { ilfo } from './ilfo.js';
+import { padRows } from './iterate.js';
 import { refine } from './refine.js';
 
 /**
@@ -81,4 +82,81 @@ describe('attack loops on onnxruntime and on tfjs', () => {
       net.dispose();
     });
   }
+});
+
+/** Counts the loops that ran split over threads. */
+class CountingEngine extends InferenceEngine {
+  splits = 0;
+  override splitProgram(...args: Parameters<InferenceEngine['splitProgram']>): SplitProgram | undefined {
+    const program = super.splitProgram(...args);
+    if (program) this.splits++;
+    return program;
+  }
+}
+
+/**
+ * The batch split into one part per thread (two threads) gives what one
+ * session over the whole batch gives (one thread), on the same seeds: 7 of
+ * them, so the second part is padded.
+ */
+describe('attack loops split over threads', () => {
+  let seven: { images: Float32Array; count: number };
+  beforeAll(async () => {
+    const ds = takeSeeded(await loadDataset({ name: 'fashion-mnist-embedded', split: 'test' }), 7, 9);
+    seven = { images: ds.images, count: ds.count };
+  });
+
+  function splitAndWhole(attack: () => Float32Array): { split: Float32Array; whole: Float32Array; splits: number } {
+    const engine = setDefaultInferenceEngine(new CountingEngine({ gradients: 'ort', threads: 2 })) as CountingEngine;
+    const split = attack();
+    setDefaultInferenceEngine(new InferenceEngine({ gradients: 'ort', threads: 1 }));
+    return { split, whole: attack(), splits: engine.splits };
+  }
+
+  it('ILFO (Adam, 20 iterations): the same inputs', () => {
+    const attack = { norm: 'linf' as const, epsilon: 0.1, tau: 0.5 };
+    const r = splitAndWhole(() => ilfo(network, seven, attack, 0, { iterations: 20 }).images);
+    expect(r.splits).toBe(1);
+    expect(maxDiff(r.split, r.whole)).toBeLessThan(1e-6);
+    // Not trivially equal: the attack moved the inputs.
+    expect(maxDiff(r.split, seven.images)).toBeGreaterThan(1e-3);
+  });
+
+  it('ILFO in batches of 4 (4 + 3 seeds, each batch split)', () => {
+    const attack = { norm: 'linf' as const, epsilon: 0.1, tau: 0.5 };
+    const r = splitAndWhole(() => ilfo(network, seven, attack, 0, { iterations: 10, batchSize: 4 }).images);
+    expect(r.splits).toBe(2);
+    expect(maxDiff(r.split, r.whole)).toBeLessThan(1e-6);
+  });
+
+  it('DeepSloth Linf and L2', () => {
+    for (const norm of ['linf', 'l2'] as const) {
+      const attack = { norm, epsilon: norm === 'linf' ? 0.1 : 1, tau: 0.5 };
+      const r = splitAndWhole(() => deepsloth(network, seven, attack, 3, { linfSteps: 5, l2Iterations: 5 }).images);
+      expect(r.splits).toBe(1);
+      expect(maxDiff(r.split, r.whole)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('refine splits when it keeps the last iterate, not when it judges every iterate (observe)', () => {
+    const attack = { norm: 'linf' as const, epsilon: 0.1, tau: 0.5 };
+    const start = { images: seven.images.slice(), count: seven.count, msPerInput: 0 };
+    const last = splitAndWhole(() => refine(network, seven, start, attack, { steps: 5, keep: 'last' }).images);
+    expect(last.splits).toBe(1);
+    expect(maxDiff(last.split, last.whole)).toBeLessThan(1e-5);
+    const costliest = splitAndWhole(() => refine(network, seven, start, attack, { steps: 5, keep: 'costliest' }).images);
+    expect(costliest.splits).toBe(0);
+    expect(maxDiff(costliest.split, costliest.whole)).toBeLessThan(1e-5);
+  });
+});
+
+describe('padRows', () => {
+  // 3 rows of 2 values.
+  const data = Float32Array.of(1, 2, 3, 4, 5, 6);
+  it('takes whole rows from inside the batch', () => {
+    expect(Array.from(padRows(data, 3, 1, 2))).toEqual([3, 4, 5, 6]);
+  });
+  it('pads past the batch with copies of the part\'s first row', () => {
+    expect(Array.from(padRows(data, 3, 2, 3))).toEqual([5, 6, 5, 6, 5, 6]);
+  });
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork } from '../adnn/index.js';
-import { defaultInferenceEngine, type EngineName, type InferenceEngine } from '../engine/ort/index.js';
+import { defaultInferenceEngine, type EngineName, type InferenceEngine, type ProgramSpec, type SplitProgram } from '../engine/ort/index.js';
 
 /**
  * The optimisation loop of a per-input attack (ILFO, DeepSloth, refine), written
@@ -9,16 +9,30 @@ import { defaultInferenceEngine, type EngineName, type InferenceEngine } from '.
  * pass, tfjs's own backward pass and the update in a single session call
  * instead of hundreds of tfjs kernels). Both run the same code: the program
  * is a trace of `step`.
+ *
+ * The inputs of a batch never meet (each has its own loss, gradient and
+ * state), so on onnxruntime the batch is split into one part per thread,
+ * each part's loop running whole on its own thread (SplitProgram): at the
+ * small batches of these attacks that keeps two cores busy where one session
+ * with two intra-op threads does not (docs/perf-gradients.md).
  */
 export interface AttackLoop {
   network: AdaptiveNetwork;
   /** The seeds of this batch. */
   x: tf.Tensor4D;
-  /** What the iterations carry (delta, optimiser moments, best iterate ...); updated in place. */
+  /**
+   * What the iterations carry (delta, optimiser moments, best iterate ...),
+   * updated in place. Each has the batch as its first axis.
+   */
   state: tf.Variable[];
-  /** One iteration: reads x, the state and this iteration's scalars, and assigns new state values. */
-  step: (x: tf.Tensor4D, scalars: tf.Tensor1D) => void;
-  /** Per-iteration numbers (learning rate, bias corrections), as the `scalars` input. */
+  /**
+   * One iteration: reads x, `state` (the loop's variables, or ones of the
+   * same kind for a part of the batch) and this iteration's scalars, and
+   * assigns new values to `state`. Each input's row must depend on that
+   * input's rows only: nothing may reduce over the batch.
+   */
+  step: (x: tf.Tensor4D, scalars: tf.Tensor1D, state: tf.Variable[]) => void;
+  /** Per-iteration numbers (learning rate, bias corrections), as the `scalars` input; asked for in order, once each. */
   scalars: (iteration: number) => Float32Array;
   iterations: number;
   /** Names the attack and every setting `step` bakes in (the compiled program is cached by it). */
@@ -28,7 +42,8 @@ export interface AttackLoop {
   /**
    * Called after each iteration with the state variables holding its result
    * (e.g. to judge the iterate by a real adaptive execution, outside the
-   * program); the compiled path writes the state back only when this is set.
+   * program); the compiled path writes the state back only when this is set,
+   * and does not split the batch.
    */
   observe?: (state: tf.Variable[]) => void;
   engine?: InferenceEngine;
@@ -37,13 +52,17 @@ export interface AttackLoop {
 /** Runs the loop; the state variables hold the result. Returns the engine that ran it. */
 export function runAttackLoop(loop: AttackLoop): EngineName {
   const engine = loop.engine ?? defaultInferenceEngine();
-  const scalars = tf.zeros([loop.scalars(0).length]);
+  const batch = loop.x.shape[0];
+  // Asked for once before the iterations, on every path (ILFO's Adam schedule counts the calls).
+  const width = loop.scalars(0).length;
+  if (!loop.observe && loop.state.every((v) => v.shape[0] === batch) && runSplit(loop, engine, engine.programParts(batch), width)) return 'ort';
+  const scalars = tf.zeros([width]);
   const key = `${loop.key} [${loop.x.shape}] state ${loop.state.map((v) => `[${v.shape}]`).join('')}`;
   const program = engine.program(loop.network, key, loop.network.namedWeights().values(), () => ({
     inputs: [loop.x, scalars],
     state: loop.state,
     fn: (x, s) => {
-      loop.step(x as tf.Tensor4D, s as tf.Tensor1D);
+      loop.step(x as tf.Tensor4D, s as tf.Tensor1D, loop.state);
       return [];
     },
     name: loop.key,
@@ -51,7 +70,7 @@ export function runAttackLoop(loop: AttackLoop): EngineName {
   scalars.dispose();
   if (!program) {
     for (let i = 0; i < loop.iterations; i++) {
-      tf.tidy(() => loop.step(loop.x, tf.tensor1d(loop.scalars(i))));
+      tf.tidy(() => loop.step(loop.x, tf.tensor1d(loop.scalars(i)), loop.state));
       loop.observe?.(loop.state);
       loop.tick();
     }
@@ -70,6 +89,73 @@ export function runAttackLoop(loop: AttackLoop): EngineName {
   }
   writeBack(loop.state, state);
   return 'ort';
+}
+
+/**
+ * The loop over `parts` parts of the batch at once, one per thread, the
+ * program traced at the part's size; false (nothing run, no scalars asked
+ * for) when it cannot be split. Parts are equal: the last is padded with
+ * copies of its first input, whose results are dropped.
+ */
+function runSplit(loop: AttackLoop, engine: InferenceEngine, parts: number, width: number): boolean {
+  const batch = loop.x.shape[0];
+  const size = Math.ceil(batch / parts);
+  const used = Math.ceil(batch / size);
+  if (used < 2) return false;
+  const partOf = (shape: readonly number[]) => [size, ...shape.slice(1)];
+  const key = `${loop.key} [${partOf(loop.x.shape)}] state ${loop.state.map((v) => `[${partOf(v.shape)}]`).join('')}`;
+  const traced: tf.Tensor[] = [];
+  let program: SplitProgram | undefined;
+  try {
+    program = engine.splitProgram(loop.network, key, loop.network.namedWeights().values(), () => partSpec(loop, partOf, width, traced), used);
+  } finally {
+    tf.dispose(traced);
+  }
+  if (!program) return false;
+  const rows = (data: Float32Array, part: number) => padRows(data, batch, part * size, size);
+  const x = loop.x.dataSync() as Float32Array;
+  const state = loop.state.map((v) => v.dataSync() as Float32Array);
+  const values = Array.from({ length: loop.iterations }, (_, i) => loop.scalars(i));
+  const jobs = Array.from({ length: used }, (_, p) =>
+    program.local.loopJob([rows(x, p), new Float32Array(width)], state.map((s) => rows(s, p)), { index: 1, values }, loop.iterations),
+  );
+  const results = program.loop(jobs, () => loop.tick());
+  // Each state value back in one piece, the padding rows left out.
+  const whole = state.map((s, k) => {
+    const out = new Float32Array(s.length);
+    const row = s.length / batch;
+    results.forEach((r, p) => out.set(r[k].subarray(0, Math.min(size, batch - p * size) * row), p * size * row));
+    return out;
+  });
+  writeBack(loop.state, whole);
+  return true;
+}
+
+/** The step traced for one part: state variables of the part's shape (pushed to `traced`, for the caller to dispose). */
+function partSpec(loop: AttackLoop, partOf: (shape: readonly number[]) => number[], width: number, traced: tf.Tensor[]): ProgramSpec {
+  const vars = tf.tidy(() => loop.state.map((v) => tf.variable(tf.zeros(partOf(v.shape)), false)));
+  const inputs = [tf.zeros(partOf(loop.x.shape)), tf.zeros([width])];
+  traced.push(...vars, ...inputs);
+  return {
+    inputs,
+    state: vars,
+    fn: (x, s) => {
+      loop.step(x as tf.Tensor4D, s as tf.Tensor1D, vars);
+      return [];
+    },
+    name: loop.key,
+  };
+}
+
+/** Rows [from, from + count) of a batch-first array of `batch` rows; rows past the batch repeat row `from`. */
+export function padRows(data: Float32Array, batch: number, from: number, count: number): Float32Array {
+  const row = data.length / batch;
+  const have = Math.min(count, batch - from);
+  if (have === count) return data.slice(from * row, (from + count) * row);
+  const out = new Float32Array(count * row);
+  out.set(data.subarray(from * row, (from + have) * row));
+  for (let r = have; r < count; r++) out.set(data.subarray(from * row, (from + 1) * row), r * row);
+  return out;
 }
 
 function writeBack(vars: tf.Variable[], values: Float32Array[]): void {

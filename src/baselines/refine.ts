@@ -150,14 +150,14 @@ function refineBatch(network: AdaptiveNetwork, x: tf.Tensor4D, start: tf.Tensor4
       key: `refine ${rule} loss=${opts.loss} ${attack.norm} eps=${attack.epsilon} tau=${attack.tau}`,
       tick,
       scalars: (t) => Float32Array.of(scheduledStep(size, t, opts.steps, opts.schedule), ...adamCorrections(t + 1)),
-      step: (seeds, scalars) => {
+      step: (seeds, scalars, [a, m, v]) => {
         const [stepSize, correction1, correction2] = tf.split(scalars, 3);
-        const { loss, grad } = lossAndGradient(refineObjective(network, seeds, attack.tau, opts.loss), adv);
+        const { loss, grad } = lossAndGradient(refineObjective(network, seeds, attack.tau, opts.loss), a as tf.Tensor4D);
         loss.dispose();
         // Adam's direction is per pixel; under L2 it is rescaled to unit length so the step size means what PGD's does.
-        const direction = !adam ? steepest(grad, attack.norm) : adamStep(grad, adam, correction1, correction2, attack.norm);
-        const moved = tf.sub(adv, tf.mul(tf.reshape(stepSize, []), direction));
-        adv.assign(perturb(seeds, tf.sub(moved, seeds) as tf.Tensor4D, attack.norm, attack.epsilon, range));
+        const direction = !(m && v) ? steepest(grad, attack.norm) : adamStep(grad, { m, v }, correction1, correction2, attack.norm);
+        const moved = tf.sub(a, tf.mul(tf.reshape(stepSize, []), direction));
+        a.assign(perturb(seeds, tf.sub(moved, seeds) as tf.Tensor4D, attack.norm, attack.epsilon, range));
       },
       observe: best && (() => best.offer(adv)),
     });

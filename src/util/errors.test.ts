@@ -28,6 +28,7 @@ const INTERNAL: Record<string, string> = {
   MeasurementError: 'paired seed and generated values that do not pair: an internal invariant',
   EnergyProbeError: 'a power sensor failing mid-run: that suite is recorded as crashed, the others run',
   UnsafeChartError: "the HTML reporter's safety net on its own SVG: a defect",
+  ProgramWorkerError: 'a worker thread running part of an attack loop failed: a defect, not input',
 };
 
 interface ErrorClass {

@@ -1,7 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { availableParallelism } from 'node:os';
 import { exportOnnx, type ExportedModel } from './export.js';
 import { CompiledProgram, lowerProgram, type ProgramSpec } from './program.js';
-import { loadOnnxruntimeNode, OrtUnavailableError, type OrtLoader, type OrtRuntime, type OrtSession, type OrtTensorData } from './runtime.js';
+import { SplitProgram } from './program-split.js';
+import { ProgramWorkerError } from './program-worker.js';
+import { CompiledForward, type ForwardCompiler } from './forward.js';
+import { loadOnnxruntimeNode, OrtUnavailableError, type OrtLoader, type OrtRuntime } from './runtime.js';
 import { UserError } from '../../util/errors.js';
 
 /** Which engine runs the forward-only paths: 'auto' prefers ORT and falls back to tfjs. */
@@ -46,74 +50,6 @@ export function parseEngineChoice(raw: string | undefined, source: string): Engi
   throw new EngineChoiceError(`Unknown inference engine '${raw}' (from ${source}). Use one of: ort, tfjs, auto.`);
 }
 
-/** A forward pass compiled to an ORT session: float32 NHWC batches in, float32 outputs out. */
-export class CompiledForward {
-  readonly inputNames: readonly string[];
-  readonly outputNames: readonly string[];
-  /** Per-example (logical, NHWC) shape of each input. */
-  readonly inputShapes: readonly (readonly number[])[];
-  /** Per-example (logical, NHWC) shape of each output. */
-  readonly outputShapes: readonly (readonly number[])[];
-
-  // Keeps names and shapes only: the model bytes (as large as the weights) can go.
-  constructor(
-    private readonly session: OrtSession,
-    model: ExportedModel,
-    inputShapes: readonly (readonly number[])[],
-  ) {
-    this.inputNames = model.inputNames;
-    this.outputNames = model.outputNames;
-    this.inputShapes = inputShapes;
-    this.outputShapes = model.outputShapes;
-  }
-
-  /** The first input's name (single-input forwards). */
-  get inputName(): string {
-    return this.inputNames[0];
-  }
-
-  /**
-   * Runs `count` examples laid out back to back in `data`, `batchSize` at a
-   * time; returns each output concatenated over the examples. Single-input forwards.
-   */
-  run(data: Float32Array, count: number, batchSize = 64): Float32Array[] {
-    if (this.inputNames.length !== 1) throw new RangeError(`run() feeds one input; this forward has ${this.inputNames.length} (use runTensors)`);
-    const inputSize = this.inputShapes[0].reduce((a, b) => a * b, 1);
-    const sizes = this.outputShapes.map((s) => s.reduce((a, b) => a * b, 1));
-    const outs = sizes.map((s) => new Float32Array(count * s));
-    for (let start = 0; start < count; start += batchSize) {
-      const n = Math.min(batchSize, count - start);
-      const x = data.subarray(start * inputSize, (start + n) * inputSize);
-      const res = this.session.run({ [this.inputName]: { data: x, dims: [n, ...this.inputShapes[0]] } });
-      this.outputNames.forEach((name, i) => outs[i].set(res[name].data, start * sizes[i]));
-    }
-    return outs;
-  }
-
-  /** One session call on whole batches (batch first), inputs and outputs in order. */
-  runTensors(inputs: readonly OrtTensorData[]): OrtTensorData[] {
-    if (inputs.length !== this.inputNames.length) throw new RangeError(`${inputs.length} inputs given, the forward takes ${this.inputNames.length}`);
-    const feeds: Record<string, OrtTensorData> = {};
-    this.inputNames.forEach((name, i) => (feeds[name] = inputs[i]));
-    const res = this.session.run(feeds);
-    return this.outputNames.map((name) => res[name]);
-  }
-
-  dispose(): void {
-    this.session.dispose();
-  }
-}
-
-/**
- * Compiles one traced function to a session, inside InferenceEngine.build;
- * `load` makes a session of a model that already is ONNX (a stage cut from
- * an imported graph, src/adnn/onnx), with the same threads and providers.
- */
-export interface ForwardCompiler {
-  (inputShapes: readonly (readonly number[])[], fn: (...inputs: tf.Tensor[]) => tf.Tensor[], name?: string): CompiledForward;
-  load(model: ExportedModel, inputShapes: readonly (readonly number[])[]): CompiledForward;
-}
-
 interface CacheEntry {
   fingerprint: readonly object[];
   value: { dispose(): void };
@@ -131,6 +67,7 @@ export class InferenceEngine {
   private runtimeState?: { runtime?: OrtRuntime; error?: OrtUnavailableError };
   private readonly cache = new WeakMap<object, Map<string, CacheEntry>>();
   private readonly warned = new Set<string>();
+  private readonly splitFailed = new WeakMap<object, Set<string>>();
 
   private readonly providers?: string[];
 
@@ -195,6 +132,43 @@ export class InferenceEngine {
     return this.build(owner, `program ${key}`, frozen, (_compile, program) => program(spec()), session, this.gradients);
   }
 
+  /**
+   * How many threads a loop over `batch` independent inputs is split across
+   * (splitProgram): the engine's threads, at most one per input; 1 when
+   * programs do not run on onnxruntime or the runtime has no worker threads.
+   * Without a thread count, the machine's logical CPUs up to DEFAULT_PARTS:
+   * every part is a worker with its own runtime and copy of the program.
+   */
+  programParts(batch: number): number {
+    if (this.gradients === 'tfjs' || !this.runtime()?.loadRemote) return 1;
+    return Math.max(1, Math.min(batch, this.opts.threads ?? Math.min(availableParallelism(), DEFAULT_PARTS)));
+  }
+
+  /**
+   * program() for one part of a batch, loaded `parts` times with one intra-op
+   * thread each: here and on `parts - 1` worker threads (SplitProgram).
+   * Undefined as for program(), and when the runtime has no worker threads;
+   * `key` must also name the part's shape.
+   */
+  splitProgram(owner: object, key: string, frozen: Iterable<tf.Variable>, spec: () => ProgramSpec, parts: number): SplitProgram | undefined {
+    if (this.gradients === 'tfjs' || parts < 2 || !this.runtime()?.loadRemote) return undefined;
+    const failed = this.splitFailed.get(owner) ?? new Set<string>();
+    if (failed.has(key)) return undefined;
+    try {
+      return this.build(owner, `split program ${parts} ${key}`, frozen, (_compile, _program, split) => split(spec(), parts), { threads: 1 }, 'ort');
+    } catch (e) {
+      // Not retried for this owner: a trace or a worker that failed once would fail again.
+      this.splitFailed.set(owner, failed.add(key));
+      if (e instanceof ProgramWorkerError) {
+        this.warnOnce(`split:${key}`, `cannot run ${key} on worker threads (${e.message}); it runs on this thread only.`);
+        return undefined;
+      }
+      // Code the tracer cannot write: program() meets the same error and reports it (or throws, under 'ort').
+      if (this.gradients === 'ort') throw e;
+      return undefined;
+    }
+  }
+
   /** Disposes what program() compiled for `owner`/`key` (e.g. a step whose settings changed). */
   releaseProgram(owner: object, key: string): void {
     const perOwner = this.cache.get(owner);
@@ -214,7 +188,7 @@ export class InferenceEngine {
     owner: object,
     key: string,
     weights: Iterable<tf.Variable>,
-    make: (compile: ForwardCompiler, program: (spec: ProgramSpec) => CompiledProgram) => T,
+    make: (compile: ForwardCompiler, program: (spec: ProgramSpec) => CompiledProgram, split: (spec: ProgramSpec, parts: number) => SplitProgram) => T,
     session: { threads?: number } = {},
     choice: EngineChoice = this.choice,
   ): T | undefined {
@@ -240,10 +214,21 @@ export class InferenceEngine {
       made.push(compiled);
       return compiled;
     };
+    const split = (spec: ProgramSpec, parts: number) => {
+      const { bytes, ...model } = lowerProgram(spec);
+      const options = { threads, providers: this.providers };
+      const loading = Array.from({ length: parts - 1 }, (_, k) => runtime.loadRemote!(bytes, options, k));
+      made.push(...loading.map((l) => l.program));
+      // The workers load their copies while this thread loads its own.
+      const local = new CompiledProgram(runtime.createSession(bytes, options), model);
+      made.push(local);
+      for (const l of loading) l.finish();
+      return new SplitProgram(local, loading.map((l) => l.program));
+    };
     const compile: ForwardCompiler = Object.assign((inputShapes: readonly (readonly number[])[], fn: (...inputs: tf.Tensor[]) => tf.Tensor[], name = key) => load(exportOnnx(inputShapes, fn, name), inputShapes), { load });
     let value: T;
     try {
-      value = make(compile, program);
+      value = make(compile, program, split);
     } catch (e) {
       for (const f of made) f.dispose();
       // An export the tracer refuses, or a graph ORT rejects: tfjs can still run it.
@@ -271,6 +256,9 @@ export class InferenceEngine {
     (this.opts.warn ?? ((x: OrtFallbackWarning) => process.emitWarning(x)))(w);
   }
 }
+
+/** Threads an attack loop is split across when the engine was given no thread count (measured on 2 cores only). */
+const DEFAULT_PARTS = 4;
 
 /** A cache entry for something that could not be compiled. */
 const FAILED = { dispose: () => undefined };

@@ -4,6 +4,7 @@ import '../gradients.js';
 import { LOWERINGS, prune, SUPPORTED_KERNELS } from './export.js';
 import { LowerContext, OnnxExportError, onnxType } from './lower-context.js';
 import { DataType, encodeModel, type OnnxGraph } from './onnx-model.js';
+import { runLoop, type LoopJob } from './program-loop.js';
 import type { OrtSession, OrtTensorData } from './runtime.js';
 import { traceKernels, type ConstValue, type DynRef, type Trace } from './trace.js';
 
@@ -130,6 +131,37 @@ export class CompiledProgram {
     m.stateNames.forEach((n, i) => feed(n, state[i], m.stateShapes[i]));
     const out = this.session.run(feeds);
     return { outputs: m.outputNames.map((n) => out[n].data), state: m.stateOutputNames.map((n) => (n ? out[n].data : undefined)) };
+  }
+
+  /**
+   * `iterations` runs as one job (see LoopJob): the data inputs fixed except
+   * input `varying.index`, which takes `varying.values[i]` on run i, and the
+   * state carried from run to run. Inputs the graph does not read are left out.
+   */
+  loopJob(inputs: readonly Float32Array[], state: readonly Float32Array[], varying: { index: number; values: readonly Float32Array[] }, iterations: number): LoopJob {
+    const m = this.model;
+    const wanted = new Set(this.session.inputNames);
+    const fixed: Record<string, OrtTensorData> = {};
+    m.inputNames.forEach((n, i) => {
+      if (i !== varying.index && wanted.has(n)) fixed[n] = { data: inputs[i], dims: m.inputShapes[i] };
+    });
+    const v = m.inputNames[varying.index];
+    return {
+      fixed,
+      ...(wanted.has(v) ? { varying: { name: v, dims: m.inputShapes[varying.index], values: varying.values } } : {}),
+      state: m.stateNames.map((n, k) => ({
+        ...(wanted.has(n) ? { input: n } : {}),
+        ...(m.stateOutputNames[k] ? { output: m.stateOutputNames[k] } : {}),
+        dims: m.stateShapes[k],
+        data: state[k],
+      })),
+      iterations,
+    };
+  }
+
+  /** Runs a job of loopJob() on this thread; returns the final state values. */
+  loop(job: LoopJob, afterRun?: (iteration: number) => void): Float32Array[] {
+    return runLoop((feeds) => this.session.run(feeds), job, afterRun);
   }
 
   dispose(): void {

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { loadRemoteProgram, type RemoteProgram } from './program-worker.js';
 
 /** A float32 tensor crossing the ORT boundary: flat data in row-major order. */
 export interface OrtTensorData {
@@ -36,6 +37,13 @@ export interface SessionOptions {
 export interface OrtRuntime {
   readonly version: string;
   createSession(model: Uint8Array, options?: SessionOptions): OrtSession;
+  /**
+   * Loads a program on worker thread `worker` of a process-wide pool, each
+   * with its own onnxruntime (program-worker.ts); `finish()` waits for the
+   * load. Absent where the runtime cannot (test fakes): programs then run on
+   * this thread only.
+   */
+  loadRemote?(model: Uint8Array, options: SessionOptions, worker: number): { program: RemoteProgram; finish: () => void };
 }
 
 /** Loads the runtime or throws an Error whose message says why it cannot. */
@@ -91,9 +99,11 @@ export const loadOnnxruntimeNode: OrtLoader = () => {
     throw new OrtUnavailableError('its native binding has an unexpected shape (unsupported onnxruntime-node version)');
   }
   native.initOrt();
+  const modules = { ort: require.resolve('onnxruntime-node'), binding: require.resolve('onnxruntime-node/dist/binding.js') };
   return {
     version: ort.env.versions.node ?? 'unknown',
     createSession: (model, options = {}) => nativeSession(native, ort, model, options),
+    loadRemote: (model, options, worker) => loadRemoteProgram(modules, worker, model, nativeSessionOptions(options)),
   };
 };
 
