@@ -84,6 +84,15 @@ describe('ilfo on a hand-built gate', () => {
     expect(Array.from(out.images)).toEqual([0.25, 0.25, 0.25, 0.25]);
   });
 
+  it("Adam's first step is lr * sign(-grad): bias corrections of t = 1", () => {
+    // Seed 0.25: grad of the hinge is -lambda * 1.25 per pixel. At t = 1, m_hat = g and v_hat = g^2,
+    // so the step is lr * g / |g| = 0.01 per pixel (t = 2's corrections would give 0.01 * sqrt(1.999) / 1.9 ~= 0.0074).
+    const net = oneGateModel();
+    const seeds = { images: new Float32Array([0.25, 0.25, 0.25, 0.25]), count: 1 };
+    const out = ilfo(net, seeds, { norm: 'linf', epsilon: 0.1, tau: 0.9 }, 0, { learningRate: 0.01, iterations: 1 });
+    for (const v of out.images) expect(v).toBeCloseTo(0.26, 6);
+  });
+
   it('pushes p above the target with Adam and stays in the Linf ball', () => {
     // Adam moves each pixel by ~lr per step in the sign of -grad (here +): 50 steps of 0.01 -> +0.1 = eps.
     const net = oneGateModel();

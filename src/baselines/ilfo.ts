@@ -101,7 +101,9 @@ function ilfoBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAtt
   const delta = zeros();
   const best = { delta: zeros(), loss: tf.tidy(() => tf.variable(tf.fill([x.shape[0]], Infinity), false)) };
   const adam = opts.optimizer === 'adam' ? { m: zeros(), v: zeros() } : undefined;
+  // Adam's scalars by iteration, t = 1 first (the loop may ask for any iteration's, more than once).
   const schedule = new AdamSchedule(adamConfig());
+  const adamScalars = adam ? Array.from({ length: opts.iterations }, () => schedule.next(lr)) : [];
   const state = [delta, best.delta, best.loss, ...(adam ? [adam.m, adam.v] : [])];
   try {
     runAttackLoop({
@@ -111,7 +113,7 @@ function ilfoBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAtt
       iterations: opts.iterations,
       key: `ilfo ${opts.optimizer} lr=${lr} lambda=${lambda} target=${target} tau=${attack.tau}`,
       tick,
-      scalars: () => (adam ? schedule.next(lr) : Float32Array.of(lr)),
+      scalars: (i) => (adam ? adamScalars[i] : Float32Array.of(lr)),
       step: (seeds, scalars, [d, bestDelta, bestLoss, m, v]) => {
         const { loss: perInput, grad } = lossAndGradient((at) => loss(seeds, at), d as tf.Tensor4D);
         // The iterate is judged before it moves, as the original keeps its best delta.

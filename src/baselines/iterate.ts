@@ -32,7 +32,7 @@ export interface AttackLoop {
    * input's rows only: nothing may reduce over the batch.
    */
   step: (x: tf.Tensor4D, scalars: tf.Tensor1D, state: tf.Variable[]) => void;
-  /** Per-iteration numbers (learning rate, bias corrections), as the `scalars` input; asked for in order, once each. */
+  /** Per-iteration numbers (learning rate, bias corrections), as the `scalars` input: a function of the iteration alone (it may be asked more than once). */
   scalars: (iteration: number) => Float32Array;
   iterations: number;
   /** Names the attack and every setting `step` bakes in (the compiled program is cached by it). */
