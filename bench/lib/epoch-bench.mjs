@@ -54,7 +54,9 @@ export async function benchEpoch(p, s) {
   }
   const steps = stepsPerEpoch(data.train.count, train.batchSize);
   const msPerStep = mean(run.ms);
-  const validations = Math.floor(last / train.validateEvery) - Math.floor((first - 1) / train.validateEvery);
+  // Validation every `validateEvery` steps, by default once per epoch.
+  const every = train.validateEvery ?? steps;
+  const validations = Math.floor(last / every) - Math.floor((first - 1) / every);
   const quick = s.epochSteps < 200 ? ` (quick mode: only ${s.epochSteps} steps, not comparable)` : '';
   return {
     values: { [key]: msPerStep === null ? null : (steps * msPerStep) / 60_000 },
@@ -62,7 +64,7 @@ export async function benchEpoch(p, s) {
       [key]:
         `extrapolated from ${run.ms.length} timed training steps (steps ${first}-${last}, after ${s.epochWarmup} warm-up)${quick}: ` +
         `${steps} steps per epoch (${data.train.count} training inputs, ${data.validation.count} held out, batch ${train.batchSize}) x their mean; ` +
-        `the window holds ${validations} validation(s) on the held-out inputs (an epoch validates every ${train.validateEvery} steps); ` +
+        `the window holds ${validations} validation(s) on the held-out inputs (validation every ${every} steps); ` +
         `${suite.name} (${SUITE}): light generator (width ${train.width}) against eval/models/sdn-tiny, lr ${train.learningRate}, ${train.perfLoss} L_perf, GAN ${train.gan ? 'on' : 'off'}`,
     },
     details: {
