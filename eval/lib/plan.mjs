@@ -70,7 +70,8 @@ const FULL = {
    * The cap is the paper's trade-off (Table 6): training may take at most ILFO's time for 1,000
    * inputs. With ILFO iterating as one onnxruntime program it took 77-196 ms per input at 300
    * iterations on the shipped tiny models of the same architectures (`msPerInput` of ilfo in
-   * bench/results/default-suites.json, from `node bench/default-suites.mjs`), so each model's
+   * bench/results/default-suites.json at commit 1ab0bb2, from `node bench/default-suites.mjs`;
+   * ILFO got faster since, split over threads), so each model's
    * cap (`minutesByModel`) is that time for 1,000 inputs, rounded down to 0.1 minute; the
    * summary's bar table checks it against the ILFO time of the same run. `minutes` is wall time
    * in the product (performance.now), so a loaded machine trains fewer steps inside it.
