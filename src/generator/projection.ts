@@ -64,5 +64,10 @@ export function boundDelta(raw: tf.Tensor4D, norm: Norm, epsilon: number, bound:
  * Clamping only moves pixels towards x, so the result stays in the ball.
  */
 export function perturb(x: tf.Tensor4D, delta: tf.Tensor4D, norm: Norm, epsilon: number, range: [number, number], bound: PerturbationBound = 'project'): tf.Tensor4D {
-  return tf.tidy(() => tf.clipByValue(tf.add(x, boundDelta(delta, norm, epsilon, bound)), range[0], range[1]) as tf.Tensor4D);
+  return tf.tidy(() => addInRange(x, boundDelta(delta, norm, epsilon, bound), range));
+}
+
+/** x + a delta already in the ball, clamped to the input range (perturb's last step). */
+export function addInRange(x: tf.Tensor4D, bounded: tf.Tensor4D, range: [number, number]): tf.Tensor4D {
+  return tf.clipByValue(tf.add(x, bounded), range[0], range[1]) as tf.Tensor4D;
 }

@@ -3,7 +3,7 @@ import type { AdaptiveNetwork } from '../adnn/index.js';
 import type { Discriminator, Generator } from './architecture.js';
 import type { Attack } from './generate.js';
 import { discriminatorLoss, generatorGanLoss, perfLoss, pertLoss, totalLoss, type PerfInputs, type PerfLoss } from './losses.js';
-import { boundDelta, perturb } from './projection.js';
+import { addInRange, boundDelta, perturb } from './projection.js';
 import type { LossValues } from './record.js';
 
 /**
@@ -64,11 +64,13 @@ export function generatorObjective(c: StepContext, parts: ObjectiveParts): () =>
   const range = c.network.meta.input.range;
   return () => {
     const raw = g.apply(x, true);
-    const adv = perturb(x, raw, attack.norm, attack.epsilon, range, g.bound);
+    // G's output bounded into the ball once: the test input and Eq. 7 both read it.
+    const bounded = boundDelta(raw, attack.norm, attack.epsilon, g.bound);
+    const adv = addInRange(x, bounded, range);
     const gan = config.gan ? generatorGanLoss(c.d.apply(adv, true)) : tf.scalar(0);
     const perf = perfLoss(config.perfLoss, perfInputs(c, adv), { margin: config.margin ?? 0.1 }); // Eq. 6
     // Eq. 7 on what G proposes: its raw output under projection; a 'scale' bound is inside the ball by construction (0).
-    const pert = pertLoss(g.bound === 'project' ? raw : boundDelta(raw, attack.norm, attack.epsilon, g.bound), attack.norm, attack.epsilon);
+    const pert = pertLoss(g.bound === 'project' ? raw : bounded, attack.norm, attack.epsilon);
     parts.gan = tf.keep(gan);
     parts.perf = tf.keep(perf);
     parts.pert = tf.keep(pert);
