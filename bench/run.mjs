@@ -118,7 +118,7 @@ async function configureInferenceEngine(p) {
 }
 
 /**
- * The peer check (issue 15): which BLAS the PyTorch process mapped and its
+ * The peer check: which BLAS the PyTorch process mapped and its
  * thread settings go into details.peer and torch_blas. On a reference BLAS
  * the bench stops with exit 2 before timing anything, unless
  * --allow-reference-blas, which keeps the times but nulls every ratio.

@@ -161,7 +161,7 @@ export async function benchTrainStep(p, torch, s) {
 }
 
 /**
- * The shape users train at (issue 15): the light generator (width 16) against
+ * The shape users train at: the light generator (width 16) against
  * the shipped sdn-tiny at 28x28x1, batch 32, lr 1e-3; PyTorch's twin loads
  * the same weights (bench/torch/weights.py).
  */

@@ -2,7 +2,7 @@
  * Is the PyTorch peer a fair one? Debian's python3-torch is built with
  * BLAS_INFO=generic and calls whatever libblas.so.3 the system's alternative
  * points at: on a machine with only libblas3 that is the netlib reference BLAS,
- * many times slower at sgemm than OpenBLAS (issue 15), and every torch ratio
+ * many times slower at sgemm than OpenBLAS, and every torch ratio
  * would flatter us. These pure functions judge the report bench/torch/server.py sends at
  * start-up (torch.__config__.show(), the shared objects it mapped from
  * /proc/self/maps, OpenBLAS's own answer, thread settings); run.mjs acts on it.

@@ -53,7 +53,7 @@ export const RATIOS = {
   ilfo_vs_torch: ['ilfo_ms_per_input', 'torch_ilfo_ms_per_input'],
 };
 
-/** The issues' targets (2 cores): issue 15 for the gradient paths and ILFO, issue 6 for the rest. */
+/** The targets (2 cores): ratios to PyTorch for the gradient paths, ILFO and the forward paths; the rest absolute. */
 export const TARGETS = {
   gen_fwd_vs_torch: ['<=', 0.8],
   adnn_fwd_vs_torch: ['<=', 0.8],

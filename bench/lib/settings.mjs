@@ -44,7 +44,7 @@ export function settingsFor(quick, threads = 2) {
     ilfoRepeats: 3,
     ilfoIterations: undefined,
     epochWarmup: 10,
-    epochSteps: 200, // issue 15: at least 200 timed steps (4 validations at the default every 50)
+    epochSteps: 200, // at least 200 timed steps
     instrWarmup: 150,
     instrRounds: 300,
     defaultRunFilter: undefined,

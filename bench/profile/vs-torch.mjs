@@ -1,4 +1,4 @@
-// The four gradient paths of issue 15 beside their PyTorch twins, alternating (ours, theirs) in one run:
+// The four gradient paths beside their PyTorch twins, alternating (ours, theirs) in one run:
 //   PATHS=train28,train32,inputgrad,ilfo R=12 T=2 [DEEPPERFORM_GRAD_ENGINE=tfjs] node bench/profile/vs-torch.mjs
 // train28: one Eq. 8 step (trainGenerator), width 16, sdn-tiny at 28x28x1, batch 32, lr 1e-3;
 // train32: the bench's step, width 64, 32x32x3, batch 64, lr 1e-4; inputgrad: d sum(p)/dx of the

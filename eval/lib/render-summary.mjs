@@ -17,7 +17,7 @@ function rowCells(r) {
   return [r.model, LABEL[r.norm] ?? r.norm, r.method, String(r.seeds), pct(r.mean_iflops), pct(r.p50_iflops), pct(r.full_depth_rate), `${ms(r.seconds_per_input * 1000)}${r.time_cached ? ' (cached)' : ''}`, training];
 }
 
-/** Issue 14 item 4's checks for one pair, from its rows; undefined where a row is missing. */
+/** The bar's checks for one pair, from its rows; undefined where a row is missing. */
 export function pairBar(rows) {
   const get = (m) => rows.find((r) => r.method === m);
   const [g, refine, ilfo, random] = ['deepperform', 'deepperform-refine', 'ilfo', 'random'].map(get);
