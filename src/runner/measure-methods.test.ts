@@ -95,4 +95,18 @@ describe('measureMethods', () => {
     expect(tight).toMatchObject({ status: 'failed', value: 0.75 });
     expect(tight.comparison?.bound).toBeCloseTo(0.875, 12);
   });
+
+  it('worst-case cannot be trusted when a method made NaN pixels, even where its input was not chosen', () => {
+    // random's seed-3 input is NaN; its counted FLOPs (100) lose to deepperform's, so worst-case takes none of it.
+    const nanRandom = set('random', [0.4, 0.4, 0.4, Number.NaN], 0.1);
+    const cheap = exec([100, 100, 200, 100], [0, 0, 0, 0, 1, 0, 0, 0], [0, 1, 2, 3]);
+    const r = measureMethods(network, seeds, seedExec, [produced[0], nanRandom], [executions[0], cheap]);
+    const w = r.methods.find((m) => m.method === 'worst-case')!;
+    expect(Array.from(r.produced[2].inputs.images).some(Number.isNaN)).toBe(false);
+    expect(w.unusable).toBe('the costliest input per seed is unknown: 1 of 4 inputs random made hold NaN or infinite pixels');
+    const result = { methods: r.methods, seeds: { flops: [100, 100, 200, 100], flopsStats: { mean: 125, max: 200, min: 100, p50: 100, p95: 200 }, coverage: 0.5, blockActivation: [0.25, 0], accuracy: 0.75, fullDepthRate: 0 }, durationMs: 1 };
+    // Without the mark it would pass (deepperform's inputs alone: mean 75 %).
+    const verdict = evaluateAssertion(parseAssertion('mean I-FLOPs of worst-case < 1000%'), { value: (m, a, method) => metricValue(result, m, a, method) });
+    expect(verdict.status).toBe('failed');
+  });
 });

@@ -57,6 +57,12 @@ export function measureMethods(
   });
   result.seedCount = seeds.count;
   result.sources = worst.sources;
+  // A method whose inputs hold NaN pixels has FLOPs that look real and are not:
+  // the costliest input per seed is then unknown, whichever input was chosen.
+  const untrusted = methods.filter((m) => m.unusable !== undefined);
+  if (untrusted.length > 0 && result.unusable === undefined) {
+    result.unusable = `the costliest input per seed is unknown: ${untrusted.map((m) => m.unusable).join('; ')}`;
+  }
   // Its time adds up every method's; a cached one's was measured when its inputs were made.
   if (produced.some((p) => p.cached && p.inputs.count > 0)) result.generationCached = true;
   return { methods: [...methods, result], produced: [...produced, { method: WORST_CASE, inputs: worst.generated }] };
