@@ -74,7 +74,7 @@ describe('parseAssertion', () => {
     ['max full-depth rate < 10%', '"full-depth rate" is a single number, so it takes no aggregate: drop "max"', 0],
     ['seed full-depth rate of worst-case < 10%', '"seed full-depth rate" is measured on the seed inputs: drop "of worst-case"', 21],
     ['mean I-FLOPs of worst-case >= worst-case', 'compares "worst-case" with itself: name another method, or saved', 30],
-    ['full-depth rate of worstcase < 1%', 'unknown method "worstcase" (did you mean "worst-case"?): use one of deepperform, deepperform-refine, random, ilfo, deepsloth, worst-case', 19],
+    ['full-depth rate of worstcase < 1%', 'unknown method "worstcase" (did you mean "worst-case"?): use one of deepperform, deepperform-refine, random, ilfo, ilfo-paper-code, deepsloth, worst-case', 19],
   ])('rejects %j', (text, message, index) => {
     const e = syntaxError(text);
     expect(e.message).toBe(message);
@@ -103,10 +103,10 @@ describe('parseAssertion', () => {
     ['max I-FLOPs < 5 percent', 'unit "percent" is not allowed for "I-FLOPs": use no unit, "%", "x"', 16],
     ['block coverage >', 'missing value after ">"', 16],
     ['block coverage >   ', 'missing value after ">"', 19],
-    ['block coverage > high', 'value "high" is not a number, a method (deepperform, deepperform-refine, random, ilfo, deepsloth, worst-case) or saved', 17],
+    ['block coverage > high', 'value "high" is not a number, a method (deepperform, deepperform-refine, random, ilfo, ilfo-paper-code, deepsloth, worst-case) or saved', 17],
     [' < 5', 'missing metric before the operator', 1],
     ['max I-FLOPs of < 5%', 'missing method name after "of"', 12],
-    ['max I-FLOPs of randm < 5%', 'unknown method "randm" (did you mean "random"?): use one of deepperform, deepperform-refine, random, ilfo, deepsloth, worst-case', 15],
+    ['max I-FLOPs of randm < 5%', 'unknown method "randm" (did you mean "random"?): use one of deepperform, deepperform-refine, random, ilfo, ilfo-paper-code, deepsloth, worst-case', 15],
     ['seed accuracy of random > 0.5', '"seed accuracy" is measured on the seed inputs: drop "of random"', 14],
     ['max I-FLOPs extra < 5%', 'unexpected "extra" after "I-FLOPs"; expected the operator or "of <method>"', 12],
   ])('rejects %j', (text, message, index) => {
@@ -187,8 +187,8 @@ describe('parseAssertion: comparisons with another method or the saved result', 
   });
 
   it.each([
-    ['mean I-FLOPs >= 1.5x ilfoo', 'unknown method "ilfoo" (did you mean "ilfo"?): compare with one of deepperform, deepperform-refine, random, ilfo, deepsloth, worst-case or saved', 21],
-    ['mean I-FLOPs <= 1.1x savd', 'unknown method "savd" (did you mean "saved"?): compare with one of deepperform, deepperform-refine, random, ilfo, deepsloth, worst-case or saved', 21],
+    ['mean I-FLOPs >= 1.5x ilfoo', 'unknown method "ilfoo" (did you mean "ilfo"?): compare with one of deepperform, deepperform-refine, random, ilfo, ilfo-paper-code, deepsloth, worst-case or saved', 21],
+    ['mean I-FLOPs <= 1.1x savd', 'unknown method "savd" (did you mean "saved"?): compare with one of deepperform, deepperform-refine, random, ilfo, ilfo-paper-code, deepsloth, worst-case or saved', 21],
     ['mean I-FLOPs >= 1.5x deepperform', 'compares "deepperform" with itself: name another method, or saved', 21],
     ['mean I-FLOPs of random > random', 'compares "random" with itself: name another method, or saved', 25],
     ['mean I-FLOPs >= 0x ilfo', 'the factor must be a number > 0, got "0"', 16],

@@ -81,6 +81,7 @@ function sizes(seeds: ImageBatch, adv: Float32Array, norm: 'linf' | 'l2'): numbe
 const OPTIONS: Record<BaselineName, Record<string, unknown>> = {
   random: {},
   ilfo: { iterations: 10, learningRate: 0.05 },
+  'ilfo-paper-code': { iterations: 3 },
   deepsloth: { linfSteps: 20, l2Iterations: 5 },
 };
 const EPS = { linf: 0.1, l2: 0.3 };
@@ -96,6 +97,8 @@ describe('every baseline stays inside the epsilon ball and the input range', () 
     ['random', 'skipping'],
     ['ilfo', 'skipping'],
     ['ilfo', 'early-exit'],
+    ['ilfo-paper-code', 'skipping'],
+    ['ilfo-paper-code', 'early-exit'],
     ['deepsloth', 'early-exit'],
   ];
   for (const [name, kind] of cases) {
@@ -168,8 +171,8 @@ describe('batching and seeds', () => {
 });
 
 describe('the registry', () => {
-  it('holds random, ilfo and deepsloth', () => {
-    expect(Object.keys(BASELINES)).toEqual(['random', 'ilfo', 'deepsloth']);
+  it('holds random, ilfo, ilfo-paper-code and deepsloth', () => {
+    expect(Object.keys(BASELINES)).toEqual(['random', 'ilfo', 'ilfo-paper-code', 'deepsloth']);
   });
 
   it('checks options: random takes none, the others name the bad key', () => {

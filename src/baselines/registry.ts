@@ -3,6 +3,7 @@ import type { GeneratedInputs } from '../generator/index.js';
 import { BaselineError, type BaselineAttack, type BaselineProgress } from './common.js';
 import { deepsloth } from './deepsloth.js';
 import { ilfo } from './ilfo.js';
+import { ilfoPaperCode } from './ilfo-paper-code.js';
 import { randomNoise } from './random.js';
 
 /**
@@ -26,6 +27,6 @@ function random(network: AdaptiveNetwork, seeds: ImageBatch, attack: BaselineAtt
   return randomNoise(seeds, network.meta.input, attack, seed);
 }
 
-export const BASELINES = Object.freeze({ random, ilfo, deepsloth }) satisfies Readonly<Record<string, Baseline>>;
+export const BASELINES = Object.freeze({ random, ilfo, 'ilfo-paper-code': ilfoPaperCode, deepsloth }) satisfies Readonly<Record<string, Baseline>>;
 
 export type BaselineName = keyof typeof BASELINES;

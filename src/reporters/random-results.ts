@@ -105,7 +105,7 @@ export class ResultGen {
   method(blocks: number, seeds: number): MethodResult {
     const m: MethodResult = {
       ...this.measurement(blocks, seeds),
-      method: this.chance(0.5) ? this.pick(['deepperform', 'deepperform-refine', 'random', 'ilfo', 'deepsloth', 'worst-case']) : this.str(),
+      method: this.chance(0.5) ? this.pick(['deepperform', 'deepperform-refine', 'random', 'ilfo', 'ilfo-paper-code', 'deepsloth', 'worst-case']) : this.str(),
       iflops: Array.from({ length: seeds }, () => this.num()),
       iflopsStats: this.agg(),
       successCount: this.int(seeds),

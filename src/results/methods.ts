@@ -14,7 +14,7 @@ export const REFINE_METHOD = 'deepperform-refine';
  * baselines' own registry hold the same names; methods.test.ts checks that
  * the three agree.
  */
-export const BASELINE_METHODS: readonly string[] = ['random', 'ilfo', 'deepsloth'];
+export const BASELINE_METHODS: readonly string[] = ['random', 'ilfo', 'ilfo-paper-code', 'deepsloth'];
 
 /**
  * The method every run has besides the ones it lists: per seed, the most

@@ -47,7 +47,7 @@ export interface InputSetMeasurement {
 }
 
 export interface MethodResult extends InputSetMeasurement {
-  /** 'deepperform', 'deepperform-refine' (generator.refine), or a baseline: 'random', 'ilfo', 'deepsloth'. */
+  /** 'deepperform', 'deepperform-refine' (generator.refine), or a baseline: 'random', 'ilfo', 'ilfo-paper-code', 'deepsloth'. */
   method: string;
   /** Eq. 9 per input: (f(x + delta) - f(x)) / f(x). */
   iflops: number[];

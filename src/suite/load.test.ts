@@ -359,7 +359,7 @@ describe('loadSuite: problems', () => {
     expect(problems.map((p) => [p.line, p.column, p.path, p.message])).toEqual([
       [11, 25, 'baselines[1].ilfo.iterations', 'must be >= 1, got 0'],
       [11, 28, 'baselines[1].ilfo.lamda', 'unknown key "lamda" (did you mean "lambda"?)'],
-      [10, 5, 'baselines[0]', 'must be one of random, ilfo, deepsloth, got "ilfoo" (did you mean "ilfo"?)'],
+      [10, 5, 'baselines[0]', 'must be one of random, ilfo, ilfo-paper-code, deepsloth, got "ilfoo" (did you mean "ilfo"?)'],
     ]);
   });
 
@@ -477,7 +477,7 @@ assertions:
     expect(problems.map((p) => [p.line, p.column, p.path, p.message])).toEqual([
       // "  - { metric: mean I-FLOPs, op: \">=\", against: " is 47 characters.
       [11, 48, 'assertions[0].against', 'method "ilfo" is not run by this suite: add it to baselines'],
-      [12, 48, 'assertions[1].against', 'must be one of deepperform, deepperform-refine, random, ilfo, deepsloth, worst-case, saved, got "ilfoo" (did you mean "ilfo"?)'],
+      [12, 48, 'assertions[1].against', 'must be one of deepperform, deepperform-refine, random, ilfo, ilfo-paper-code, deepsloth, worst-case, saved, got "ilfoo" (did you mean "ilfo"?)'],
       // "  - { metric: mean latency, op: \"<\", against: saved, offset: " is 61 characters; the quote is
       // column 62, so "%" of "+5%" (index 2) is column 62 + 1 + 2 = 65.
       [15, 65, 'assertions[4].offset', 'unit "%" is not allowed for "latency": use "ms", "s" (for a relative margin use a factor, e.g. "1.05x saved")'],

@@ -11,9 +11,9 @@
  */
 export type RefineSteps = number;
 /**
- * A baseline method: random, ilfo or deepsloth.
+ * A baseline method: random, ilfo, ilfo-paper-code or deepsloth.
  */
-export type BaselineName = 'random' | 'ilfo' | 'deepsloth';
+export type BaselineName = 'random' | 'ilfo' | 'ilfo-paper-code' | 'deepsloth';
 
 /**
  * A deepperform performance-test suite (*.perf.yaml) as written by the user. Relative paths are resolved against the folder of the suite file.
@@ -43,7 +43,7 @@ export interface SuiteFile {
   seed?: number;
   generator?: GeneratorSpec;
   /**
-   * Other ways of producing test inputs, run on the same seeds, epsilon and tau and reported beside DeepPerform: random (uniform noise in the epsilon ball), ilfo (per-input optimisation, 300 iterations by default; slow), deepsloth (PGD on the internal classifiers; early-exit models only). Each item is a name, or a map from the name to its options (e.g. `ilfo: {iterations: 50}`, or `ilfo: {seeds: 50}` to run it on the first 50 seeds only). Every run also reports worst-case: per seed, the most expensive input any of these methods or DeepPerform produced. Default: [random].
+   * Other ways of producing test inputs, run on the same seeds, epsilon and tau and reported beside DeepPerform: random (uniform noise in the epsilon ball), ilfo (per-input optimisation, 300 iterations by default; slow), ilfo-paper-code (ILFO as the DeepPerform authors' released baseline ran it: SGD, lambda 1e6, gradients never reset, the Linf perturbation set to +epsilon on every pixel; for comparison with the paper), deepsloth (PGD on the internal classifiers; early-exit models only). Each item is a name, or a map from the name to its options (e.g. `ilfo: {iterations: 50}`, or `ilfo: {seeds: 50}` to run it on the first 50 seeds only). Every run also reports worst-case: per seed, the most expensive input any of these methods or DeepPerform produced. Default: [random].
    *
    * Items: A baseline: its name, or a map of one name to its options.
    */
@@ -366,6 +366,7 @@ export interface RefineOptions {
 export interface BaselineWithOptions {
   random?: RandomOptions;
   ilfo?: IlfoOptions;
+  'ilfo-paper-code'?: IlfoPaperCodeOptions;
   deepsloth?: DeepSlothOptions;
 }
 /**
@@ -398,6 +399,31 @@ export interface IlfoOptions {
   batchSize?: number;
   /**
    * Run ILFO on the first N seeds only (N at least 1; all seeds when N is larger): its metrics are over those seeds, and worst-case takes the other seeds' inputs from the methods that cover them. Default: every seed.
+   */
+  seeds?: number;
+}
+/**
+ * ILFO as the DeepPerform authors' released code ran it (their ILFOAttack and generate_ilfo_perturbation.py): plain SGD whose gradient is never reset between iterations, loss lambda * sum relu(target - p) + ||delta|| (the attack's norm) over their batch of 200, the last iterate kept; then under Linf every pixel's perturbation set to +epsilon (their clamp with both bounds +epsilon) and under L2 the perturbation rescaled to norm exactly epsilon. Unset settings keep theirs.
+ */
+export interface IlfoPaperCodeOptions {
+  /**
+   * Gradient steps per input. Default: 300 (theirs).
+   */
+  iterations?: number;
+  /**
+   * SGD step size. Default: 0.01 (theirs).
+   */
+  learningRate?: number;
+  /**
+   * Weight of the activation hinge. Default: 1000000 (theirs).
+   */
+  lambda?: number;
+  /**
+   * Inputs optimised together (each keeps its own delta and gradient). Default: 100.
+   */
+  batchSize?: number;
+  /**
+   * Run it on the first N seeds only (N at least 1; all seeds when N is larger): its metrics are over those seeds, and worst-case takes the other seeds' inputs from the methods that cover them. Default: every seed.
    */
   seeds?: number;
 }
@@ -464,10 +490,17 @@ export interface StructuredAssertion {
    */
   value?: number | string;
   /**
-   * Compare with the same metric of another method of this run (deepperform, deepperform-refine, random, ilfo, deepsloth: the suite must run it; worst-case: every run has it) or of the suite's saved result (saved). The bound is then factor x that value + offset.
+   * Compare with the same metric of another method of this run (deepperform, deepperform-refine, random, ilfo, ilfo-paper-code, deepsloth: the suite must run it; worst-case: every run has it) or of the suite's saved result (saved). The bound is then factor x that value + offset.
    */
   against?:
-    'deepperform' | 'deepperform-refine' | 'random' | 'ilfo' | 'deepsloth' | 'worst-case' | 'saved';
+    | 'deepperform'
+    | 'deepperform-refine'
+    | 'random'
+    | 'ilfo'
+    | 'ilfo-paper-code'
+    | 'deepsloth'
+    | 'worst-case'
+    | 'saved';
   /**
    * With against: multiplies the value compared with (1.5 reads "1.5x ilfo"). Default: 1.
    */
