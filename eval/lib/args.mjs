@@ -18,7 +18,8 @@ export const SECTIONS = ['table1', 'light', 'baselines', 'full', 'psnr', 'mitiga
 export const TABLE_SECTIONS = {
   1: ['table1'],
   2: ['light'],
-  4: ['light', 'full', 'baselines'],
+  4: ['baselines'],
+  5: ['light'],
   6: ['light', 'baselines'],
   7: ['light'],
   9: ['light', 'full', 'psnr'],
@@ -32,7 +33,7 @@ export const USAGE = `Usage: npm run eval -- [options]     (node eval/run.mjs [o
 
   --quick               smoke test: tiny budgets and a few seeds (minutes); writes eval/results/quick.*
   --only=<list>         rerun some tables and keep the others from eval/results/latest.json;
-                        tables 1,2,4,6,7,9,10,11,timing,summary or sections ${SECTIONS.join(',')}
+                        tables 1,2,4,5,6,7,9,10,11,timing,summary or sections ${SECTIONS.join(',')}
   --data-path=<dir>     folder with Fashion-MNIST's four *-ubyte(.gz) files (default ${DEFAULT_DATA_PATH})
   --pairs=<list>        summary section only: these model-norm pairs (e.g. sdn-tiny-linf,ranet-tiny-l2)
   --results-dir=<dir>   write the results files (and RESULTS.md) there instead of eval/results and docs/

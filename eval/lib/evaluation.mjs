@@ -49,10 +49,24 @@ function layout(root, opts) {
   };
 }
 
-/** Generator training facts of the suites of one kind, read from the cache entries. */
-function generatorFacts(cacheDir, suites, kind) {
-  const width = kind === 'full' ? 64 : 16;
-  return Object.fromEntries(suites.filter((s) => s.kind === kind).map((s) => [s.name, trainingFacts(findGeneratorEntry(cacheDir, [s.name], width))]));
+/** Generator training facts of the suites of these kinds, read from the cache entries. */
+function generatorFacts(cacheDir, suites, kinds) {
+  const width = kinds.includes('full') ? 64 : 16;
+  return Object.fromEntries(suites.filter((s) => kinds.includes(s.kind)).map((s) => [s.name, trainingFacts(findGeneratorEntry(cacheDir, [s.name], width))]));
+}
+
+/**
+ * What this machine offers for measuring energy (Table 5's I-energy), looked at when the run
+ * starts: the kernel's powercap (RAPL) interface and a perf `power` event source.
+ */
+function energyProbe() {
+  const powercap = '/sys/class/powercap';
+  const pmu = '/sys/bus/event_source/devices/power';
+  return {
+    powercap: existsSync(powercap) ? readdirSync(powercap) : null,
+    powerPmu: existsSync(pmu),
+    eventSources: existsSync('/sys/bus/event_source/devices') ? readdirSync('/sys/bus/event_source/devices').sort() : null,
+  };
 }
 
 /** --retrain for the baselines: their cached inputs go, the light generators they share stay. */
@@ -77,9 +91,17 @@ export async function runEvaluation(root, opts, log) {
   const suites = writeSuites(plan, where.suitesDir, { modelDirs, dataPath: where.suiteDataPath, portable: where.portable });
   log(`wrote ${suites.length} suites under ${where.suitesDir}`);
 
+  // A section runs its kind's folder and, for the per-seed kinds, the other training seeds' folder.
   const suiteRun = (kind, retrain) => async () => {
-    const r = await runSuiteFolder(product, join(where.suitesDir, kind), { cwd: root, cacheDir: where.cacheDir, retrain, backend: opts.backend, log });
-    if (kind !== 'baselines') r.generators = generatorFacts(where.cacheDir, suites, kind);
+    const kinds = suites.some((s) => s.kind === `${kind}-seeds`) ? [kind, `${kind}-seeds`] : [kind];
+    const r = { suites: {}, durationMs: 0 };
+    for (const k of kinds) {
+      const part = await runSuiteFolder(product, join(where.suitesDir, k), { cwd: root, cacheDir: where.cacheDir, retrain, backend: opts.backend, log });
+      Object.assign(r.suites, part.suites);
+      r.environment = part.environment;
+      r.durationMs += part.durationMs;
+    }
+    if (kind !== 'baselines') r.generators = generatorFacts(where.cacheDir, suites, kinds);
     return r;
   };
   const ctx = { cacheDir: where.cacheDir, dataPath: opts.dataPath, log };
@@ -114,6 +136,7 @@ export async function runEvaluation(root, opts, log) {
     startedAt,
     toolVersion: product.version,
     machine: machine(),
+    energyProbe: energyProbe(),
     plan: { ...plan, modelEpochs: MODEL_EPOCHS },
     models,
     suites: suites.map((s) => relative(root, s.path).split(sep).join('/')),

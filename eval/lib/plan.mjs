@@ -35,22 +35,34 @@ const FULL = {
   /** Seeds of the per-input baselines (ILFO, DeepSloth), shared with DeepPerform and random for a same-seed comparison. */
   baselineSeeds: 100,
   /**
-   * Generator training: the default suites' settings (BCE L_perf, lr 1e-3,
-   * batch 32). Measured CPU time per step at batch 32 here: light (width 16)
-   * 0.6-0.8 s depending on the model, full (width 64) 7.4 s.
+   * The generators' training seeds (generator.train.seed): the light generator is trained once
+   * per seed, in its own suites (light/ and baselines/ hold the first seed, light-seeds/ and
+   * baselines-seeds/ the others), and its results are given as mean ± sample standard deviation
+   * over them. The baselines do not depend on it: their inputs are cache hits across the seeds.
    */
-  // 150: a first full run's validation I-FLOPs had levelled off by step 100-150 (blockdrop-tiny, L2:
-  // 29.9, 31.7, 32.0, 31.9 % at steps 50-200), and 200 put the whole run past ~90 minutes.
-  light: { preset: 'light', steps: 150 },
+  trainingSeeds: [0, 1, 2],
   /**
-   * The paper's generator (width 64), only under Linf, on about a tenth of the
-   * light one's steps: both then train for about the same time (~2-2.5 min CPU).
+   * The light generator (width 16) at the product's defaults (L_perf, GAN term, bound: see
+   * docs/generator-study.md): an epochs budget with early stopping, validated every 50 steps on
+   * 6,000 held-out training inputs (patience 5 at the default), capped per model at ILFO's time for
+   * 1,000 inputs (`summary.minutesByModel`, the paper's Table 6 trade-off). `minutes` is wall time.
+   */
+  light: { preset: 'light', train: { epochs: 50, minutes: 10, validateEvery: 50, validationInputs: 6000, batchSize: 32, learningRate: 0.001 } },
+  /**
+   * The paper's generator (width 64), only under Linf, on a steps budget: a step costs ~7.4 s CPU
+   * here, so 15 steps train about as long as the light one's first minutes. Product defaults otherwise.
    */
   full: { preset: 'full', steps: 15, norms: ['linf'] },
-  train: { batchSize: 32, learningRate: 0.001, perfLoss: 'bce' },
-  /** ILFO at its published 300 iterations; DeepSloth at its defaults (30 Linf PGD steps, 100 L2 iterations). */
+  train: { batchSize: 32, learningRate: 0.001 },
+  /**
+   * ILFO at its published 300 iterations (Adam); ILFO as the DeepPerform paper's code ran it
+   * (ilfo-paper-code, 300 SGD iterations); DeepSloth at its defaults (30 Linf PGD steps, 100 L2
+   * iterations); deepperform-refine at its default k (15) from the light generator's inputs.
+   */
   ilfo: {},
+  ilfoPaperCode: {},
   deepsloth: {},
+  refine: 15,
   /** Batch-1 latency for Table 2, on the first seeds of the Linf generator suites. */
   latencyInputs: 200,
   latencyRepeats: 5,
@@ -95,10 +107,12 @@ const QUICK = {
   generatorTrainSplit: 'test',
   generatorSeeds: 40,
   baselineSeeds: 8,
-  light: { preset: 'light', steps: 6 },
+  light: { preset: 'light', train: { epochs: 1, steps: 4, minutes: 1, validateEvery: 2, validationInputs: 50, batchSize: 8, learningRate: 0.001 } },
   full: { preset: 'full', steps: 2, norms: ['linf'] },
   train: { ...FULL.train, batchSize: 8 },
   ilfo: { iterations: 10 },
+  ilfoPaperCode: { iterations: 10 },
+  refine: 2,
   deepsloth: { linfSteps: 3, l2Iterations: 5 },
   latencyInputs: 10,
   latencyRepeats: 2,

@@ -6,43 +6,12 @@
  */
 import { ARCHS, NORMS, isEarlyExit } from './plan.mjs';
 import { suiteName } from './suites.mjs';
+import { energyStatement, table4, table5, table6, table7 } from './render-attacks.mjs';
+import { method, missing, provenance, suite } from './render-common.mjs';
 import { renderSummary } from './render-summary.mjs';
-import { duration, fixed, int, isNum, meanMax, mflops, ms, pct, table } from './format.mjs';
+import { duration, fixed, int, isNum, mflops, ms, pct, table } from './format.mjs';
 
-const ONLY = { 1: '1', 2: '2', 4: '4', 6: '6', 7: '7', 9: '9', 10: '10', 11: '11', timing: 'timing' };
-
-function command(results, key) {
-  const quick = results.mode === 'quick' ? ' --quick' : '';
-  return `npm run eval --${quick} --only=${ONLY[key]}`;
-}
-
-/** "Command · date · machine · backend" line under a table, from the sections it reads. */
-function provenance(results, key, sections, extra) {
-  const present = sections.map((s) => results.sections?.[s]).filter(Boolean);
-  const dates = [...new Set(present.map((s) => s.startedAt?.slice(0, 10)))].join(', ') || '—';
-  const m = present[0]?.machine ?? results.machine;
-  const backends = [...new Set(present.map((s) => s.backend).filter(Boolean))].join('; ') || '—';
-  const others = present.filter((s) => typeof s.othersCpus === 'number').map((s) => fixed(s.othersCpus, 2));
-  const loads = present.filter((s) => Array.isArray(s.loadAvg)).map((s) => s.loadAvg.map((v) => fixed(v, 1)).join('→'));
-  const load = others.length ? ` · other processes kept ${others.join(', ')} CPUs busy` : loads.length ? ` · load average ${loads.join(', ')}` : '';
-  return `Command: \`${command(results, key)}\`${extra ? ` (${extra})` : ''} · measured ${dates} · ${m ? `${m.cpu}, ${m.cores} logical CPUs` : '—'} · backend ${backends}${load}`;
-}
-
-function missing(results, key, sections) {
-  const absent = sections.filter((s) => !results.sections?.[s]);
-  const failed = sections.filter((s) => results.sections?.[s]?.error).map((s) => `section ${s} failed: ${results.sections[s].error}`);
-  const notes = [...failed.map((f) => `_${f}_`)];
-  if (absent.length) notes.push(`_Not measured yet (section${absent.length > 1 ? 's' : ''} ${absent.join(', ')}): run \`${command(results, key)}\`._`);
-  return notes.length ? notes.join('\n\n') : undefined;
-}
-
-function suite(results, kind, arch, label) {
-  return results.sections?.[kind]?.data?.suites?.[suiteName(arch, label, kind)];
-}
-
-function method(s, name) {
-  return s?.methods?.find((m) => m.method === name);
-}
+export { budgetFor, successWithinBudget } from './render-attacks.mjs';
 
 function scale(results) {
   const p = results.plan;
@@ -55,10 +24,19 @@ function scale(results) {
   return [
     `Scale (${p.mode} mode): ${models}`,
     `generator suites on ${p.generatorSeeds} test seeds (seed ${p.seed}), per-input baselines (ILFO, DeepSloth) on the first ${p.baselineSeeds} of them; `,
-    `light generator (width 16) ${p.light.steps} training steps, full generator (width 64) ${p.full.steps} steps (${p.full.norms.join(', ')} only); `,
-    `batch ${p.train.batchSize}, Adam lr ${p.train.learningRate}, ${p.train.perfLoss.toUpperCase()} L_perf; ILFO ${p.ilfo.iterations ?? 300} iterations; `,
+    `${lightBudget(p)}, full generator (width 64) ${p.full.steps} steps (${p.full.norms.join(', ')} only); `,
+    `batch ${p.train.batchSize}, Adam lr ${p.train.learningRate}, ${p.train.perfLoss ? `${p.train.perfLoss.toUpperCase()} L_perf` : "the product's default L_perf"}; ILFO ${p.ilfo.iterations ?? 300} iterations; `,
     `threshold tau ${p.threshold}; Linf epsilon ${NORMS[0].epsilon}, L2 epsilon ${NORMS[1].epsilon} (the default suites' budgets).`,
   ].join('');
+}
+
+/** The light generator's budget as the plan gives it (a steps budget in results from before the epochs one). */
+function lightBudget(p) {
+  if (p.light.steps !== undefined) return `light generator (width 16) ${p.light.steps} training steps`;
+  const t = p.light.train ?? {};
+  const seeds = p.trainingSeeds ?? [p.seed];
+  const cap = p.summary?.minutesByModel ? 'the model\'s cap (ILFO\'s time for 1,000 inputs)' : `${t.minutes} min`;
+  return `light generator (width 16) up to ${t.epochs} epochs with early stopping (validation every ${t.validateEvery} steps on ${t.validationInputs} held-out inputs), capped at ${cap}, trained once per training seed (${seeds.join(', ')})`;
 }
 
 function header(results) {
@@ -125,145 +103,6 @@ function table2(results) {
     'Pearson r of per-input FLOPs with batch-1 latency of the real adaptive execution, over the first seeds of the Linf light-generator suite (median of the timed repeats per input).',
     '',
     provenance(results, 2, ['light'], 'suites eval/suites/light/*-linf.perf.yaml'),
-  ].join('\n');
-}
-
-function seedsOf(s) {
-  return s?.config?.seeds;
-}
-
-function table4(results) {
-  const rows = [];
-  for (const { label } of NORMS) {
-    for (const a of ARCHS) {
-      const light = suite(results, 'light', a, label);
-      const full = suite(results, 'full', a, label);
-      const base = suite(results, 'baselines', a, label);
-      rows.push([
-        label,
-        a,
-        meanMax(method(full, 'deepperform')?.iflopsStats),
-        meanMax(method(light, 'deepperform')?.iflopsStats),
-        meanMax(method(light, 'random')?.iflopsStats),
-        meanMax(method(base, 'deepperform')?.iflopsStats),
-        meanMax(method(base, 'ilfo')?.iflopsStats),
-        isEarlyExit(a) ? meanMax(method(base, 'deepsloth')?.iflopsStats) : 'n/a',
-        meanMax(method(base, 'random')?.iflopsStats),
-      ]);
-    }
-  }
-  const p = results.plan ?? {};
-  const n = p.generatorSeeds ?? '?';
-  const k = p.baselineSeeds ?? '?';
-  return [
-    '## Table 4: I-FLOPs (mean / max)',
-    '',
-    missing(results, 4, ['light', 'baselines', 'full']) ?? '',
-    table(
-      ['norm', 'model', `DeepPerform full (${n} seeds)`, `DeepPerform light (${n})`, `random (${n})`, `DeepPerform light (${k})`, `ILFO (${k})`, `DeepSloth (${k})`, `random (${k})`],
-      rows,
-    ),
-    '',
-    `I-FLOPs (Eq. 9) = (FLOPs(x + delta) - FLOPs(x)) / FLOPs(x) per seed, by real adaptive execution at tau ${p.threshold ?? 0.5}; mean / max over the seeds.`,
-    `The per-input methods (ILFO, DeepSloth) ran on the first ${k} of the generator suites' ${n} seeds; the right-hand DeepPerform and random columns are the same methods on exactly those ${k} seeds, for a like-for-like comparison (a max over ${n} seeds is higher than over ${k} by sampling alone).`,
-    'DeepSloth attacks early exits only (n/a for the skipping models). A dash: not run (e.g. the full generator under L2, see the scale above).',
-    '',
-    provenance(results, 4, ['light', 'full', 'baselines'], 'suites eval/suites/{light,full,baselines}'),
-  ].join('\n');
-}
-
-/** Inputs a method can produce within `budgetS` and how many of them are slower than their seed. */
-export function successWithinBudget(budgetS, msPerInput, iflops, successRate) {
-  if (!isNum(budgetS) || !isNum(msPerInput) || msPerInput <= 0) return { inputs: null, success: null, estimated: false };
-  const inputs = Math.floor((budgetS * 1000) / msPerInput);
-  if (Array.isArray(iflops) && inputs <= iflops.length) {
-    return { inputs, success: iflops.slice(0, inputs).filter((v) => v > 0).length, estimated: false };
-  }
-  return { inputs, success: isNum(successRate) ? Math.round(inputs * successRate) : null, estimated: true };
-}
-
-export function budgetFor(results, arch, label) {
-  const p = results.plan ?? {};
-  const light = suite(results, 'light', arch, label);
-  const g = method(light, 'deepperform');
-  const trainS = results.sections?.light?.data?.generators?.[suiteName(arch, label, 'light')]?.seconds;
-  if (!g || !isNum(trainS)) return undefined;
-  return { seconds: trainS + ((p.budgetInputs ?? 1000) * g.generationMsPerInput) / 1000, trainS };
-}
-
-function countCell(r) {
-  if (!isNum(r.success)) return '—';
-  return `${r.estimated ? '≈' : ''}${r.success} of ${r.inputs}`;
-}
-
-function table6(results) {
-  const p = results.plan ?? {};
-  const rows = [];
-  for (const { label } of NORMS) {
-    for (const a of ARCHS) {
-      const light = suite(results, 'light', a, label);
-      const base = suite(results, 'baselines', a, label);
-      const budget = budgetFor(results, a, label);
-      const g = method(light, 'deepperform');
-      const per = (name) => {
-        const m = method(base, name);
-        return m ? successWithinBudget(budget?.seconds, m.generationMsPerInput, m.iflops, m.successRate) : undefined;
-      };
-      const ilfo = per('ilfo');
-      const sloth = isEarlyExit(a) ? per('deepsloth') : undefined;
-      const cov = (name) => pct(method(base, name)?.coverage, 0);
-      rows.push([
-        label,
-        a,
-        duration(budget?.seconds),
-        g ? `${g.successCount} of ${seedsOf(light)}` : '—',
-        ilfo ? countCell(ilfo) : '—',
-        isEarlyExit(a) ? (sloth ? countCell(sloth) : '—') : 'n/a',
-        pct(base?.seeds?.coverage, 0),
-        cov('deepperform'),
-        cov('ilfo'),
-        isEarlyExit(a) ? cov('deepsloth') : 'n/a',
-        cov('random'),
-      ]);
-    }
-  }
-  return [
-    '## Table 6: degradation success number at the same time budget, and block coverage',
-    '',
-    missing(results, 6, ['light', 'baselines']) ?? '',
-    table(['norm', 'model', 'time budget', 'DeepPerform', 'ILFO', 'DeepSloth', `coverage: seeds (${p.baselineSeeds ?? '?'})`, 'DeepPerform', 'ILFO', 'DeepSloth', 'random'], rows),
-    '',
-    `Time budget (as the paper): the time DeepPerform needs for ${p.budgetInputs ?? 1000} test inputs, here its generator's training time plus ${p.budgetInputs ?? 1000} online generations (light generator).`,
-    'Each method\'s success number (Eq. 10) is the count of inputs it produced within that budget whose FLOPs exceed their seed\'s:',
-    `for DeepPerform the ${p.generatorSeeds ?? '?'} inputs of the light suite; for ILFO / DeepSloth the inputs their measured time per input allows, counted on their own ${p.baselineSeeds ?? '?'} seeds in order, and`,
-    `estimated as inputs x success rate (marked ≈) when the budget allows more than those seeds.`,
-    `Block coverage (Eq. 11): share of blocks run by at least one input of the set, on the same ${p.baselineSeeds ?? '?'} seeds for every method (one draw, not the paper's ten).`,
-    '',
-    provenance(results, 6, ['light', 'baselines'], 'suites eval/suites/{light,baselines}'),
-  ].join('\n');
-}
-
-function table7(results) {
-  const rows = [];
-  for (const { label } of NORMS) {
-    for (const a of ARCHS) {
-      const s = suite(results, 'light', a, label);
-      for (const name of ['deepperform', 'random']) {
-        const points = s?.sensitivity?.find((x) => x.method === name)?.points ?? [];
-        const taus = [0.3, 0.4, 0.5, 0.6, 0.7].map((t) => pct(points.find((pt) => Math.abs(pt.tau - t) < 1e-9)?.iflops?.max));
-        rows.push([label, a, name === 'deepperform' ? 'DeepPerform light' : 'random', ...taus]);
-      }
-    }
-  }
-  return [
-    '## Table 7: threshold sensitivity (max I-FLOPs)',
-    '',
-    missing(results, 7, ['light']) ?? '',
-    table(['norm', 'model', 'method', 'tau 0.3', 'tau 0.4', 'tau 0.5', 'tau 0.6', 'tau 0.7'], rows),
-    '',
-    'The generator is trained at tau 0.5; the same seeds and generated inputs are then run at each tau (seeds and inputs both at that tau). Random noise of the same budget is shown for scale.',
-    '',
-    provenance(results, 7, ['light'], 'suites eval/suites/light'),
   ].join('\n');
 }
 
@@ -409,6 +248,6 @@ export function keptDiscussion(previous) {
 export function renderMarkdown(results, previousMarkdown) {
   const kept = keptDiscussion(previousMarkdown);
   const discussion = kept ? DISCUSSION.replace(/<!-- DISCUSSION:BEGIN -->[\s\S]*?<!-- DISCUSSION:END -->/, () => kept) : DISCUSSION;
-  const parts = [header(results), modelsTable(results), table1(results), table2(results), table4(results), table6(results), table7(results), table9(results), mitigationTables(results), timing(results), renderSummary(results), discussion];
+  const parts = [header(results), modelsTable(results), table1(results), table2(results), table4(results), table5(results), table6(results), table7(results), table9(results), mitigationTables(results), timing(results), energyStatement(results), renderSummary(results), discussion];
   return `${parts.join('\n\n').replace(/\n{3,}/g, '\n\n')}\n`;
 }

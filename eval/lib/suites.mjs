@@ -7,7 +7,10 @@
  *               noise beside it; latency on the first seeds (Linf only)
  *   baselines/  the same generator (a cache hit: same training settings) on the
  *               first `baselineSeeds` of those seeds, with ILFO, DeepSloth
- *               (early-exit models) and random on the very same seeds
+ *               (early-exit models), ILFO as the paper's code ran it, random and
+ *               deepperform-refine on the very same seeds
+ *   light-seeds/, baselines-seeds/
+ *               the same two for the plan's other training seeds (generator.train.seed)
  *   full/       the paper's generator (width 64), Linf only by default
  *   summary/    the summary rows: the light generator trained to an epochs budget
  *               under a time cap, deepperform-refine, ILFO, DeepSloth (early-exit
@@ -17,20 +20,44 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ARCHS, NORMS, isEarlyExit } from './plan.mjs';
 
-export const KINDS = ['light', 'baselines', 'full', 'summary'];
+export const KINDS = ['light', 'baselines', 'full', 'summary', 'light-seeds', 'baselines-seeds'];
 
-export function suiteName(arch, normLabel, kind) {
-  const what = { light: 'light generator', full: 'full generator', baselines: 'per-input baselines', summary: 'summary' }[kind];
-  return `${arch}, ${normLabel}, ${what}`;
+/** Kinds whose generator is trained once per training seed; `<kind>-seeds` holds the seeds after the first. */
+const PER_SEED = ['light', 'baselines'];
+
+/** The kind a suite of `kind` belongs to for the tables: 'light-seeds' reads as 'light'. */
+export function baseKind(kind) {
+  return kind.replace(/-seeds$/, '');
 }
 
-/** Every suite of the plan: { kind, arch, norm, epsilon, label, name, file (relative to the suites dir) }. */
+/** A suite's name; the first training seed's keeps the plain name (other sections look it up by it). */
+export function suiteName(arch, normLabel, kind, trainingSeed) {
+  const what = { light: 'light generator', full: 'full generator', baselines: 'per-input baselines', summary: 'summary' }[baseKind(kind)];
+  const seed = kind.endsWith('-seeds') ? `, training seed ${trainingSeed}` : '';
+  return `${arch}, ${normLabel}, ${what}${seed}`;
+}
+
+/** Every suite of the plan: { kind, arch, norm, epsilon, label, name, file (relative to the suites dir), trainingSeed }. */
 export function suiteList(plan) {
   const list = [];
-  for (const kind of KINDS) {
+  for (const kind of KINDS.filter((k) => !k.endsWith('-seeds'))) {
     for (const { norm, epsilon, label } of NORMS) {
       if (kind === 'full' && !plan.full.norms.includes(norm)) continue;
-      for (const arch of ARCHS) list.push({ kind, arch, norm, epsilon, label, name: suiteName(arch, label, kind), file: `${kind}/${arch}-${norm}.perf.yaml` });
+      for (const arch of ARCHS) {
+        const first = PER_SEED.includes(kind) ? plan.trainingSeeds[0] : undefined;
+        list.push({ kind, arch, norm, epsilon, label, name: suiteName(arch, label, kind), file: `${kind}/${arch}-${norm}.perf.yaml`, trainingSeed: first });
+      }
+    }
+  }
+  // Other sections (psnr, mitigation) read the plain kinds only; the extra seeds come last.
+  for (const kind of PER_SEED) {
+    for (const trainingSeed of plan.trainingSeeds.slice(1)) {
+      for (const { norm, epsilon, label } of NORMS) {
+        for (const arch of ARCHS) {
+          const k = `${kind}-seeds`;
+          list.push({ kind: k, arch, norm, epsilon, label, name: suiteName(arch, label, k, trainingSeed), file: `${k}/${arch}-${norm}-seed${trainingSeed}.perf.yaml`, trainingSeed });
+        }
+      }
     }
   }
   return list;
@@ -44,40 +71,47 @@ function summaryGeneratorBlock(plan, arch) {
     '  preset: light',
     '  train:',
     '    # An epochs budget capped by wall-clock minutes (ILFO\'s time for 1,000 inputs).',
-    ...['epochs', 'steps', 'minutes', 'validateEvery', 'validationInputs', 'batchSize', 'learningRate', 'perfLoss'].flatMap(optional),
+    ...['epochs', 'steps', 'minutes', 'validateEvery', 'validationInputs', 'batchSize', 'learningRate'].flatMap(optional),
     `  refine: ${plan.summary.refine}`,
   ];
 }
 
-function generatorBlock(plan, kind, arch) {
-  if (kind === 'summary') return summaryGeneratorBlock(plan, arch);
-  const g = kind === 'full' ? plan.full : plan.light;
-  const t = plan.train;
+/** The light generator of one training seed: an epochs budget capped at the model's minutes; refine on the baselines suites. */
+function lightGeneratorBlock(plan, s) {
+  const t = { ...plan.light.train, minutes: plan.summary.minutesByModel?.[s.arch] ?? plan.light.train.minutes };
+  const optional = (key) => (t[key] === undefined ? [] : [`    ${key}: ${t[key]}`]);
   return [
     'generator:',
-    `  preset: ${g.preset}`,
+    `  preset: ${plan.light.preset}`,
     '  train:',
-    `    steps: ${g.steps}`,
-    `    batchSize: ${t.batchSize}`,
-    `    learningRate: ${t.learningRate}`,
-    '    # BCE towards 1 (the authors\' release), as the default suites.',
-    `    perfLoss: ${t.perfLoss}`,
+    "    # An epochs budget with early stopping, capped by wall-clock minutes (ILFO's time for 1,000 inputs).",
+    ...['epochs', 'steps', 'minutes', 'validateEvery', 'validationInputs', 'batchSize', 'learningRate'].flatMap(optional),
+    `    seed: ${s.trainingSeed}`,
+    ...(baseKind(s.kind) === 'baselines' ? [`  refine: ${plan.refine}`] : []),
   ];
+}
+
+function generatorBlock(plan, s) {
+  if (s.kind === 'summary') return summaryGeneratorBlock(plan, s.arch);
+  if (s.kind !== 'full') return lightGeneratorBlock(plan, s);
+  const t = plan.train;
+  return ['generator:', `  preset: ${plan.full.preset}`, '  train:', `    steps: ${plan.full.steps}`, `    batchSize: ${t.batchSize}`, `    learningRate: ${t.learningRate}`];
 }
 
 function baselineLines(plan, s) {
   if (s.kind === 'full') return ['baselines: []'];
-  if (s.kind === 'light') return ['baselines: [random]'];
+  if (baseKind(s.kind) === 'light') return ['baselines: [random]'];
   const item = (name, opts) => (Object.keys(opts).length ? `  - ${name}: ${JSON.stringify(opts)}` : `  - ${name}`);
   const settings = s.kind === 'summary' ? plan.summary : plan;
   const lines = ['baselines:', '  - random', item('ilfo', settings.ilfo)];
+  if (s.kind !== 'summary') lines.push(item('ilfo-paper-code', plan.ilfoPaperCode));
   if (isEarlyExit(s.arch)) lines.push(item('deepsloth', settings.deepsloth));
   return lines;
 }
 
 function measureLines(plan, s) {
   // Latency (Table 2) once per model: on the Linf light suite.
-  const latency = s.kind === 'light' && s.norm === 'linf';
+  const latency = baseKind(s.kind) === 'light' && s.norm === 'linf';
   const lines = ['measure:', `  latency: ${latency}`];
   if (latency) lines.push(`  latencyInputs: ${plan.latencyInputs}`, `  repeats: ${plan.latencyRepeats}`);
   lines.push('  energy: false');
@@ -86,11 +120,13 @@ function measureLines(plan, s) {
 
 function assertionLines(s) {
   // Reported, never failing: the comparisons the tables are about.
-  if (s.kind === 'baselines') return ['assertions:', '  - { assert: "mean I-FLOPs >= 1x ilfo", level: warn }'];
+  if (baseKind(s.kind) === 'baselines') {
+    return ['assertions:', '  - { assert: "mean I-FLOPs >= 1x ilfo", level: warn }', '  - { assert: "mean I-FLOPs of deepperform-refine >= 1x ilfo", level: warn }'];
+  }
   if (s.kind === 'summary') {
     return ['assertions:', '  - { assert: "mean I-FLOPs >= 1x ilfo", level: warn }', '  - { assert: "mean I-FLOPs of deepperform-refine >= 1x ilfo", level: warn }'];
   }
-  if (s.kind === 'light') return ['assertions:', '  - { assert: "mean I-FLOPs >= 1x random", level: warn }'];
+  if (baseKind(s.kind) === 'light') return ['assertions:', '  - { assert: "mean I-FLOPs >= 1x random", level: warn }'];
   return [];
 }
 
@@ -100,7 +136,7 @@ function assertionLines(s) {
  * written only when it is not the dataset's default location.
  */
 export function suiteText(plan, s, { modelDir, dataPath }) {
-  const seeds = { baselines: plan.baselineSeeds, summary: plan.summary.seeds }[s.kind] ?? plan.generatorSeeds;
+  const seeds = { baselines: plan.baselineSeeds, summary: plan.summary.seeds }[baseKind(s.kind)] ?? plan.generatorSeeds;
   return [
     `# Written by eval/run.mjs from eval/lib/plan.mjs (${plan.mode} mode); rerun \`npm run eval\` to regenerate.`,
     `name: ${JSON.stringify(s.name)}`,
@@ -117,7 +153,7 @@ export function suiteText(plan, s, { modelDir, dataPath }) {
     `epsilon: ${s.epsilon}`,
     `threshold: ${plan.threshold}`,
     `seed: ${plan.seed}`,
-    ...generatorBlock(plan, s.kind, s.arch),
+    ...generatorBlock(plan, s),
     ...baselineLines(plan, s),
     ...measureLines(plan, s),
     ...assertionLines(s),

@@ -155,8 +155,8 @@ describe('RESULTS.md rendering', () => {
     expect(md).toContain('| Linf | sdn-tiny | 60 s | 400 of 1000 | 10 of 30 |');
   });
 
-  it('Table 7 lists max I-FLOPs at each tau', () => {
-    expect(md).toContain('| Linf | sdn-tiny | DeepPerform light | 30.0% | 40.0% | 50.0% | 60.0% | 70.0% |');
+  it('Table 7 lists mean / max I-FLOPs at each tau', () => {
+    expect(md).toContain('| Linf | sdn-tiny | DeepPerform light | 10.0% / 30.0% | 10.0% / 40.0% | 10.0% / 50.0% | 10.0% / 60.0% | 10.0% / 70.0% |');
   });
 
   it('Tables 10 and 11 from the mitigation sections (src/mitigation result shapes)', () => {
@@ -190,7 +190,8 @@ describe('results and arguments', () => {
   });
 
   it('maps tables to the sections that compute them', () => {
-    expect(sectionsFor('4')).toEqual(['light', 'baselines', 'full']);
+    expect(sectionsFor('4')).toEqual(['baselines']);
+    expect(sectionsFor('5')).toEqual(['light']);
     expect(sectionsFor('table1,psnr')).toEqual(['table1', 'psnr']);
     expect(() => sectionsFor('3')).toThrow(/unknown table/);
     expect(parseArgs(['--data-path', '/x', '--quick']).dataPath).toBe('/x');
@@ -199,12 +200,23 @@ describe('results and arguments', () => {
   it('writes suites the product can read, with DeepSloth only for early-exit models', () => {
     const plan = planFor(false);
     const list = suiteList(plan);
-    // light, baselines and summary for 4 models x 2 norms, full for 4 models under Linf.
-    expect(list).toHaveLength(28);
-    const text = (arch: string) => suiteText(plan, list.find((s) => s.kind === 'baselines' && s.arch === arch)!, { modelDir: `../../models/${arch}` });
+    // light, baselines and summary for 4 models x 2 norms, full for 4 models under Linf: 28;
+    // light and baselines again for training seeds 1 and 2: 2 x 2 x 8 = 32.
+    expect(list).toHaveLength(60);
+    const find = (kind: string, arch: string, seed = 0) => list.find((s) => s.kind === kind && s.arch === arch && s.norm === 'linf' && s.trainingSeed === seed)!;
+    const text = (arch: string, kind = 'baselines', seed = 0) => suiteText(plan, find(kind, arch, seed), { modelDir: `../../models/${arch}` });
     expect(text('sdn-tiny')).toContain('- deepsloth');
     expect(text('skipnet-tiny')).not.toContain('deepsloth');
     expect(text('sdn-tiny')).toContain('seeds: 100');
+    expect(text('sdn-tiny')).toContain('- ilfo-paper-code');
+    expect(text('sdn-tiny')).toContain('  refine: 15');
+    // The product's defaults: no pinned L_perf; an epochs budget capped at the model's minutes.
+    for (const s of list) expect(suiteText(plan, s, { modelDir: 'm' })).not.toContain('perfLoss');
+    expect(text('sdn-tiny', 'light')).toContain('    epochs: 50\n    minutes: 1.8\n');
+    expect(text('sdn-tiny', 'light')).toContain('    seed: 0\n');
+    expect(find('light-seeds', 'sdn-tiny', 2).file).toBe('light-seeds/sdn-tiny-linf-seed2.perf.yaml');
+    expect(text('sdn-tiny', 'light-seeds', 2)).toContain('    seed: 2\n');
+    expect(text('sdn-tiny', 'light-seeds', 2)).toContain('name: "sdn-tiny, Linf, light generator, training seed 2"');
   });
 });
 
