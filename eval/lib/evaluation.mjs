@@ -90,6 +90,11 @@ export async function runEvaluation(root, opts, log) {
   const modelDirs = Object.fromEntries(Object.entries(models).map(([a, m]) => [a, m.dir]));
   const suites = writeSuites(plan, where.suitesDir, { modelDirs, dataPath: where.suiteDataPath, portable: where.portable });
   log(`wrote ${suites.length} suites under ${where.suitesDir}`);
+  if (opts.writeSuites) {
+    // Only eval/suites is kept (full mode, default data); elsewhere the suites are a run's scratch files.
+    if (!where.portable) rmSync(where.suitesDir, { recursive: true, force: true });
+    return 0;
+  }
 
   // A section runs its kind's folder and, for the per-seed kinds, the other training seeds' folder.
   const suiteRun = (kind, retrain) => async () => {

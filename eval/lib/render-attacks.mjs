@@ -93,8 +93,8 @@ export function table4(results) {
     '',
     `Every method on the same ${p.baselineSeeds ?? '?'} test seeds, by real adaptive execution at tau ${p.threshold ?? 0.5}. I-FLOPs (Eq. 9) = (FLOPs(x + delta) - FLOPs(x)) / FLOPs(x) per seed; the full-depth rate is the share of inputs that took the model's most expensive path.`,
     `DeepPerform and deepperform-refine (k = ${p.refine ?? '?'} gradient steps from the generator's inputs) are given as mean ± sample standard deviation (percentage points) over the light generators of the training seeds ${(p.trainingSeeds ?? []).join(', ')}; the other methods do not depend on the generator.`,
-    "ILFO (published) is the original code's Adam setting at 300 iterations. ILFO as the paper's code ran it: plain SGD whose gradient is never reset, lambda 1e6, and under Linf every pixel's perturbation then set to +epsilon by the released code's clamp (both bounds +epsilon), under L2 rescaled to norm exactly epsilon (docs/design.md, Baselines).",
-    "Max: on these models nearly any input set contains a seed that leaves at the first exit or skips every block and an input that runs the whole model, so the max is the model's ceiling (every block over the cheapest path) for most methods, random noise included: it does not rank methods. DeepSloth attacks early exits only.",
+    `ILFO (published) is the original code's Adam setting, here at ${p.ilfo?.iterations ?? 300} iterations. ILFO as the paper's code ran it (${p.ilfoPaperCode?.iterations ?? 300} iterations): plain SGD whose gradient is never reset, lambda 1e6, and under Linf every pixel's perturbation then set to +epsilon by the released code's clamp (both bounds +epsilon), under L2 rescaled to norm exactly epsilon (docs/design.md, Baselines).`,
+    "Max: one input's worth. Once any input of a set runs the model's most expensive path from a seed that took the cheapest, the max is the model's ceiling whatever the method, random noise included, so it does not rank methods: compare the mean, the median and the full-depth rate. DeepSloth attacks early exits only.",
     '',
     provenance(results, 4, ['baselines'], 'suites eval/suites/{baselines,baselines-seeds}'),
   ].join('\n');
@@ -258,6 +258,6 @@ export function energyStatement(results) {
   return [
     head,
     '',
-    `Not measured. The suites run with \`measure.energy: false\`: when the run started, ${found.join('; ')}${measurable ? ', but the evaluation does not read them' : ', so this machine (a container on a shared host) exposes no CPU energy counter to read'}. The paper measured energy on Jetson boards with their power sensors; no I-energy here is a number that was not measured. On a machine with RAPL, \`measure.energy: true\` in a suite records it (docs/suite-format.md).`,
+    `Not measured. The suites run with \`measure.energy: false\`: when the run started, ${found.join('; ')}${measurable ? ', but the evaluation does not read them' : ', so this machine exposes no CPU energy counter to read'}. The paper measured energy on Nvidia Jetson boards, which this evaluation cannot run on. Where a power sensor can be read (RAPL, nvidia-smi, INA3221), \`measure.energy: true\` in a suite records energy and I-energy (docs/suite-format.md).`,
   ].join('\n');
 }

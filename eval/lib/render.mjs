@@ -59,7 +59,7 @@ function header(results) {
     '(`deepperform run eval/suites/light/sdn-tiny-linf.perf.yaml --cache-dir <empty>`) gave bit-identical I-FLOPs, so',
     'the FLOPs-based numbers reproduce exactly; another CPU may round differently, and timings vary with the machine',
     'and its load. The suites behind the tables are ordinary suite files:',
-    '`npx deepperform run eval/suites/light eval/suites/baselines eval/suites/full --cache-dir eval/cache`.',
+    '`npx deepperform run eval/suites/light eval/suites/light-seeds eval/suites/baselines eval/suites/baselines-seeds eval/suites/full --cache-dir eval/cache`.',
     'Dataset: Debian\'s `dataset-fashion-mnist` (`apt-get install dataset-fashion-mnist`), or `--data-path`.',
   ];
   return lines.join('\n');

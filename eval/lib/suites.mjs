@@ -138,7 +138,7 @@ function assertionLines(s) {
 export function suiteText(plan, s, { modelDir, dataPath }) {
   const seeds = { baselines: plan.baselineSeeds, summary: plan.summary.seeds }[baseKind(s.kind)] ?? plan.generatorSeeds;
   return [
-    `# Written by eval/run.mjs from eval/lib/plan.mjs (${plan.mode} mode); rerun \`npm run eval\` to regenerate.`,
+    `# Written by eval/run.mjs from eval/lib/plan.mjs (${plan.mode} mode); regenerate with \`npm run eval -- --write-suites\`.`,
     `name: ${JSON.stringify(s.name)}`,
     'model:',
     `  arch: ${s.arch}`,

@@ -195,6 +195,8 @@ describe('results and arguments', () => {
     expect(sectionsFor('table1,psnr')).toEqual(['table1', 'psnr']);
     expect(() => sectionsFor('3')).toThrow(/unknown table/);
     expect(parseArgs(['--data-path', '/x', '--quick']).dataPath).toBe('/x');
+    expect(parseArgs(['--write-suites']).writeSuites).toBe(true);
+    expect(parseArgs([]).writeSuites).toBe(false);
   });
 
   it('writes suites the product can read, with DeepSloth only for early-exit models', () => {
