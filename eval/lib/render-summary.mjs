@@ -12,9 +12,22 @@ function yesNo(v) {
   return v === undefined ? '—' : v ? 'yes' : 'no';
 }
 
+/** A fraction as a percentage, with its sample standard deviation over the training seeds when the row has one. */
+function withSd(r, key) {
+  const sd = r[`${key}_sd`];
+  return isNum(sd) ? `${pct(r[key])} ± ${(sd * 100).toFixed(1)}` : pct(r[key]);
+}
+
+function trainingCell(r) {
+  if (r.training_seconds === undefined) return '—';
+  const n = r.by_training_seed?.length ?? 1;
+  if (n < 2) return `${fixed(r.training_epochs, 2)} ep, ${duration(r.training_seconds)}, ${r.converged ? 'converged' : `not converged (${r.stop_reason ?? 'budget'})`}`;
+  const converged = r.by_training_seed.filter((x) => x.converged).length;
+  return `means over ${n} training seeds: ${fixed(r.training_epochs, 2)} ep, ${duration(r.training_seconds)}; ${converged} of ${n} converged${converged < n ? ` (${r.stop_reason})` : ''}`;
+}
+
 function rowCells(r) {
-  const training = r.training_seconds === undefined ? '—' : `${fixed(r.training_epochs, 2)} ep, ${duration(r.training_seconds)}, ${r.converged ? 'converged' : `not converged (${r.stop_reason ?? 'budget'})`}`;
-  return [r.model, LABEL[r.norm] ?? r.norm, r.method, String(r.seeds), pct(r.mean_iflops), pct(r.p50_iflops), pct(r.full_depth_rate), `${ms(r.seconds_per_input * 1000)}${r.time_cached ? ' (cached)' : ''}`, training];
+  return [r.model, LABEL[r.norm] ?? r.norm, r.method, String(r.seeds), withSd(r, 'mean_iflops'), withSd(r, 'p50_iflops'), withSd(r, 'full_depth_rate'), `${ms(r.seconds_per_input * 1000)}${r.time_cached ? ' (cached)' : ''}`, trainingCell(r)];
 }
 
 /** The bar's checks for one pair, from its rows; undefined where a row is missing. */
@@ -51,7 +64,7 @@ export function renderSummary(results) {
     ...head,
     table(['model', 'norm', 'method', 'seeds', 'mean I-FLOPs', 'p50 I-FLOPs', 'full depth', 'ms / input', 'generator training'], summary.rows.map(rowCells)),
     '',
-    'I-FLOPs (Eq. 9) of the real adaptive execution at tau 0.5, over the same test seeds for every method; full depth: the share of inputs that took the model\'s most expensive path. Times per input are wall time of the whole batched generation (for deepperform-refine: G\'s forward pass plus its k steps; for worst-case: every method\'s added up). Generator training: epochs done, wall time, and whether early stopping fired.',
+    'I-FLOPs (Eq. 9) of the real adaptive execution at tau 0.5, over the same test seeds for every method; full depth: the share of inputs that took the model\'s most expensive path. Times per input are wall time of the whole batched generation (for deepperform-refine: G\'s forward pass plus its k steps; for worst-case: every method\'s added up). Generator training: epochs done, wall time, and whether early stopping fired. With several training seeds (generator.train.seed) the generator methods and worst-case are the mean ± sample standard deviation over them (their per-seed values in the file\'s by_training_seed); the other methods ran on the same inputs for every seed.',
     ...(absent.length ? ['', ...absent] : []),
     '',
     table(['model', 'norm', 'best generator method', '>= ILFO', 'one-pass >= ILFO', '>= 5x random', 'refine time / ILFO', 'training / ILFO x 1,000', 'pair run time', 'others\' CPUs busy'], bars),

@@ -9,8 +9,8 @@
  *               first `baselineSeeds` of those seeds, with ILFO, DeepSloth
  *               (early-exit models), ILFO as the paper's code ran it, random and
  *               deepperform-refine on the very same seeds
- *   light-seeds/, baselines-seeds/
- *               the same two for the plan's other training seeds (generator.train.seed)
+ *   light-seeds/, baselines-seeds/, summary-seeds/
+ *               the same for the plan's other training seeds (generator.train.seed)
  *   full/       the paper's generator (width 64), Linf only by default
  *   summary/    the summary rows: the light generator trained to an epochs budget
  *               under a time cap, deepperform-refine, ILFO, DeepSloth (early-exit
@@ -20,10 +20,10 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ARCHS, NORMS, isEarlyExit } from './plan.mjs';
 
-export const KINDS = ['light', 'baselines', 'full', 'summary', 'light-seeds', 'baselines-seeds'];
+export const KINDS = ['light', 'baselines', 'full', 'summary', 'light-seeds', 'baselines-seeds', 'summary-seeds'];
 
 /** Kinds whose generator is trained once per training seed; `<kind>-seeds` holds the seeds after the first. */
-const PER_SEED = ['light', 'baselines'];
+const PER_SEED = ['light', 'baselines', 'summary'];
 
 /** The kind a suite of `kind` belongs to for the tables: 'light-seeds' reads as 'light'. */
 export function baseKind(kind) {
@@ -63,15 +63,15 @@ export function suiteList(plan) {
   return list;
 }
 
-function summaryGeneratorBlock(plan, arch) {
-  const t = { ...plan.summary.train, minutes: plan.summary.minutesByModel?.[arch] ?? plan.summary.train.minutes };
+function summaryGeneratorBlock(plan, arch, trainingSeed) {
+  const t = { ...plan.summary.train, minutes: plan.summary.minutesByModel?.[arch] ?? plan.summary.train.minutes, seed: trainingSeed };
   const optional = (key) => (t[key] === undefined ? [] : [`    ${key}: ${t[key]}`]);
   return [
     'generator:',
     '  preset: light',
     '  train:',
     '    # An epochs budget capped by wall-clock minutes (ILFO\'s time for 1,000 inputs).',
-    ...['epochs', 'steps', 'minutes', 'validateEvery', 'validationInputs', 'batchSize', 'learningRate'].flatMap(optional),
+    ...['epochs', 'steps', 'minutes', 'validateEvery', 'validationInputs', 'batchSize', 'learningRate', 'seed'].flatMap(optional),
     `  refine: ${plan.summary.refine}`,
   ];
 }
@@ -92,7 +92,7 @@ function lightGeneratorBlock(plan, s) {
 }
 
 function generatorBlock(plan, s) {
-  if (s.kind === 'summary') return summaryGeneratorBlock(plan, s.arch);
+  if (baseKind(s.kind) === 'summary') return summaryGeneratorBlock(plan, s.arch, s.trainingSeed);
   if (s.kind !== 'full') return lightGeneratorBlock(plan, s);
   const t = plan.train;
   return ['generator:', `  preset: ${plan.full.preset}`, '  train:', `    steps: ${plan.full.steps}`, `    batchSize: ${t.batchSize}`, `    learningRate: ${t.learningRate}`];
@@ -102,9 +102,10 @@ function baselineLines(plan, s) {
   if (s.kind === 'full') return ['baselines: []'];
   if (baseKind(s.kind) === 'light') return ['baselines: [random]'];
   const item = (name, opts) => (Object.keys(opts).length ? `  - ${name}: ${JSON.stringify(opts)}` : `  - ${name}`);
-  const settings = s.kind === 'summary' ? plan.summary : plan;
+  const summary = baseKind(s.kind) === 'summary';
+  const settings = summary ? plan.summary : plan;
   const lines = ['baselines:', '  - random', item('ilfo', settings.ilfo)];
-  if (s.kind !== 'summary') lines.push(item('ilfo-paper-code', plan.ilfoPaperCode));
+  if (!summary) lines.push(item('ilfo-paper-code', plan.ilfoPaperCode));
   if (isEarlyExit(s.arch)) lines.push(item('deepsloth', settings.deepsloth));
   return lines;
 }
@@ -123,7 +124,7 @@ function assertionLines(s) {
   if (baseKind(s.kind) === 'baselines') {
     return ['assertions:', '  - { assert: "mean I-FLOPs >= 1x ilfo", level: warn }', '  - { assert: "mean I-FLOPs of deepperform-refine >= 1x ilfo", level: warn }'];
   }
-  if (s.kind === 'summary') {
+  if (baseKind(s.kind) === 'summary') {
     return ['assertions:', '  - { assert: "mean I-FLOPs >= 1x ilfo", level: warn }', '  - { assert: "mean I-FLOPs of deepperform-refine >= 1x ilfo", level: warn }'];
   }
   if (baseKind(s.kind) === 'light') return ['assertions:', '  - { assert: "mean I-FLOPs >= 1x random", level: warn }'];

@@ -1,6 +1,7 @@
 /**
- * The `summary` section: one suite per model and norm (eval/suites/summary/),
- * run one at a time through the product's public API, each pair's rows
+ * The `summary` section: one suite per model, norm and training seed
+ * (eval/suites/summary/ and summary-seeds/), a pair's seeds combined into one
+ * row per method (summary.mjs combineSeeds), run one at a time through the product's public API, each pair's rows
  * written to the summary file as soon as it finishes. A pair already in the
  * file is skipped unless --retrain, so an interrupted run resumes where it
  * stopped, across sessions.
@@ -10,7 +11,7 @@ import { cpuSnapshot, othersCpus } from '../../bench/lib/machine.mjs';
 import { ARCHS, NORMS, isEarlyExit } from './plan.mjs';
 import { writeAtomic } from './results.mjs';
 import { progressReporter } from './run-suites.mjs';
-import { pairDone, readSummary, summaryRows, withPair } from './summary.mjs';
+import { combineSeeds, pairDone, readSummary, summaryRows, withPair } from './summary.mjs';
 
 const ORDER = { models: ARCHS, norms: NORMS.map((n) => n.norm) };
 
@@ -29,6 +30,8 @@ function absentFor(arch, norm) {
 export async function summarySection(product, suites, { file, command, cacheDir, cwd, retrain, backend, pairs, log, onPair }) {
   let summary = { ...readSummary(file), command };
   const failures = [];
+  // One pair: the summary suite of each training seed (summary/ and summary-seeds/).
+  const ofPair = (s) => suites.filter((x) => (x.kind === 'summary' || x.kind === 'summary-seeds') && x.arch === s.arch && x.norm === s.norm);
   for (const s of suites.filter((x) => x.kind === 'summary')) {
     const id = `${s.arch}-${s.norm}`;
     if (pairs && !pairs.includes(id)) continue;
@@ -40,11 +43,17 @@ export async function summarySection(product, suites, { file, command, cacheDir,
     const t0 = performance.now();
     const cpu0 = cpuSnapshot();
     const load0 = loadavg()[0];
-    const run = await product.api.runSuites(s.path, { cwd, cacheDir, retrain, backend, reporters: [progressReporter(log)] });
-    const result = run.raw.suites[0];
     try {
-      const rows = summaryRows(result, { model: s.arch, norm: s.norm });
-      const facts = { suite: s.file, startedAt, durationS: (performance.now() - t0) / 1000, loadAvg: [load0, loadavg()[0]], othersCpus: othersCpus(cpu0, cpuSnapshot()), generator: result.training?.source };
+      const rowSets = [];
+      const generators = [];
+      for (const one of ofPair(s)) {
+        const run = await product.api.runSuites(one.path, { cwd, cacheDir, retrain, backend, reporters: [progressReporter(log)] });
+        const result = run.raw.suites[0];
+        rowSets.push(summaryRows(result, { model: s.arch, norm: s.norm, trainingSeed: one.trainingSeed }));
+        generators.push(result.training?.source);
+      }
+      const rows = combineSeeds(rowSets, ofPair(s).map((x) => x.trainingSeed));
+      const facts = { suite: s.file, suites: ofPair(s).map((x) => x.file), startedAt, durationS: (performance.now() - t0) / 1000, loadAvg: [load0, loadavg()[0]], othersCpus: othersCpus(cpu0, cpuSnapshot()), generator: generators.join(', ') };
       summary = withPair(summary, { model: s.arch, norm: s.norm, rows, absent: absentFor(s.arch, s.norm), facts }, ORDER);
       summary.updatedAt = new Date().toISOString();
       writeAtomic(file, `${JSON.stringify(summary, null, 1)}\n`);

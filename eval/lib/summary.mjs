@@ -54,10 +54,11 @@ export function generatorFacts(training, trainingSeed) {
  * per-input I-FLOPs and a measured full-depth rate; anything else is an error,
  * never a NaN in the file.
  */
-export function summaryRows(result, { model, norm }) {
+export function summaryRows(result, { model, norm, trainingSeed }) {
   if (result.status === 'error') throw new SummaryRowError(`suite "${result.name}" crashed: ${result.error?.message ?? 'no message'}`);
   const seeds = result.config.seeds;
-  const facts = generatorFacts(result.training, result.config.seed);
+  // The generator's seed: generator.train.seed where the suite sets it, else the suite's seed.
+  const facts = generatorFacts(result.training, trainingSeed ?? result.config.seed);
   return result.methods.map((m) => {
     const where = `suite "${result.name}", method ${m.method}`;
     const iflops = m.iflops;
@@ -77,6 +78,53 @@ export function summaryRows(result, { model, norm }) {
       ...(m.generationCached ? { time_cached: true } : {}),
     };
     return GENERATOR_METHODS.includes(m.method) ? { ...row, ...facts } : row;
+  });
+}
+
+/** Methods whose inputs depend on the generator, so on its training seed (worst-case takes G's inputs too). */
+const SEED_DEPENDENT = [...GENERATOR_METHODS, 'worst-case'];
+
+/** Sample standard deviation (n - 1). */
+export function sampleSdOf(xs) {
+  const m = meanOf(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+}
+
+/**
+ * One pair's rows over several training seeds (`rowSets[i]` from the suite of `trainingSeeds[i]`):
+ * the methods that depend on the generator get the mean over the seeds of mean_iflops, p50_iflops,
+ * full_depth_rate and seconds_per_input, each with its sample standard deviation (`*_sd`), the
+ * training facts as means (converged only when every seed's training converged) and the per-seed
+ * values in `by_training_seed`; the other methods ran on the same inputs in every suite (cache
+ * hits), so the first seed's row stands for them. One seed: its rows unchanged.
+ */
+export function combineSeeds(rowSets, trainingSeeds) {
+  if (rowSets.length === 1) return rowSets[0];
+  return rowSets[0].map((first) => {
+    if (!SEED_DEPENDENT.includes(first.method)) return first;
+    const each = rowSets.map((rows, i) => {
+      const r = rows.find((x) => x.method === first.method);
+      if (!r) throw new SummaryRowError(`${first.method}: no row for training seed ${trainingSeeds[i]}`);
+      return r;
+    });
+    const row = { ...first };
+    for (const key of ['mean_iflops', 'p50_iflops', 'full_depth_rate', 'seconds_per_input']) {
+      const v = each.map((r) => r[key]);
+      row[key] = meanOf(v);
+      if (key !== 'seconds_per_input') row[`${key}_sd`] = sampleSdOf(v);
+    }
+    if (GENERATOR_METHODS.includes(first.method)) {
+      row.training_epochs = meanOf(each.map((r) => r.training_epochs));
+      row.training_seconds = meanOf(each.map((r) => r.training_seconds));
+      row.converged = each.every((r) => r.converged);
+      row.stop_reason = [...new Set(each.map((r) => r.stop_reason))].join(', ');
+      row.training_seeds = [...trainingSeeds];
+    }
+    row.by_training_seed = each.map((r, i) => {
+      const { model: _m, norm: _n, method: _me, seeds: _s, training_seeds: _t, ...values } = r;
+      return { training_seed: trainingSeeds[i], ...values };
+    });
+    return row;
   });
 }
 

@@ -203,8 +203,8 @@ describe('results and arguments', () => {
     const plan = planFor(false);
     const list = suiteList(plan);
     // light, baselines and summary for 4 models x 2 norms, full for 4 models under Linf: 28;
-    // light and baselines again for training seeds 1 and 2: 2 x 2 x 8 = 32.
-    expect(list).toHaveLength(60);
+    // light, baselines and summary again for training seeds 1 and 2: 3 x 2 x 8 = 48.
+    expect(list).toHaveLength(76);
     const find = (kind: string, arch: string, seed = 0) => list.find((s) => s.kind === kind && s.arch === arch && s.norm === 'linf' && s.trainingSeed === seed)!;
     const text = (arch: string, kind = 'baselines', seed = 0) => suiteText(plan, find(kind, arch, seed), { modelDir: `../../models/${arch}` });
     expect(text('sdn-tiny')).toContain('- deepsloth');
@@ -219,6 +219,8 @@ describe('results and arguments', () => {
     expect(find('light-seeds', 'sdn-tiny', 2).file).toBe('light-seeds/sdn-tiny-linf-seed2.perf.yaml');
     expect(text('sdn-tiny', 'light-seeds', 2)).toContain('    seed: 2\n');
     expect(text('sdn-tiny', 'light-seeds', 2)).toContain('name: "sdn-tiny, Linf, light generator, training seed 2"');
+    expect(text('sdn-tiny', 'summary-seeds', 1)).toContain('    seed: 1\n  refine: 15\n');
+    expect(text('sdn-tiny', 'summary-seeds', 1)).not.toContain('ilfo-paper-code');
   });
 });
 

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../eval/lib/args.mjs';
 import { DEFAULT_DATA_PATH } from '../../eval/lib/dataset-check.mjs';
 import { pairBar } from '../../eval/lib/render-summary.mjs';
-import { medianOf, summaryRows, withPair } from '../../eval/lib/summary.mjs';
+import { combineSeeds, medianOf, summaryRows, withPair } from '../../eval/lib/summary.mjs';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -95,6 +95,36 @@ describe('summary rows (the contract of eval/results/summary.json)', () => {
     s = withPair(s, { model: 'ranet-tiny', norm: 'linf', rows: [row('ranet-tiny', 'ilfo', 2)], absent: [], facts: {} }, order);
     expect(s.rows.map((r: Row) => `${r.model} ${r.method} ${r.mean_iflops}`)).toEqual(['sdn-tiny deepperform 1', 'sdn-tiny random 1', 'ranet-tiny ilfo 2']);
     expect(s.pairs.map((p: { model: string }) => p.model)).toEqual(['sdn-tiny', 'ranet-tiny']);
+  });
+
+  it('combines training seeds: mean ± sample sd for the generator methods and worst-case, the baselines once', () => {
+    // deepperform's per-input I-FLOPs are scaled per training seed: means 1.0, 1.5, 2.0 -> 1.5 ± 0.5;
+    // medians 0.75, 1.125, 1.5 -> 1.125 ± 0.375. Training 600, 900, 1,200 s -> 900 s; seed 1 did not converge.
+    const set = (k: number, converged: boolean) => {
+      const scale = 1 + 0.5 * k;
+      const r = suiteResult([method('deepperform', [0, 0.5, 1.0, 2.5].map((v) => v * scale), 0.25 * (k + 1), 0.5), method('ilfo', [3, 0.2, 0.6, 0.4], 0.25, 700), method('worst-case', [3, 0.5, 1, 2.5], 0.5, 700)]);
+      const record = { epochs: 1.5, durationMs: 600_000 * scale, converged, stopReason: converged ? 'early-stopped' : 'minutes' };
+      return summaryRows({ ...r, training: { source: 'trained', record } }, { model: 'sdn-tiny', norm: 'linf', trainingSeed: k });
+    };
+    const rows = combineSeeds([set(0, true), set(1, false), set(2, true)], [0, 1, 2]);
+    const dp = rows.find((r: Row) => r.method === 'deepperform');
+    expect(dp.mean_iflops).toBeCloseTo(1.5, 12);
+    expect(dp.mean_iflops_sd).toBeCloseTo(0.5, 12);
+    expect(dp.p50_iflops).toBeCloseTo(1.125, 12);
+    expect(dp.p50_iflops_sd).toBeCloseTo(0.375, 12);
+    // full-depth rate 0.25, 0.5, 0.75 -> 0.5 ± 0.25.
+    expect([dp.full_depth_rate, dp.full_depth_rate_sd]).toEqual([0.5, 0.25]);
+    expect([dp.training_seconds, dp.converged, dp.stop_reason, dp.training_seeds]).toEqual([900, false, 'early-stopped, minutes', [0, 1, 2]]);
+    expect(dp.by_training_seed.map((x: { training_seed: number; converged: boolean }) => [x.training_seed, x.converged])).toEqual([[0, true], [1, false], [2, true]]);
+    const ilfo = rows.find((r: Row) => r.method === 'ilfo');
+    expect(ilfo).not.toHaveProperty('mean_iflops_sd');
+    expect(ilfo.mean_iflops).toBeCloseTo(1.05, 12);
+    // worst-case is the same in every set here: sd 0, and no training facts.
+    const worst = rows.find((r: Row) => r.method === 'worst-case');
+    expect(worst.mean_iflops_sd).toBe(0);
+    expect(worst).not.toHaveProperty('training_seconds');
+    // One seed: the rows as they were.
+    expect(combineSeeds([set(0, true)], [0])).toEqual(set(0, true));
   });
 
   it("reads the bar off a pair's rows", () => {
