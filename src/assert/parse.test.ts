@@ -147,6 +147,13 @@ describe('parseAssertion', () => {
 });
 
 describe('parseAssertion: comparisons with another method or the saved result', () => {
+  it('reads ilfo-paper-code as one method name, measured and compared with', () => {
+    const a = parseAssertion('mean I-FLOPs of ilfo-paper-code < 5%');
+    expect([a.metric, a.method, a.value]).toEqual(['I-FLOPs', 'ilfo-paper-code', 0.05]);
+    const b = parseAssertion('mean I-FLOPs >= ilfo-paper-code - 1%');
+    expect([b.method, b.against?.to, b.against?.offset]).toEqual(['deepperform', 'ilfo-paper-code', -0.01]);
+  });
+
   it('reads a factor and a method', () => {
     expect(parseAssertion('mean I-FLOPs >= 1.5x ilfo')).toEqual({
       source: 'mean I-FLOPs >= 1.5x ilfo',

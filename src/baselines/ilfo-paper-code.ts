@@ -14,7 +14,8 @@ import { resolveOptions, type OptionSpecs } from './options.js';
  *    gradient so far: delta_{t+1} = delta_t - lr * sum_{s<=t} g_s;
  *  - the loss is lambda * sum_i relu(target - p_i) + ||delta||_p with p the
  *    attack's norm (not squared), averaged over their batch of 200 inputs: each
- *    input's gradient is 1/200 of its own loss's;
+ *    input's gradient is 1/200 of its own loss's (their target is a fixed 0.5;
+ *    here the model's rule at tau, as for the published ILFO, which is 0.5 at tau 0.5);
  *  - the network sees x + delta unclamped, and the last iterate is kept (no
  *    best-loss iterate);
  *  - then the perturbation is fitted to the budget: under Linf
