@@ -93,7 +93,18 @@ export async function runEvaluation(root, opts, log) {
     },
     full: suiteRun('full', opts.retrain),
     psnr: () => psnrSection(product, plan, models, ctx),
-    mitigation: () => mitigationSection(product, plan, models, suites, ctx),
+    mitigation: () =>
+      mitigationSection(product, plan, models, {
+        ...ctx,
+        cwd: root,
+        suitesDir: where.suitesDir,
+        portable: where.portable,
+        suiteDataPath: where.suiteDataPath,
+        modelDirs,
+        // Never --retrain here: the "before" suites share the light generators.
+        retrain: false,
+        backend: opts.backend,
+      }),
     summary: async () => {
       const file = relative(root, where.summary).split(sep).join('/');
       const command = `npm run eval --${opts.quick ? ' --quick' : ''} --only=summary`;
