@@ -72,7 +72,10 @@ export function attackRows(pair, suites) {
   }
   const seeds = before.config?.seeds ?? '—';
   const rows = [];
-  for (const [name, shown] of ATTACKS) {
+  // Methods the tables do not name yet (a baseline added to the plan) follow, under their own names.
+  const known = new Set(ATTACKS.map(([name]) => name));
+  const extra = [...new Set([...(before.methods ?? []), ...(after.methods ?? [])].map((m) => m.method))].filter((n) => !known.has(n));
+  for (const [name, shown] of [...ATTACKS, ...extra.map((n) => [n, n])]) {
     const b = before.methods?.find((m) => m.method === name);
     const a = after.methods?.find((m) => m.method === name);
     if (!b && !a) {

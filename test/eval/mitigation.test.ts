@@ -78,6 +78,17 @@ describe('Table 10 rows: every attack before and after', () => {
     ]);
   });
 
+  it('a method the table does not name (a baseline added to the plan) is shown under its own name, not dropped', () => {
+    const withExtra = {
+      'x before': { status: 'passed', config: { seeds: 10 }, seeds: { accuracy: 1 }, methods: [m('deepperform', 0.5, 0.5, 1), m('ilfo-paper', 0.02, 0, 0.9)] },
+      'x after': { status: 'passed', config: { seeds: 10 }, seeds: { accuracy: 1 }, methods: [m('deepperform', 0.1, 0, 1), m('ilfo-paper', 0.01, 0, 0.8)] },
+    };
+    const rows = attackRows({ arch: 'blockdrop-tiny', norm: 'l2', label: 'L2', before: 'x before', after: 'x after' }, withExtra);
+    expect(rows.map((r) => r[2])).toEqual(['DeepPerform', 'DeepSloth', 'ilfo-paper', 'none (the seeds)']);
+    expect(rows[1][4]).toBe('n/a (skipping model)');
+    expect(rows[2]).toEqual(['blockdrop-tiny', 'L2', 'ilfo-paper', '10', '2.0% / 0.0%', '1.0% / 0.0%', '90.0%', '80.0%']);
+  });
+
   it('a failed side is one error row, never numbers from one side only', () => {
     expect(attackRows(pair('skipnet-tiny'), suites)).toEqual([['skipnet-tiny', 'Linf', 'error: weights folder missing', '', '', '', '', '']]);
     expect(attackRows(pair('ranet-tiny'), suites)[0][2]).toBe('error: suite not run');
