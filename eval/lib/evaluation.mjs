@@ -98,7 +98,8 @@ export async function runEvaluation(root, opts, log) {
       mitigationSection(product, plan, models, {
         ...ctx,
         cwd: root,
-        suitesDir: where.suitesDir,
+        // Beside eval/suites, not in it: its "after" suites need a model only a run writes.
+        remediesDir: where.portable ? join(root, 'eval', 'remedies') : join(where.suitesDir, 'remedies'),
         portable: where.portable,
         suiteDataPath: where.suiteDataPath,
         modelDirs,

@@ -5,7 +5,8 @@
  *             (plan.retrain.norms), then every attack again on the same
  *             seeds: a generator trained anew against the retrained model,
  *             ILFO, DeepSloth (early-exit models) and random noise. Both
- *             sides are ordinary suites (lib/remedy-suites.mjs) run through
+ *             sides are ordinary suites (lib/remedy-suites.mjs, written to
+ *             eval/remedies/ in a portable run) run through
  *             the public API `runSuites`; the retraining is the suite's
  *             `mitigation.retrain` section.
  *   Table 11  detector: a linear SVM on the first convolution's output telling
@@ -82,12 +83,12 @@ async function runRemedyFolder(product, dir, ctx) {
 
 /** Table 10: the retraining's own record per pair, and every attack before and after it. */
 async function remedyRows(product, plan, ctx) {
-  const list = writeRemedySuites(plan, ctx.suitesDir, { modelDirs: ctx.modelDirs, hardenedRoot: join(ctx.cacheDir, 'hardened'), dataPath: ctx.suiteDataPath, portable: ctx.portable });
+  const list = writeRemedySuites(plan, ctx.remediesDir, { modelDirs: ctx.modelDirs, hardenedRoot: join(ctx.cacheDir, 'hardened'), dataPath: ctx.suiteDataPath, portable: ctx.portable });
   // A stale retrained model must not stand in for one this run failed to write.
   for (const r of list) rmSync(r.hardened, { recursive: true, force: true });
   ctx.log(`remedies: retraining ${list.length} models, then every attack on the retrained ones`);
-  const before = await runRemedyFolder(product, join(ctx.suitesDir, REMEDY_FOLDERS.before), ctx);
-  const after = await runRemedyFolder(product, join(ctx.suitesDir, REMEDY_FOLDERS.after), ctx);
+  const before = await runRemedyFolder(product, join(ctx.remediesDir, REMEDY_FOLDERS.before), ctx);
+  const after = await runRemedyFolder(product, join(ctx.remediesDir, REMEDY_FOLDERS.after), ctx);
   const retrain = list.map((r) => {
     const suite = before[r.before];
     const rec = suite?.mitigation?.retrain;

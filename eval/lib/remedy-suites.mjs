@@ -3,24 +3,25 @@
  * retraining (Eq. 12), on the same seeds. Two ordinary suite files per
  * retrained model and norm, run in order through the public API:
  *
- *   remedies/1-before/  the original model: the per-input baselines suite (light
+ *   1-before/  the original model: the per-input baselines suite (light
  *                     generator, random, ILFO, DeepSloth on early-exit models,
  *                     `baselineSeeds` test seeds) plus `mitigation.retrain`,
  *                     which writes the retrained model to `hardenedDir`
- *   remedies/2-after/   the same suite on the retrained weights: its generator is
+ *   2-after/   the same suite on the retrained weights: its generator is
  *                     trained anew against them (the cache key holds the
  *                     weights), ILFO and DeepSloth attack them afresh
  *
  * Both draw their seeds from the same split, count and seed, so every attack
- * is measured on the very same inputs before and after. The folders are
- * numbered so that a run of the whole suites folder (sorted) retrains first.
+ * is measured on the very same inputs before and after. They live apart from
+ * eval/suites (in eval/remedies/): the "after" suites read a model that only
+ * the "before" suites write, so they are run folder by folder, in order.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { suiteList, suiteText } from './suites.mjs';
 
-/** The two folders under `<suites>/remedies/`, in run order. */
-export const REMEDY_FOLDERS = { before: join('remedies', '1-before'), after: join('remedies', '2-after') };
+/** The two folders of the remedy suites, in run order. */
+export const REMEDY_FOLDERS = { before: '1-before', after: '2-after' };
 
 export function remedyName(arch, normLabel, when) {
   return `${arch}, ${normLabel}, every attack ${when} retraining`;
@@ -60,14 +61,16 @@ export function remedySuiteText(plan, r, when, { modelDir, hardenedDir, dataPath
 }
 
 /**
- * Writes the remedy suites under `dir` (replacing their folders) and returns
+ * Writes the remedy suites under `dir` (replacing its two folders) and returns
  * the list with absolute paths and the hardened model folder of each pair
  * (`hardenedRoot/<arch>-<norm>`). Paths in the files are relative to them
  * when `portable`.
  */
 export function writeRemedySuites(plan, dir, { modelDirs, hardenedRoot, dataPath, portable }) {
-  rmSync(join(dir, 'remedies'), { recursive: true, force: true });
-  for (const folder of Object.values(REMEDY_FOLDERS)) mkdirSync(join(dir, folder), { recursive: true });
+  for (const folder of Object.values(REMEDY_FOLDERS)) {
+    rmSync(join(dir, folder), { recursive: true, force: true });
+    mkdirSync(join(dir, folder), { recursive: true });
+  }
   const list = remedyList(plan);
   for (const r of list) {
     r.hardened = join(hardenedRoot, r.pair);

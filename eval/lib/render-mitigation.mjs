@@ -131,7 +131,7 @@ export function mitigationTables(results, { provenance, missing }) {
     'Measured by the suite\'s `mitigation.retrain` section (src/mitigation): I-FLOPs mean / max on the suite\'s test seeds; before, of the generator trained against the original model; after, of a generator trained anew against the retrained one with the same settings; "same inputs": the retrained model on the original generator\'s inputs. I-FLOPs are relative to each model\'s own cost on the seeds (seed MFLOPs). Accuracy on the whole test split.',
     retrainSettings(retrain),
     '',
-    `Every attack again on the same ${seeds} test seeds, before retraining (the original model) and after (the retrained one): DeepPerform's light generator trained against each model (after: a new generator, trained against the retrained weights), ILFO and DeepSloth (early-exit models) run against each model, random noise. Both sides are ordinary suites (eval/suites/remedies/); accuracy is the model's on each attack's inputs.`,
+    `Every attack again on the same ${seeds} test seeds, before retraining (the original model) and after (the retrained one): DeepPerform's light generator trained against each model (after: a new generator, trained against the retrained weights), ILFO and DeepSloth (early-exit models) run against each model, random noise. Both sides are ordinary suites (eval/remedies/1-before, then 2-after); accuracy is the model's on each attack's inputs.`,
     '',
     attacksTable(sec.data),
     '',

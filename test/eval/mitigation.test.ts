@@ -51,8 +51,9 @@ describe('remedy suites (Table 10)', () => {
       expect([after.data.seeds, after.seed]).toEqual([before.data.seeds, before.seed]);
       expect(after.baselines.some((b) => b.name === 'deepsloth')).toBe(r.arch === 'sdn-tiny' || r.arch === 'ranet-tiny');
     }
-    // Sorted, the before folder comes first: a run of the whole suites folder retrains before it attacks.
-    expect([list[0].afterPath, list[0].beforePath].sort()[0]).toBe(list[0].beforePath);
+    // Their own folders, numbered in run order, not under eval/suites (whose suites run in any order).
+    expect(list[0].beforePath).toBe(join(dir, 'suites', '1-before', 'sdn-tiny-linf.perf.yaml'));
+    expect(list[0].afterPath).toBe(join(dir, 'suites', '2-after', 'sdn-tiny-linf.perf.yaml'));
   });
 });
 
