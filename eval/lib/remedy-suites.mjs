@@ -31,11 +31,9 @@ export function remedyName(arch, normLabel, when) {
 export function remedyList(plan) {
   return suiteList(plan)
     .filter((s) => s.kind === 'baselines' && plan.retrain.norms.includes(s.norm))
-    .map((s) => ({
-      arch: s.arch,
-      norm: s.norm,
-      epsilon: s.epsilon,
-      label: s.label,
+    .map(({ kind: _kind, name: _name, file: _file, ...s }) => ({
+      // Everything suiteText reads of the baselines suite (arch, norm, epsilon, label, training seed ...).
+      ...s,
       before: remedyName(s.arch, s.label, 'before'),
       after: remedyName(s.arch, s.label, 'after'),
       pair: `${s.arch}-${s.norm}`,
@@ -54,7 +52,7 @@ function retrainLines(plan, out) {
  * with the retraining section on the "before" side.
  */
 export function remedySuiteText(plan, r, when, { modelDir, hardenedDir, dataPath }) {
-  const base = suiteText(plan, { kind: 'baselines', arch: r.arch, norm: r.norm, epsilon: r.epsilon, label: r.label }, { modelDir: when === 'before' ? modelDir : hardenedDir, dataPath });
+  const base = suiteText(plan, { ...r, kind: 'baselines' }, { modelDir: when === 'before' ? modelDir : hardenedDir, dataPath });
   const named = base.replace(/^name: .*$/m, `name: ${JSON.stringify(r[when])}`);
   if (when === 'after') return named;
   return `${named.trimEnd()}\n${retrainLines(plan, hardenedDir).join('\n')}\n`;
