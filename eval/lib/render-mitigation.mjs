@@ -11,9 +11,13 @@ import { duration, fixed, int, mflops, ms, pct, table } from './format.mjs';
 /** Attack names as the tables show them, in this order. */
 const ATTACKS = [
   ['deepperform', 'DeepPerform'],
+  ['deepperform-refine', 'DeepPerform + refine'],
   ['ilfo', 'ILFO'],
+  ['ilfo-paper-code', "ILFO as the paper's code ran it"],
   ['deepsloth', 'DeepSloth'],
   ['random', 'random'],
+  // Per seed the costliest input of every method above.
+  ['worst-case', 'worst case'],
 ];
 
 function normLabel(norm) {
@@ -131,7 +135,7 @@ export function mitigationTables(results, { provenance, missing }) {
     'Measured by the suite\'s `mitigation.retrain` section (src/mitigation): I-FLOPs mean / max on the suite\'s test seeds; before, of the generator trained against the original model; after, of a generator trained anew against the retrained one with the same settings; "same inputs": the retrained model on the original generator\'s inputs. I-FLOPs are relative to each model\'s own cost on the seeds (seed MFLOPs). Accuracy on the whole test split.',
     retrainSettings(retrain),
     '',
-    `Every attack again on the same ${seeds} test seeds, before retraining (the original model) and after (the retrained one): DeepPerform's light generator trained against each model (after: a new generator, trained against the retrained weights), ILFO and DeepSloth (early-exit models) run against each model, random noise. Both sides are ordinary suites (eval/remedies/1-before, then 2-after); accuracy is the model's on each attack's inputs.`,
+    `Every attack again on the same ${seeds} test seeds, before retraining (the original model) and after (the retrained one): DeepPerform's light generator trained against each model (after: a new generator, trained against the retrained weights), ILFO and DeepSloth (early-exit models) run against each model, random noise, and every other method the per-input baselines suite runs (its baselines list). Both sides are ordinary suites (eval/remedies/1-before, then 2-after); accuracy is the model's on each attack's inputs.`,
     '',
     attacksTable(sec.data),
     '',

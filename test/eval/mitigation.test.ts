@@ -79,6 +79,13 @@ describe('Table 10 rows: every attack before and after', () => {
     ]);
   });
 
+  it('names the refined generator, the paper-code ILFO and the worst case when a suite has them, in that order', () => {
+    const both = (methods: ReturnType<typeof m>[]) => ({ status: 'passed', config: { seeds: 4 }, seeds: { accuracy: 1 }, methods });
+    const methods = [m('worst-case', 1, 1, 0), m('ilfo-paper-code', 0.1, 0, 1), m('deepperform-refine', 0.9, 0.5, 0.5), m('deepperform', 0.5, 0.25, 1)];
+    const rows = attackRows({ arch: 'sdn-tiny', norm: 'linf', label: 'Linf', before: 'b', after: 'a' }, { b: both(methods), a: both(methods) });
+    expect(rows.map((r) => r[2])).toEqual(['DeepPerform', 'DeepPerform + refine', "ILFO as the paper's code ran it", 'worst case', 'none (the seeds)']);
+  });
+
   it('a method the table does not name (a baseline added to the plan) is shown under its own name, not dropped', () => {
     const withExtra = {
       'x before': { status: 'passed', config: { seeds: 10 }, seeds: { accuracy: 1 }, methods: [m('deepperform', 0.5, 0.5, 1), m('ilfo-paper', 0.02, 0, 0.9)] },
