@@ -38,6 +38,10 @@ export const USAGE = `Usage: npm run eval -- [options]     (node eval/run.mjs [o
   --pairs=<list>        summary section only: these model-norm pairs (e.g. sdn-tiny-linf,ranet-tiny-l2)
   --results-dir=<dir>   write the results files (and RESULTS.md) there instead of eval/results and docs/
   --write-suites        only write the suites (eval/suites/ in full mode) from lib/plan.mjs, run nothing
+  --resume              skip the sections eval/results/latest.json already holds, finished under the
+                        same mode and plan (the summary section resumes pair by pair anyway)
+  --commit              git-commit the results files and RESULTS.md as each section (and summary
+                        pair) finishes, so a run of CPU hours can span sessions: rerun with --resume
   --retrain-models      train the four models again even when eval/models/<arch>/ holds one
   --retrain             retrain generators and rerun baselines instead of using eval/cache;
                         the summary section then also redoes pairs already in its file
@@ -73,7 +77,7 @@ export function pairsFor(list) {
 }
 
 export function parseArgs(argv) {
-  const opts = { quick: false, only: undefined, dataPath: DEFAULT_DATA_PATH, retrainModels: false, retrain: false, backend: undefined, pairs: undefined, resultsDir: undefined, writeSuites: false, help: false };
+  const opts = { quick: false, only: undefined, dataPath: DEFAULT_DATA_PATH, retrainModels: false, retrain: false, backend: undefined, pairs: undefined, resultsDir: undefined, writeSuites: false, resume: false, commit: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const name = a.split('=')[0];
@@ -81,6 +85,8 @@ export function parseArgs(argv) {
     else if (a === '--retrain-models') opts.retrainModels = true;
     else if (a === '--retrain') opts.retrain = true;
     else if (a === '--write-suites') opts.writeSuites = true;
+    else if (a === '--resume') opts.resume = true;
+    else if (a === '--commit') opts.commit = true;
     else if (a === '-h' || a === '--help') opts.help = true;
     else if (['--only', '--data-path', '--backend', '--pairs', '--results-dir'].includes(name)) {
       const { v, skip } = value(argv, i, name);

@@ -17,10 +17,12 @@ import { MODEL_EPOCHS, planFor } from './plan.mjs';
 import { cpuSnapshot, othersCpus } from '../../bench/lib/machine.mjs';
 import { loadProduct } from './product.mjs';
 import { psnrSection } from './psnr-section.mjs';
-import { RESULTS_FORMAT, RESULTS_VERSION, datedName, machine, mergeResults, readResults, writeAtomic } from './results.mjs';
+import { commitFiles } from './commit.mjs';
+import { RESULTS_FORMAT, RESULTS_VERSION, datedName, machine, mergeResults, planKey, readResults, resumePlan, writeAtomic } from './results.mjs';
 import { renderMarkdown } from './render.mjs';
 import { runSuiteFolder } from './run-suites.mjs';
 import { writeSuites } from './suites.mjs';
+import { writeRemedySuites } from './remedy-suites.mjs';
 import { summarySection } from './summary-section.mjs';
 import { table1 } from './table1.mjs';
 
@@ -91,6 +93,11 @@ export async function runEvaluation(root, opts, log) {
   const suites = writeSuites(plan, where.suitesDir, { modelDirs, dataPath: where.suiteDataPath, portable: where.portable });
   log(`wrote ${suites.length} suites under ${where.suitesDir}`);
   if (opts.writeSuites) {
+    // Table 10's suites too (the mitigation section writes them again before it runs them).
+    if (where.portable) {
+      const remedies = writeRemedySuites(plan, join(root, 'eval', 'remedies'), { modelDirs, hardenedRoot: join(where.cacheDir, 'hardened'), dataPath: where.suiteDataPath, portable: true });
+      log(`wrote ${remedies.length} suites under ${join(root, 'eval', 'remedies')}`);
+    }
     // Only eval/suites is kept (full mode, default data); elsewhere the suites are a run's scratch files.
     if (!where.portable) rmSync(where.suitesDir, { recursive: true, force: true });
     return 0;
@@ -120,20 +127,33 @@ export async function runEvaluation(root, opts, log) {
     },
     full: suiteRun('full', opts.retrain),
     psnr: () => psnrSection(product, plan, models, ctx),
-    mitigation: () => mitigationSection(product, plan, models, suites, ctx),
+    mitigation: () =>
+      mitigationSection(product, plan, models, {
+        ...ctx,
+        cwd: root,
+        // Beside eval/suites, not in it: its "after" suites need a model only a run writes.
+        remediesDir: where.portable ? join(root, 'eval', 'remedies') : join(where.suitesDir, 'remedies'),
+        portable: where.portable,
+        suiteDataPath: where.suiteDataPath,
+        modelDirs,
+        // Never --retrain here: the "before" suites share the light generators.
+        retrain: false,
+        backend: opts.backend,
+      }),
     summary: async () => {
       const file = relative(root, where.summary).split(sep).join('/');
       const command = `npm run eval --${opts.quick ? ' --quick' : ''} --only=summary`;
       const onPair = (summary) => {
         fresh.sections.summary = { startedAt: new Date().toISOString(), partial: true, machine: machine(), backend: backendLabel(root, product), data: { file, summary } };
         save();
+        commit(`eval: summary results, ${summary.pairs?.length ?? 0} pairs${opts.quick ? ' (quick)' : ''}`);
       };
       const { summary, failures } = await summarySection(product, suites, { file: where.summary, command, cacheDir: where.cacheDir, cwd: root, retrain: opts.retrain, backend: opts.backend, pairs: opts.pairs, log, onPair });
       return { file, summary, failures };
     },
   };
 
-  const previous = opts.only ? readResults(where.latest) : undefined;
+  const previous = opts.only || opts.resume ? readResults(where.latest) : undefined;
   const fresh = {
     format: RESULTS_FORMAT,
     version: RESULTS_VERSION,
@@ -143,6 +163,7 @@ export async function runEvaluation(root, opts, log) {
     machine: machine(),
     energyProbe: energyProbe(),
     plan: { ...plan, modelEpochs: MODEL_EPOCHS },
+    planKey: planKey({ ...plan, modelEpochs: MODEL_EPOCHS }),
     models,
     suites: suites.map((s) => relative(root, s.path).split(sep).join('/')),
     only: opts.only,
@@ -160,7 +181,22 @@ export async function runEvaluation(root, opts, log) {
   };
 
   let failed = false;
-  for (const name of opts.only ?? SECTIONS) {
+  const commit = (message) => {
+    if (!opts.commit) return;
+    try {
+      const hash = commitFiles(root, [where.latest, opts.quick ? undefined : dated, where.markdown, where.summary], message);
+      log(hash ? `committed ${hash.slice(0, 10)}: ${message}` : `nothing to commit for: ${message}`);
+    } catch (e) {
+      failed = true;
+      log(`${e.message}`);
+    }
+  };
+  const order = resumePlan(opts.only ?? SECTIONS, previous, fresh.planKey, { resume: opts.resume, retrain: opts.retrain });
+  if (opts.resume) {
+    log(`--resume: reusing ${order.reused.length ? order.reused.join(', ') : 'no section'} from ${relative(root, where.latest)}`);
+    for (const name of order.run) log(`  ${name} runs: ${order.why[name]}`);
+  }
+  for (const name of order.run) {
     const t0 = performance.now();
     const sectionStart = new Date().toISOString();
     // Other work on the machine slows timings (not FLOPs). The CPUs other processes kept busy
@@ -173,14 +209,15 @@ export async function runEvaluation(root, opts, log) {
       const data = await runners[name]();
       const crashed = Object.values(data?.suites ?? {}).filter((s) => s.status === 'error');
       if (crashed.length || data?.failures?.length) failed = true;
-      fresh.sections[name] = { startedAt: sectionStart, durationS: (performance.now() - t0) / 1000, loadAvg: [loadAtStart, machine().loadAvg1m], othersCpus: othersCpus(cpuAtStart, cpuSnapshot()), machine: machine(), backend: backendLabel(root, product), data };
+      fresh.sections[name] = { startedAt: sectionStart, durationS: (performance.now() - t0) / 1000, planKey: fresh.planKey, loadAvg: [loadAtStart, machine().loadAvg1m], othersCpus: othersCpus(cpuAtStart, cpuSnapshot()), machine: machine(), backend: backendLabel(root, product), data };
     } catch (e) {
       failed = true;
       log(`section ${name} failed: ${e.stack ?? e}`);
-      fresh.sections[name] = { startedAt: sectionStart, durationS: (performance.now() - t0) / 1000, loadAvg: [loadAtStart, machine().loadAvg1m], othersCpus: othersCpus(cpuAtStart, cpuSnapshot()), machine: machine(), backend: backendLabel(root, product), error: e.message };
+      fresh.sections[name] = { startedAt: sectionStart, durationS: (performance.now() - t0) / 1000, planKey: fresh.planKey, loadAvg: [loadAtStart, machine().loadAvg1m], othersCpus: othersCpus(cpuAtStart, cpuSnapshot()), machine: machine(), backend: backendLabel(root, product), error: e.message };
     }
     log(`section ${name} done in ${((performance.now() - t0) / 60000).toFixed(1)} min`);
     save();
+    commit(`eval: ${name} section results${opts.quick ? ' (quick)' : ''}`);
   }
   if (!where.portable) rmSync(where.suitesDir, { recursive: true, force: true });
   log(`results: ${relative(root, where.latest)}${opts.quick ? '' : ` and ${relative(root, dated)}`}; tables: ${relative(root, where.markdown)}; ${((performance.now() - started) / 60000).toFixed(1)} min`);

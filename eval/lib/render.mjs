@@ -8,6 +8,7 @@ import { ARCHS, NORMS, isEarlyExit } from './plan.mjs';
 import { suiteName } from './suites.mjs';
 import { energyStatement, table4, table5, table6, table7 } from './render-attacks.mjs';
 import { method, missing, provenance, suite } from './render-common.mjs';
+import { mitigationTables } from './render-mitigation.mjs';
 import { renderSummary } from './render-summary.mjs';
 import { duration, fixed, int, isNum, mflops, ms, pct, table } from './format.mjs';
 
@@ -137,61 +138,6 @@ function table9(results) {
   ].join('\n');
 }
 
-function normLabel(norm) {
-  return NORMS.find((n) => n.norm === norm)?.label ?? norm;
-}
-
-/** The Eq. 12 settings the rows were retrained with (src/mitigation's defaults unless the plan overrides them). */
-function retrainSettings(rows) {
-  const st = rows?.find((r) => r.settings)?.settings;
-  if (!st) return '';
-  return `Retraining (Eq. 12): ${st.epochs} epochs over ${st.trainSeeds} training-split seeds and their generated inputs, FLOPs weight ${st.flopsWeight}${st.holdSeeds === undefined ? '' : st.holdSeeds > 0 ? `, seeds held at their original cost with weight ${st.holdSeeds} (holdSeeds, docs/mitigation.md)` : ', no seed-holding term'}, Adam lr ${st.learningRate}, batch ${st.batchSize}; "time" is the whole section per model (retraining plus the new generator's training).`;
-}
-
-/** src/mitigation's IflopsSummary ({ meanIFlops, maxIFlops }) as "mean / max". */
-function iflopsCell(x) {
-  return x ? `${pct(x.meanIFlops)} / ${pct(x.maxIFlops)}` : '—';
-}
-
-function mitigationTables(results) {
-  const sec = results.sections?.mitigation;
-  const head10 = '## Table 10: adversarial retraining (Eq. 12)';
-  const head11 = '## Table 11: input-validation detector';
-  if (!sec || sec.error) return [head10, '', missing(results, 10, ['mitigation']), '', head11, '', missing(results, 11, ['mitigation'])].join('\n');
-  if (sec.data?.skipped) {
-    const why = `_Not measured: ${sec.data.skipped}._`;
-    return [head10, '', why, '', head11, '', why].join('\n');
-  }
-  const r10 = (sec.data.retrain ?? []).map((r) =>
-    r.error
-      ? [r.arch, normLabel(r.norm), `error: ${r.error}`, '', '', '', '', '']
-      : [r.arch, normLabel(r.norm), iflopsCell(r.before), iflopsCell(r.after), iflopsCell(r.sameInputs), pct(r.before?.accuracy), pct(r.after?.accuracy), duration(r.seconds)],
-  );
-  const r11 = (sec.data.detector ?? []).map((r) =>
-    r.error
-      ? [r.arch, normLabel(r.norm), `error: ${r.error}`, '', '', '', '', '']
-      : [r.arch, normLabel(r.norm), fixed(r.auc, 3), pct(r.accuracy), int(r.overheadFlops), `${fixed(r.overheadFlopsPct, 3)}%`, ms(r.latencyMs), ms(r.standaloneLatencyMs)],
-  );
-  return [
-    head10,
-    '',
-    table(['model', 'norm', 'I-FLOPs before', 'I-FLOPs after (new generator)', 'after, same inputs', 'accuracy before', 'accuracy after', 'time'], r10),
-    '',
-    'I-FLOPs mean / max on the light suite\'s test seeds: before, of the generator trained against the original model; after, of a generator trained anew against the retrained one with the same settings; "same inputs": the retrained model on the original generator\'s inputs. Accuracy on the whole test split.',
-    retrainSettings(sec.data.retrain),
-    '',
-    provenance(results, 10, ['mitigation']),
-    '',
-    head11,
-    '',
-    table(['model', 'norm', 'AUC', 'accuracy', 'overhead FLOPs', 'of mean seed FLOPs', 'detector ms', 'standalone ms'], r11),
-    '',
-    'Linear SVM on the first convolution\'s output, trained on training-split seeds and their generated inputs, evaluated on test-split ones (src/mitigation). Overhead: the detector\'s own FLOPs when it reads the convolution the model computes anyway, and its batch-1 time; standalone: with its own copy of the convolution.',
-    '',
-    provenance(results, 11, ['mitigation']),
-  ].join('\n');
-}
-
 function timing(results) {
   const rows = [];
   for (const { label } of NORMS) {
@@ -248,6 +194,6 @@ export function keptDiscussion(previous) {
 export function renderMarkdown(results, previousMarkdown) {
   const kept = keptDiscussion(previousMarkdown);
   const discussion = kept ? DISCUSSION.replace(/<!-- DISCUSSION:BEGIN -->[\s\S]*?<!-- DISCUSSION:END -->/, () => kept) : DISCUSSION;
-  const parts = [header(results), modelsTable(results), table1(results), table2(results), table4(results), table5(results), table6(results), table7(results), table9(results), mitigationTables(results), timing(results), energyStatement(results), renderSummary(results), discussion];
+  const parts = [header(results), modelsTable(results), table1(results), table2(results), table4(results), table5(results), table6(results), table7(results), table9(results), mitigationTables(results, { provenance, missing }), timing(results), energyStatement(results), renderSummary(results), discussion];
   return `${parts.join('\n\n').replace(/\n{3,}/g, '\n\n')}\n`;
 }

@@ -3,8 +3,10 @@
  * latest.json), written atomically (a temporary file renamed into place), so
  * an interrupted run never leaves a half-written file for the renderer.
  * `--only` reruns merge into the previous latest.json section by section;
- * each section records when and how it was measured.
+ * each section records when and how it was measured, and under which plan, so
+ * that `--resume` can skip the sections a previous run finished.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
@@ -41,4 +43,47 @@ export function mergeResults(previous, fresh) {
 /** eval/results/<YYYY-MM-DD>.json of a run started at `iso`. */
 export function datedName(iso, quick) {
   return `${quick ? 'quick-' : ''}${iso.slice(0, 10)}.json`;
+}
+
+/** A short fingerprint of the plan (scale, seeds, budgets): sections measured under another plan are not reused. */
+export function planKey(plan) {
+  return createHash('sha256').update(JSON.stringify(plan)).digest('hex').slice(0, 16);
+}
+
+/**
+ * Why a section of `previous` cannot be reused by --resume, or undefined when
+ * it can: it must have finished (no error, not a partial summary), under the
+ * same mode and plan, with no failed suite, row or pair.
+ */
+export function notReusable(previous, name, key) {
+  const s = previous?.sections?.[name];
+  if (!s) return 'not in the results';
+  if (s.planKey !== key) return s.planKey ? 'measured under another plan' : 'measured before plans were recorded';
+  if (s.error) return 'failed';
+  if (s.partial) return 'unfinished';
+  const d = s.data ?? {};
+  if (d.skipped) return `skipped (${d.skipped})`;
+  if (d.failures?.length) return `${d.failures.length} failure(s)`;
+  if (Object.values(d.suites ?? {}).some((x) => x.status === 'error')) return 'a suite crashed';
+  return undefined;
+}
+
+/**
+ * The sections to run, in order, and those --resume reuses from `previous`
+ * (with the reason each other one runs). Without resume, or with --retrain,
+ * every asked section runs.
+ */
+export function resumePlan(sections, previous, key, { resume, retrain }) {
+  const run = [];
+  const reused = [];
+  const why = {};
+  for (const name of sections) {
+    const reason = resume && !retrain ? notReusable(previous, name, key) : 'asked';
+    if (reason === undefined) reused.push(name);
+    else {
+      run.push(name);
+      why[name] = reason;
+    }
+  }
+  return { run, reused, why };
 }

@@ -35,6 +35,20 @@ export interface DetectorSectionResult {
   svmConverged: boolean;
   /** The detector file, when options.out was given. */
   file?: string;
+  /**
+   * Cross-method test: the same detector (trained on the generator's inputs)
+   * scored on other attacks' inputs for the first test seeds, by attack name.
+   */
+  attacks?: Record<string, DetectorAttackResult>;
+}
+
+/** The detector against one other attack's inputs (generated = positive). */
+export interface DetectorAttackResult {
+  auc: number;
+  /** At the detector's own threshold. */
+  accuracy: number;
+  /** Test seeds the attack ran on (the first of the section's test seeds). */
+  seeds: number;
 }
 
 /** I-FLOPs (Eq. 9) of generated inputs against their seeds, both run by the real adaptive execution. */

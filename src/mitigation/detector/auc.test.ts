@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyAt, rocAuc } from './auc.js';
+import { accuracyAt, rocAuc, separation } from './auc.js';
 
 /** Every expected value is counted by hand over the positive x negative pairs, a tie scoring 1/2. */
 describe('rocAuc', () => {
@@ -43,5 +43,25 @@ describe('accuracyAt', () => {
     // At threshold 1 only 2 is predicted 1: right for input 0 alone.
     expect(accuracyAt([0, 0.5, -1, 2], [0, 1, 1, 0], 1)).toBe(0.25);
     expect(accuracyAt([0, 0.5, -1, 2], [0, 0, 0, 1], 1)).toBe(1);
+  });
+});
+
+describe('separation (cross-method AUC)', () => {
+  it('attack scores all above the seeds: AUC 1, accuracy 1 at threshold 0', () => {
+    expect(separation([-2, -1, -0.5], [0.5, 1, 3])).toEqual({ auc: 1, accuracy: 1 });
+  });
+
+  it('identical scores: AUC 1/2; at threshold 0 all four scores of 1 say "attack", half right', () => {
+    expect(separation([1, 1], [1, 1])).toEqual({ auc: 0.5, accuracy: 0.5 });
+  });
+
+  it('by hand: seeds -1, 2 vs attack 1, 3 win 1 + 1 + 0 + 1 of 4 pairs; 3 of 4 right at threshold 0', () => {
+    expect(separation([-1, 2], [1, 3])).toEqual({ auc: 0.75, accuracy: 0.75 });
+    // At threshold 1.5 only 2 and 3 say "attack": seed -1 and attack 3 right, 2 of 4.
+    expect(separation([-1, 2], [1, 3], 1.5).accuracy).toBe(0.5);
+  });
+
+  it('needs inputs on both sides', () => {
+    expect(() => separation([], [1])).toThrow(/both classes/);
   });
 });

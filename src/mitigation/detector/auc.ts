@@ -45,3 +45,19 @@ export function accuracyAt(scores: ArrayLike<number>, labels: ArrayLike<number>,
   for (let i = 0; i < scores.length; i++) if ((scores[i] > threshold ? 1 : 0) === labels[i]) right++;
   return right / scores.length;
 }
+
+/** How well scores tell one attack's inputs (positives) from their seeds (negatives). */
+export interface Separation {
+  auc: number;
+  accuracy: number;
+}
+
+/**
+ * AUC and accuracy at `threshold` of seed scores against an attack's scores:
+ * the cross-method test of a detector trained on another attack's inputs.
+ */
+export function separation(seedScores: ArrayLike<number>, attackScores: ArrayLike<number>, threshold = 0): Separation {
+  const scores = Float64Array.from([...Array.from(seedScores), ...Array.from(attackScores)]);
+  const labels = new Uint8Array(scores.length).fill(1, seedScores.length);
+  return { auc: rocAuc(scores, labels), accuracy: accuracyAt(scores, labels, threshold) };
+}

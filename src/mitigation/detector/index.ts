@@ -4,7 +4,7 @@
  * generated ones, its AUC and overhead, and a file to run it in front of the
  * model (docs/mitigation.md).
  */
-export { rocAuc, accuracyAt } from './auc.js';
+export { rocAuc, accuracyAt, separation, type Separation } from './auc.js';
 export { trainLinearSvm, SVM_DEFAULTS, type LinearSvm, type SvmOptions } from './svm.js';
 export { fitStandardization, standardizeInPlace, type Standardization } from './standardize.js';
 export { FEATURE_DESCRIPTION, featureGeometry, featuresOf, firstConvOf, type FirstConv } from './features.js';
@@ -15,6 +15,8 @@ export { saveDetector, readDetector, loadDetector, parseDetector, DETECTOR_FORMA
 export { measureDetectorLatency, medianMs, type DetectorLatency, type LatencyOptions } from './latency.js';
 export {
   runDetectorSection,
+  type DetectorAttack,
+  type DetectorAttackResult,
   type DetectorSectionContext,
   type DetectorSectionOptions,
   type DetectorSectionResult,

@@ -61,7 +61,9 @@ describe('detector on sdn-tiny with its shipped Linf generator (embedded data)',
       generate: (seeds) => generate(generator, seeds, attack),
       tau: 0.5,
       seed: 333,
-      options: { trainSeeds: 100, testSeeds: 100, latencyRuns: 5, out },
+      // Cross-method: the seeds themselves (every pair a tie) and the generator again on the first 30.
+      attacks: { unchanged: (seeds) => seeds, generator: (seeds) => generate(generator, seeds, attack) },
+      options: { trainSeeds: 100, testSeeds: 100, attackSeeds: 30, latencyRuns: 5, out },
     });
     expect(r.auc).toBeGreaterThanOrEqual(0);
     expect(r.auc).toBeLessThanOrEqual(1);
@@ -79,9 +81,18 @@ describe('detector on sdn-tiny with its shipped Linf generator (embedded data)',
     expect(r.latencyMs).toBeGreaterThan(0);
     expect(r.standaloneLatencyMs).toBeGreaterThan(r.latencyMs);
     expect(r.file).toBe(out);
+    // Inputs equal to their seeds score equal: AUC 1/2 and half of them on the wrong side.
+    expect(r.attacks?.unchanged).toEqual({ auc: 0.5, accuracy: 0.5, seeds: 30 });
+    expect(r.attacks?.generator?.seeds).toBe(30);
+    expect(r.attacks?.generator?.auc).toBeGreaterThan(0.9);
     const saved = await readDetector(out);
     expect(saved.training).toMatchObject({ seeds: 100, generated: 100 });
     expect(saved.features.shape).toEqual([28, 28, 8]);
+  });
+
+  it('refuses attackSeeds above testSeeds before any work', async () => {
+    const run = runDetectorSection({ network, train, test, generate: (s) => s, tau: 0.5, seed: 1, attacks: { x: (s) => s }, options: { testSeeds: 10, attackSeeds: 11 } });
+    await expect(run).rejects.toThrow(/attackSeeds \(11\) must be at most testSeeds \(10\)/);
   });
 
   it('the saved file scores exactly as the trained detector, and refuses other models', async () => {
