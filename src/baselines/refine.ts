@@ -58,6 +58,14 @@ export const REFINE_DEFAULTS: Readonly<RefineOptions> = Object.freeze({
   batchSize: 100,
 });
 
+/**
+ * Inputs per program run (iterate.ts's partSize): the trace runs one step for
+ * real at this size, so parts of 25 rather than half a batch of 100 cut the
+ * compile of every call (ranet-tiny: about 1.4 s to 1.1 s of CPU) for a few
+ * more session calls (docs/refine.md, "Time").
+ */
+const PART_SIZE = 25;
+
 /** c of the 'auto' step size c * epsilon / steps, per rule (measured: docs/refine.md). */
 const AUTO_STEP = { adam: 6, pgd: 4 } as const;
 
@@ -151,6 +159,7 @@ function refineBatch(network: AdaptiveNetwork, x: tf.Tensor4D, start: Float32Arr
       iterations: opts.steps,
       key: `refine ${rule} loss=${opts.loss} keep=${opts.keep} ${attack.norm} eps=${attack.epsilon} tau=${attack.tau}`,
       tick,
+      partSize: PART_SIZE,
       scalars: (t) => Float32Array.of(scheduledStep(size, t, opts.steps, opts.schedule), ...adamCorrections(t + 1)),
       step: (seeds, scalars, vars) => {
         const a = vars[0] as tf.Variable<tf.Rank.R4>;
