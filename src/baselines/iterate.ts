@@ -40,13 +40,6 @@ export interface AttackLoop {
   /** Called after each iteration. */
   tick: () => void;
   /**
-   * Called after each iteration with the state variables holding its result
-   * (e.g. to judge the iterate by a real adaptive execution, outside the
-   * program); the compiled path writes the state back only when this is set,
-   * and does not split the batch.
-   */
-  observe?: (state: tf.Variable[]) => void;
-  /**
    * At most this many inputs per program run when the batch is split (default:
    * the batch over the threads). The trace runs one iteration for real at the
    * part's size, so smaller parts compile faster; parts beyond the threads
@@ -62,7 +55,7 @@ export function runAttackLoop(loop: AttackLoop): EngineName {
   const batch = loop.x.shape[0];
   // Asked for once before the iterations, on every path (ILFO's Adam schedule counts the calls).
   const width = loop.scalars(0).length;
-  if (!loop.observe && loop.state.every((v) => v.shape[0] === batch) && runSplit(loop, engine, engine.programParts(batch), width)) return 'ort';
+  if (loop.state.every((v) => v.shape[0] === batch) && runSplit(loop, engine, engine.programParts(batch), width)) return 'ort';
   const scalars = tf.zeros([width]);
   const key = `${loop.key} [${loop.x.shape}] state ${loop.state.map((v) => `[${v.shape}]`).join('')}`;
   const program = engine.program(loop.network, key, loop.network.namedWeights().values(), () => ({
@@ -78,7 +71,6 @@ export function runAttackLoop(loop: AttackLoop): EngineName {
   if (!program) {
     for (let i = 0; i < loop.iterations; i++) {
       tf.tidy(() => loop.step(loop.x, tf.tensor1d(loop.scalars(i)), loop.state));
-      loop.observe?.(loop.state);
       loop.tick();
     }
     return 'tfjs';
@@ -88,10 +80,6 @@ export function runAttackLoop(loop: AttackLoop): EngineName {
   for (let i = 0; i < loop.iterations; i++) {
     const next = program.run([x, loop.scalars(i)], state).state;
     state = state.map((s, k) => next[k] ?? s);
-    if (loop.observe) {
-      writeBack(loop.state, state);
-      loop.observe(loop.state);
-    }
     loop.tick();
   }
   writeBack(loop.state, state);

@@ -35,7 +35,7 @@ export interface RefineOptions {
   stepSize: number | 'auto';
   /** 'cosine': from twice the step size down to 0; or 'constant'. */
   schedule: 'constant' | 'cosine';
-  /** 'costliest': per input the iterate the real adaptive execution found most expensive, the start included; or the 'last'. */
+  /** 'costliest': per input the most expensive iterate, the start included (judged by Eq. 5 in the step, settled by the real execution: refineBatch); or the 'last'. */
   keep: 'last' | 'costliest';
   /** Inputs refined together (each has its own gradient). */
   batchSize: number;
