@@ -1,6 +1,7 @@
 /** The AdNN stage: the contract, FLOPs accounting, the zoo, weights and training. */
 export type { AdaptiveNetwork, AdnnKind, AdnnMeta, Block, Execution, InputSpec, SoftOutput } from './contract.js';
 export { activationTarget, blocksRun, convFlops, costModel, denseFlops, FlopsCounter, totalFlops } from './flops.js';
+export { executedFlops } from './executed-cost.js';
 export { activationGradient, type ActivationGradient } from './gradient.js';
 export { adaptiveRunner, runBatched, softBatched, type AdaptiveRunner, type AdaptiveRunnerOptions, type EngineOptions, type ImageBatch, type PreparedInput } from './execute.js';
 export { evaluateAdaptive, trainAdnn, type AdaptiveEvaluation, type LabelledImages, type TrainOptions } from './train.js';

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAdnn, zooEntry, type AdaptiveNetwork } from '../adnn/index.js';
@@ -7,7 +8,8 @@ import { defaultInferenceEngine, InferenceEngine, setDefaultInferenceEngine, typ
 import { packageRoot } from '../util/package-root.js';
 import { deepsloth } from './deepsloth.js';
 import { ilfo } from './ilfo.js';
-import { padRows } from './iterate.js';
+import { padRows, runAttackLoop } from './iterate.js';
+import { oneGateModel } from './one-gate.fixture.js';
 import { refine } from './refine.js';
 
 /**
@@ -88,9 +90,12 @@ describe('attack loops on onnxruntime and on tfjs', () => {
 /** Counts the loops that ran split over threads. */
 class CountingEngine extends InferenceEngine {
   splits = 0;
+  /** The key of each program split (it names the part's shape). */
+  keys: string[] = [];
   override splitProgram(...args: Parameters<InferenceEngine['splitProgram']>): SplitProgram | undefined {
     const program = super.splitProgram(...args);
     if (program) this.splits++;
+    if (program) this.keys.push(args[1]);
     return program;
   }
 }
@@ -139,15 +144,43 @@ describe('attack loops split over threads', () => {
     }
   });
 
-  it('refine splits when it keeps the last iterate, not when it judges every iterate (observe)', () => {
+  it('parts smaller than the batch over the threads run in rounds: the same state, one tick per iteration', () => {
+    // In parts of at most 2 on 2 threads: 7 inputs make 4 parts of 2 (the last padded) in 2 full
+    // rounds; 5 inputs make 3 parts, the second round one part with a thread idle.
+    // Each iteration adds x * s to the state: after s = 1, 2, 3 it is x * 6.
+    for (const n of [7, 5]) {
+      const engine = setDefaultInferenceEngine(new CountingEngine({ gradients: 'ort', threads: 2 })) as CountingEngine;
+      const x = tf.tensor4d(Float32Array.from({ length: n }, (_, i) => i + 1), [n, 1, 1, 1]);
+      const acc = tf.variable(tf.zerosLike(x), false);
+      let ticks = 0;
+      const ran = runAttackLoop({
+        network: oneGateModel(),
+        x,
+        state: [acc],
+        iterations: 3,
+        key: 'add x * s',
+        partSize: 2,
+        tick: () => ticks++,
+        scalars: (i) => Float32Array.of(i + 1),
+        step: (seeds, scalars, [a]) => a.assign(tf.add(a, tf.mul(seeds, tf.reshape(scalars, [])))),
+      });
+      expect(ran).toBe('ort');
+      expect(engine.keys).toEqual(['add x * s [2,1,1,1] state [2,1,1,1]']);
+      expect(Array.from(acc.dataSync())).toEqual([6, 12, 18, 24, 30, 36, 42].slice(0, n));
+      expect(ticks).toBe(3);
+      tf.dispose([x, acc]);
+    }
+  });
+
+  it('refine splits whether it keeps the last iterate or the costliest (judged inside the step)', () => {
     const attack = { norm: 'linf' as const, epsilon: 0.1, tau: 0.5 };
     const start = { images: seven.images.slice(), count: seven.count, msPerInput: 0 };
-    const last = splitAndWhole(() => refine(network, seven, start, attack, { steps: 5, keep: 'last' }).images);
-    expect(last.splits).toBe(1);
-    expect(maxDiff(last.split, last.whole)).toBeLessThan(1e-5);
-    const costliest = splitAndWhole(() => refine(network, seven, start, attack, { steps: 5, keep: 'costliest' }).images);
-    expect(costliest.splits).toBe(0);
-    expect(maxDiff(costliest.split, costliest.whole)).toBeLessThan(1e-5);
+    for (const keep of ['last', 'costliest'] as const) {
+      const r = splitAndWhole(() => refine(network, seven, start, attack, { steps: 5, keep }).images);
+      expect(r.splits).toBe(1);
+      expect(maxDiff(r.split, r.whole)).toBeLessThan(1e-5);
+      expect(maxDiff(r.split, seven.images)).toBeGreaterThan(1e-3);
+    }
   });
 });
 

@@ -40,12 +40,12 @@ export interface AttackLoop {
   /** Called after each iteration. */
   tick: () => void;
   /**
-   * Called after each iteration with the state variables holding its result
-   * (e.g. to judge the iterate by a real adaptive execution, outside the
-   * program); the compiled path writes the state back only when this is set,
-   * and does not split the batch.
+   * At most this many inputs per program run when the batch is split (default:
+   * the batch over the threads). The trace runs one iteration for real at the
+   * part's size, so smaller parts compile faster; parts beyond the threads
+   * run in turn, at a few more session calls.
    */
-  observe?: (state: tf.Variable[]) => void;
+  partSize?: number;
   engine?: InferenceEngine;
 }
 
@@ -55,7 +55,7 @@ export function runAttackLoop(loop: AttackLoop): EngineName {
   const batch = loop.x.shape[0];
   // Asked for once before the iterations, on every path (ILFO's Adam schedule counts the calls).
   const width = loop.scalars(0).length;
-  if (!loop.observe && loop.state.every((v) => v.shape[0] === batch) && runSplit(loop, engine, engine.programParts(batch), width)) return 'ort';
+  if (loop.state.every((v) => v.shape[0] === batch) && runSplit(loop, engine, engine.programParts(batch), width)) return 'ort';
   const scalars = tf.zeros([width]);
   const key = `${loop.key} [${loop.x.shape}] state ${loop.state.map((v) => `[${v.shape}]`).join('')}`;
   const program = engine.program(loop.network, key, loop.network.namedWeights().values(), () => ({
@@ -71,7 +71,6 @@ export function runAttackLoop(loop: AttackLoop): EngineName {
   if (!program) {
     for (let i = 0; i < loop.iterations; i++) {
       tf.tidy(() => loop.step(loop.x, tf.tensor1d(loop.scalars(i)), loop.state));
-      loop.observe?.(loop.state);
       loop.tick();
     }
     return 'tfjs';
@@ -81,10 +80,6 @@ export function runAttackLoop(loop: AttackLoop): EngineName {
   for (let i = 0; i < loop.iterations; i++) {
     const next = program.run([x, loop.scalars(i)], state).state;
     state = state.map((s, k) => next[k] ?? s);
-    if (loop.observe) {
-      writeBack(loop.state, state);
-      loop.observe(loop.state);
-    }
     loop.tick();
   }
   writeBack(loop.state, state);
@@ -92,15 +87,18 @@ export function runAttackLoop(loop: AttackLoop): EngineName {
 }
 
 /**
- * The loop over `parts` parts of the batch at once, one per thread, the
+ * The loop over parts of the batch, `threads` at once, one per thread, the
  * program traced at the part's size; false (nothing run, no scalars asked
- * for) when it cannot be split. Parts are equal: the last is padded with
- * copies of its first input, whose results are dropped.
+ * for) when it cannot be split. Parts are equal, as many as the threads or a
+ * multiple of them (loop.partSize), the rounds run one after the other; the
+ * last part is padded with copies of its first input, whose results are dropped.
  */
-function runSplit(loop: AttackLoop, engine: InferenceEngine, parts: number, width: number): boolean {
+function runSplit(loop: AttackLoop, engine: InferenceEngine, threads: number, width: number): boolean {
   const batch = loop.x.shape[0];
-  const size = Math.ceil(batch / parts);
-  const used = Math.ceil(batch / size);
+  const wanted = Math.ceil(Math.ceil(batch / Math.min(loop.partSize ?? batch, batch)) / threads) * threads;
+  const size = Math.ceil(batch / wanted);
+  const parts = Math.ceil(batch / size);
+  const used = Math.min(threads, parts);
   if (used < 2) return false;
   const partOf = (shape: readonly number[]) => [size, ...shape.slice(1)];
   const key = `${loop.key} [${partOf(loop.x.shape)}] state ${loop.state.map((v) => `[${partOf(v.shape)}]`).join('')}`;
@@ -116,10 +114,19 @@ function runSplit(loop: AttackLoop, engine: InferenceEngine, parts: number, widt
   const x = loop.x.dataSync() as Float32Array;
   const state = loop.state.map((v) => v.dataSync() as Float32Array);
   const values = Array.from({ length: loop.iterations }, (_, i) => loop.scalars(i));
-  const jobs = Array.from({ length: used }, (_, p) =>
-    program.local.loopJob([rows(x, p), new Float32Array(width)], state.map((s) => rows(s, p)), { index: 1, values }, loop.iterations),
-  );
-  const results = program.loop(jobs, () => loop.tick());
+  const rounds = Math.ceil(parts / used);
+  // One tick per iteration over all rounds: every `rounds` runs of a round's first part.
+  let runs = 0;
+  const tick = () => {
+    if (++runs % rounds === 0) loop.tick();
+  };
+  const results: Float32Array[][] = [];
+  for (let first = 0; first < parts; first += used) {
+    const jobs = Array.from({ length: Math.min(used, parts - first) }, (_, j) =>
+      program.local.loopJob([rows(x, first + j), new Float32Array(width)], state.map((s) => rows(s, first + j)), { index: 1, values }, loop.iterations),
+    );
+    results.push(...program.loop(jobs, tick));
+  }
   // Each state value back in one piece, the padding rows left out.
   const whole = state.map((s, k) => {
     const out = new Float32Array(s.length);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/index.js';
 import { oneGateModel } from './one-gate.fixture.js';
-import { adamCorrections, adamStep, CostliestIterate, scheduledStep, steepest } from './refine-steps.js';
+import { adamCorrections, adamStep, costliestOf, keepCostlier, scheduledStep, steepest } from './refine-steps.js';
 
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
 
@@ -52,20 +52,27 @@ describe('step rules of deepperform-refine', () => {
     tf.dispose([g1, g2]);
   });
 
-  it('keeps per input the iterate the real execution found costliest, the earliest on ties', () => {
+  it('keepCostlier keeps per input the iterate Eq. 5 finds costliest, the earliest on ties', () => {
     // One-gate model: the block runs (2 FLOPs instead of 1) iff the pixel > 0.5.
-    const best = new CostliestIterate(oneGateModel(), 0.5, [2, 1, 1, 1]);
+    // Input 0: 0.3 (1), 0.6 (2), 0.7 (2): 0.6. Input 1: 0.6 (2), 0.3 (1), 0.7 (2): 0.6.
+    const kept = { best: tf.variable(tf.zeros([2, 1, 1, 1])), bestCost: tf.variable(tf.fill([2], -1)) };
     for (const xs of [
       [0.3, 0.6],
       [0.6, 0.3],
       [0.7, 0.7],
     ]) {
       const t = tf.tensor4d(xs, [2, 1, 1, 1]);
-      best.offer(t);
+      tf.tidy(() => keepCostlier(oneGateModel(), 0.5, t, kept));
       t.dispose();
     }
-    const kept = best.take();
-    values(kept).forEach((v, i) => expect(v).toBeCloseTo([0.6, 0.6][i], 6));
-    kept.dispose();
+    values(kept.best).forEach((v, i) => expect(v).toBeCloseTo([0.6, 0.6][i], 6));
+    expect(values(kept.bestCost)).toEqual([2, 2]);
+    tf.dispose([kept.best, kept.bestCost]);
+  });
+
+  it('costliestOf picks per input the candidate the real execution finds costliest, the earliest on ties', () => {
+    // Input 0: 0.3 (1), 0.6 (2), 0.7 (2): 0.6. Input 1: 0.4 (1), 0.2 (1), 0.1 (1): 0.4. Input 2: 0.9, 0.3, 0.8: 0.9.
+    const out = costliestOf(oneGateModel(), 0.5, [Float32Array.of(0.3, 0.4, 0.9), Float32Array.of(0.6, 0.2, 0.3), Float32Array.of(0.7, 0.1, 0.8)], 3);
+    Array.from(out).forEach((v, i) => expect(v).toBeCloseTo([0.6, 0.4, 0.9][i], 6));
   });
 });

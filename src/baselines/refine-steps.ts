@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { runBatched, type AdaptiveNetwork } from '../adnn/index.js';
+import { executedFlops, runBatched, type AdaptiveNetwork } from '../adnn/index.js';
 import { adamDirection, type AdamConfig } from '../nn/index.js';
 
 /**
@@ -47,39 +47,50 @@ export function adamStep(g: tf.Tensor4D, moments: { m: tf.Variable; v: tf.Variab
 }
 
 /**
- * Per input, the iterate the real adaptive execution found most expensive
- * (its FLOPs at tau), the earliest on ties. The gradient follows a surrogate
- * of the cost; this keeps what the measurement will count, so offering the
- * start first means no input ends cheaper than it started.
+ * The costliest iterate so far, per input, as state of the traced step: the
+ * image and its cost by Eq. 5 ([B], -1 before the first).
  */
-export class CostliestIterate {
-  private readonly images: Float32Array;
-  private readonly flops: Float64Array;
+export interface KeptIterate {
+  best: tf.Variable;
+  bestCost: tf.Variable;
+}
 
-  constructor(
-    private readonly network: AdaptiveNetwork,
-    private readonly tau: number,
-    private readonly shape: [number, number, number, number],
-  ) {
-    this.images = new Float32Array(shape[0] * shape[1] * shape[2] * shape[3]);
-    this.flops = new Float64Array(shape[0]).fill(-Infinity);
-  }
+/**
+ * Judges the iterate `a` inside the step (before the step moves it): its
+ * cost by Eq. 5 on soft(a, tau) and the model's decision rule
+ * (executedFlops), and keeps it per input where it is strictly costlier than
+ * the kept one, so the earliest wins ties. Per row, no reduction over the
+ * batch (iterate.ts's contract); no gradient flows through it.
+ */
+export function keepCostlier(network: AdaptiveNetwork, tau: number, a: tf.Tensor4D, kept: KeptIterate): void {
+  const cost = executedFlops(network.meta, network.soft(a, tau).p, tau);
+  const bestCost = kept.bestCost as tf.Tensor1D;
+  const costlier = tf.greater(cost, bestCost);
+  // The image as a 0/1 blend, exact for finite pixels (1 * a + 0 * best is a): where() would need a Tile the lowering lacks.
+  const take = tf.reshape(tf.cast(costlier, 'float32'), [-1, 1, 1, 1]);
+  kept.best.assign(tf.add(tf.mul(take, a), tf.mul(tf.sub(1, take), kept.best)));
+  kept.bestCost.assign(tf.where(costlier, cost, bestCost));
+}
 
-  offer(adv: tf.Tensor4D): void {
-    const images = adv.dataSync() as Float32Array;
-    const n = this.shape[0];
-    const size = images.length / n;
-    const { flops } = runBatched(this.network, { images, count: n }, this.tau);
-    for (let i = 0; i < n; i++) {
-      if (flops[i] > this.flops[i]) {
-        this.flops[i] = flops[i];
-        this.images.set(images.subarray(i * size, (i + 1) * size), i * size);
+/**
+ * Per input, the costliest of `candidates` (batches of `count` images, in
+ * the order they were reached) by the real adaptive execution at tau, the
+ * earliest on ties. The in-graph judgement follows the contract; this one is
+ * what the measurement counts, so offering the start first means no input
+ * ends cheaper than it started even where the two disagree at a threshold.
+ */
+export function costliestOf(network: AdaptiveNetwork, tau: number, candidates: readonly Float32Array[], count: number): Float32Array {
+  const out = candidates[0].slice();
+  const size = out.length / Math.max(count, 1);
+  const best = Float64Array.from(runBatched(network, { images: candidates[0], count }, tau).flops);
+  for (const images of candidates.slice(1)) {
+    const { flops } = runBatched(network, { images, count }, tau);
+    for (let i = 0; i < count; i++) {
+      if (flops[i] > best[i]) {
+        best[i] = flops[i];
+        out.set(images.subarray(i * size, (i + 1) * size), i * size);
       }
     }
   }
-
-  /** The kept iterates as a new tensor (the caller owns it). */
-  take(): tf.Tensor4D {
-    return tf.tensor4d(this.images, this.shape);
-  }
+  return out;
 }

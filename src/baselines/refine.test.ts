@@ -54,6 +54,28 @@ describe('deepperform-refine on the one-gate model (block runs iff the pixel > 0
     expect(costliest.images[0]).toBeCloseTo(0.51, 6);
   });
 
+  it('the real execution has the last word: where Eq. 5 on soft() disagrees with it, no input ends cheaper than it started', () => {
+    // A model breaking the contract: soft() says the block runs iff x > 0.5 (the one-gate p), the
+    // real execution runs it iff x <= 0.5. From 0.45 (real 2 FLOPs), sign steps of 0.05 in a ball of
+    // 0.2: 0.45, 0.50, 0.55, 0.60, last 0.65. Eq. 5 keeps 0.55 (the first p > 0.5); the real
+    // execution counts 1 FLOP there and at 0.65, 2 at the start, so the start is returned.
+    const gate = oneGateModel();
+    const liar: AdaptiveNetwork = {
+      ...gate,
+      run: (x, tau) => {
+        const { ran } = gate.run(x, tau);
+        const flipped = ran.map((r) => 1 - r);
+        return { predictions: new Int32Array(x.shape[0]), ran: flipped, flops: Float64Array.from(flipped, (r) => 1 + r) };
+      },
+    };
+    const seed = { images: Float32Array.from([0.45, 0.45]), count: 2 };
+    const wide = { ...linf, epsilon: 0.2 };
+    const last = refine(liar, seed, started([0.45, 0.45]), wide, SIGN_STEPS);
+    Array.from(last.images).forEach((v) => expect(v).toBeCloseTo(0.65, 6));
+    const costliest = refine(liar, seed, started([0.45, 0.45]), wide, { ...SIGN_STEPS, keep: 'costliest' });
+    Array.from(costliest.images).forEach((v) => expect(v).toBeCloseTo(0.45, 6));
+  });
+
   it('k = 0 returns the generator\'s inputs exactly; the time per input adds G\'s and the steps\'', () => {
     const same = refine(oneGateModel(), seeds, start, linf, { steps: 0 });
     expect(same.images).toBe(start.images);

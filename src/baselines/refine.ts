@@ -6,7 +6,7 @@ import { activationLogLoss, slothLoss } from './deepsloth.js';
 import { activationTarget, ilfoLoss, ILFO_PUBLISHED } from './ilfo.js';
 import { resolveOptions, type OptionSpecs } from './options.js';
 import { runAttackLoop } from './iterate.js';
-import { adamCorrections, adamStep, CostliestIterate, scheduledStep, steepest } from './refine-steps.js';
+import { adamCorrections, adamStep, costliestOf, keepCostlier, scheduledStep, steepest, type KeptIterate } from './refine-steps.js';
 
 /**
  * deepperform-refine: per input, start from the generator's test input
@@ -35,7 +35,7 @@ export interface RefineOptions {
   stepSize: number | 'auto';
   /** 'cosine': from twice the step size down to 0; or 'constant'. */
   schedule: 'constant' | 'cosine';
-  /** 'costliest': per input the iterate the real adaptive execution found most expensive, the start included; or the 'last'. */
+  /** 'costliest': per input the most expensive iterate, the start included (judged by Eq. 5 in the step, settled by the real execution: refineBatch); or the 'last'. */
   keep: 'last' | 'costliest';
   /** Inputs refined together (each has its own gradient). */
   batchSize: number;
@@ -57,6 +57,14 @@ export const REFINE_DEFAULTS: Readonly<RefineOptions> = Object.freeze({
   keep: 'costliest',
   batchSize: 100,
 });
+
+/**
+ * Inputs per program run (iterate.ts's partSize): the trace runs one step for
+ * real at this size, so parts of 25 rather than half a batch of 100 cut the
+ * compile of every call (ranet-tiny: about 1.4 s to 1.1 s of CPU) for a few
+ * more session calls (docs/refine.md, "Time").
+ */
+const PART_SIZE = 25;
 
 /** c of the 'auto' step size c * epsilon / steps, per rule (measured: docs/refine.md). */
 const AUTO_STEP = { adam: 6, pgd: 4 } as const;
@@ -92,8 +100,7 @@ export function refine(
   const progress = { stepsPerBatch: opts.steps, onProgress };
   const refined = attackInBatches(network, seeds, opts.batchSize, progress, (x, b, tick) => {
     const from = b * opts.batchSize * inputSize(network);
-    const adv = tf.tensor4d(start.images.subarray(from, from + x.size), x.shape);
-    return refineBatch(network, x, adv, attack, opts, tick);
+    return refineBatch(network, x, start.images.subarray(from, from + x.size), attack, opts, tick);
   });
   return { ...refined, msPerInput: start.msPerInput + refined.msPerInput };
 }
@@ -126,42 +133,51 @@ export function refineObjective(network: AdaptiveNetwork, x: tf.Tensor4D, tau: n
 }
 
 /**
- * k steps from `start` (owned), each projected into the ball around x and the
- * input range: one iteration of iterate.ts (one onnxruntime program when it
- * compiles), the step size and Adam's bias corrections its per-step scalars.
+ * k steps from `start` (the batch's rows of the generator's inputs), each
+ * projected into the ball around x and the input range: one iteration of
+ * iterate.ts (one onnxruntime program when it compiles, the batch split over
+ * threads), the step size and Adam's bias corrections its per-step scalars.
+ * Keeping the costliest, the step judges its iterate by Eq. 5 before moving
+ * it (keepCostlier); the real execution then picks among the start, that
+ * kept iterate and the last one (costliestOf).
  */
-function refineBatch(network: AdaptiveNetwork, x: tf.Tensor4D, start: tf.Tensor4D, attack: BaselineAttack, opts: RefineOptions, tick: () => void): tf.Tensor4D {
+function refineBatch(network: AdaptiveNetwork, x: tf.Tensor4D, start: Float32Array, attack: BaselineAttack, opts: RefineOptions, tick: () => void): tf.Tensor4D {
   const rule = opts.rule !== 'auto' ? opts.rule : attack.norm === 'linf' ? 'adam' : 'pgd';
   const size = opts.stepSize === 'auto' ? (AUTO_STEP[rule] * attack.epsilon) / opts.steps : opts.stepSize;
   const range = network.meta.input.range;
-  const adv = tf.variable(start, false);
-  start.dispose();
+  const adv = tf.tidy(() => tf.variable(tf.tensor4d(start, x.shape), false));
   const zeros = () => tf.tidy(() => tf.variable(tf.zerosLike(x), false));
+  // Costs are >= 0, so the start (the first iterate judged) is always kept first.
+  const kept: KeptIterate | undefined = opts.keep === 'costliest' ? tf.tidy(() => ({ best: tf.variable(tf.zerosLike(x), false), bestCost: tf.variable(tf.fill([x.shape[0]], -1), false) })) : undefined;
   const adam = rule === 'adam' ? { m: zeros(), v: zeros() } : undefined;
-  const state = [adv, ...(adam ? [adam.m, adam.v] : [])];
-  const best = opts.keep === 'costliest' ? new CostliestIterate(network, attack.tau, x.shape) : undefined;
-  best?.offer(adv);
+  const state = [adv, ...(kept ? [kept.best, kept.bestCost] : []), ...(adam ? [adam.m, adam.v] : [])];
   try {
     runAttackLoop({
       network,
       x,
       state,
       iterations: opts.steps,
-      key: `refine ${rule} loss=${opts.loss} ${attack.norm} eps=${attack.epsilon} tau=${attack.tau}`,
+      key: `refine ${rule} loss=${opts.loss} keep=${opts.keep} ${attack.norm} eps=${attack.epsilon} tau=${attack.tau}`,
       tick,
+      partSize: PART_SIZE,
       scalars: (t) => Float32Array.of(scheduledStep(size, t, opts.steps, opts.schedule), ...adamCorrections(t + 1)),
-      step: (seeds, scalars, [a, m, v]) => {
+      step: (seeds, scalars, vars) => {
+        const a = vars[0] as tf.Variable<tf.Rank.R4>;
+        const [best, bestCost] = kept ? vars.slice(1, 3) : [];
+        const [m, v] = vars.slice(kept ? 3 : 1);
+        if (best && bestCost) keepCostlier(network, attack.tau, a, { best, bestCost });
         const [stepSize, correction1, correction2] = tf.split(scalars, 3);
-        const { loss, grad } = lossAndGradient(refineObjective(network, seeds, attack.tau, opts.loss), a as tf.Tensor4D);
+        const { loss, grad } = lossAndGradient(refineObjective(network, seeds, attack.tau, opts.loss), a);
         loss.dispose();
         // Adam's direction is per pixel; under L2 it is rescaled to unit length so the step size means what PGD's does.
         const direction = !(m && v) ? steepest(grad, attack.norm) : adamStep(grad, { m, v }, correction1, correction2, attack.norm);
         const moved = tf.sub(a, tf.mul(tf.reshape(stepSize, []), direction));
         a.assign(perturb(seeds, tf.sub(moved, seeds) as tf.Tensor4D, attack.norm, attack.epsilon, range));
       },
-      observe: best && (() => best.offer(adv)),
     });
-    return best ? best.take() : tf.clone(adv);
+    if (!kept) return tf.clone(adv);
+    const images = costliestOf(network, attack.tau, [start, kept.best.dataSync() as Float32Array, adv.dataSync() as Float32Array], x.shape[0]);
+    return tf.tensor4d(images, x.shape);
   } finally {
     tf.dispose(state);
   }

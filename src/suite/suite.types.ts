@@ -355,7 +355,7 @@ export interface RefineOptions {
    */
   schedule?: 'cosine' | 'constant';
   /**
-   * costliest (per seed the iterate the real adaptive execution found most expensive, the start included) or last. Default: costliest.
+   * costliest (per seed the most expensive iterate, the start included: each step judges its iterate by Eq. 5 on the model's p, then the real adaptive execution picks among the start, that iterate and the last, the earliest on ties) or last. Default: costliest.
    */
   keep?: 'costliest' | 'last';
   /**

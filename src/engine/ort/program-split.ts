@@ -20,18 +20,20 @@ export class SplitProgram {
   }
 
   /**
-   * Runs one job of `local.loopJob()` per part, concurrently; returns each
-   * part's final state. `afterRun` follows each run of part 0 (progress).
+   * Runs one job of `local.loopJob()` per part, concurrently (fewer jobs than
+   * parts leave the last threads idle); returns each job's final state.
+   * `afterRun` follows each run of job 0 (progress).
    */
   loop(jobs: readonly LoopJob[], afterRun?: (iteration: number) => void): Float32Array[][] {
-    if (jobs.length !== this.parts) throw new RangeError(`${jobs.length} jobs for a program split in ${this.parts} parts`);
-    this.remotes.forEach((r, k) => r.start(jobs[k + 1]));
+    if (jobs.length < 1 || jobs.length > this.parts) throw new RangeError(`${jobs.length} jobs for a program split in ${this.parts} parts`);
+    const remotes = this.remotes.slice(0, jobs.length - 1);
+    remotes.forEach((r, k) => r.start(jobs[k + 1]));
     let local: Float32Array[];
     try {
       local = this.local.loop(jobs[0], afterRun);
     } catch (e) {
       // Each worker's reply is still collected, so none is left to answer the next job.
-      for (const r of this.remotes) {
+      for (const r of remotes) {
         try {
           r.wait();
         } catch {
@@ -40,7 +42,7 @@ export class SplitProgram {
       }
       throw e;
     }
-    return [local, ...this.remotes.map((r) => r.wait())];
+    return [local, ...remotes.map((r) => r.wait())];
   }
 
   dispose(): void {
