@@ -96,8 +96,8 @@ function padding(info: Info): { top: number; left: number; bottom: number; right
 /**
  * From this many channels a pixel is copied as one block: the patches are
  * one Gather and the input gradient one ScatterND. With fewer, ORT's
- * per-index cost outweighs the copy (1-channel 6x6 patches at 28x28: 1.7 ms
- * gathered, 0.9 ms sliced; docs/perf-gradients.md).
+ * per-index cost outweighs the copy: the 1-channel layers of the light
+ * generator and D were faster sliced (docs/perf-gradients.md).
  */
 export const PIXEL_BLOCK_MIN_CHANNELS = 8;
 
@@ -256,8 +256,8 @@ export function inputGradProduct(g: ConvGraphOps, dy: string, filter: string, in
  * name every image): every row of cols = dy . W^T (one tap's Cin values for
  * one output position) is added at its pixel of padded x by one ScatterND
  * (reduction 'add'), instead of a Split, one Pad per tap and a Sum of the
- * padded maps, each a single-threaded pass over a whole map in ORT (5x less
- * time for a 3x3 128-channel layer at 7x7; docs/perf-gradients.md).
+ * padded maps, each a single-threaded pass over a whole map in ORT
+ * (docs/perf-gradients.md, "The Eq. 8 program's convolutions").
  */
 export function inputGradScatter(g: ConvGraphOps, dy: string, filter: string, info: Info, batch: number, output?: string): string {
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
