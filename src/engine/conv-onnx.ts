@@ -93,7 +93,20 @@ function padding(info: Info): { top: number; left: number; bottom: number; right
   return { top, left, bottom, right };
 }
 
-/** [N*oh*ow, kh*kw*Cin] patches of x (x itself, flattened, for an unpadded stride-1 1x1 convolution). */
+/**
+ * From this many channels a pixel is copied as one block: the patches are
+ * one Gather and the input gradient one ScatterND. With fewer, ORT's
+ * per-index cost outweighs the copy: the 1-channel layers of the light
+ * generator and D were faster sliced (docs/perf-gradients.md).
+ */
+export const PIXEL_BLOCK_MIN_CHANNELS = 8;
+
+/**
+ * [N*oh*ow, kh*kw*Cin] patches of x (x itself, flattened, for an unpadded
+ * stride-1 1x1 convolution). From PIXEL_BLOCK_MIN_CHANNELS channels, one
+ * Gather of whole pixels from x viewed as [N, H*W, Cin], which ORT copies in
+ * parallel; below, one strided Slice per tap and a Concat of the taps.
+ */
 export function patches(g: ConvGraphOps, x: string, info: Info): string {
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, inChannels: cin } = info;
   const p = padding(info);
@@ -101,6 +114,12 @@ export function patches(g: ConvGraphOps, x: string, info: Info): string {
   // An unpadded stride-1 1x1 convolution reads x as it is.
   if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && xp === x && oh === info.inHeight && ow === info.inWidth) {
     return reshape(g, x, [-1, cin]);
+  }
+  if (cin >= PIXEL_BLOCK_MIN_CHANNELS) {
+    const wp = info.inWidth + p.left + p.right;
+    const hp = info.inHeight + p.top + p.bottom;
+    const gathered = g.op('Gather', [reshape(g, xp, [-1, hp * wp, cin]), g.ints(patchPixels(info, wp))], { axis: 1 });
+    return reshape(g, gathered, [-1, kh * kw * cin]);
   }
   const axes = g.ints([1, 2]);
   const steps = g.ints([sh, sw]);
@@ -114,6 +133,20 @@ export function patches(g: ConvGraphOps, x: string, info: Info): string {
   }
   const joined = taps.length === 1 ? taps[0] : g.op('Concat', taps, { axis: 3 });
   return reshape(g, joined, [-1, kh * kw * cin]);
+}
+
+/** Row-major pixel of padded x (width `wp`) under each (i, j, p, q): output position (i, j), tap (p, q). */
+export function patchPixels(info: Info, wp: number): number[] {
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+  const index: number[] = [];
+  for (let i = 0; i < oh; i++) {
+    for (let j = 0; j < ow; j++) {
+      for (let a = 0; a < kh; a++) {
+        for (let b = 0; b < kw; b++) index.push((i * sh + a) * wp + j * sw + b);
+      }
+    }
+  }
+  return index;
 }
 
 function finish(g: GraphBuilder, kind: ConvKind, info: Info): OnnxGraph {
@@ -214,6 +247,34 @@ export function inputGradProduct(g: ConvGraphOps, dy: string, filter: string, in
   const filled = maps.map((row) => row.map((m) => m ?? zero()));
   const full = interleave(g, filled, mh, mw, cin);
   const exact = top === 0 && left === 0 && mh * sh === h && mw * sw === w;
+  if (exact) return output ? g.op('Identity', [full], undefined, output) : full;
+  return g.op('Slice', [full, g.ints([top, left]), g.ints([top + h, left + w]), g.ints([1, 2])], undefined, output);
+}
+
+/**
+ * dx as inputGradProduct, for a graph whose batch is fixed (the indices
+ * name every image): every row of cols = dy . W^T (one tap's Cin values for
+ * one output position) is added at its pixel of padded x by one ScatterND
+ * (reduction 'add'), instead of a Split, one Pad per tap and a Sum of the
+ * padded maps, each a single-threaded pass over a whole map in ORT
+ * (docs/perf-gradients.md, "The Eq. 8 program's convolutions").
+ */
+export function inputGradScatter(g: ConvGraphOps, dy: string, filter: string, info: Info, batch: number, output?: string): string {
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+  const { inChannels: cin, outChannels: cout, inHeight: h, inWidth: w } = info;
+  const { top, left } = padding(info);
+  const taps = kh * kw;
+  // The padded frame holds every tap's pixel and every row and column of x.
+  const fh = Math.max(top + h, (oh - 1) * sh + kh);
+  const fw = Math.max(left + w, (ow - 1) * sw + kw);
+  const cols = g.op('Gemm', [reshape(g, dy, [-1, cout]), reshape(g, filter, [taps * cin, cout])], { transB: 1 });
+  const pixels = patchPixels(info, fw);
+  const index: number[] = [];
+  for (let b = 0; b < batch; b++) for (const pixel of pixels) index.push(b * fh * fw + pixel);
+  const zeros = g.op('Expand', [g.floats([0]), g.ints([batch * fh * fw, cin])]);
+  const summed = g.op('ScatterND', [zeros, reshape(g, g.ints(index), [index.length, 1]), reshape(g, cols, [-1, cin])], { reduction: 'add' });
+  const full = reshape(g, summed, [batch, fh, fw, cin]);
+  const exact = top === 0 && left === 0 && fh === h && fw === w;
   if (exact) return output ? g.op('Identity', [full], undefined, output) : full;
   return g.op('Slice', [full, g.ints([top, left]), g.ints([top + h, left + w]), g.ints([1, 2])], undefined, output);
 }

@@ -29,10 +29,11 @@ export class GraphBuilder {
     return this.node(op, inputs, attrs)[0];
   }
 
-  tensor(data: Typed, dims: readonly number[], type: DataTypeCode, hint = 'const'): string {
+  /** `share`: share by content whatever the size (index tables that equal subgraphs repeat). */
+  tensor(data: Typed, dims: readonly number[], type: DataTypeCode, hint = 'const', share = false): string {
     // A view, not a copy: constants are snapshots nobody writes to.
     const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const key = raw.byteLength <= SMALL_BYTES ? `${type}:${dims.join(',')}:${raw.join(',')}` : undefined;
+    const key = share || raw.byteLength <= SMALL_BYTES ? `${type}:${dims.join(',')}:${Buffer.from(raw).toString('base64')}` : undefined;
     const known = key === undefined ? undefined : this.small.get(key);
     if (known) return known;
     const name = this.fresh(hint);
@@ -45,8 +46,13 @@ export class GraphBuilder {
     return this.tensor(data, dims, DataType.FLOAT, hint);
   }
 
-  /** A 1-D int64 tensor (shapes, axes, pads, split sizes). */
+  /**
+   * A 1-D int64 tensor (shapes, axes, pads, split sizes, gather indices),
+   * shared by content at any size: ORT merges equal subgraphs only when
+   * they read the same initializer (e.g. the generator's forward, traced in
+   * both the D and the G step, gathers its patches with the same indices).
+   */
   int64(values: readonly number[], hint = 'ints'): string {
-    return this.tensor(BigInt64Array.from(values.map((v) => BigInt(v))), [values.length], DataType.INT64, hint);
+    return this.tensor(BigInt64Array.from(values.map((v) => BigInt(v))), [values.length], DataType.INT64, hint, true);
   }
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { filterGradProduct, forwardProduct, inputGradProduct, patches, type ConvGraphOps } from '../conv-onnx.js';
+import { filterGradProduct, forwardProduct, inputGradProduct, inputGradScatter, patches, PIXEL_BLOCK_MIN_CHANNELS, type ConvGraphOps } from '../conv-onnx.js';
 import { pair } from './conv-geometry.js';
 import { checkFormat } from './kernels-conv.js';
 import { input, type LowerContext, OnnxExportError, type Lowering } from './lower-context.js';
@@ -79,7 +79,7 @@ export const conv2dBackpropFilterNhwc: Lowering = (call, ctx) => {
   ctx.define(call.outputs[0], filterGradProduct(ops(ctx), patchesOf(ctx, ctx.operand(x, 'plain'), info), ctx.operand(dy, 'plain'), info), 'plain');
 };
 
-/** dx = col2im(dy . W^T), NHWC, for any stride. */
+/** dx = col2im(dy . W^T), NHWC, for any stride: a scatter-add where the batch is fixed and pixels are blocks. */
 export const conv2dBackpropInputNhwc: Lowering = (call, ctx) => {
   const dy = input(call, 'dy');
   const filter = input(call, 'filter');
@@ -87,7 +87,9 @@ export const conv2dBackpropInputNhwc: Lowering = (call, ctx) => {
   const info = convInfo(call, out.shape, filter.shape);
   checkShape(call, info.outShape, dy.shape);
   const w = ctx.operand(filter, 'plain');
-  ctx.define(out, inputGradProduct(ops(ctx), ctx.operand(dy, 'plain'), w, info), 'plain');
+  const scatter = ctx.fixed && info.filterHeight * info.filterWidth > 1 && info.inChannels >= PIXEL_BLOCK_MIN_CHANNELS;
+  const dx = scatter ? inputGradScatter(ops(ctx), ctx.operand(dy, 'plain'), w, info, dy.shape[0]) : inputGradProduct(ops(ctx), ctx.operand(dy, 'plain'), w, info);
+  ctx.define(out, dx, 'plain');
 };
 
 const filterIsComputed = (call: KernelCall) => call.inputs.find(([k]) => k === 'filter')?.[1]?.kind === 'dyn';

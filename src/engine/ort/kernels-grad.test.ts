@@ -102,6 +102,23 @@ describe('gradient lowerings, hand-computed', () => {
     const loss = (v: tf.Tensor) => tf.sum(tf.where(mask, tf.mul(v, 2), tf.mul(v, 3)));
     expectBoth(gradBoth(tf.tensor2d([[-1, 2, -0.5, 4]]), loss), [3, 2, 3, 2]);
   });
+
+  // From 8 channels a pixel is one block: patches are one Gather, the input gradient one ScatterND.
+  it('with 8 channels (gathered patches, scatter-added input gradient): each channel scales the 1-channel answers', () => {
+    // x[..., ch] = (ch + 1) * (1..9), w[a, b, ch] = (ch + 1) * [1 2; 3 4], loss = sum(conv(x, w) * [1 2; 3 4])
+    const scaled = (base: number[], channels: number) => base.flatMap((v) => Array.from({ length: channels }, (_, ch) => v * (ch + 1)));
+    const w = tf.variable(tf.tensor4d(scaled([1, 2, 3, 4], 8), [2, 2, 8, 1]));
+    const c = weights([1, 2, 2, 1]);
+    const x = tf.tensor4d(scaled([1, 2, 3, 4, 5, 6, 7, 8, 9], 8), [1, 3, 3, 8]);
+    const loss = (v: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(v as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid'), c));
+    expectBoth(gradBoth(x, loss, [w]), scaled([1, 4, 4, 6, 20, 16, 9, 24, 16], 8));
+    const dw = (v: tf.Tensor) => tf.variableGrads(() => loss(v) as tf.Scalar, [w]).grads[w.name];
+    const program = lowerProgram({ inputs: [x], state: [w], fn: (v) => [dw(v)] });
+    const compiled = new CompiledProgram(ort.createSession(program.bytes, { threads: 1 }), program);
+    disposables.push(compiled);
+    const got = compiled.run([x.dataSync() as Float32Array], [w.dataSync() as Float32Array]).outputs[0];
+    expect(Array.from(got)).toEqual(scaled([37, 47, 67, 77], 8).map((v) => expect.closeTo(v, 3)));
+  });
 });
 
 describe('gradient lowerings against tfjs on random values', () => {
@@ -115,6 +132,22 @@ describe('gradient lowerings against tfjs on random values', () => {
     };
     const r = gradBoth(tf.randomNormal([2, 5, 5, 2], 0, 1, 'float32', 3), loss, [w1, w2]);
     const scale = Math.max(...r.tfjs.map(Math.abs));
+    r.ort.forEach((g, i) => expect(Math.abs(g - r.tfjs[i])).toBeLessThan(1e-5 * scale));
+  });
+
+  it('with 8 and 16 channels, a batch of 3: gathered patches and scatter-added input gradients per image', () => {
+    const w1 = tf.variable(tf.randomNormal([3, 3, 8, 16], 0, 0.3, 'float32', 4));
+    const w2 = tf.variable(tf.randomNormal([4, 4, 8, 16], 0, 0.3, 'float32', 5));
+    const w3 = tf.variable(tf.randomNormal([3, 3, 8, 8], 0, 0.3, 'float32', 6));
+    const loss = (v: tf.Tensor) => {
+      const h = tf.conv2d(v as tf.Tensor4D, w1 as tf.Tensor4D, 2, 'same'); // [3,4,4,16]
+      const up = tf.conv2dTranspose(h, w2 as tf.Tensor4D, [3, 8, 8, 8], 2, 'same');
+      const padded = tf.mirrorPad(tf.leakyRelu(up, 0.2), [[0, 0], [1, 1], [1, 1], [0, 0]], 'reflect');
+      return tf.sum(tf.square(tf.tanh(tf.conv2d(padded, w3 as tf.Tensor4D, 1, 'valid'))));
+    };
+    const r = gradBoth(tf.randomNormal([3, 7, 7, 8], 0, 1, 'float32', 7), loss, [w1, w2, w3]);
+    const scale = Math.max(...r.tfjs.map(Math.abs));
+    expect(scale).toBeGreaterThan(0);
     r.ort.forEach((g, i) => expect(Math.abs(g - r.tfjs[i])).toBeLessThan(1e-5 * scale));
   });
 });
