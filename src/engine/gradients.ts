@@ -10,6 +10,8 @@
 import '@tensorflow/tfjs';
 import { registerActivationGradients } from './activation-grad.js';
 import { registerBatchNormGradient } from './batchnorm-grad.js';
+import { registerMirrorPadGradient } from './mirror-pad-grad.js';
 
 registerBatchNormGradient();
 registerActivationGradients();
+registerMirrorPadGradient();
