@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/settings/index.js';
 import { loadSuite } from '../../src/suite/index.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { bufferIO } from './buffer-io.js';
-import { runCliAsync } from './run-cli-async.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 
 describe('deepperform init', () => {
   it('writes a starter suite that loads against the schema and a config that loads', async () => {
@@ -57,11 +57,11 @@ describe('deepperform init', () => {
     expect(existsSync(join(other, 'perf'))).toBe(false);
   });
 
-  it('from the shell: init then list finds the starter through the config; a second init exits 2', async () => {
+  it('through the CLI: init then list finds the starter through the config; a second init exits 2', async () => {
     const dir = tempDir();
-    const first = await runCliAsync(['init'], dir);
+    const first = await runCliInProcess(['init'], dir);
     expect(first.code).toBe(0);
-    const [list, again] = await Promise.all([runCliAsync(['list'], dir), runCliAsync(['init'], dir)]);
+    const [list, again] = await Promise.all([runCliInProcess(['list'], dir), runCliInProcess(['init'], dir)]);
     expect(list.stderr).toBe('');
     expect(list.stdout).toMatch(/^perf\/example\.perf\.yaml\s+example, sdn-tiny Linf\s+sdn-tiny\s+linf\s+0\.1\s+5$/m);
     expect(again.code).toBe(2);

@@ -1,16 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { tempDir } from '../helpers/cli.js';
+import { runCliInProcess as runCli } from '../helpers/cli-in-process.js';
 
 /** One epoch on the embedded slice: the summary line speaks the model's own terms. */
 describe('deepperform train-model', () => {
   it.each([
     ['sdn-tiny', 'exit early'],
     ['skipnet-tiny', 'skip at least one block'],
-  ])('%s: saves model.json with the measured figures and says what adaptive inputs do (%s)', (arch, verb) => {
+  ])('%s: saves model.json with the measured figures and says what adaptive inputs do (%s)', async (arch, verb) => {
     const dir = tempDir();
-    const r = runCli(['train-model', '--arch', arch, '--epochs', '1', '--seed', '1', '--out', 'm'], dir);
+    const r = await runCli(['train-model', '--arch', arch, '--epochs', '1', '--seed', '1', '--out', 'm'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`test accuracy [\\d.]+%, FLOPs at tau 0.5: .*% of inputs ${verb}; \\d+ s`));
     const meta = JSON.parse(readFileSync(join(dir, 'm/model.json'), 'utf8')).metadata.training;
