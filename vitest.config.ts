@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // tfjs backends are process-global; one fork per file keeps them isolated.
     pool: 'forks',
+    // The default backend (wasm) for every file that uses tfjs; see the file.
+    setupFiles: ['test/setup/backend.ts'],
   },
 });

@@ -11,5 +11,7 @@ export default defineConfig({
     testTimeout: 900_000,
     hookTimeout: 900_000,
     pool: 'forks',
+    // The default backend (wasm) for every file that uses tfjs; see the file.
+    setupFiles: ['test/setup/backend.ts'],
   },
 });

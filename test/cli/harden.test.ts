@@ -1,16 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hardenCommand, type HardenFlags } from '../../src/cli/commands/harden.js';
 import { isUserError } from '../../src/util/errors.js';
-import { initBackend } from '../../src/engine/index.js';
 import { bufferIO } from './buffer-io.js';
 import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { FIXTURE_MODEL, ROOT, tempDir, writeTinySuite } from '../helpers/cli.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 /** Runs the command in-process and returns what it threw (every case here must throw). */
 async function thrown(flags: HardenFlags, cwd = tempDir()): Promise<Error> {

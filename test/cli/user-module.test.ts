@@ -1,17 +1,12 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadUserAdnn } from '../../src/adnn/index.js';
-import { initBackend } from '../../src/engine/index.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { runCliInProcess as runCli } from '../helpers/cli-in-process.js';
 
 const EXAMPLE = join(ROOT, 'fixtures/example-adnn/brightness-gated.mjs');
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 describe('user-defined AdNN modules', () => {
   it('the example: gates open by mean brightness, FLOPs by hand', async () => {

@@ -2,20 +2,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { blockDropStateDict } from '../../../../test/helpers/blockdrop-state-dict.js';
 import { tempDir } from '../../../../test/helpers/cli.js';
 import { fillStateDict } from '../../../../test/helpers/sdn-state-dict.js';
 import { stateDictFile, type StateDictValues } from '../../../../test/helpers/skipnet-state-dict.js';
-import { initBackend } from '../../../engine/index.js';
 import { importTorchWeights, readSafetensors } from '../../import/index.js';
 import type { SkippingNetwork } from '../resnet/index.js';
 import { blockDrop110Config, buildBlockDrop } from './blockdrop.js';
 import { blockDropTorchMapping } from './torch-names.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 /** blockdrop-110 at another depth: [1, 1, 1] keeps the checks that run the network fast. */
 function build(stages: [number, number, number] = [18, 18, 18], input = blockDrop110Config().input): SkippingNetwork {

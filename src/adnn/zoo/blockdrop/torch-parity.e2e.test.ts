@@ -2,19 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hasTorch, PYTHON } from '../../../../test/helpers/python.mjs';
 import { blockDropStateDict } from '../../../../test/helpers/blockdrop-state-dict.js';
 import { tempDir } from '../../../../test/helpers/cli.js';
-import { initBackend } from '../../../engine/index.js';
 import { importTorchWeights, readSafetensors } from '../../import/index.js';
 import type { SkippingNetwork } from '../resnet/index.js';
 import { blockDrop110Config, buildBlockDrop } from './blockdrop.js';
 import { blockDropTorchMapping } from './torch-names.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 /** blockdrop-110 at another depth: [1, 1, 1] keeps the checks that run the network fast. */
 function build(stages: [number, number, number] = [18, 18, 18], input = blockDrop110Config().input): SkippingNetwork {

@@ -1,21 +1,16 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import '../../../../test/helpers/tf.js';
 import { tempDir } from '../../../../test/helpers/cli.js';
 import { ranetStateDict } from '../../../../test/helpers/ranet-state-dict.js';
 import { fillStateDict } from '../../../../test/helpers/sdn-state-dict.js';
 import { stateDictFile } from '../../../../test/helpers/skipnet-state-dict.js';
-import { initBackend } from '../../../engine/index.js';
 import { importTorchWeights, readSafetensors } from '../../import/index.js';
 import { RANET_DEFAULT, RANET_TINY_DEFAULT, withInput, type RaNetConfig } from './config.js';
 import { buildRanet } from './ranet.js';
 import { ranetTorchMapping } from './torch-names.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 const C32: RaNetConfig['input'] = { height: 32, width: 32, channels: 3, range: [0, 1] };
 

@@ -6,15 +6,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { hasTorch, PYTHON } from '../../../../test/helpers/python.mjs';
 import '../../../../test/helpers/tf.js';
 import { ROOT, tempDir } from '../../../../test/helpers/cli.js';
-import { initBackend } from '../../../engine/index.js';
 import { importTorchWeights, readSafetensors } from '../../import/index.js';
 import { RANET_DEFAULT, RANET_NORMALIZATION, type RaNetConfig } from './config.js';
 import { buildRanet } from './ranet.js';
 import { ranetTorchMapping } from './torch-names.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 const torchAvailable = hasTorch();
 

@@ -1,7 +1,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../test/helpers/cli.js';
 import { encodeSafetensors } from '../../../../test/helpers/safetensors-writer.js';
 import {
@@ -11,17 +11,12 @@ import {
   vgg16StateDict,
   type StateDictShapes,
 } from '../../../../test/helpers/sdn-state-dict.js';
-import { initBackend } from '../../../engine/index.js';
 import { importTorchWeights, readSafetensors, type RawTensor } from '../../import/index.js';
 import { fullDefaults, type SdnFullConfig } from './config.js';
 import { buildSdnMobilenet } from './sdn-mobilenet.js';
 import { buildSdnResnet56 } from './sdn-resnet56.js';
 import { buildSdnVgg16 } from './sdn-vgg16.js';
 import { sdnTorchMapping } from './torch-names.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 const ARCHS = {
   'sdn-resnet56': { build: buildSdnResnet56, listing: resnet56StateDict },

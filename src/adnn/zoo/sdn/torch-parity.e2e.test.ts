@@ -10,7 +10,6 @@ import {
   resnet56StateDict,
   vgg16StateDict,
 } from '../../../../test/helpers/sdn-state-dict.js';
-import { initBackend } from '../../../engine/index.js';
 import { importTorchWeights, readSafetensors } from '../../import/index.js';
 import { fullDefaults, SDN_NORMALIZATION, type SdnFullConfig } from './config.js';
 import type { EarlyExitNetwork } from './early-exit.js';
@@ -18,10 +17,6 @@ import { buildSdnMobilenet } from './sdn-mobilenet.js';
 import { buildSdnResnet56 } from './sdn-resnet56.js';
 import { buildSdnVgg16 } from './sdn-vgg16.js';
 import { sdnTorchMapping } from './torch-names.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 const ARCHS = {
   'sdn-resnet56': { build: buildSdnResnet56, listing: resnet56StateDict },

@@ -2,18 +2,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../test/helpers/cli.js';
 import { fillSkipNetStateDict, skipNetStateDict, stateDictFile, type StateDictValues } from '../../../../test/helpers/skipnet-state-dict.js';
-import { initBackend } from '../../../engine/index.js';
 import { importTorchWeights, readSafetensors } from '../../import/index.js';
 import type { SkippingNetwork } from '../resnet/index.js';
 import { buildSkipNet, skipNet110Config, skipNet110FfConfig, type SkipNetConfig } from './skipnet.js';
 import { skipNetTorchMapping } from './torch-names.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 type Gate = 'recurrent' | 'feedforward';
 const ARCH: Record<Gate, string> = { recurrent: 'skipnet-110', feedforward: 'skipnet-110-ff' };

@@ -6,15 +6,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { hasTorch, PYTHON } from '../../../../test/helpers/python.mjs';
 import { tempDir } from '../../../../test/helpers/cli.js';
 import { skipNetStateDict } from '../../../../test/helpers/skipnet-state-dict.js';
-import { initBackend } from '../../../engine/index.js';
 import { importTorchWeights, readSafetensors, stripDataParallelPrefix } from '../../import/index.js';
 import type { SkippingNetwork } from '../resnet/index.js';
 import { buildSkipNet, skipNet110Config, skipNet110FfConfig, type SkipNetConfig } from './skipnet.js';
 import { skipNetTorchMapping } from './torch-names.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 type Gate = 'recurrent' | 'feedforward';
 const ARCH: Record<Gate, string> = { recurrent: 'skipnet-110', feedforward: 'skipnet-110-ff' };
