@@ -11,6 +11,8 @@ import { beforeAll } from 'vitest';
 beforeAll(async () => {
   // tfjs-core keeps its engine on the global object from its first import.
   if (!('_tfengine' in globalThis)) return;
+  // A file that tests the choice itself opts out (test/setup/own-backend.ts).
+  if ((globalThis as { deepperformOwnBackend?: boolean }).deepperformOwnBackend) return;
   const { initBackend } = await import('../../src/engine/index.js');
   await initBackend({ backend: 'wasm' });
 });
