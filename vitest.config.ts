@@ -3,11 +3,14 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts', 'scripts/**/*.test.ts'],
-    // The e2e tier has its own config (vitest.e2e.config.ts, `npm run test:e2e`).
-    exclude: [...configDefaults.exclude, 'test/e2e/**'],
+    // The e2e tier has its own config (vitest.e2e.config.ts, `npm run test:e2e`):
+    // test/e2e/, and beside the code *.e2e.test.ts (PyTorch parity, timing, Chromium).
+    exclude: [...configDefaults.exclude, 'test/e2e/**', '**/*.e2e.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // tfjs backends are process-global; one fork per file keeps them isolated.
     pool: 'forks',
+    // The default backend (wasm) for every file that uses tfjs; see the file.
+    setupFiles: ['test/setup/backend.ts'],
   },
 });

@@ -2,7 +2,7 @@
 /**
  * What interpreting an exported graph costs against the zoo's own tfjs code:
  * the zoo's sdn-tiny and the same model exported to ONNX by its PyTorch twin
- * (fixtures/onnx/export_sdn_tiny.py, needs /usr/bin/python3.11 with torch),
+ * (fixtures/onnx/export_sdn_tiny.py, needs $DEEPPERFORM_PYTHON, default /usr/bin/python3.11, with torch),
  * timed as the generator's training signal uses them: the soft pass with its
  * input gradient, batch 32, on the wasm backend. CPU time of this process
  * (process.cpuUsage), alternating zoo and ONNX rounds; median per round.
@@ -14,6 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PYTHON } from '../test/helpers/python.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const arg = (name, fallback) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
@@ -21,7 +22,7 @@ const rounds = arg('rounds', 7);
 const steps = arg('steps', 10);
 
 const file = join(mkdtempSync(join(tmpdir(), 'onnx-bench-')), 'sdn-tiny.onnx');
-const exported = spawnSync('/usr/bin/python3.11', [join(root, 'fixtures/onnx/export_sdn_tiny.py'), join(root, 'fixtures/models/sdn-tiny'), file], {
+const exported = spawnSync(PYTHON, [join(root, 'fixtures/onnx/export_sdn_tiny.py'), join(root, 'fixtures/models/sdn-tiny'), file], {
   encoding: 'utf8',
   env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
 });

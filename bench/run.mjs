@@ -6,7 +6,7 @@
  *
  *   npm run bench                       # build, then the full bench (~15 min on 2 cores)
  *   node bench/run.mjs --quick          # smoke test: small generator, few repeats -> bench/results/quick.json
- *   node bench/run.mjs [--out=path.json] [--threads=2] [--python=/usr/bin/python3.11] [--no-torch]
+ *   node bench/run.mjs [--out=path.json] [--threads=2] [--python=/usr/bin/python3.11; default $DEEPPERFORM_PYTHON, else that] [--no-torch]
  *                      [--skip=gen,adnn,train,train28,ilfo,instr,epoch,default-run] [--backend=wasm]
  *                      [--wait-idle[=seconds]] [--allow-reference-blas]
  *
@@ -32,6 +32,7 @@ import { loadProduct, onnxRuntimeLoaded } from './lib/product.mjs';
 import { finalize, renderMarkdown, renderTable, shapeProblems, writeAtomic } from './lib/results.mjs';
 import { settingsFor } from './lib/settings.mjs';
 import { TorchClient } from './lib/torch-client.mjs';
+import { PYTHON } from '../test/helpers/python.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -74,7 +75,7 @@ async function section(name, keys, fn) {
 function startTorch() {
   if (arg('no-torch') === true) return { client: undefined, reason: 'PyTorch side disabled (--no-torch)' };
   try {
-    const client = new TorchClient({ python: String(arg('python') ?? '/usr/bin/python3.11'), threads: s.threads });
+    const client = new TorchClient({ python: String(arg('python') ?? PYTHON), threads: s.threads });
     log(`PyTorch ${client.version}, ${client.threads} threads`);
     return { client, reason: undefined };
   } catch (e) {

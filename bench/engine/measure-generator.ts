@@ -1,6 +1,6 @@
 /**
  * Side-by-side timing of the generator forward on tfjs and onnxruntime (and
- * PyTorch, through bench/torch/server.py, when /usr/bin/python3.11 has torch),
+ * PyTorch, through bench/torch/server.py, when $DEEPPERFORM_PYTHON (default /usr/bin/python3.11) has torch),
  * alternating the engines round by round in one process. Used for the figures
  * in docs/engine.md:
  *
@@ -163,7 +163,9 @@ function parseArgs(argv: string[]): Options {
     const i = argv.indexOf(`--${k}`);
     return i >= 0 ? Number(argv[i + 1]) : d;
   };
-  return { width: get('width', 64), repeats: get('repeats', 7), threads: get('threads', 2), python: '/usr/bin/python3.11' };
+  // The rule of test/helpers/python.mjs (this file is also compiled into dist/, where test/ is not).
+  const python = process.env.DEEPPERFORM_PYTHON || '/usr/bin/python3.11';
+  return { width: get('width', 64), repeats: get('repeats', 7), threads: get('threads', 2), python };
 }
 
 async function main(): Promise<void> {

@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
+import { PYTHON } from '../../test/helpers/python.mjs';
 
 const SCRIPT = fileURLToPath(new URL('../torch/server.py', import.meta.url));
 const WORKER = new URL('./torch-worker.mjs', import.meta.url);
@@ -23,7 +24,7 @@ export class TorchClient {
   #signal;
 
   /** Starts Python and waits for its ready line; throws TorchUnavailable with the reason. */
-  constructor({ python = '/usr/bin/python3.11', threads = 2, startTimeoutMs = 120_000 } = {}) {
+  constructor({ python = PYTHON, threads = 2, startTimeoutMs = 120_000 } = {}) {
     if (!existsSync(python)) throw new TorchUnavailable(`${python} is not installed`);
     const flag = new SharedArrayBuffer(4);
     const { port1, port2 } = new MessageChannel();

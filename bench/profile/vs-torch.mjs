@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { loadProduct, randomImages, inputSpec } from '../lib/product.mjs';
 import { TorchClient } from '../lib/torch-client.mjs';
 import { median } from '../lib/stats.mjs';
+import { PYTHON } from '../../test/helpers/python.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 // WAIT=s: first wait up to s seconds for a 10 s window in which other processes use under 0.5 CPU.
@@ -154,7 +155,7 @@ async function ilfoPath() {
     ours.push(p.baselines.ilfo(network, seeds, attack, 333).msPerInput);
     const u = process.cpuUsage(c);
     cpu.ours.push((u.user + u.system) / 1000 / seeds.count);
-    const out = execFileSync('/usr/bin/python3.11', [script, '20', '300', '1'], { env: { ...process.env, T: String(T) }, encoding: 'utf8' });
+    const out = execFileSync(PYTHON, [script, '20', '300', '1'], { env: { ...process.env, T: String(T) }, encoding: 'utf8' });
     theirs.push(Number(/median ([\d.]+)/.exec(out)[1]));
     // The twin's own CPU time (time.process_time(), all its threads) per input.
     cpu.theirs.push(Number(/cpu ([\d.]+)/.exec(out)[1]));

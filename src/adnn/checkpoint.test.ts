@@ -1,14 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../engine/index.js';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/cli.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { trainAdnn } from './train.js';
 import { buildSdnTiny, SDN_TINY_DEFAULT } from './zoo/sdn/sdn-tiny.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 const config = { ...SDN_TINY_DEFAULT, widths: [2, 4, 4] as [number, number, number] };
 const data = (() => {

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../engine/index.js';
+import { describe, expect, it } from 'vitest';
 import { InferenceEngine } from '../engine/ort/index.js';
 import { activationGradient } from './gradient.js';
 import { zooEntry } from './zoo/index.js';
@@ -11,10 +10,6 @@ import { zooEntry } from './zoo/index.js';
  * straight-through decisions (SkipNet, BlockDrop), exit pooling (SDN) and
  * multi-scale resizing (RaNet) all go through the backward lowerings.
  */
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 const spec = { height: 28, width: 28, channels: 1, range: [0, 1] as [number, number] };
 

@@ -1,15 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../engine/index.js';
+import { describe, expect, it } from 'vitest';
 import { lossAndGradient } from './common.js';
 
 /** Per input, the sum of its squared pixels: gradient 2v. */
 const squares = (v: tf.Tensor4D) => tf.sum(tf.square(tf.reshape(v, [v.shape[0], -1])), 1) as tf.Tensor1D;
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 describe('the shared per-input gradient', () => {
   it('lossAndGradient: each input its own loss and gradient (hand-computed)', () => {

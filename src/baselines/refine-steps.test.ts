@@ -1,14 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../engine/index.js';
+import { describe, expect, it } from 'vitest';
 import { oneGateModel } from './one-gate.fixture.js';
 import { adamCorrections, adamStep, costliestOf, keepCostlier, scheduledStep, steepest } from './refine-steps.js';
 
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 describe('step rules of deepperform-refine', () => {
   it('cosine schedule: 2s, s(1 + cos(pi/4)), s, s(1 + cos(3pi/4)) over 4 steps, (k + 1)s in all', () => {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAdnn, runBatched, type AdaptiveNetwork } from '../adnn/index.js';
 import { loadDataset, takeSeeded } from '../data/index.js';
-import { initBackend } from '../engine/index.js';
 import { generate, loadGenerator, shippedGeneratorsDir, type Generator, type GeneratedInputs } from '../generator/index.js';
 import { BaselineError } from './common.js';
 import { oneGateModel } from './one-gate.fixture.js';
@@ -15,10 +14,6 @@ const started = (xs: number[], count = xs.length): GeneratedInputs => ({ images:
 const linf = { norm: 'linf' as const, epsilon: 0.1, tau: 0.5 };
 /** Constant sign steps of 0.05, the last iterate: each step is easy to follow by hand. */
 const SIGN_STEPS = { loss: 'log-p', rule: 'pgd', stepSize: 0.05, schedule: 'constant', keep: 'last', steps: 4 } as const;
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 describe('deepperform-refine on the one-gate model (block runs iff the pixel > 0.5)', () => {
   // Seeds and the generator's starts: A 0.45 / 0.36 (block off), B 0.95 / 0.90 (on), C 0.30 / 0.25 (off).

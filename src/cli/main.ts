@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { writeSync } from 'node:fs';
 import { EXIT } from '../util/errors.js';
-import { program } from './program.js';
-import { reportError } from './report-error.js';
+import { execute } from './execute.js';
+import { processIO } from './io.js';
 
 /**
  * A command ends by returning its exit code to main(). When the process ends
@@ -24,16 +24,7 @@ function guardUnfinished(): { finished(): void } {
 
 async function main(): Promise<void> {
   const guard = guardUnfinished();
-  let code: number = EXIT.pass;
-  const cli = program((c) => {
-    code = c;
-  });
-  try {
-    await cli.parseAsync(process.argv);
-  } catch (e) {
-    code = reportError(e);
-  }
-  process.exitCode = code;
+  process.exitCode = await execute(process.argv.slice(2), processIO());
   guard.finished();
 }
 

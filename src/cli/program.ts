@@ -9,6 +9,7 @@ import { CACHE_DIR_ENV, DEFAULT_CACHE_DIR, DEFAULT_INCLUDE, DEFAULT_OUTPUT_DIR, 
 import { collectList, collectOutputFile, integer, number, parsePattern, parseShard } from './options.js';
 import { toolVersion } from '../util/version.js';
 import { PERF_LOSS_NAMES } from '../suite/index.js';
+import { processIO, type CommandIO } from './io.js';
 
 const EXIT_CODES_HELP = `
 Exit codes: 0 every error-level assertion holds, 1 an assertion failed,
@@ -29,13 +30,23 @@ const nameOption = () => new Option('-t, --test-name-pattern <regex>', 'only sui
 const shardOption = () => new Option('--shard <i/n>', 'only the i-th of n equal slices of the suites, sorted by path (1-based)').argParser(parseShard);
 const passOption = () => new Option('--pass-with-no-tests', 'exit 0 instead of 2 when no suite is selected');
 
-export function program(exit: (code: number) => void): Command {
+/**
+ * The program whose commands read and write through `io` (the process's own
+ * by default; tests pass buffers). `args` are the user's arguments, which
+ * saved models record as the command that made them; run it with execute().
+ */
+export function program(exit: (code: number) => void, io: CommandIO = processIO(), args: readonly string[] = process.argv.slice(2)): Command {
   const cli = new Command('deepperform')
     .description('Performance tests for adaptive neural networks (DeepPerform, ASE 2022)')
     .version(toolVersion())
     .exitOverride()
-    // commander's own errors quote the bad argument: escaped, as every message that reaches the terminal.
-    .configureOutput({ outputError: (text, write) => write(terminalLines(text)) });
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // commander's own errors quote the bad argument: escaped, as every message that reaches the terminal.
+      outputError: (text, write) => write(terminalLines(text)),
+    });
+  const argv = () => [...args];
 
   const run = cli
     .command('run')
@@ -53,7 +64,7 @@ export function program(exit: (code: number) => void): Command {
     .option('--update-baseline', 'write the saved-result files that assertions compare against, instead of comparing')
     .addOption(configOption())
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (paths: string[], opts) => exit(await (await import('./commands/run.js')).runCommand(paths, opts)));
+    .action(async (paths: string[], opts) => exit(await (await import('./commands/run.js')).runCommand(paths, opts, io)));
 
   cli
     .command('list')
@@ -64,7 +75,7 @@ export function program(exit: (code: number) => void): Command {
     .option('--json', 'print a JSON array: file, name, model, norm, epsilon, threshold, seed, assertions')
     .addOption(passOption())
     .addOption(configOption())
-    .action(async (paths: string[], opts) => exit(await (await import('./commands/list.js')).listCommand(paths, opts)));
+    .action(async (paths: string[], opts) => exit(await (await import('./commands/list.js')).listCommand(paths, opts, io)));
 
   const merge = cli
     .command('merge-reports')
@@ -73,20 +84,20 @@ export function program(exit: (code: number) => void): Command {
   reporterOptions(merge)
     .addOption(configOption())
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (dir: string, opts) => exit(await (await import('./commands/merge-reports.js')).mergeReportsCommand(dir, opts)));
+    .action(async (dir: string, opts) => exit(await (await import('./commands/merge-reports.js')).mergeReportsCommand(dir, opts, io)));
 
   cli
     .command('init')
     .description('write a commented starter suite (perf/example.perf.yaml) and deepperform.config.mjs')
     .argument('[dir]', 'project folder', '.')
     .option('--force', 'overwrite those files when they exist')
-    .action(async (dir: string, opts) => exit(await (await import('./commands/init.js')).initCommand(dir, opts)));
+    .action(async (dir: string, opts) => exit(await (await import('./commands/init.js')).initCommand(dir, opts, io)));
 
-  modelCommands(cli, exit);
+  modelCommands(cli, exit, io, argv);
   return cli;
 }
 
-function modelCommands(cli: Command, exit: (code: number) => void): void {
+function modelCommands(cli: Command, exit: (code: number) => void, io: CommandIO, argv: () => string[]): void {
   cli
     .command('train-model')
     .description('train a zoo AdNN on a dataset and save its weights with measured accuracy and FLOPs')
@@ -102,7 +113,7 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
     .requiredOption('--out <dir>', 'folder to write model.json and weights.bin to')
     .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
     .option('--resume', 'continue from <out>/checkpoint, written after every epoch')
-    .action(async (opts) => exit(await (await import('./commands/train-model.js')).trainModelCommand(opts, process.argv.slice(2))));
+    .action(async (opts) => exit(await (await import('./commands/train-model.js')).trainModelCommand(opts, argv(), io)));
 
   cli
     .command('model-info')
@@ -119,7 +130,7 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
     .option('--mean <values>', 'ONNX: the normalisation the graph expects, comma-separated (with --std)')
     .option('--std <values>', 'ONNX: see --mean')
     .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
-    .action(async (arch: string, opts) => exit(await (await import('./commands/model-info.js')).modelInfoCommand(arch, opts)));
+    .action(async (arch: string, opts) => exit(await (await import('./commands/model-info.js')).modelInfoCommand(arch, opts, io)));
 
   cli
     .command('import-weights')
@@ -134,7 +145,7 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
       "the dataset whose input normalisation the original applied (per family: cifar10, cifar100, svhn where known, or none); default: the architecture's own",
     )
     .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
-    .action(async (opts) => exit(await (await import('./commands/import-weights.js')).importWeightsCommand(opts, process.argv.slice(2))));
+    .action(async (opts) => exit(await (await import('./commands/import-weights.js')).importWeightsCommand(opts, argv(), io)));
 
   cli
     .command('harden')
@@ -164,7 +175,7 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
     .option('--retrain', "ignore the cached generator of the original model and train it anew")
     .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
     .option('--json', 'print the before/after numbers as JSON (progress goes to stderr)')
-    .action(async (opts) => exit(await (await import('./commands/harden.js')).hardenCommand(opts, process.argv.slice(2))));
+    .action(async (opts) => exit(await (await import('./commands/harden.js')).hardenCommand(opts, argv(), io)));
 
   cli
     .command('detector')
@@ -189,10 +200,10 @@ function modelCommands(cli: Command, exit: (code: number) => void): void {
     .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')
     .addOption(configOption())
     .option('--json', 'print the results as JSON (progress goes to stderr)')
-    .action(async (opts) => exit(await (await import('./commands/detector.js')).detectorCommand(opts)));
+    .action(async (opts) => exit(await (await import('./commands/detector.js')).detectorCommand(opts, io)));
 
   cli
     .command('models')
     .description('list the zoo architectures')
-    .action(async () => exit((await import('./commands/model-info.js')).modelsCommand()));
+    .action(async () => exit((await import('./commands/model-info.js')).modelsCommand(io)));
 }

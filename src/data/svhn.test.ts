@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compressedElement, concat, matFile, matHeader, matrixElement, MI, type MatFileOptions, type MatVar } from '../../test/helpers/mat5-writer.js';
 import { loadDataset } from './dataset.js';
 import { DataError } from './errors.js';
+import { PYTHON as PREFERRED_PYTHON } from '../../test/helpers/python.mjs';
 
 /**
  * The test pattern for X(row, col, channel, image), 0-based. Row and column have different
@@ -251,7 +252,7 @@ describe('svhn: errors name the file and the problem', () => {
 
 /** A Python with scipy, to check the reader against a MAT writer that is not ours. */
 function pythonWithScipy(): string | undefined {
-  for (const python of ['/usr/bin/python3.11', '/usr/bin/python3', 'python3']) {
+  for (const python of [PREFERRED_PYTHON, '/usr/bin/python3', 'python3']) {
     const r = spawnSync(python, ['-c', 'import scipy.io, numpy'], { stdio: 'ignore' });
     if (r.status === 0) return python;
   }

@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+// Starts with no backend chosen: test/setup/backend.ts must not choose one first.
+import '../../test/setup/own-backend.js';
 import { backendInfo, initBackend } from './backend.js';
 import { BackendError, chooseBackend, explicitRequest, parseBackendName, TFJS_NODE_NOTE, type BackendLoaders } from './select.js';
 import { wasmConvKernelsRegistered } from './wasm-kernels.js';

@@ -1,11 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../engine/index.js';
+import { describe, expect, it } from 'vitest';
 import { ScheduledAdam } from './optimizer.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 describe('ScheduledAdam', () => {
   it('applies a new learning rate from the next step on', () => {

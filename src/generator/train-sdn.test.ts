@@ -9,18 +9,13 @@
  * test); the test asserts the smallest of those (+4 points and 1.5x) for seed 1.
  */
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../test/helpers/cli.js';
 import { loadAdnn } from '../adnn/index.js';
 import { loadDataset, splitHoldOut } from '../data/index.js';
-import { initBackend } from '../engine/index.js';
 import { Generator } from './architecture.js';
 import { trainGenerator, type GeneratorTrainConfig } from './train.js';
 import { makeValidator } from './validation.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 const CONFIG: GeneratorTrainConfig = {
   steps: 60,

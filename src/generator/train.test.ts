@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AdaptiveNetwork, Execution, ImageBatch } from '../adnn/index.js';
-import { initBackend } from '../engine/index.js';
 import { loadAdnn } from '../adnn/index.js';
 import { curriculumTau, trainGenerator, type GeneratorTrainConfig } from './train.js';
 import type { PerfLoss } from './losses.js';
@@ -64,10 +63,6 @@ const CONFIG: GeneratorTrainConfig = {
   patience: 10,
   seed: 7,
 };
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 describe('trainGenerator', () => {
   const train = flat([0.1, 0.2, 0.3, 0.4, 0.15, 0.25]);

@@ -5,17 +5,13 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { PhaseProgressInfo, Reporter } from '../results/index.js';
-import { initBackend } from '../engine/index.js';
 import { GeneratorCache } from '../generator/index.js';
 import { parseSuite } from '../suite/index.js';
 import { FIXTURE_MODEL, tempDir } from '../../test/helpers/cli.js';
 import { runSuite } from './run-suite.js';
 
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 const dir = tempDir();
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

@@ -5,17 +5,13 @@
  */
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { AdaptiveNetwork } from '../adnn/index.js';
-import { initBackend } from '../engine/index.js';
 import { parseSuite } from '../suite/index.js';
 import { tempDir } from '../../test/helpers/cli.js';
 import { BaselineError } from '../baselines/index.js';
 import { baselineFor, type BaselineSourceOptions } from './baseline-source.js';
 
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 const dir = tempDir();
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

@@ -6,18 +6,13 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../engine/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { GeneratorCache, loadGenerator } from '../generator/index.js';
 import { parseSuite } from '../suite/index.js';
 import type { Reporter } from '../results/index.js';
 import { FIXTURE_MODEL, ROOT, tempDir } from '../../test/helpers/cli.js';
 import { CONVERGENCE_CHECK } from './convergence.js';
 import { runSuite } from './run-suite.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 const dir = tempDir();
 afterAll(async () => {

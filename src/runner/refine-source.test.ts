@@ -4,19 +4,15 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { oneGateModel } from '../baselines/one-gate.fixture.js';
 import { refineSettings } from '../baselines/index.js';
-import { initBackend } from '../engine/index.js';
 import { Generator, generate } from '../generator/index.js';
 import { parseSuite } from '../suite/index.js';
 import { tempDir } from '../../test/helpers/cli.js';
 import type { BaselineSourceOptions } from './baseline-source.js';
 import { refineFor, refineKey } from './refine-source.js';
 
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 const dir = tempDir();
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

@@ -5,16 +5,11 @@
  */
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../engine/index.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { GeneratorCache } from '../generator/index.js';
 import { parseSuite } from '../suite/index.js';
 import { FIXTURE_MODEL, tempDir } from '../../test/helpers/cli.js';
 import { runSuite } from './run-suite.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 const savedCI = process.env.CI;
 afterEach(() => {

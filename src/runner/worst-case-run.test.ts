@@ -6,16 +6,12 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../engine/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { GeneratorCache } from '../generator/index.js';
 import { parseSuite } from '../suite/index.js';
 import { FIXTURE_MODEL, tempDir } from '../../test/helpers/cli.js';
 import { runSuite } from './run-suite.js';
 
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 const dir = tempDir();
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listCommand } from '../../src/cli/commands/list.js';
 import { bufferIO } from '../cli/buffer-io.js';
-import { runCliAsync } from '../cli/run-cli-async.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { runInProcess, tinyProject } from './a-helpers.js';
 
 /** Any character a terminal acts on, but the newline ending each line. */
@@ -42,13 +42,13 @@ describe('bad input, class 9: user strings on the console', () => {
     expect(io.out().split('\n')).toHaveLength(2 + 1 + 2 + 1); // header, two suites, blank, count, final newline
   });
 
-  it("arguments on the command line are escaped in error messages, ours and the option parser's (the CLI prints them, so it is spawned)", async () => {
+  it("arguments on the command line are escaped in error messages, ours and the option parser's (printed by the CLI's own error path)", async () => {
     const { dir } = tinyProject();
-    const path = await runCliAsync(['run', 'no\x1b[2Jsuch\x07dir', '--reporter', 'console'], dir);
+    const path = await runCliInProcess(['run', 'no\x1b[2Jsuch\x07dir', '--reporter', 'console'], dir);
     expect(path.code).toBe(2);
     expect(path.stderr).toContain('no\\x1b[2Jsuch\\x07dir');
     expect(path.stderr).not.toMatch(RAW_CONTROL);
-    const pattern = await runCliAsync(['list', '.', '-t', 'x\x1b[2J('], dir);
+    const pattern = await runCliInProcess(['list', '.', '-t', 'x\x1b[2J('], dir);
     expect(pattern.code).toBe(2);
     expect(pattern.stderr).toContain("argument 'x\\x1b[2J(' is invalid");
     expect(pattern.stderr).not.toMatch(RAW_CONTROL);

@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { runCliAsync } from '../cli/run-cli-async.js';
 import { runInProcess } from './a-helpers.js';
 
@@ -49,7 +50,7 @@ const inRun = (code: string) => (src: string) => src.replace('    run(x, tau) {'
 describe('bad input, class 5: user modules, run by the CLI (exit codes are the point)', () => {
   it('a factory that never settles is stopped after model.timeout, naming the module and the export', async () => {
     const dir = moduleProject(inFactory('return new Promise(() => {});'), '  timeout: 1');
-    const r = await runCliAsync(['run', '.', '--reporter', 'console', '--cache-dir', 'cache'], dir);
+    const r = await runCliInProcess(['run', '.', '--reporter', 'console', '--cache-dir', 'cache'], dir);
     expect(r.stderr).toBe(`error: ${join(dir, 'm.mjs')}: export "default" did not finish within 1 s and was stopped (a longer limit: model.timeout in the suite)\n`);
     expect(r.code).toBe(2);
   });

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { preflightSuites } from '../../src/runner/index.js';
 import { loadSuite, type SuiteError } from '../../src/suite/index.js';
-import { FIXTURE_MODEL, runCli, tempDir } from '../helpers/cli.js';
+import { FIXTURE_MODEL, tempDir } from '../helpers/cli.js';
+import { runCliInProcess as runCli } from '../helpers/cli-in-process.js';
 import { minimalSuiteText } from './b-helpers.js';
 
 /** A suite file whose `data:` block is `data` (YAML lines, indented by two). */
@@ -79,11 +80,11 @@ describe('dataset problems at load time, at their line', () => {
     expect(p).toEqual({ line: 4, column: 12, path: 'data.dataset', message: 'model sdn-tiny takes 28x28x1 inputs, dataset cifar10 has 32x32x3' });
   });
 
-  it('the CLI: exit 2 before the first (good) suite trains, with file:line', () => {
+  it('the CLI: exit 2 before the first (good) suite trains, with file:line', async () => {
     const dir = tempDir();
     suiteFile(dir, 'a-good', '  dataset: fashion-mnist-embedded\n  seeds: 4');
     suiteFile(dir, 'b-many', '  dataset: fashion-mnist-embedded\n  seeds: 5000');
-    const r = runCli(['run', 'a-good.perf.yaml', 'b-many.perf.yaml'], dir);
+    const r = await runCli(['run', 'a-good.perf.yaml', 'b-many.perf.yaml'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/b-many\.perf\.yaml:5:10 +data\.seeds: 5000 seeds asked for, but the test split of fashion-mnist-embedded has only 1000 inputs/);
     expect(r.stderr).not.toMatch(/\n +at /);

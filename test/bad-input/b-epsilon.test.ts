@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { preflightSuites } from '../../src/runner/index.js';
 import { loadSuite, type SuiteError } from '../../src/suite/index.js';
-import { FIXTURE_MODEL, runCli, tempDir } from '../helpers/cli.js';
+import { FIXTURE_MODEL, tempDir } from '../helpers/cli.js';
+import { runCliInProcess as runCli } from '../helpers/cli-in-process.js';
 import { minimalSuiteText } from './b-helpers.js';
 
 function suiteFile(norm: string, epsilon: string): string {
@@ -41,9 +42,9 @@ describe('bad input, class 6: epsilon beyond the input range', () => {
     expect(await problems(suiteFile('l2', '28'))).toEqual([]);
   });
 
-  it('the CLI: exit 2 before training, with file:line', () => {
+  it('the CLI: exit 2 before training, with file:line', async () => {
     const file = suiteFile('linf', '8');
-    const r = runCli(['run', file, '--reporter', 'console', '-o', join(tempDir(), 'reports')]);
+    const r = await runCli(['run', file, '--reporter', 'console', '-o', join(tempDir(), 'reports')], tempDir());
     expect(r.code).toBe(2);
     expect(r.stderr + r.stdout).toMatch(/eps\.perf\.yaml:5:\d+.*epsilon 8 is larger than the input range allows/s);
   });

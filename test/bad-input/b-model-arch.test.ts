@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSuiteModel, preflightSuites } from '../../src/runner/index.js';
 import { loadSuite, type SuiteError } from '../../src/suite/index.js';
-import { FIXTURE_MODEL, ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { FIXTURE_MODEL, ROOT, tempDir } from '../helpers/cli.js';
+import { runCliInProcess as runCli } from '../helpers/cli-in-process.js';
 import { minimalSuiteText } from './b-helpers.js';
 
 const RANET = join(ROOT, 'fixtures/models/ranet-tiny');
@@ -79,11 +80,11 @@ describe('model.arch against the weights', () => {
     await expect(loadSuiteModel(suite)).rejects.toThrow(/model\.arch is "ranet-tiny", but the weights in .* were saved from "sdn-tiny"/);
   });
 
-  it('the CLI: exit 2 before any suite runs, naming file:line and both architectures', () => {
+  it('the CLI: exit 2 before any suite runs, naming file:line and both architectures', async () => {
     const dir = tempDir();
     suiteFile(dir, 'a-good', 'sdn-tiny', FIXTURE_MODEL);
     suiteFile(dir, 'b-swapped', 'ranet-tiny', FIXTURE_MODEL);
-    const r = runCli(['run', 'a-good.perf.yaml', 'b-swapped.perf.yaml'], dir);
+    const r = await runCli(['run', 'a-good.perf.yaml', 'b-swapped.perf.yaml'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/b-swapped\.perf\.yaml:3:9 +model\.arch: the weights in .* were saved from "sdn-tiny" \(metadata\.arch in its model\.json\), not "ranet-tiny"/);
     expect(r.stderr).not.toMatch(/\n +at /); // no stack

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -7,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 // The bench is plain ESM JavaScript; these judge the PyTorch peer's report (bench/torch/server.py).
 import { blasLibraries, classifyBlas, notComparableNote, torchBlasSummary, torchBuildSettings } from '../../bench/lib/peer.mjs';
 import { RATIOS } from '../../bench/lib/results.mjs';
+import { spawnAsync } from '../helpers/spawn.js';
 
 // torch.__config__.show() of Debian's python3-torch 1.13 (cut down) and of a pip wheel.
 const DEBIAN_CONFIG =
@@ -113,22 +113,21 @@ describe('the bench with a peer on the reference BLAS', () => {
   );
   chmodSync(fake, 0o755);
   const run = (...extra: string[]) =>
-    spawnSync(process.execPath, ['bench/run.mjs', '--quick', `--python=${fake}`, '--skip=gen,adnn,train,train28,ilfo,instr,epoch,default-run', `--out=${join(dir, 'r.json')}`, ...extra], {
+    spawnAsync(process.execPath, ['bench/run.mjs', '--quick', `--python=${fake}`, '--skip=gen,adnn,train,train28,ilfo,instr,epoch,default-run', `--out=${join(dir, 'r.json')}`, ...extra], {
       cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 120_000,
+      timeoutMs: 120_000,
     });
 
-  it('refuses with exit 2, naming the BLAS and the fix', () => {
-    const r = run();
+  it('refuses with exit 2, naming the BLAS and the fix', async () => {
+    const r = await run();
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0');
     expect(r.stderr).toContain('apt-get install libopenblas0-pthread');
     expect(r.stderr).toContain('--allow-reference-blas');
   });
 
-  it('with --allow-reference-blas records the peer and nulls every torch ratio as not comparable', () => {
-    const r = run('--allow-reference-blas');
+  it('with --allow-reference-blas records the peer and nulls every torch ratio as not comparable', async () => {
+    const r = await run('--allow-reference-blas');
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
     expect(result.torch_blas).toContain('netlib reference BLAS');

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, writeTinySuite } from '../helpers/cli.js';
-import { runCliAsync as runCli } from './run-cli-async.js';
+import { runCliInProcess as runCli } from '../helpers/cli-in-process.js';
+import { runCliAsync } from './run-cli-async.js';
 
 /** The deepperform row of the console's metrics table: FLOPs numbers only, no times. */
 function flopsRow(stdout: string): string {
@@ -60,10 +61,11 @@ describe('generator cache', () => {
     expect(entries(join(dir, 'cache'))).toHaveLength(2);
   });
 
+  // Two processes, as two CI jobs sharing a cache would be: the cache's locking is between processes.
   it('two runs sharing the cache at once both finish correctly', async () => {
     const dir = tempDir();
     writeTinySuite(dir, 'a.perf.yaml');
-    const once = () => runCli(['run', '.', '--reporter', 'console', '--cache-dir', 'cache'], dir);
+    const once = () => runCliAsync(['run', '.', '--reporter', 'console', '--cache-dir', 'cache'], dir);
     const [a, b] = await Promise.all([once(), once()]);
     expect([a.code, b.code]).toEqual([0, 0]);
     expect(flopsRow(a.stdout)).toBe(flopsRow(b.stdout));

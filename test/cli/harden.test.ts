@@ -1,16 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hardenCommand, type HardenFlags } from '../../src/cli/commands/harden.js';
 import { isUserError } from '../../src/util/errors.js';
-import { initBackend } from '../../src/engine/index.js';
 import { bufferIO } from './buffer-io.js';
-import { runCliAsync } from './run-cli-async.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { FIXTURE_MODEL, ROOT, tempDir, writeTinySuite } from '../helpers/cli.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 /** Runs the command in-process and returns what it threw (every case here must throw). */
 async function thrown(flags: HardenFlags, cwd = tempDir()): Promise<Error> {
@@ -25,17 +20,17 @@ async function thrown(flags: HardenFlags, cwd = tempDir()): Promise<Error> {
 }
 
 describe('deepperform harden: bad input is a usage error (exit 2) that says what is wrong', () => {
-  it('the built CLI exits 2: nothing to harden, --suite with model flags, a bad --epochs, a module model', async () => {
+  it('the CLI exits 2: nothing to harden, --suite with model flags, a bad --epochs, a module model', async () => {
     const dir = tempDir();
     writeFileSync(
       join(dir, 'module.perf.yaml'),
       `name: mine\nmodel: { module: ${join(ROOT, 'fixtures/example-adnn/brightness-gated.mjs')} }\ndata: { dataset: fashion-mnist-embedded }\nnorm: linf\nepsilon: 0.1\n`,
     );
     const [none, mixed, epochs, mod] = await Promise.all([
-      runCliAsync(['harden'], dir),
-      runCliAsync(['harden', '--suite', 'module.perf.yaml', '--norm', 'l2', '--epsilon', '2'], dir),
-      runCliAsync(['harden', '--suite', 'module.perf.yaml', '--epochs', '0'], dir),
-      runCliAsync(['harden', '--suite', 'module.perf.yaml'], dir),
+      runCliInProcess(['harden'], dir),
+      runCliInProcess(['harden', '--suite', 'module.perf.yaml', '--norm', 'l2', '--epsilon', '2'], dir),
+      runCliInProcess(['harden', '--suite', 'module.perf.yaml', '--epochs', '0'], dir),
+      runCliInProcess(['harden', '--suite', 'module.perf.yaml'], dir),
     ]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/harden needs --suite <file>, or --model <dir> and --epsilon <e>/);

@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAdnn } from '../../src/adnn/index.js';
-import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, tempDir } from '../helpers/cli.js';
+import { runCliInProcess as runCli } from '../helpers/cli-in-process.js';
 import { encodeSafetensors } from '../helpers/safetensors-writer.js';
 import { blockDropStateDict } from '../helpers/blockdrop-state-dict.js';
 import { RANET_DEFAULT } from '../../src/adnn/zoo/ranet/config.js';
@@ -17,17 +18,17 @@ import { useCpu } from '../helpers/tf.js';
 beforeAll(useCpu);
 
 describe('deepperform import-weights', () => {
-  it('a missing file is a usage error (exit 2) naming the file', () => {
-    const r = runCli(['import-weights', '--arch', 'sdn-resnet56', '--from', 'nowhere/sdn.safetensors', '--out', tempDir()], ROOT);
+  it('a missing file is a usage error (exit 2) naming the file', async () => {
+    const r = await runCli(['import-weights', '--arch', 'sdn-resnet56', '--from', 'nowhere/sdn.safetensors', '--out', tempDir()], ROOT);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/nowhere\/sdn\.safetensors: does not exist/);
   });
 
-  it('an architecture without a PyTorch mapping, or an unknown --normalize, is a usage error', () => {
-    const tiny = runCli(['import-weights', '--arch', 'sdn-tiny', '--from', 'x.safetensors', '--out', tempDir()], ROOT);
+  it('an architecture without a PyTorch mapping, or an unknown --normalize, is a usage error', async () => {
+    const tiny = await runCli(['import-weights', '--arch', 'sdn-tiny', '--from', 'x.safetensors', '--out', tempDir()], ROOT);
     expect(tiny.code).toBe(2);
     expect(tiny.stderr).toMatch(/sdn-tiny has no PyTorch import; architectures that have one: .*sdn-resnet56/);
-    const norm = runCli(['import-weights', '--arch', 'sdn-vgg16', '--from', 'x.safetensors', '--out', tempDir(), '--normalize', 'imagenet'], ROOT);
+    const norm = await runCli(['import-weights', '--arch', 'sdn-vgg16', '--from', 'x.safetensors', '--out', tempDir(), '--normalize', 'imagenet'], ROOT);
     expect(norm.code).toBe(2);
     expect(norm.stderr).toMatch(/--normalize imagenet: expected one of cifar10, cifar100, svhn, none/);
   });
@@ -44,11 +45,11 @@ describe('deepperform import-weights', () => {
     writeFileSync(file, encodeSafetensors(tensors));
     const out = join(dir, 'model');
     // Without --classes the default (100) does not fit, and the hint says what does.
-    const slip = runCli(['import-weights', '--arch', 'sdn-resnet56', '--from', file, '--out', out], ROOT);
+    const slip = await runCli(['import-weights', '--arch', 'sdn-resnet56', '--from', file, '--out', out], ROOT);
     expect(slip.code).toBe(2);
     expect(slip.stderr).toMatch(/hint: the file's classifiers have 10 classes; pass --classes 10/);
     expect(slip.stderr).toMatch(/wrong shape: layers\.3\.output\.linear\.weight \[10,256\] -> \[256,10\], expected \[256,100\]/);
-    const r = runCli(['import-weights', '--arch', 'sdn-resnet56', '--from', file, '--out', out, '--classes', '10', '--normalize', 'cifar10'], ROOT);
+    const r = await runCli(['import-weights', '--arch', 'sdn-resnet56', '--from', file, '--out', out, '--classes', '10', '--normalize', 'cifar10'], ROOT);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/sdn-resnet56 \(32x32x3, 10 classes, normalisation cifar10\)/);
     const meta = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).metadata;
@@ -72,7 +73,7 @@ describe('deepperform import-weights', () => {
     const file = join(dir, 'skipnet.safetensors');
     writeFileSync(file, stateDictFile(values, 'module.'));
     const out = join(dir, 'model');
-    const r = runCli(['import-weights', '--arch', 'skipnet-110', '--from', file, '--out', out, '--classes', '100', '--normalize', 'cifar100'], ROOT);
+    const r = await runCli(['import-weights', '--arch', 'skipnet-110', '--from', file, '--out', out, '--classes', '100', '--normalize', 'cifar100'], ROOT);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/skipnet-110 \(32x32x3, 100 classes, normalisation cifar100\)/);
     expect(r.stdout).toMatch(/note: every key had nn\.DataParallel's "module\." prefix, which was dropped/);
@@ -94,7 +95,7 @@ describe('deepperform import-weights', () => {
     const file = join(dir, 'blockdrop.safetensors');
     writeFileSync(file, stateDictFile(values));
     const out = join(dir, 'model');
-    const r = runCli(['import-weights', '--arch', 'blockdrop-110', '--from', file, '--out', out, '--normalize', 'cifar10'], ROOT);
+    const r = await runCli(['import-weights', '--arch', 'blockdrop-110', '--from', file, '--out', out, '--normalize', 'cifar10'], ROOT);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/blockdrop-110 \(32x32x3, 10 classes, normalisation cifar10\)/);
     const meta = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).metadata;
@@ -104,10 +105,10 @@ describe('deepperform import-weights', () => {
     // logit [54, 64] -> [64, 54]: (block 20, feature 63) is 20*64+63 = 1343, ours 63*54+20 = 3422.
     expect(network.namedWeights().get('agent.logit.weight')!.dataSync()[3422]).toBe(values.get('agent.logit.weight')!.values[1343]);
     network.dispose();
-    const svhn = runCli(['import-weights', '--arch', 'blockdrop-110', '--from', file, '--out', join(dir, 'x'), '--normalize', 'svhn'], ROOT);
+    const svhn = await runCli(['import-weights', '--arch', 'blockdrop-110', '--from', file, '--out', join(dir, 'x'), '--normalize', 'svhn'], ROOT);
     expect(svhn.code).toBe(2);
     expect(svhn.stderr).toMatch(/--normalize svhn: expected one of cifar10, cifar100, none for blockdrop-110/);
-    const size = runCli(['import-weights', '--arch', 'blockdrop-110', '--from', file, '--out', join(dir, 'y'), '--input', '64x64x3'], ROOT);
+    const size = await runCli(['import-weights', '--arch', 'blockdrop-110', '--from', file, '--out', join(dir, 'y'), '--input', '64x64x3'], ROOT);
     expect(size.code).toBe(2);
     expect(size.stderr).toMatch(/blockdrop-110 configuration: PyTorch weights need a 32x32 input/);
   });
@@ -122,7 +123,7 @@ describe('deepperform import-weights', () => {
     // main.py saves the state_dict of an nn.DataParallel model: every key starts with "module.".
     writeFileSync(file, stateDictFile(values, 'module.'));
     const out = join(dir, 'model');
-    const r = runCli(['import-weights', '--arch', 'ranet', '--from', file, '--out', out, '--classes', '10', '--normalize', 'cifar10'], ROOT);
+    const r = await runCli(['import-weights', '--arch', 'ranet', '--from', file, '--out', out, '--classes', '10', '--normalize', 'cifar10'], ROOT);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/ranet \(32x32x3, 10 classes, normalisation cifar10\): 1481 weights filled/);
     expect(r.stdout).toMatch(/note: every key had nn\.DataParallel's "module\." prefix, which was dropped/);
@@ -139,15 +140,15 @@ describe('deepperform import-weights', () => {
     const brokenFile = join(dir, 'broken.safetensors');
     writeFileSync(brokenFile, stateDictFile(broken));
     // Without --classes the default (100) does not fit either: one error names the file and every problem, and the hint says what fits.
-    const bad = runCli(['import-weights', '--arch', 'ranet', '--from', brokenFile, '--out', join(dir, 'x')], ROOT);
+    const bad = await runCli(['import-weights', '--arch', 'ranet', '--from', brokenFile, '--out', join(dir, 'x')], ROOT);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/broken\.safetensors: does not fit ranet: missing: scale_flows\.2\.0\.conv_last\.net\.0\.weight; wrong shape: classifier\.0\.linear\.weight \[10,128\] -> \[128,10\], expected \[128,100\]/);
     expect(bad.stderr).toMatch(/hint: the file's classifiers have 10 classes; pass --classes 10/);
     expect(bad.stderr).not.toMatch(/at .*\.js:\d+/);
-    const none = runCli(['import-weights', '--arch', 'ranet', '--from', file, '--out', join(dir, 'z'), '--normalize', 'none'], ROOT);
+    const none = await runCli(['import-weights', '--arch', 'ranet', '--from', file, '--out', join(dir, 'z'), '--normalize', 'none'], ROOT);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/--normalize none: expected one of cifar10, cifar100 for ranet/);
-    const size = runCli(['import-weights', '--arch', 'ranet', '--from', file, '--out', join(dir, 'w'), '--input', '64x64x3', '--classes', '10'], ROOT);
+    const size = await runCli(['import-weights', '--arch', 'ranet', '--from', file, '--out', join(dir, 'w'), '--input', '64x64x3', '--classes', '10'], ROOT);
     expect(size.code).toBe(2);
     expect(size.stderr).toMatch(/ranet: PyTorch weights need a 32x32 input/);
   });

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +6,8 @@ import { loadConfig } from '../../src/settings/index.js';
 import { loadSuite } from '../../src/suite/index.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { bufferIO } from './buffer-io.js';
-import { runCliAsync } from './run-cli-async.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
+import { spawnAsync } from '../helpers/spawn.js';
 
 describe('deepperform init', () => {
   it('writes a starter suite that loads against the schema and a config that loads', async () => {
@@ -57,28 +57,30 @@ describe('deepperform init', () => {
     expect(existsSync(join(other, 'perf'))).toBe(false);
   });
 
-  it('from the shell: init then list finds the starter through the config; a second init exits 2', async () => {
+  it('through the CLI: init then list finds the starter through the config; a second init exits 2', async () => {
     const dir = tempDir();
-    const first = await runCliAsync(['init'], dir);
+    const first = await runCliInProcess(['init'], dir);
     expect(first.code).toBe(0);
-    const [list, again] = await Promise.all([runCliAsync(['list'], dir), runCliAsync(['init'], dir)]);
+    const [list, again] = await Promise.all([runCliInProcess(['list'], dir), runCliInProcess(['init'], dir)]);
     expect(list.stderr).toBe('');
     expect(list.stdout).toMatch(/^perf\/example\.perf\.yaml\s+example, sdn-tiny Linf\s+sdn-tiny\s+linf\s+0\.1\s+5$/m);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already exist/);
   });
 
-  it("package exports: 'deepperform/config' resolves for plain node, and the starter config imports it", () => {
+  it("package exports: 'deepperform/config' resolves for plain node, and the starter config imports it", async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'node_modules'));
     symlinkSync(ROOT, join(dir, 'node_modules/deepperform'), 'dir');
     writeFileSync(join(dir, 'package.json'), '{"type": "module"}\n');
-    execFileSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'init'], { cwd: dir, env: { ...process.env, CI: '1' } });
+    const init = await spawnAsync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'init'], { cwd: dir, env: { ...process.env, CI: '1' } });
+    expect(init.status, init.stderr).toBe(0);
     const script =
       "import { defineConfig } from 'deepperform/config';" +
       "const c = (await import('./deepperform.config.mjs')).default;" +
       'console.log(typeof defineConfig, JSON.stringify(defineConfig({ seed: 1 })), c.include.join());';
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
-    expect(out.trim()).toBe('function {"seed":1} perf');
+    const out = await spawnAsync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir });
+    expect(out.status, out.stderr).toBe(0);
+    expect(out.stdout.trim()).toBe('function {"seed":1} perf');
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { listCommand, type ListFlags } from '../../src/cli/commands/list.js';
 import { tempDir, writeTinySuite } from '../helpers/cli.js';
 import { bufferIO } from './buffer-io.js';
-import { runCliAsync } from './run-cli-async.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 
 /** A tiny suite with its own name; `list` loads it but trains nothing. */
 function suite(dir: string, file: string, name: string, extra = ''): void {
@@ -93,8 +93,8 @@ describe('deepperform list', () => {
     const clean = tempDir();
     suite(clean, 'only.perf.yaml', 'only');
     const [broken, empty] = await Promise.all([
-      runCliAsync(['list', 'perf', '-t', 'alpha'], dir),
-      runCliAsync(['list', '.', '-t', 'nomatch', '--json', '--pass-with-no-tests'], clean),
+      runCliInProcess(['list', 'perf', '-t', 'alpha'], dir),
+      runCliInProcess(['list', '.', '-t', 'nomatch', '--json', '--pass-with-no-tests'], clean),
     ]);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/perf\/f\.perf\.yaml:\d+:\d+\s+threshhold: unknown key/);

@@ -6,7 +6,7 @@ import { mergeReportsCommand } from '../../src/cli/commands/merge-reports.js';
 import type { AssertionResult, RunResult, SuiteResult } from '../../src/results/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { bufferIO } from './buffer-io.js';
-import { runCliAsync } from './run-cli-async.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 
 const ENV = { toolVersion: '0.1.0', backend: 'wasm', node: 'v20.0.0', platform: 'linux', cpu: 'test cpu', cpuCount: 2 };
 
@@ -58,7 +58,7 @@ function twoShards(): string {
 describe('deepperform merge-reports', () => {
   it('merges two shard blobs: suites by file, status recomputed, durations summed; junit and json written; exit 1', async () => {
     const dir = twoShards();
-    const r = await runCliAsync(['merge-reports', 'blobs', '--reporter', 'junit,json', '-o', 'merged'], dir);
+    const r = await runCliInProcess(['merge-reports', 'blobs', '--reporter', 'junit,json', '-o', 'merged'], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
 
@@ -135,7 +135,7 @@ describe('deepperform merge-reports', () => {
     await expect(merge('twice')).rejects.toThrow(/shard 1\/2 appears twice: .*twice\/1\.json and .*twice\/2\.json/);
     await expect(merge('dupsuite')).rejects.toThrow(/suite a\.perf\.yaml appears in both .*dupsuite\/1\.json and .*dupsuite\/2\.json/);
     await expect(merge('empty')).rejects.toThrow(/no report blobs \(\*\.json\) in .*empty; write them with --reporter json/);
-    const cli = await runCliAsync(['merge-reports', 'foreign'], dir);
+    const cli = await runCliInProcess(['merge-reports', 'foreign'], dir);
     expect(cli.code).toBe(2);
     expect(cli.stderr).toMatch(/x\.json: not a usable deepperform report/);
   });

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, tempDir } from '../helpers/cli.js';
+import { runCliInProcess as runCli } from '../helpers/cli-in-process.js';
 
 /**
  * The example suite examples/onnx/early-exit.perf.yaml (a PyTorch-exported
@@ -27,10 +28,10 @@ function tinyCopy(dir: string, edit: (yaml: string) => string = (y) => y): strin
 }
 
 describe('ONNX models from the suite syntax', () => {
-  it('runs the whole suite: generator, baselines, latency and sensitivity', () => {
+  it('runs the whole suite: generator, baselines, latency and sensitivity', async () => {
     const dir = tempDir();
     tinyCopy(dir);
-    const r = runCli(['run', '.', '--reporter', 'console', '--cache-dir', join(dir, 'cache')], dir);
+    const r = await runCli(['run', '.', '--reporter', 'console', '--cache-dir', join(dir, 'cache')], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     for (const method of ['deepperform', 'random', 'worst-case']) expect(r.stdout).toMatch(new RegExp(`\\n\\s+${method}\\s+16\\s+\\d`));
@@ -40,7 +41,7 @@ describe('ONNX models from the suite syntax', () => {
     expect(r.stdout).toMatch(/✓ seed accuracy > 0\.4/);
   }, 300_000);
 
-  it('a skipping model from its manifest runs too (generator, random; stages per gate and block)', () => {
+  it('a skipping model from its manifest runs too (generator, random; stages per gate and block)', async () => {
     const dir = tempDir();
     const blocks = [0, 1, 2].map((k) => `    - { input: in${k}, output: out${k}, gate: gate${k} }`);
     const yaml = [
@@ -59,17 +60,17 @@ describe('ONNX models from the suite syntax', () => {
       'measure: { latencyInputs: 3, repeats: 1 }',
     ].join('\n');
     writeFileSync(join(dir, 'gated.perf.yaml'), `${yaml}\n`);
-    const r = runCli(['run', '.', '--reporter', 'console', '--cache-dir', join(dir, 'cache')], dir);
+    const r = await runCli(['run', '.', '--reporter', 'console', '--cache-dir', join(dir, 'cache')], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     for (const method of ['seeds', 'deepperform', 'random']) expect(r.stdout).toMatch(new RegExp(`\\n\\s+${method}\\s+16\\s+\\d`));
     expect(r.stdout).toMatch(/threshold sensitivity, random max I-FLOPs: tau 0\.3 [\d.]+%/);
   }, 300_000);
 
-  it('an exit the graph does not have stops the run with exit code 2, naming the file and the exit', () => {
+  it('an exit the graph does not have stops the run with exit code 2, naming the file and the exit', async () => {
     const dir = tempDir();
     tinyCopy(dir, (y) => y.replace('exits: [exit0, exit1, final]', 'exits: [exit0, exit_1, final]'));
-    const r = runCli(['run', '.', '--reporter', 'console'], dir);
+    const r = await runCli(['run', '.', '--reporter', 'console'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('early-exit.onnx: exits[1]: the graph has no tensor named "exit_1" (its outputs: exit0, exit1, final)');
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir, writeTinySuite } from '../helpers/cli.js';
-import { runCliAsync as runCli } from './run-cli-async.js';
+import { runCliInProcess as runCli } from '../helpers/cli-in-process.js';
 
 interface Blob {
   shard: { index: number; total: number } | null;

@@ -2,13 +2,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir, writeTinySuite } from '../helpers/cli.js';
+import { tempDir, writeTinySuite } from '../helpers/cli.js';
+import { runCliInProcess as runCli } from '../helpers/cli-in-process.js';
 
-describe('deepperform run, end to end', () => {
-  it('passing suite: exit 0, console lines, valid JUnit and HTML written', () => {
+describe('deepperform run, end to end', async () => {
+  it('passing suite: exit 0, console lines, valid JUnit and HTML written', async () => {
     const dir = tempDir();
     writeTinySuite(dir, 'ok.perf.yaml', 'assertions:\n  - "seed accuracy > 0.1"\n  - "max I-FLOPs < 400%"\n');
-    const r = runCli(['run', '.', '-o', 'out'], dir);
+    const r = await runCli(['run', '.', '-o', 'out'], dir);
     expect(r.stderr).not.toMatch(/crashed/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/✓ seed accuracy > 0.1/);
@@ -21,20 +22,20 @@ describe('deepperform run, end to end', () => {
     expect(existsSync(join(dir, 'out/index.html'))).toBe(true);
   });
 
-  it('failing assertion: exit 1 and a failure in JUnit', () => {
+  it('failing assertion: exit 1 and a failure in JUnit', async () => {
     const dir = tempDir();
     writeTinySuite(dir, 'bad.perf.yaml', 'assertions:\n  - "seed accuracy > 1"\n');
-    const r = runCli(['run', '.', '-o', 'out', '--reporter', 'console,junit'], dir);
+    const r = await runCli(['run', '.', '-o', 'out', '--reporter', 'console,junit'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/✗ seed accuracy > 1/);
     const xml = readFileSync(join(dir, 'out/junit.xml'), 'utf8');
     expect(xml).toMatch(/<failure/);
   });
 
-  it('malformed suite: exit 2 with file:line:column and the key, before any work', () => {
+  it('malformed suite: exit 2 with file:line:column and the key, before any work', async () => {
     const dir = tempDir();
     writeTinySuite(dir, 'typo.perf.yaml', 'assertions:\n  - "max I-FLOPz < 50%"\nthreshhold: 0.5\n');
-    const r = runCli(['run', '.'], dir);
+    const r = await runCli(['run', '.'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/typo\.perf\.yaml:15:\d+/);
     expect(r.stderr).toMatch(/threshhold/);
@@ -42,34 +43,34 @@ describe('deepperform run, end to end', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it('missing model weights: exit 2 naming the path', () => {
+  it('missing model weights: exit 2 naming the path', async () => {
     const dir = tempDir();
     const file = writeTinySuite(dir, 'nomodel.perf.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace(/weights: .*/, 'weights: ./nowhere'));
-    const r = runCli(['run', '.'], dir);
+    const r = await runCli(['run', '.'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/nowhere\/model\.json: does not exist/);
   });
 
-  it('usage errors: unknown reporter and no suites found exit 2', () => {
+  it('usage errors: unknown reporter and no suites found exit 2', async () => {
     const dir = tempDir();
-    expect(runCli(['run', '.'], dir).code).toBe(2);
+    expect((await runCli(['run', '.'], dir)).code).toBe(2);
     writeTinySuite(dir, 'a.perf.yaml');
-    const r = runCli(['run', '.', '--reporter', 'tap'], dir);
+    const r = await runCli(['run', '.', '--reporter', 'tap'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Unknown reporter "tap"/);
   });
 });
 
-describe('deepperform run, measurements beyond FLOPs', () => {
-  it('latency, correlation and sensitivity are reported; energy without a sensor is skipped with the reason, not passed', () => {
+describe('deepperform run, measurements beyond FLOPs', async () => {
+  it('latency, correlation and sensitivity are reported; energy without a sensor is skipped with the reason, not passed', async () => {
     const dir = tempDir();
     writeTinySuite(
       dir,
       'm.perf.yaml',
       'measure: { latencyInputs: 4, repeats: 1, sensitivity: [0.4, 0.6] }\nassertions:\n  - "mean I-energy < 50%"\n  - "p50 seed latency < 10s"\n',
     );
-    const r = runCli(['run', '.', '--reporter', 'console,junit', '-o', 'out'], dir);
+    const r = await runCli(['run', '.', '--reporter', 'console,junit', '-o', 'out'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/latency \(batch 1, 4 inputs\): seeds median/);
     expect(r.stdout).toMatch(/FLOPs-latency correlation over 4 seeds: r = /);

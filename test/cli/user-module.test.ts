@@ -1,16 +1,12 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadUserAdnn } from '../../src/adnn/index.js';
-import { initBackend } from '../../src/engine/index.js';
-import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, tempDir } from '../helpers/cli.js';
+import { runCliInProcess as runCli } from '../helpers/cli-in-process.js';
 
 const EXAMPLE = join(ROOT, 'fixtures/example-adnn/brightness-gated.mjs');
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 describe('user-defined AdNN modules', () => {
   it('the example: gates open by mean brightness, FLOPs by hand', async () => {
@@ -26,9 +22,9 @@ describe('user-defined AdNN modules', () => {
     net.dispose();
   });
 
-  it('the example suite runs from the CLI and DeepPerform brightens its way through the gates', () => {
+  it('the example suite runs from the CLI and DeepPerform brightens its way through the gates', async () => {
     // Its own cache folder: a test never writes into the repository.
-    const r = runCli(['run', 'fixtures/example-adnn', '--reporter', 'console', '--cache-dir', join(tempDir(), 'cache')], ROOT);
+    const r = await runCli(['run', 'fixtures/example-adnn', '--reporter', 'console', '--cache-dir', join(tempDir(), 'cache')], ROOT);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/✓ mean I-FLOPs > 10%/);
   });
@@ -46,23 +42,23 @@ describe('user-defined AdNN modules', () => {
     net.dispose();
   });
 
-  it('a module that breaks the contract is a configuration error naming the file and what is missing', () => {
+  it('a module that breaks the contract is a configuration error naming the file and what is missing', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'broken.mjs'), 'export default () => ({ meta: { name: "x", kind: "sometimes" }, soft() {} });\n');
     copyFileSync(join(ROOT, 'fixtures/example-adnn/brightness.perf.yaml'), join(dir, 'b.perf.yaml'));
     const suite = join(dir, 'b.perf.yaml');
     writeFileSync(suite, readFileSync(suite, 'utf8').replace('./brightness-gated.mjs', './broken.mjs'));
-    const r = runCli(['run', '.'], dir);
+    const r = await runCli(['run', '.'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/broken\.mjs: does not implement the AdNN contract: meta\.kind must be "skipping" or "early-exit", got "sometimes".*run\(\) is missing/);
   });
 
-  it('arch and module together are refused at load time', () => {
+  it('arch and module together are refused at load time', async () => {
     const dir = tempDir();
     const suite = join(dir, 'both.perf.yaml');
     copyFileSync(join(ROOT, 'fixtures/example-adnn/brightness.perf.yaml'), suite);
     writeFileSync(suite, readFileSync(suite, 'utf8').replace('  module:', '  arch: sdn-tiny\n  module:'));
-    const r = runCli(['run', '.'], dir);
+    const r = await runCli(['run', '.'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/both\.perf\.yaml:\d+:\d+\s+model: give one of module/);
   });

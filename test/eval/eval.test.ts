@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +10,7 @@ import { keptDiscussion, renderMarkdown, successWithinBudget } from '../../eval/
 import { mergeResults } from '../../eval/lib/results.mjs';
 import { suiteList, suiteText } from '../../eval/lib/suites.mjs';
 import { planFor } from '../../eval/lib/plan.mjs';
+import { spawnAsync } from '../helpers/spawn.js';
 
 const ROOT = resolve(__dirname, '../..');
 const temps: string[] = [];
@@ -226,20 +226,20 @@ describe('results and arguments', () => {
 });
 
 describe('missing dataset', () => {
-  it('stops with exit code 2 and says how to install it or where to point', () => {
+  it('stops with exit code 2 and says how to install it or where to point', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'eval-nodata-'));
     temps.push(empty);
     writeFileSync(join(empty, 'train-images-idx3-ubyte.gz'), '');
     expect(missingFiles(empty)).toEqual(['train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']);
-    const r = spawnSync(process.execPath, [join(ROOT, 'eval', 'run.mjs'), '--quick', '--data-path', empty], { encoding: 'utf8', timeout: 30_000 });
+    const r = await spawnAsync(process.execPath, [join(ROOT, 'eval', 'run.mjs'), '--quick', '--data-path', empty], { timeoutMs: 30_000 });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`Fashion-MNIST not found in ${empty}`);
     expect(r.stderr).toContain('apt-get install dataset-fashion-mnist');
     expect(r.stderr).toContain('--data-path');
   });
 
-  it('an unknown option is a usage error (exit 2)', () => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'eval', 'run.mjs'), '--nope'], { encoding: 'utf8', timeout: 30_000 });
+  it('an unknown option is a usage error (exit 2)', async () => {
+    const r = await spawnAsync(process.execPath, [join(ROOT, 'eval', 'run.mjs'), '--nope'], { timeoutMs: 30_000 });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('unknown option --nope');
   });

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,6 +7,7 @@ import { parseArgs } from '../../eval/lib/args.mjs';
 import { DEFAULT_DATA_PATH } from '../../eval/lib/dataset-check.mjs';
 import { pairBar } from '../../eval/lib/render-summary.mjs';
 import { combineSeeds, medianOf, summaryRows, withPair } from '../../eval/lib/summary.mjs';
+import { spawnAsync } from '../helpers/spawn.js';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -150,12 +150,12 @@ describe('npm run eval -- --quick --only=summary', () => {
   const out = mkdtempSync(join(tmpdir(), 'eval-summary-test-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
   const run = () =>
-    spawnSync(process.execPath, [join(ROOT, 'eval', 'run.mjs'), '--quick', '--only=summary', '--pairs=sdn-tiny-linf', `--results-dir=${out}`], { encoding: 'utf8', timeout: 170_000 });
+    spawnAsync(process.execPath, [join(ROOT, 'eval', 'run.mjs'), '--quick', '--only=summary', '--pairs=sdn-tiny-linf', `--results-dir=${out}`], { timeoutMs: 170_000 });
 
   // The quick mode reads Fashion-MNIST from its default place (the eval's own dataset check
   // covers its absence in eval.test.ts); npm test builds dist/ first (pretest).
-  it.skipIf(!existsSync(DEFAULT_DATA_PATH))('writes a summary with tiny budgets, and a rerun resumes instead of redoing the pair', () => {
-    const first = run();
+  it.skipIf(!existsSync(DEFAULT_DATA_PATH))('writes a summary with tiny budgets, and a rerun resumes instead of redoing the pair', async () => {
+    const first = await run();
     expect(first.status, first.stderr + first.stdout).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, 'quick-summary.json'), 'utf8'));
     expect(summary.rows.map((r: Row) => r.method)).toEqual(['deepperform', 'deepperform-refine', 'ilfo', 'deepsloth', 'random', 'worst-case']);
@@ -169,7 +169,7 @@ describe('npm run eval -- --quick --only=summary', () => {
     expect(dp.training_epochs).toBeGreaterThan(0);
     expect(readFileSync(join(out, 'quick.md'), 'utf8')).toContain('| sdn-tiny | Linf | deepperform-refine | 8 |');
 
-    const second = run();
+    const second = await run();
     expect(second.status, second.stderr).toBe(0);
     expect(second.stdout).toContain('summary sdn-tiny-linf: already in');
     expect(JSON.parse(readFileSync(join(out, 'quick-summary.json'), 'utf8')).rows).toEqual(summary.rows);

@@ -4,7 +4,7 @@
  * with a num_batches_tracked beside every BN. Not a listing by hand: the
  * keys are checked against the PyTorch reference (test/helpers/ranet_torch.py)
  * where python3-torch is present, and by hand for a few in
- * src/adnn/zoo/ranet/torch-names.test.ts. Test helper, for files that are
+ * src/adnn/zoo/ranet/torch-names.test.ts (and torch-parity.e2e.test.ts). Test helper, for files that are
  * valid or broken on purpose.
  */
 import type { AdaptiveNetwork } from '../../src/adnn/contract.js';

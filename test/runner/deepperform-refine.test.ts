@@ -1,15 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/engine/index.js';
+import { describe, expect, it } from 'vitest';
 import { GeneratorCache, shippedGeneratorsDir } from '../../src/generator/index.js';
 import { runSuite } from '../../src/runner/index.js';
 import { parseSuite } from '../../src/suite/index.js';
 import { FIXTURE_MODEL, ROOT, tempDir } from '../helpers/cli.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 /** The generator shipped for the default "sdn-tiny, Linf" suite (its metadata names the suite). */
 function shippedSdnLinf(): string {

@@ -1,13 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/engine/index.js';
+import { describe, expect, it } from 'vitest';
 import { runSuite } from '../../src/runner/index.js';
 import { parseSuite } from '../../src/suite/index.js';
 import { FIXTURE_MODEL, ROOT, tempDir } from '../helpers/cli.js';
 import { GeneratorCache } from '../../src/generator/index.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 const suiteText = (norm: string, epsilon: number) => `
 name: small budget ${norm}

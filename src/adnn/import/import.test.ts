@@ -1,12 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
+
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test/helpers/cli.js';
 import { encodeSafetensors } from '../../../test/helpers/safetensors-writer.js';
+import { tinyImportNet as tinyNet, TINY_IMPORT_MAPPING as mapping } from '../../../test/helpers/import-tiny-net.js';
 import { useCpu } from '../../../test/helpers/tf.js';
-import { Conv2d, Dense, ParamStore } from '../../nn/index.js';
+import { Dense, ParamStore } from '../../nn/index.js';
 import type { AdaptiveNetwork } from '../contract.js';
 import { convert, importTorchWeights, parseSafetensors, readSafetensors, stripDataParallelPrefix, type TorchMapping } from './index.js';
 
@@ -59,23 +56,6 @@ describe('PyTorch layouts, by hand', () => {
   });
 });
 
-/** A two-layer model with our layers: conv 3x3 (3 -> 4, same) + ReLU, flatten, linear to 5. */
-function tinyNet(): { net: AdaptiveNetwork; forward: (x: tf.Tensor4D) => tf.Tensor } {
-  const store = new ParamStore(0);
-  const conv = new Conv2d(store, 'conv', { inChannels: 3, outChannels: 4, kernel: 3, pad: 'same' });
-  const fc = new Dense(store, 'fc', 4 * 6 * 6, 5);
-  const forward = (x: tf.Tensor4D) => fc.apply(tf.reshape(tf.relu(conv.apply(x)), [x.shape[0], -1]) as tf.Tensor2D);
-  const net = { meta: { arch: 'tiny-import-check' }, namedWeights: () => store.named() } as unknown as AdaptiveNetwork;
-  return { net, forward };
-}
-
-const mapping: TorchMapping = new Map([
-  ['conv.weight', { torch: 'conv.weight', layout: { kind: 'conv' } }],
-  ['conv.bias', { torch: 'conv.bias', layout: { kind: 'same' } }],
-  ['fc.weight', { torch: 'fc.weight', layout: { kind: 'linear', flattenedFrom: [4, 6, 6] } }],
-  ['fc.bias', { torch: 'fc.bias', layout: { kind: 'same' } }],
-]);
-
 describe('importTorchWeights', () => {
   it('lists missing, unexpected and mis-shaped tensors in one error', () => {
     const { net } = tinyNet();
@@ -110,37 +90,6 @@ describe('importTorchWeights', () => {
     // A parameter of ours mapped to an 'unused' entry is missing, not silently skipped.
     const wrong: TorchMapping = new Map([...mapping, ['fc.bias', { torch: 'fc.bias', layout: { kind: 'unused', why: 'test' } }]]);
     expect(() => importTorchWeights(net, tensors, wrong, 'm.safetensors')).toThrow(/missing: \(no mapping for fc\.bias\)/);
-  });
-
-  const torchAvailable = spawnSync('/usr/bin/python3.11', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
-  // Needs Debian's python3-torch (the reference peer); where it is not installed this one check is skipped.
-  it.skipIf(!torchAvailable)('gives the same outputs as PyTorch on the same input (python3-torch)', () => {
-    const dir = tempDir();
-    const script = `
-import json, struct, sys, torch
-torch.manual_seed(0)
-conv = torch.nn.Conv2d(3, 4, 3, padding=1); fc = torch.nn.Linear(4 * 6 * 6, 5)
-x = torch.rand(2, 3, 6, 6)
-y = fc(torch.relu(conv(x)).flatten(1))
-sd = {'conv.weight': conv.weight, 'conv.bias': conv.bias, 'fc.weight': fc.weight, 'fc.bias': fc.bias, 'conv.num_batches_tracked': torch.tensor(3)}
-header, blobs, off = {}, [], 0
-for k, v in sd.items():
-    b = v.detach().contiguous().numpy().tobytes()
-    header[k] = {'dtype': 'I64' if v.dtype == torch.int64 else 'F32', 'shape': list(v.shape), 'data_offsets': [off, off + len(b)]}
-    blobs.append(b); off += len(b)
-h = json.dumps(header).encode()
-open(sys.argv[1] + '/m.safetensors', 'wb').write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
-json.dump({'x': x.permute(0, 2, 3, 1).flatten().tolist(), 'y': y.flatten().tolist()}, open(sys.argv[1] + '/io.json', 'w'))
-`;
-    const r = spawnSync('/usr/bin/python3.11', ['-c', script, dir], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    const { net, forward } = tinyNet();
-    const file = join(dir, 'm.safetensors');
-    importTorchWeights(net, parseSafetensors(readFileSync(file), file), mapping, file);
-    const io = JSON.parse(readFileSync(join(dir, 'io.json'), 'utf8')) as { x: number[]; y: number[] };
-    const y = forward(tf.tensor4d(io.x, [2, 6, 6, 3])).dataSync();
-    io.y.forEach((v, i) => expect(y[i]).toBeCloseTo(v, 4));
-    writeFileSync(join(dir, 'done'), '');
   });
 });
 

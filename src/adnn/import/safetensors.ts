@@ -26,16 +26,17 @@ const BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8,
 /**
  * Reads a safetensors file: an 8-byte little-endian header length, a JSON
  * header naming each tensor's dtype, shape and byte range, then the data.
+ * Errors name the file as `shownAs` (the path as the user typed it).
  */
-export async function readSafetensors(file: string): Promise<Map<string, RawTensor>> {
+export async function readSafetensors(file: string, shownAs = file): Promise<Map<string, RawTensor>> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new WeightsImportError(file, code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`);
+    throw new WeightsImportError(shownAs, code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`);
   }
-  return parseSafetensors(bytes, file);
+  return parseSafetensors(bytes, shownAs);
 }
 
 export function parseSafetensors(bytes: Uint8Array, file: string): Map<string, RawTensor> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import chalk from 'chalk';
 import { saveAdnn, zooArchs, zooEntry, type AdnnFileMetadata, type ZooFamily } from '../../adnn/index.js';
 import { importTorchWeights, readSafetensors, stripDataParallelPrefix, type RawTensor, type TorchMapping } from '../../adnn/import/index.js';
@@ -13,6 +13,7 @@ import { SKIPNET_NORMALIZATION } from '../../adnn/zoo/skipnet/index.js';
 import { initBackend } from '../../engine/index.js';
 import { UsageError } from '../../util/errors.js';
 import { parseInput } from './model-info.js';
+import { processIO, type CommandIO } from '../io.js';
 
 export interface ImportWeightsOptions {
   arch: string;
@@ -55,16 +56,20 @@ export interface ImportRecord {
  * saves it like `train-model` does, so a suite can use it as
  * `model: { arch, weights: <out> }`. Nothing is evaluated.
  */
-export async function importWeightsCommand(opts: ImportWeightsOptions, argv: string[]): Promise<number> {
+export async function importWeightsCommand(opts: ImportWeightsOptions, argv: string[], io: CommandIO = processIO()): Promise<number> {
+  const log = (line: string) => io.stdout.write(`${line}\n`);
+  // Paths as typed are relative to the working directory; messages and model.json keep them as typed.
+  const from = resolve(io.cwd, opts.from);
+  const out = resolve(io.cwd, opts.out);
   const entry = zooEntry(opts.arch);
   if (!entry.torchMapping) {
     const able = zooArchs().filter((e) => e.torchMapping).map((e) => e.arch);
     throw new UsageError(`${opts.arch} has no PyTorch import; architectures that have one: ${able.join(', ')}`);
   }
-  await initBackend({ backend: opts.backend });
+  await initBackend({ backend: opts.backend, env: io.env });
   const config = entry.defaultConfig(opts.input ? parseInput(opts.input) : undefined, opts.classes);
   if (opts.normalize) setNormalization(config, entry.family, opts.arch, opts.normalize);
-  const { tensors, stripped } = stripDataParallelPrefix(await readSafetensors(opts.from));
+  const { tensors, stripped } = stripDataParallelPrefix(await readSafetensors(from, opts.from));
   const network = entry.build(config, 0);
   try {
     const mapping = mappingFor(entry.torchMapping, network);
@@ -72,27 +77,27 @@ export async function importWeightsCommand(opts: ImportWeightsOptions, argv: str
       importTorchWeights(network, tensors, mapping, opts.from);
     } catch (e) {
       const classes = fileClasses(network, tensors, mapping);
-      if (classes !== undefined && !opts.classes) console.error(`hint: the file's classifiers have ${classes} classes; pass --classes ${classes}`);
+      if (classes !== undefined && !opts.classes) io.stderr.write(`hint: the file's classifiers have ${classes} classes; pass --classes ${classes}\n`);
       throw e;
     }
     const imported: ImportRecord = {
       from: opts.from,
-      sha256: createHash('sha256').update(await readFile(opts.from)).digest('hex'),
+      sha256: createHash('sha256').update(await readFile(from)).digest('hex'),
       format: 'safetensors (PyTorch state_dict)',
       normalize: opts.normalize ?? 'default',
       command: `deepperform ${argv.join(' ')}`,
     };
     // model.json's metadata is open-ended; `imported` sits beside arch and config.
     const metadata: AdnnFileMetadata & { imported: ImportRecord } = { arch: opts.arch, config, seed: 0, imported };
-    await saveAdnn(opts.out, network, metadata);
+    await saveAdnn(out, network, metadata);
     const { input, numClasses } = network.meta;
-    console.log(
+    log(
       `${chalk.bold('deepperform import-weights')} ${opts.arch} (${input.height}x${input.width}x${input.channels}, ${numClasses} classes, ` +
         `normalisation ${opts.normalize ?? 'default'}): ${network.namedWeights().size} weights filled from ${opts.from} (sha256 ${imported.sha256.slice(0, 12)}…)`,
     );
-    if (stripped) console.log(`note: every key had nn.DataParallel's "module." prefix, which was dropped`);
-    if (!opts.normalize) console.log(`note: no --normalize given; the architecture's default input normalisation is used`);
-    console.log(`saved ${relative(process.cwd(), opts.out) || '.'}/model.json`);
+    if (stripped) log(`note: every key had nn.DataParallel's "module." prefix, which was dropped`);
+    if (!opts.normalize) log(`note: no --normalize given; the architecture's default input normalisation is used`);
+    log(`saved ${relative(io.cwd, out) || '.'}/model.json`);
   } finally {
     network.dispose();
   }

@@ -23,8 +23,8 @@ export interface OnnxModelInfoJson extends ModelInfoJson {
 }
 
 /** `deepperform model-info ./model.onnx --kind ... --exits ...`: the stages, blocks and FLOPs of an exported graph. */
-export function onnxModelInfo(file: string, opts: OnnxInfoOptions & { json?: boolean }): string {
-  const network = loadOnnxAdnn(onnxAdnnSpec(optionsOf(resolve(file), opts)));
+export function onnxModelInfo(file: string, opts: OnnxInfoOptions & { json?: boolean }, cwd: string): string {
+  const network = loadOnnxAdnn(onnxAdnnSpec(optionsOf(resolve(cwd, file), opts)));
   try {
     const info: OnnxModelInfoJson = { ...describe(network.meta), file, opset: network.opset, stages: network.stageSummary() };
     return opts.json ? JSON.stringify(info, null, 2) : table(info);

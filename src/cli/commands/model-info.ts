@@ -4,6 +4,7 @@ import { initBackend } from '../../engine/index.js';
 import { UsageError } from '../../util/errors.js';
 import { describe, type ModelInfoJson } from './model-describe.js';
 import type { OnnxInfoOptions } from './model-info-onnx.js';
+import { processIO, type CommandIO } from '../io.js';
 
 export interface ModelInfoOptions extends OnnxInfoOptions {
   input?: string;
@@ -16,11 +17,12 @@ export interface ModelInfoOptions extends OnnxInfoOptions {
  * `deepperform model-info <arch>`: a zoo model's blocks and their FLOPs (2 x MAC);
  * `model-info ./model.onnx` with the suite's ONNX keys as options: an exported graph's.
  */
-export async function modelInfoCommand(arch: string, opts: ModelInfoOptions): Promise<number> {
-  await initBackend({ backend: opts.backend });
+export async function modelInfoCommand(arch: string, opts: ModelInfoOptions, io: CommandIO = processIO()): Promise<number> {
+  const log = (text: string) => io.stdout.write(`${text}\n`);
+  await initBackend({ backend: opts.backend, env: io.env });
   if (arch.toLowerCase().endsWith('.onnx')) {
     if (opts.input || opts.classes) throw new UsageError('--input and --classes rescale zoo models; an ONNX model has its own shapes');
-    console.log((await import('./model-info-onnx.js')).onnxModelInfo(arch, opts));
+    log((await import('./model-info-onnx.js')).onnxModelInfo(arch, opts, io.cwd));
     return 0;
   }
   const onnxOnly = (['kind', 'exits', 'block', 'logits', 'layout', 'mean', 'std'] as const).filter((k) => opts[k] !== undefined);
@@ -30,7 +32,7 @@ export async function modelInfoCommand(arch: string, opts: ModelInfoOptions): Pr
   const network = entry.build(config, 0);
   const info = describe(network.meta);
   network.dispose();
-  console.log(opts.json ? JSON.stringify(info, null, 2) : table(info));
+  log(opts.json ? JSON.stringify(info, null, 2) : table(info));
   return 0;
 }
 
@@ -56,8 +58,8 @@ function table(info: ModelInfoJson): string {
 }
 
 /** `deepperform models`: the zoo. */
-export function modelsCommand(): number {
+export function modelsCommand(io: CommandIO = processIO()): number {
   const rows = zooArchs().map((e) => `  ${e.arch.padEnd(18)}${e.family.padEnd(11)}${e.size.padEnd(6)}${e.description}`);
-  console.log([`  ${'arch'.padEnd(18)}${'family'.padEnd(11)}${'size'.padEnd(6)}description`, ...rows].join('\n'));
+  io.stdout.write(`${[`  ${'arch'.padEnd(18)}${'family'.padEnd(11)}${'size'.padEnd(6)}description`, ...rows].join('\n')}\n`);
   return 0;
 }

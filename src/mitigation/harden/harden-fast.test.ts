@@ -7,21 +7,16 @@
  * needs a 250-step generator; a shorter one is too noisy to compare).
  */
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../../../test/helpers/cli.js';
 import { evaluateAdaptive, loadAdnn, type AdaptiveNetwork } from '../../adnn/index.js';
 import { loadDataset, takeSeeded, type Dataset } from '../../data/index.js';
-import { initBackend } from '../../engine/index.js';
 import { generate, GeneratorCache, type Generator } from '../../generator/index.js';
 import { generatorData, generatorFor } from '../../runner/index.js';
 import { loadSuite, type Suite } from '../../suite/index.js';
 import { toolVersion } from '../../util/version.js';
 import { iflopsOf } from './measure.js';
 import { hardenAdnn } from './retrain.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 /** The suite's shipped generator; refuses to train one (that would take minutes and means the fixture is stale). */
 async function shippedGenerator(suite: Suite, network: AdaptiveNetwork): Promise<Generator> {

@@ -1,19 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIXTURE_MODEL, ROOT, tempDir } from '../../../test/helpers/cli.js';
 import { evaluateAdaptive, loadAdnn } from '../../adnn/index.js';
 import { loadDataset } from '../../data/index.js';
-import { initBackend } from '../../engine/index.js';
 import { GeneratorCache } from '../../generator/index.js';
 import { retrainGenerators } from '../../runner/index.js';
 import { loadSuite } from '../../suite/index.js';
 import type { HardenedFileMetadata } from './section.js';
 import { runRetrainSection } from './section.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 /**
  * The default sdn-tiny suite: its generator ships in fixtures/generators, so

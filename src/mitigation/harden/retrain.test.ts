@@ -1,15 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../engine/index.js';
+import { describe, expect, it } from 'vitest';
 import type { AdaptiveNetwork, ImageBatch } from '../../adnn/index.js';
 import { HardenError } from './errors.js';
 import { hardenAdnn, type HardenOptions } from './retrain.js';
 
-// wasm, as the product runs; the cpu backend's test-mode leak check misfires on
-// softmaxCrossEntropy's custom gradient under a tape.
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
+// On wasm (test/setup/backend.ts), as the product runs; the cpu backend's test-mode leak check
+// misfires on softmaxCrossEntropy's custom gradient under a tape.
 
 /**
  * One weight v: p_i(x) = v * x for both blocks (1x1x1 inputs), logits zero

@@ -9,6 +9,8 @@ import { blockDrop110Config, blockDropTinyConfig, buildBlockDrop } from './block
 import { entries } from './index.js';
 import { PolicyGating } from './policy.js';
 
+// Its own set-up: models are built while the file is collected, before
+// test/setup/backend.ts runs, and need engine/'s backends registered at import.
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
 });

@@ -6,6 +6,8 @@ import { loadAdnn } from '../../model-io.js';
 import { RANET_TINY_DEFAULT, withInput } from './config.js';
 import { buildRanet } from './ranet.js';
 
+// Its own set-up: models are built while the file is collected, before
+// test/setup/backend.ts runs, and need engine/'s backends registered at import.
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
 });

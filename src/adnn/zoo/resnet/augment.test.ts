@@ -1,11 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../engine/index.js';
+import { describe, expect, it } from 'vitest';
 import { applyAugmentation, drawAugmentation } from './augment.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 describe('applyAugmentation', () => {
   it('crops each image from the zero-padded one at its offset and mirrors it when drawn', () => {

@@ -1,11 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../engine/index.js';
+import { describe, expect, it } from 'vitest';
 import { difficultyLoss, hardLabels } from './difficulty.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 // Two classes, every label class 0: CE = ln(1 + e^-(z0 - z1)).
 // z0 - z1 = 0, 2, -2, 1 give CE 0.693, 0.127, 2.127, 0.313.

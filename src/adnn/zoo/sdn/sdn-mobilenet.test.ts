@@ -5,6 +5,8 @@ import { totalFlops } from '../../flops.js';
 import { checkEq5, sharpenDeeperExits } from './eq5-check.js';
 import { buildSdnMobilenet, SDN_MOBILENET_DEFAULT } from './sdn-mobilenet.js';
 
+// Its own set-up: models are built while the file is collected, before
+// test/setup/backend.ts runs, and need engine/'s backends registered at import.
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
 });

@@ -6,6 +6,8 @@ import { fullDefaults } from './config.js';
 import { checkEq5 } from './eq5-check.js';
 import { buildSdnResnet56, SDN_RESNET56_DEFAULT } from './sdn-resnet56.js';
 
+// Its own set-up: models are built while the file is collected, before
+// test/setup/backend.ts runs, and need engine/'s backends registered at import.
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
 });

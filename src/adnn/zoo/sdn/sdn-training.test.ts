@@ -1,15 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../engine/index.js';
+import { describe, expect, it } from 'vitest';
 import type { EarlyExitNetwork } from './early-exit.js';
 import { fullDefaults, SDN_NORMALIZATION, SdnConfigError, sdnLossWeights, type SdnFullConfig } from './config.js';
 import { buildSdnMobilenet } from './sdn-mobilenet.js';
 import { buildSdnResnet56 } from './sdn-resnet56.js';
 
-// wasm: the backend runs here by default, and it has no depthwise backward kernels.
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
+// On wasm (test/setup/backend.ts): the backend runs here by default, and it has no depthwise backward kernels.
 
 const narrow = (m: number): SdnFullConfig => ({ ...fullDefaults(), widthMultiplier: m });
 

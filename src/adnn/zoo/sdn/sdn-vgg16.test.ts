@@ -6,6 +6,8 @@ import { fullDefaults, SdnConfigError } from './config.js';
 import { checkEq5 } from './eq5-check.js';
 import { buildSdnVgg16, SDN_VGG16_DEFAULT } from './sdn-vgg16.js';
 
+// Its own set-up: models are built while the file is collected, before
+// test/setup/backend.ts runs, and need engine/'s backends registered at import.
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
 });

@@ -1,12 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../../data/index.js';
-import { initBackend } from '../../../engine/index.js';
 import { runBatched } from '../../execute.js';
 import { loadAdnn } from '../../index.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 /**
  * The issue: a trained model must skip on a good share of inputs at tau 0.5,

@@ -7,6 +7,8 @@ import type { SkippingNetwork } from '../resnet/skipping.js';
 import { entries } from './index.js';
 import { buildSkipNet, SKIPNET_OBJECTIVE, skipNet110Config, skipNet110FfConfig, skipNetTinyConfig } from './skipnet.js';
 
+// Its own set-up: models are built while the file is collected, before
+// test/setup/backend.ts runs, and need engine/'s backends registered at import.
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
 });

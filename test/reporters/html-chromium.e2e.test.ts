@@ -20,7 +20,7 @@ import type { RunResult } from '../../src/results/index.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const SKIP_NOTE = hasChromium ? '' : ` [SKIPPED: ${CHROMIUM} not found; install it with apt-get install -y chromium]`;
-if (!hasChromium) console.warn(`html-chromium.test.ts: ${CHROMIUM} not found, so the browser checks are skipped.`);
+if (!hasChromium) console.warn(`html-chromium.e2e.test.ts: ${CHROMIUM} not found, so the browser checks are skipped.`);
 
 /** The JSON reporter's blob for the same run: NaN becomes null, as JSON.stringify writes it. */
 const blob = JSON.parse(

@@ -1,11 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adaptiveTimes } from '../../../../test/helpers/adaptive-time.js';
-import { initBackend } from '../../../engine/index.js';
 import { blockDropTinyConfig, buildBlockDrop } from './blockdrop.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 describe('blockdrop-tiny: adaptive execution really saves time', () => {
   it('dropping every block is faster than running them all (medians, same batch)', () => {

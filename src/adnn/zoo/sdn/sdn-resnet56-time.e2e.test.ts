@@ -1,11 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../engine/index.js';
+import { describe, expect, it } from 'vitest';
 import { adaptiveTimes } from '../../../../test/helpers/adaptive-time.js';
 import { buildSdnResnet56, SDN_RESNET56_DEFAULT } from './sdn-resnet56.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 describe('sdn-resnet56 (full, 32x32x3, 100 classes): adaptive execution really saves time', () => {
   it('leaving at exit 0 (38.7 MFLOPs) is faster than running every segment (252.2 MFLOPs), batch 8', () => {

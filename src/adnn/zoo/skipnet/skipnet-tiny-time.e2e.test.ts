@@ -1,11 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adaptiveTimes } from '../../../../test/helpers/adaptive-time.js';
-import { initBackend } from '../../../engine/index.js';
 import { buildSkipNet, skipNetTinyConfig } from './skipnet.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 describe('skipnet-tiny: adaptive execution really saves time', () => {
   it('skipping every conditional block is faster than running them all (medians, same batch)', () => {

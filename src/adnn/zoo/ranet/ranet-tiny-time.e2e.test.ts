@@ -1,12 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../engine/index.js';
+import { describe, expect, it } from 'vitest';
 import { adaptiveTimes } from '../../../../test/helpers/adaptive-time.js';
 import { RANET_TINY_DEFAULT } from './config.js';
 import { buildRanet } from './ranet.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 describe('ranet-tiny: adaptive execution really saves time', () => {
   it('leaving at the first exit is faster than running every sub-network (medians, same batch)', () => {

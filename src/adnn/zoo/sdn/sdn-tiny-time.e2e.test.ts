@@ -1,11 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../engine/index.js';
+import { describe, expect, it } from 'vitest';
 import { adaptiveTimes } from '../../../../test/helpers/adaptive-time.js';
 import { buildSdnTiny, SDN_TINY_DEFAULT } from './sdn-tiny.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 describe('sdn-tiny: adaptive execution really saves time', () => {
   it('leaving at the first exit is faster than running every segment (medians, same batch)', () => {
