@@ -4,30 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../test/helpers/cli.js';
 import { encodeSafetensors } from '../../../../test/helpers/safetensors-writer.js';
-import {
-  fillStateDict,
-  mobilenetStateDict,
-  resnet56StateDict,
-  vgg16StateDict,
-  type StateDictShapes,
-} from '../../../../test/helpers/sdn-state-dict.js';
+import { fillStateDict, resnet56StateDict, type StateDictShapes } from '../../../../test/helpers/sdn-state-dict.js';
 import { importTorchWeights, readSafetensors, type RawTensor } from '../../import/index.js';
-import { fullDefaults, type SdnFullConfig } from './config.js';
 import { buildSdnMobilenet } from './sdn-mobilenet.js';
 import { buildSdnResnet56 } from './sdn-resnet56.js';
 import { buildSdnVgg16 } from './sdn-vgg16.js';
 import { sdnTorchMapping } from './torch-names.js';
-
-const ARCHS = {
-  'sdn-resnet56': { build: buildSdnResnet56, listing: resnet56StateDict },
-  'sdn-vgg16': { build: buildSdnVgg16, listing: vgg16StateDict },
-  'sdn-mobilenet': { build: buildSdnMobilenet, listing: mobilenetStateDict },
-} as const;
-type Arch = keyof typeof ARCHS;
-
-function config(classes: number, widthMultiplier: number, normalize: SdnFullConfig['normalize'] = null): SdnFullConfig {
-  return { ...fullDefaults(undefined, classes), widthMultiplier, normalize };
-}
+import { SDN_ARCHS as ARCHS, sdnConfig as config, type SdnArch as Arch } from '../../../../test/helpers/sdn-archs.js';
 
 function asRaw(shapes: StateDictShapes, seed = 1): Map<string, RawTensor> {
   return fillStateDict(shapes, seed);

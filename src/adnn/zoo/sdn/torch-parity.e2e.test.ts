@@ -5,29 +5,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasTorch, PYTHON } from '../../../../test/helpers/python.mjs';
 import { tempDir } from '../../../../test/helpers/cli.js';
-import {
-  mobilenetStateDict,
-  resnet56StateDict,
-  vgg16StateDict,
-} from '../../../../test/helpers/sdn-state-dict.js';
 import { importTorchWeights, readSafetensors } from '../../import/index.js';
-import { fullDefaults, SDN_NORMALIZATION, type SdnFullConfig } from './config.js';
+import { SDN_NORMALIZATION } from './config.js';
 import type { EarlyExitNetwork } from './early-exit.js';
-import { buildSdnMobilenet } from './sdn-mobilenet.js';
-import { buildSdnResnet56 } from './sdn-resnet56.js';
-import { buildSdnVgg16 } from './sdn-vgg16.js';
 import { sdnTorchMapping } from './torch-names.js';
-
-const ARCHS = {
-  'sdn-resnet56': { build: buildSdnResnet56, listing: resnet56StateDict },
-  'sdn-vgg16': { build: buildSdnVgg16, listing: vgg16StateDict },
-  'sdn-mobilenet': { build: buildSdnMobilenet, listing: mobilenetStateDict },
-} as const;
-type Arch = keyof typeof ARCHS;
-
-function config(classes: number, widthMultiplier: number, normalize: SdnFullConfig['normalize'] = null): SdnFullConfig {
-  return { ...fullDefaults(undefined, classes), widthMultiplier, normalize };
-}
+import { SDN_ARCHS as ARCHS, sdnConfig as config, type SdnArch as Arch } from '../../../../test/helpers/sdn-archs.js';
 
 const TORCH_SCRIPT = `
 import json, struct, sys, torch
