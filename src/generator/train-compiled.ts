@@ -10,9 +10,12 @@ import { discriminatorObjective, generatorObjective, type ObjectiveParts, type S
  * minimises (train-step.ts) and tfjs's own backward pass, with G's and D's
  * weights, BN running statistics and Adam moments as state fed and returned
  * each step, the frozen AdNN as constants. A perf loss written in tfjs ops
- * is traced like the rest. After each step G's and D's variables hold the
- * new weights, as after a tfjs step; weights assigned from outside between
- * steps are read back in.
+ * is traced like the rest. The weights stay here between steps and reach G's
+ * and D's variables only when something reads them (syncCompiledStep: before
+ * a validation, a snapshot, the end of training): writing about a million
+ * floats into tfjs every step cost several ms of a ~100 ms step. Weights
+ * assigned from outside between steps are read back in, and win over ones
+ * not yet written back.
  */
 
 interface Optimized {
@@ -27,8 +30,10 @@ const adamConfig = (): AdamConfig => ({ beta1: 0.5, beta2: 0.999, epsilon: tf.ba
 class CompiledTrainStep {
   /** Every G and D variable the step reads or writes, then the Adam moments. */
   private readonly values: Float32Array[];
-  /** The data id each network variable had after this step last wrote it. */
+  /** The data id each network variable had when this step last read or wrote it. */
   private readonly written: (object | undefined)[];
+  /** Network variables whose newest value is in `values` only (not yet written back). */
+  private readonly pending: boolean[];
   private schedules = { d: new AdamSchedule(adamConfig()), g: new AdamSchedule(adamConfig()) };
 
   constructor(
@@ -41,6 +46,7 @@ class CompiledTrainStep {
   ) {
     this.values = [...networkVars.map((v) => v.dataSync() as Float32Array), ...momentSizes.map((n) => new Float32Array(n))];
     this.written = networkVars.map((v) => v.dataId);
+    this.pending = networkVars.map(() => false);
   }
 
   /** Continues the Adam state of `earlier` (the same variables, other settings), as tfjs's optimisers would. */
@@ -54,23 +60,38 @@ class CompiledTrainStep {
 
   step(c: StepContext): StepLosses {
     this.networkVars.forEach((v, i) => {
-      // Assigned from outside since our last write (e.g. restored weights): read it.
-      if (v.dataId !== this.written[i]) this.values[i] = v.dataSync() as Float32Array;
+      // Assigned from outside since we last read or wrote it (e.g. restored weights): read it.
+      if (v.dataId === this.written[i]) return;
+      this.values[i] = v.dataSync() as Float32Array;
+      this.written[i] = v.dataId;
+      this.pending[i] = false;
     });
     // The learning rate is an input of every step: a schedule changes it without a new program.
     const run = this.program.run([c.x.dataSync() as Float32Array, this.schedules.d.next(c.learningRate), this.schedules.g.next(c.learningRate)], this.values);
     run.state.forEach((next, i) => {
-      if (next) this.values[i] = next;
+      if (!next) return;
+      this.values[i] = next;
+      if (i < this.pending.length) this.pending[i] = true;
     });
+    const [discriminator, gan, perf, pert, total] = run.outputs.map((o) => o[0]);
+    return { gan, perf, pert, total, discriminator };
+  }
+
+  /**
+   * Writes the weights of the steps since the last sync into G's and D's
+   * variables, but not over a variable assigned from outside since then
+   * (that assignment came later, and wins as it would after a tfjs step).
+   */
+  sync(): void {
     tf.tidy(() =>
       this.networkVars.forEach((v, i) => {
-        if (!run.state[i]) return;
+        if (!this.pending[i]) return;
+        this.pending[i] = false;
+        if (v.dataId !== this.written[i]) return;
         v.assign(tf.tensor(this.values[i], v.shape));
         this.written[i] = v.dataId;
       }),
     );
-    const [discriminator, gan, perf, pert, total] = run.outputs.map((o) => o[0]);
-    return { gan, perf, pert, total, discriminator };
   }
 }
 
@@ -102,7 +123,9 @@ export function compiledTrainStep(c: StepContext): CompiledTrainStep | undefined
   const known = compiled.get(c.g);
   if (known !== undefined && (known === null || known.signature === signature)) return known ?? undefined;
   // Settings changed mid-run (e.g. a tau curriculum): a new program that
-  // continues the Adam moments, and the old session goes.
+  // continues the Adam moments, and the old session goes. It starts from
+  // the variables (and a failed build leaves them to tfjs): write back first.
+  known?.sync();
   if (known) known.engine.releaseProgram(c.g, programKey(known.signature));
   const made = build(c, signature);
   if (made && known) made.continueFrom(known);
@@ -110,9 +133,20 @@ export function compiledTrainStep(c: StepContext): CompiledTrainStep | undefined
   return made;
 }
 
-/** Frees G's compiled step (its session and state) once training is over; a later step compiles again. */
+/**
+ * Puts the weights of G's compiled steps into G's and D's variables. Call it
+ * before reading them, and before assigning them a tensor that may share a
+ * variable's data id (a tf.clone of it): the step tells an assignment from
+ * outside by a new data id.
+ */
+export function syncCompiledStep(g: Generator): void {
+  compiled.get(g)?.sync();
+}
+
+/** Writes back and frees G's compiled step (its session and state) once training is over; a later step compiles again. */
 export function releaseCompiledStep(g: Generator): void {
   const known = compiled.get(g);
+  known?.sync();
   if (known) known.engine.releaseProgram(g, programKey(known.signature));
   compiled.delete(g);
 }
