@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defaultInferenceEngine, type CompiledProgram, type InferenceEngine } from '../engine/ort/index.js';
-import { adamUpdate, AdamSchedule, type AdamConfig, type AdamMoments } from '../nn/index.js';
+import { adamUpdate, AdamSchedule, type AdamConfig } from '../nn/index.js';
 import type { Generator } from './architecture.js';
 import { discriminatorObjective, generatorObjective, type ObjectiveParts, type StepConfig, type StepContext, type StepLosses } from './train-objective.js';
 
@@ -19,9 +19,15 @@ import { discriminatorObjective, generatorObjective, type ObjectiveParts, type S
  */
 
 interface Optimized {
-  /** The variables one optimiser updates, and their moments (zeros while tracing). */
+  /** The variables one optimiser updates. */
   vars: tf.Variable[];
-  moments: { m: tf.Variable; v: tf.Variable }[];
+  /**
+   * Adam's moments of all of them as one flat vector each, in the order of
+   * `vars` (zeros while tracing): the update is a dozen elementwise nodes
+   * instead of a dozen per variable, most of those on a few dozen floats (BN
+   * parameters, biases) and each paying onnxruntime's per-node cost.
+   */
+  moments: { m: tf.Variable; v: tf.Variable };
 }
 
 /** tf.train.adam(lr, 0.5, 0.999)'s arithmetic; epsilon is the backend's, as tfjs's default. */
@@ -154,12 +160,14 @@ export function releaseCompiledStep(g: Generator): void {
 const programKey = (signature: string) => `Eq. 8 step ${signature}`;
 
 function build(c: StepContext, signature: string): CompiledTrainStep | undefined {
-  const zerosLike = (v: tf.Variable) => ({ m: tf.variable(tf.zerosLike(v), false), v: tf.variable(tf.zerosLike(v), false) });
-  const d: Optimized = c.config.gan ? { vars: c.d.store.trainable(), moments: [] } : { vars: [], moments: [] };
-  const g: Optimized = { vars: c.g.store.trainable(), moments: [] };
-  for (const o of [d, g]) o.moments = tf.tidy(() => o.vars.map(zerosLike));
+  const optimized = (vars: tf.Variable[]): Optimized => {
+    const size = vars.reduce((n, v) => n + v.size, 0);
+    return { vars, moments: { m: tf.variable(tf.zeros([size]), false), v: tf.variable(tf.zeros([size]), false) } };
+  };
+  const d = optimized(c.config.gan ? c.d.store.trainable() : []);
+  const g = optimized(c.g.store.trainable());
   const networkVars = [...c.g.store.named().values(), ...(c.config.gan ? c.d.store.named().values() : [])];
-  const momentVars = [d, g].flatMap((o) => o.moments.flatMap((mv) => [mv.m, mv.v]));
+  const momentVars = [d, g].flatMap((o) => [o.moments.m, o.moments.v]);
   try {
     const engine = defaultInferenceEngine();
     const program = engine.program(c.g, programKey(signature), c.network.namedWeights().values(), () => ({
@@ -189,15 +197,19 @@ function tracedStep(c: StepContext, d: Optimized, g: Optimized, dScalars: tf.Ten
   return [dLoss, parts.gan!, parts.perf!, parts.pert!, value];
 }
 
-/** Adam on each variable that has a gradient (tfjs's optimisers skip the others). */
+/**
+ * Adam on all of an optimiser's variables at once, laid end to end: the same
+ * elementwise arithmetic per weight as a per-variable update, so the same
+ * numbers. A variable without a gradient (tfjs's optimisers skip it) gets a
+ * zero one: its moments stay zero, and Adam moves it by 0 / (0 + eps) = 0.
+ */
 function applyAdam(o: Optimized, grads: tf.NamedTensorMap, scalars: tf.Tensor1D): void {
-  o.vars.forEach((w, i) => {
-    const grad = grads[w.name];
-    if (!grad) return;
-    const moments: AdamMoments = o.moments[i];
-    const next = adamUpdate(w, grad, moments, scalars, adamConfig());
-    o.moments[i].m.assign(next.m);
-    o.moments[i].v.assign(next.v);
-    w.assign(next.value);
-  });
+  if (o.vars.length === 0) return;
+  const flat = (ts: tf.Tensor[]) => tf.concat(ts.map((t) => tf.reshape(t, [-1])));
+  const grad = flat(o.vars.map((w) => grads[w.name] ?? tf.zerosLike(w)));
+  const next = adamUpdate(flat(o.vars), grad, o.moments, scalars, adamConfig());
+  o.moments.m.assign(next.m);
+  o.moments.v.assign(next.v);
+  const parts = tf.split(next.value, o.vars.map((w) => w.size));
+  o.vars.forEach((w, i) => w.assign(tf.reshape(parts[i], w.shape)));
 }
