@@ -42,7 +42,9 @@ for (let i = 0; i < N + 3; i++) {
 }
 const med = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const cpu0 = med(variants[0].rows.map((r) => r.cpu));
+const wall0 = med(variants[0].rows.map((r) => r.wall));
 for (const v of variants) {
   const cpu = med(v.rows.map((r) => r.cpu));
-  console.log(`T=${T} ${v.prefix}: ${v.session.inputNames.length} inputs; wall ${med(v.rows.map((r) => r.wall)).toFixed(1)} cpu ${cpu.toFixed(1)} ms (medians of ${N}); cpu / first ${(cpu / cpu0).toFixed(3)}`);
+  const wall = med(v.rows.map((r) => r.wall));
+  console.log(`T=${T} ${v.prefix}: ${v.session.inputNames.length} inputs; wall ${wall.toFixed(1)} cpu ${cpu.toFixed(1)} ms (medians of ${N}); / first: wall ${(wall / wall0).toFixed(3)} cpu ${(cpu / cpu0).toFixed(3)}`);
 }
