@@ -3,6 +3,7 @@
 //   T=1 STEPS=30 node bench/profile/prof-program.mjs            per-step wall and CPU ms, and the part inside the program's run
 //   T=1 PROF=1 N=20 node bench/profile/prof-program.mjs          also runs step 20's program N more times under onnxruntime's
 //                                                                profiler and prints ms by op type
+//   TOPN=40: also the 40 slowest nodes with their shapes; BYSHAPE=40: the 40 costliest (op, output shape) pairs but Gemm/MatMul/Conv
 // Under load, PROF's figure per op is the sum over nodes of each node's fastest of the N runs (load only adds time).
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -90,7 +91,10 @@ if (process.env.PROF && captured) {
   for (const e of events) {
     if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time')) continue;
     const known = fastest.get(e.name);
-    if (!known || e.dur < known.us) fastest.set(e.name, { op: e.args.op_name, us: e.dur });
+    if (!known || e.dur < known.us) {
+      const dims = (list) => JSON.stringify(list?.map((o) => Object.values(o)[0]));
+      fastest.set(e.name, { op: e.args.op_name, us: e.dur, shapes: `${dims(e.args.input_type_shape)}->${dims(e.args.output_type_shape)}` });
+    }
   }
   const byOp = new Map();
   for (const { op, us } of fastest.values()) {
@@ -101,6 +105,20 @@ if (process.env.PROF && captured) {
   }
   const total = [...byOp.values()].reduce((s, o) => s + o.us, 0);
   console.log(`program: ${fastest.size} nodes, sum of per-node fastest of ${N} runs ${(total / 1000).toFixed(1)} ms; by op (nodes, ms):`);
-  for (const [op, o] of [...byOp].sort((a, b) => b[1].us - a[1].us).slice(0, 16)) console.log(`  ${op.padEnd(16)} ${String(o.nodes).padStart(5)} ${(o.us / 1000).toFixed(2).padStart(8)}`);
+  if (process.env.TOPN) for (const [n, o] of [...fastest].sort((a, b) => b[1].us - a[1].us).slice(0, +process.env.TOPN)) console.log('   ', n.replace('_kernel_time', '').padEnd(40), o.op.padEnd(10), (o.us / 1000).toFixed(3), o.shapes);
+  if (process.env.BYSHAPE) {
+    const byShape = new Map();
+    for (const { op, us, shapes } of fastest.values()) {
+      if (['Gemm', 'MatMul', 'Conv'].includes(op)) continue;
+      const out = shapes.split('->')[1];
+      const k = `${op} ${out.length > 40 ? out.slice(0, 40) : out}`;
+      const o = byShape.get(k) ?? { nodes: 0, us: 0 };
+      o.nodes++;
+      o.us += us;
+      byShape.set(k, o);
+    }
+    for (const [k, o] of [...byShape].sort((a, b) => b[1].us - a[1].us).slice(0, +process.env.BYSHAPE)) console.log('  ', k.padEnd(60), o.nodes, (o.us / 1000).toFixed(2));
+  }
+  for (const [op, o] of [...byOp].sort((a, b) => b[1].us - a[1].us).slice(0, 24)) console.log(`  ${op.padEnd(16)} ${String(o.nodes).padStart(5)} ${(o.us / 1000).toFixed(2).padStart(8)}`);
 }
 network.dispose();

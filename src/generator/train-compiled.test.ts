@@ -7,7 +7,7 @@ import { Discriminator, Generator } from './architecture.js';
 import type { PerfLoss } from './losses.js';
 import { ScheduledAdam } from './optimizer.js';
 import type { PerturbationBound } from './projection.js';
-import { compiledTrainStep, MIN_COMPILED_STEPS, releaseCompiledStep } from './train-compiled.js';
+import { compiledTrainStep, MIN_COMPILED_STEPS, releaseCompiledStep, syncCompiledStep } from './train-compiled.js';
 import { trainStep, type StepContext, type StepLosses } from './train-step.js';
 
 /**
@@ -42,8 +42,13 @@ interface Objective {
 }
 const BCE_PROJECT: Objective = { perfLoss: 'bce', bound: 'project' };
 
-/** Three steps from fresh G and D (seeded) on one fixed batch, with gradients where `gradients` says; enc0 restored after the first, the learning rate halved before the last. */
-function threeSteps(gradients: 'ort' | 'tfjs', gan: boolean, retau = false, objective: Objective = BCE_PROJECT): Run {
+/**
+ * Three steps from fresh G and D (seeded) on one fixed batch, with gradients
+ * where `gradients` says; enc0 restored after the first, the learning rate
+ * halved before the last. `syncEvery`: the compiled step's weights written
+ * back after every step, as if each were followed by a validation.
+ */
+function threeSteps(gradients: 'ort' | 'tfjs', gan: boolean, retau = false, objective: Objective = BCE_PROJECT, syncEvery = false): Run {
   setDefaultInferenceEngine(new InferenceEngine({ gradients, threads: 1 }));
   const g = new Generator(spec, 2, 11, objective.bound);
   const d = new Discriminator(spec, 12);
@@ -68,17 +73,25 @@ function threeSteps(gradients: 'ort' | 'tfjs', gan: boolean, retau = false, obje
   const initial = tf.clone(enc0);
   // The ort run must really be compiled, or the comparison is tfjs against itself.
   if (gradients === 'ort') expect(compiledTrainStep(c)).toBeDefined();
-  const losses = [trainStep(c)];
+  const step = () => {
+    const l = trainStep(c);
+    if (syncEvery) syncCompiledStep(g);
+    return l;
+  };
+  const losses = [step()];
+  // `initial` shares enc0's first data id: only a sync tells the lazy write-back that this assignment is new.
+  syncCompiledStep(g);
   enc0.assign(initial);
   // A tau curriculum changes the threshold between steps: another program, the same Adam state.
   if (retau) c.tau = 0.6;
-  losses.push(trainStep(c));
+  losses.push(step());
   // A plateau halves the learning rate before step 3, as train.ts's loop sets it: on the optimisers and in the context.
   c.learningRate = 5e-4;
   c.gOpt.setLearningRate(5e-4);
   c.dOpt.setLearningRate(5e-4);
-  losses.push(trainStep(c));
+  losses.push(step());
   initial.dispose();
+  syncCompiledStep(g);
   const weights = new Map([...g.store.named()].map(([n, v]) => [n, v.dataSync() as Float32Array]));
   tf.dispose([x]);
   g.store.dispose();
@@ -122,6 +135,55 @@ describe('the compiled Eq. 8 step', () => {
   it('with the suite defaults: log-expected-cost, no GAN term, the scale bound', () => {
     const objective: Objective = { perfLoss: 'log-expected-cost', bound: 'scale' };
     compare(threeSteps('ort', false, false, objective), threeSteps('tfjs', false, false, objective));
+  });
+
+  it('writes its weights back lazily: the same weights as writing back after every step', () => {
+    const lazy = threeSteps('ort', true);
+    const eager = threeSteps('ort', true, false, BCE_PROJECT, true);
+    expect(lazy.losses).toEqual(eager.losses);
+    for (const [name, w] of eager.weights) expect(lazy.weights.get(name), name).toEqual(w);
+  });
+
+  it('leaves the variables alone until synced, and a weight assigned from outside wins over one not yet written back', () => {
+    setDefaultInferenceEngine(new InferenceEngine({ gradients: 'ort', threads: 1 }));
+    const g = new Generator(spec, 2, 11);
+    const d = new Discriminator(spec, 12);
+    const x = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 13) as tf.Tensor4D;
+    const c: StepContext = {
+      g,
+      d,
+      gOpt: new ScheduledAdam(1e-3, 0.5, 0.999),
+      dOpt: new ScheduledAdam(1e-3, 0.5, 0.999),
+      network,
+      x,
+      attack: { norm: 'linf', epsilon: 0.1, tau: 0.5 },
+      config: { alpha: 1, beta: 0.001, gan: true, perfLoss: 'bce' },
+      blockFlops: network.meta.blocks.map((b) => b.flops),
+      learningRate: 1e-3,
+      tau: 0.5,
+      stepsAllowed: MIN_COMPILED_STEPS,
+    };
+    expect(compiledTrainStep(c)).toBeDefined();
+    const enc0 = g.store.named().get('enc0.weight')!;
+    const dec = [...g.store.named()].find(([n]) => n !== 'enc0.weight' && !n.includes('running_'))![1];
+    const start = { enc0: Array.from(enc0.dataSync()), dec: Array.from(dec.dataSync()) };
+    trainStep(c);
+    // Not written back yet: the variables still hold the starting weights.
+    expect(Array.from(dec.dataSync())).toEqual(start.dec);
+    const outside = enc0.dataSync().map((_, i) => i / 1000);
+    enc0.assign(tf.tensor(outside, enc0.shape));
+    syncCompiledStep(g);
+    expect(Array.from(enc0.dataSync())).toEqual(Array.from(outside));
+    // Adam moved every trained weight by about lr: the synced one has moved.
+    const moved = Array.from(dec.dataSync()).map((v, i) => Math.abs(v - start.dec[i]));
+    expect(Math.max(...moved)).toBeGreaterThan(1e-4);
+    expect(Math.max(...moved)).toBeLessThan(2e-3);
+    releaseCompiledStep(g);
+    tf.dispose([x]);
+    g.store.dispose();
+    d.store.dispose();
+    c.gOpt.dispose();
+    c.dOpt.dispose();
   });
 
   it('is compiled once per generator and settings, freed by releaseCompiledStep; short runs stay on tfjs', () => {

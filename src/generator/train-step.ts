@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { compiledTrainStep } from './train-compiled.js';
 import { discriminatorObjective, generatorObjective, type ObjectiveParts, type StepContext, type StepLosses } from './train-objective.js';
 
-export { releaseCompiledStep } from './train-compiled.js';
+export { releaseCompiledStep, syncCompiledStep } from './train-compiled.js';
 export type { StepContext, StepLosses } from './train-objective.js';
 
 /**

@@ -9,7 +9,7 @@ import { Plateau, type LearningRateSchedule } from './plateau.js';
 import { resolveBound, type BoundSetting } from './projection.js';
 import { stepBudget, stepsPerEpoch, type LossValues, type StopReason, type TrainingRecord, type ValidationPoint } from './record.js';
 import { ScheduledAdam } from './optimizer.js';
-import { releaseCompiledStep, trainStep } from './train-step.js';
+import { releaseCompiledStep, syncCompiledStep, trainStep } from './train-step.js';
 import { makeValidator, type ValidationScore } from './validation.js';
 
 export type { LossValues } from './record.js';
@@ -136,6 +136,8 @@ export async function trainGenerator(input: TrainGeneratorInput): Promise<Traine
     const atBudget = step >= totalSteps;
     let score: ValidationScore | undefined;
     if (step % validateEvery === 0 || atBudget || outOfTime) {
+      // A compiled step keeps the newest weights to itself until asked.
+      syncCompiledStep(g);
       score = validator(g);
       const verdict = plateau.observe(score.iflops, score.standardError);
       curve.push({ step, epoch: (step * config.batchSize) / trainCount, ...score, learningRate, losses, gain: verdict.gain });
@@ -150,9 +152,9 @@ export async function trainGenerator(input: TrainGeneratorInput): Promise<Traine
     // Let progress output and signals through between steps.
     await new Promise((r) => setImmediate(r));
   }
-  const bestIndex = kept.restore(g) ?? curve.length - 1;
-  // The compiled step's session and Adam state are not needed once G is trained.
+  // The compiled step's weights written back, its session and Adam state freed, then the best weights put back.
   releaseCompiledStep(g);
+  const bestIndex = kept.restore(g) ?? curve.length - 1;
   d.store.dispose();
   gOpt.dispose();
   dOpt.dispose();

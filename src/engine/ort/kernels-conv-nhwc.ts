@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { filterGradProduct, forwardProduct, inputGradProduct, inputGradScatter, patches, PIXEL_BLOCK_MIN_CHANNELS, type ConvGraphOps } from '../conv-onnx.js';
-import { pair } from './conv-geometry.js';
-import { checkFormat } from './kernels-conv.js';
+import { pair, windowPads, type TfPad } from './conv-geometry.js';
+import { checkFormat, HWIO_TO_OIHW, windowAttrs } from './kernels-conv.js';
 import { input, type LowerContext, OnnxExportError, type Lowering } from './lower-context.js';
 import type { KernelCall } from './trace.js';
 
@@ -86,11 +86,35 @@ export const conv2dBackpropInputNhwc: Lowering = (call, ctx) => {
   const out = call.outputs[0];
   const info = convInfo(call, out.shape, filter.shape);
   checkShape(call, info.outShape, dy.shape);
+  if (info.inChannels === 1 && info.filterHeight * info.filterWidth > 1) {
+    ctx.define(out, singleChannelTranspose(call, ctx, info), 'nchw');
+    return;
+  }
   const w = ctx.operand(filter, 'plain');
   const scatter = ctx.fixed && info.filterHeight * info.filterWidth > 1 && info.inChannels >= PIXEL_BLOCK_MIN_CHANNELS;
   const dx = scatter ? inputGradScatter(ops(ctx), ctx.operand(dy, 'plain'), w, info, dy.shape[0]) : inputGradProduct(ops(ctx), ctx.operand(dy, 'plain'), w, info);
   ctx.define(out, dx, 'plain');
 };
+
+/**
+ * dx with one channel (e.g. a generator's last transposed convolution back
+ * to a grey image): ONNX ConvTranspose, a GEMM and one col2im. The
+ * tap-by-tap col2im of inputGradProduct took a Split, a Pad per tap and a
+ * Sum (36 taps for a 6x6 kernel), and the scatter is per float at one
+ * channel; with one channel NCHW and NHWC are the same bytes.
+ */
+function singleChannelTranspose(call: KernelCall, ctx: LowerContext, info: Info): string {
+  const dy = input(call, 'dy');
+  const win = windowPads([info.inHeight, info.inWidth], [info.filterHeight, info.filterWidth], [info.strideHeight, info.strideWidth], [1, 1], call.attrs.pad as TfPad);
+  const reached = [0, 1].map((i) => [info.strideHeight, info.strideWidth][i] * (dy.shape[i + 1] - 1) + win.kernel[i] - win.pads[i] - win.pads[i + 2]);
+  const outputPadding = [info.inHeight - reached[0], info.inWidth - reached[1]];
+  if (outputPadding.some((p, i) => p < 0 || (p > 0 && p >= [info.strideHeight, info.strideWidth][i]))) {
+    throw new OnnxExportError(`${call.kernel}: output ${info.inHeight}x${info.inWidth} cannot be reproduced (output padding ${outputPadding})`);
+  }
+  // [kh, kw, 1, out] -> ConvTranspose's [out, 1, kh, kw].
+  const w = ctx.weight(input(call, 'filter'), HWIO_TO_OIHW);
+  return ctx.g.op('ConvTranspose', [ctx.operand(dy, 'nchw'), w], { ...windowAttrs(win), output_padding: outputPadding });
+}
 
 const filterIsComputed = (call: KernelCall) => call.inputs.find(([k]) => k === 'filter')?.[1]?.kind === 'dyn';
 

@@ -135,6 +135,21 @@ describe('gradient lowerings against tfjs on random values', () => {
     r.ort.forEach((g, i) => expect(Math.abs(g - r.tfjs[i])).toBeLessThan(1e-5 * scale));
   });
 
+  it('transposed convolutions to one channel (ConvTranspose): a 6x6 stride-1 one as the generator ends with, and a strided padded one', () => {
+    const w1 = tf.variable(tf.randomNormal([6, 6, 1, 4], 0, 0.3, 'float32', 8));
+    const w2 = tf.variable(tf.randomNormal([3, 3, 1, 4], 0, 0.3, 'float32', 9));
+    const loss = (v: tf.Tensor) => {
+      const grey = tf.conv2dTranspose(v as tf.Tensor4D, w1 as tf.Tensor4D, [2, 10, 10, 1], 1, 'valid'); // [2,10,10,1]
+      const h = tf.conv2d(grey, w2 as tf.Tensor4D, 2, 'same'); // [2,5,5,4]
+      const up = tf.conv2dTranspose(h, w2 as tf.Tensor4D, [2, 9, 9, 1], 2, 'same');
+      return tf.sum(tf.square(tf.tanh(up)));
+    };
+    const r = gradBoth(tf.randomNormal([2, 5, 5, 4], 0, 1, 'float32', 10), loss, [w1, w2]);
+    const scale = Math.max(...r.tfjs.map(Math.abs));
+    expect(scale).toBeGreaterThan(0);
+    r.ort.forEach((g, i) => expect(Math.abs(g - r.tfjs[i])).toBeLessThan(1e-5 * scale));
+  });
+
   it('with 8 and 16 channels, a batch of 3: gathered patches and scatter-added input gradients per image', () => {
     const w1 = tf.variable(tf.randomNormal([3, 3, 8, 16], 0, 0.3, 'float32', 4));
     const w2 = tf.variable(tf.randomNormal([4, 4, 8, 16], 0, 0.3, 'float32', 5));
