@@ -45,8 +45,9 @@ export const MAX_SHOWN_PROBLEMS = 20;
 
 /**
  * One line per problem, `file:line:col  path: message`, the file shown
- * relative to the working directory `cwd` (default the process's) when inside it. Given the file's text,
- * each problem is followed by its code frame and a blank line separates them.
+ * relative to the working directory `cwd` (default the process's) when
+ * inside it. Given the file's text, each problem is followed by its code
+ * frame and a blank line separates them.
  * At most MAX_SHOWN_PROBLEMS are shown, then "and N more problems".
  */
 export function formatProblems(file: string, problems: readonly SuiteProblem[], source?: string, cwd = process.cwd()): string {
