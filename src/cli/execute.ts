@@ -16,7 +16,7 @@ export async function execute(args: readonly string[], io: CommandIO): Promise<n
   try {
     await cli.parseAsync([...args], { from: 'user' });
   } catch (e) {
-    code = reportError(e, (text) => io.stderr.write(`${text}\n`));
+    code = reportError(e, (text) => io.stderr.write(`${text}\n`), io.cwd);
   }
   return code;
 }

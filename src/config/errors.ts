@@ -19,11 +19,21 @@ export class ConfigError extends UserError {
     readonly file: string,
     readonly problems: ConfigProblem[],
   ) {
-    super(problems.map((p) => `${shown(file)}: ${p.key === '' ? '' : `${p.key}: `}${p.message}`).join('\n'));
+    // The message (what the API rejects with) is relative to the process's directory; commands show messageFrom(io.cwd).
+    super(formatConfigProblems(file, problems, process.cwd()));
+  }
+
+  override messageFrom(cwd: string): string {
+    return formatConfigProblems(this.file, this.problems, cwd);
   }
 }
 
-function shown(file: string): string {
-  const rel = relative(process.cwd(), file);
+function formatConfigProblems(file: string, problems: readonly ConfigProblem[], cwd: string): string {
+  return problems.map((p) => `${shown(file, cwd)}: ${p.key === '' ? '' : `${p.key}: `}${p.message}`).join('\n');
+}
+
+/** Relative to `cwd` when inside it, else as given. */
+function shown(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { forwardGraph } from './conv-onnx.js';
-import { KernelError } from './kernel-calls.js';
+import { BackendError } from './select.js';
 import { ConvAccelerator, convAccelerator, parseConvEngine, worthOrt } from './ort-conv.js';
 import { values, relErr, on } from '../../test/helpers/numeric.js';
 
@@ -202,7 +202,7 @@ describe('falling back to tfjs', () => {
     expect(parseConvEngine(' ORT ')).toBe('ort');
     expect(parseConvEngine('')).toBeUndefined();
     expect(parseConvEngine(undefined)).toBeUndefined();
-    expect(() => parseConvEngine('gpu')).toThrow(KernelError);
+    expect(() => parseConvEngine('gpu')).toThrow(BackendError);
     expect(() => parseConvEngine('gpu')).toThrow(/auto, ort, tfjs/);
   });
 });

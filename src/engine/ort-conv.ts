@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { availableParallelism } from 'node:os';
 import { GRAPH_BUILDERS, type ConvKind } from './conv-onnx.js';
 import { heapOf } from './heap.js';
-import { KernelError } from './kernel-calls.js';
+import { BackendError } from './select.js';
 import { Chunks, patchBytesPerImage } from './ort-conv-chunks.js';
 import { loadOnnxruntimeNode, type OrtLoader, type OrtRuntime, type OrtSession } from './ort/index.js';
 import { encodeModel } from './ort/onnx-model.js';
@@ -190,12 +190,12 @@ export const convAccelerator = new ConvAccelerator({
 
 const ENGINES: readonly ConvEngine[] = ['auto', 'ort', 'tfjs'];
 
-/** Reads DEEPPERFORM_CONV_ENGINE (auto | ort | tfjs); undefined when unset. */
+/** Reads DEEPPERFORM_CONV_ENGINE (auto | ort | tfjs); undefined when unset; another value is a user error (exit 2), as a wrong DEEPPERFORM_BACKEND. */
 export function parseConvEngine(raw: string | undefined): ConvEngine | undefined {
   const v = raw?.trim().toLowerCase();
   if (v === undefined || v === '') return undefined;
   if (!(ENGINES as readonly string[]).includes(v)) {
-    throw new KernelError(`Unknown convolution engine '${raw}' (DEEPPERFORM_CONV_ENGINE). Use one of: ${ENGINES.join(', ')}.`);
+    throw new BackendError(`Unknown convolution engine '${raw}' (DEEPPERFORM_CONV_ENGINE). Use one of: ${ENGINES.join(', ')}.`);
   }
   return v as ConvEngine;
 }

@@ -51,6 +51,7 @@ export async function runMitigation(suite: Suite, inputs: MitigationInputs, ctx:
       settings,
       out: dir,
       generators: retrainGenerators(suite, { cache: ctx.cache, retrain: ctx.retrain, toolVersion: ctx.toolVersion, onProgress: hooks.onProgress }),
+      cwd: ctx.cwd,
       onPhase: hooks.onPhase,
     });
   }

@@ -37,6 +37,8 @@ export interface RunOptions extends SelectOptions {
   reporters: Reporter[];
   toolVersion: string;
   backend?: string;
+  /** Read for DEEPPERFORM_BACKEND and DEEPPERFORM_CONV_ENGINE (the command's environment); default process.env. */
+  env?: Record<string, string | undefined>;
   /** Where trained generators are kept; read-only layers (shipped generators) after it. */
   cacheDir: string;
   readOnlyCaches?: string[];
@@ -98,7 +100,7 @@ export function shardSlice<T>(items: readonly T[], shard: Shard): T[] {
 export async function runSelected(suites: readonly Suite[], opts: Omit<RunOptions, 'files'>): Promise<RunResult> {
   // A wrong model or dataset in any suite is exit 2 before the first one trains.
   await preflightSuites(suites);
-  const backend = await initBackend({ backend: opts.backend });
+  const backend = await initBackend({ backend: opts.backend, env: opts.env });
   const environment = environmentInfo(backend.name, opts.toolVersion, engineNotes(backend));
   const reporter = combineReporters(opts.reporters);
   const startedAt = new Date();

@@ -26,11 +26,16 @@ export class SuiteError extends UserError {
   readonly source?: string;
 
   constructor(file: string, problems: SuiteProblem[], source?: string) {
+    // The message (what the API rejects with) is relative to the process's directory; commands show messageFrom(io.cwd).
     super(formatProblems(file, problems, source));
     this.name = 'SuiteError';
     this.file = file;
     this.problems = problems;
     if (source !== undefined) this.source = source;
+  }
+
+  override messageFrom(cwd: string): string {
+    return formatProblems(this.file, this.problems, this.source, cwd);
   }
 }
 
@@ -40,12 +45,13 @@ export const MAX_SHOWN_PROBLEMS = 20;
 
 /**
  * One line per problem, `file:line:col  path: message`, the file shown
- * relative to the working directory when inside it. Given the file's text,
- * each problem is followed by its code frame and a blank line separates them.
+ * relative to the working directory `cwd` (default the process's) when
+ * inside it. Given the file's text, each problem is followed by its code
+ * frame and a blank line separates them.
  * At most MAX_SHOWN_PROBLEMS are shown, then "and N more problems".
  */
-export function formatProblems(file: string, problems: readonly SuiteProblem[], source?: string): string {
-  const shown = displayPath(file);
+export function formatProblems(file: string, problems: readonly SuiteProblem[], source?: string, cwd = process.cwd()): string {
+  const shown = displayPath(file, cwd);
   const head = (p: SuiteProblem): string => `${shown}:${p.line}:${p.column}  ${p.path === '' ? '' : `${p.path}: `}${p.message}`;
   const listed = problems.slice(0, MAX_SHOWN_PROBLEMS);
   const rest = problems.length - listed.length;
@@ -59,7 +65,7 @@ export function formatProblems(file: string, problems: readonly SuiteProblem[], 
   return [...blocks, ...more].join('\n\n');
 }
 
-function displayPath(file: string): string {
-  const rel = relative(process.cwd(), file);
+function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
 }

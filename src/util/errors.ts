@@ -19,6 +19,15 @@ export class UserError extends Error {
   override name = 'UserError';
   /** The process's exit code when this error ends a command. */
   readonly exitCode: ExitCode = EXIT.config;
+
+  /**
+   * The message as a command shows it, with file paths relative to the
+   * command's working directory `cwd` (not the process's: commands run
+   * in-process with their own). Errors that name no file return `message`.
+   */
+  messageFrom(_cwd: string): string {
+    return this.message;
+  }
 }
 
 /** Bad command-line or API input, e.g. a suite path that does not exist. */

@@ -53,7 +53,7 @@ export interface DetectorJson extends DetectorSectionResult {
 export async function detectorCommand(flags: DetectorFlags, io: CommandIO = processIO()): Promise<number> {
   const suite = await suiteFor(flags, io.cwd);
   const settings = await resolveSettings({ config: flags.config, cacheDir: flags.cacheDir, backend: flags.backend, retrain: flags.retrain }, io.cwd, io.env);
-  await initBackend({ backend: settings.backend });
+  await initBackend({ backend: settings.backend, env: io.env });
   const out = resolve(io.cwd, flags.out ?? 'detector.json');
   const phase = (name: string, detail?: string) => io.stderr.write(`${name}${detail ? `: ${detail}` : ''}\n`);
   const network = await loadSuiteModel(suite);

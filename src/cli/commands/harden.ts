@@ -70,7 +70,7 @@ export async function hardenCommand(flags: HardenFlags, argv: string[], io: Comm
   // Checked here too (the section checks again) so the message shows --out as typed.
   if (out !== undefined && suite.model.source === 'zoo') await checkOutDir(out, suite.model.weights, flags.out);
   const settings = await resolveSettings({ cacheDir: flags.cacheDir, backend: flags.backend, retrain: flags.retrain }, io.cwd, io.env);
-  const backend = await initBackend({ backend: settings.backend });
+  const backend = await initBackend({ backend: settings.backend, env: io.env });
   // Progress goes to stderr with --json, so stdout holds the JSON alone.
   const log = (line: string) => (flags.json ? io.stderr : io.stdout).write(`${line}\n`);
   const m = suite.model.source === 'zoo' ? suite.model : undefined;
@@ -87,6 +87,7 @@ export async function hardenCommand(flags: HardenFlags, argv: string[], io: Comm
       onProgress: () => {},
     }),
     command: `deepperform ${argv.join(' ')}`,
+    cwd: io.cwd,
     onPhase: (phase, detail) => log(`  ${phase}${detail ? `: ${detail}` : ''}`),
     onStep: (s) => {
       if (s.step === s.stepsPerEpoch - 1) log(`  epoch ${s.epoch + 1}: clean ${s.clean.toFixed(3)}, task ${s.task.toFixed(3)}, FLOPs gap ${s.flops.toFixed(3)}`);

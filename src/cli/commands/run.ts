@@ -38,6 +38,7 @@ export async function runCommand(paths: string[], flags: RunCommandFlags, io: Co
     cwd,
     toolVersion: toolVersion(),
     backend: settings.backend,
+    env: io.env,
     cacheDir: settings.cacheDir,
     // Generators shipped for the default suites: used when their key matches exactly.
     readOnlyCaches: [shippedGeneratorsDir()],

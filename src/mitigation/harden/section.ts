@@ -33,6 +33,8 @@ export interface RetrainSectionContext {
   generators: RetrainGenerators;
   /** Recorded in the hardened model.json. */
   command?: string;
+  /** The command's working directory: messages show the suite's path relative to it (default the process's). */
+  cwd?: string;
   onPhase?: (phase: string, detail?: string) => void;
   onStep?: (s: HardenStep) => void;
 }
@@ -92,7 +94,7 @@ export async function runRetrainSection(ctx: RetrainSectionContext): Promise<Ret
   const { suite } = ctx;
   const model = suite.model;
   if (model.source !== 'zoo') {
-    throw new HardenError(`${shownPath(suite.file)}: retraining needs a zoo model (model: arch + weights) so the hardened weights can be saved and reloaded; this suite uses ${model.source === 'module' ? 'a module' : 'an ONNX model'}`);
+    throw new HardenError(`${shownPath(suite.file, ctx.cwd ?? process.cwd())}: retraining needs a zoo model (model: arch + weights) so the hardened weights can be saved and reloaded; this suite uses ${model.source === 'module' ? 'a module' : 'an ONNX model'}`);
   }
   const settings = resolveSettings(suite, ctx.settings);
   if (ctx.out !== undefined) await checkOutDir(ctx.out, model.weights);
@@ -192,8 +194,8 @@ async function freshGenerator(
 }
 
 /** Relative to the working directory when inside it, as suite errors show files. */
-function shownPath(file: string): string {
-  const rel = relative(process.cwd(), file);
+function shownPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
   return rel.startsWith('..') || isAbsolute(rel) ? file : rel;
 }
 
