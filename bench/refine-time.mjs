@@ -13,8 +13,13 @@
  * the process's first use of onnxruntime and the worker threads); --ilfo=first
  * runs ILFO alone as the first call of this fresh process, exactly as refine's
  * first call is timed. --seeds=N (default 100, at most the split's 1,000).
+ * --as-run first runs the model's real execution on the seeds, untimed, as
+ * `deepperform run` does before any method (src/runner/run-suite.ts): that
+ * loads onnxruntime and opens the model's stage sessions, which otherwise
+ * the first timed call pays (refine's, whose costliest iterate is settled
+ * by the real execution; ILFO never runs it).
  *
- *   npm run build && nice -n 10 node bench/refine-time.mjs --model=sdn-tiny --norm=linf [--ilfo[=first]] [--seeds=100] [--dist=<root with dist/>]
+ *   npm run build && nice -n 10 node bench/refine-time.mjs --model=sdn-tiny --norm=linf [--ilfo[=first]] [--seeds=100] [--as-run] [--dist=<root with dist/>]
  */
 import { join } from 'node:path';
 import { cpuSnapshot, othersCpus } from './lib/machine.mjs';
@@ -52,7 +57,8 @@ const meanIflops = (images) => {
   for (let i = 0; i < flops.length; i++) s += (flops[i] - base[i]) / base[i];
   return s / flops.length;
 };
-const row = { model, norm, seeds: seeds.count, dist: root };
+const row = { model, norm, seeds: seeds.count, dist: root, asRun: process.argv.includes('--as-run') };
+if (row.asRun) runBatched(network, seeds, attack.tau);
 if (process.argv.includes('--ilfo=first')) {
   const r = time(() => ilfo(network, seeds, attack, 0, {}));
   row.ilfoFirst = { cpuMs: r.cpuMs, wallMs: r.wallMs, meanIflops: meanIflops(r.out.images) };
