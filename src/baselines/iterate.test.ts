@@ -197,6 +197,36 @@ describe('attack loops split over threads', () => {
     tf.dispose([x, acc]);
   });
 
+  it('a step that lowers with a symbolic batch but fails at a part\'s size runs the part-size program', () => {
+    const engine = setDefaultInferenceEngine(new CountingEngine({ gradients: 'ort', threads: 2 })) as CountingEngine;
+    const x = tf.tensor4d(Float32Array.from({ length: 5 }, (_, i) => i + 1), [5, 1, 1, 1]);
+    const acc = tf.variable(tf.zerosLike(x), false);
+    const ran = runAttackLoop({
+      network: oneGateModel(),
+      x,
+      state: [acc],
+      iterations: 3,
+      key: 'add x * s, through an identity made at the trace batch',
+      partSize: 3,
+      freeBatch: true,
+      tick: () => undefined,
+      scalars: (i) => Float32Array.of(i + 1),
+      step: (seeds, scalars, [a]) => {
+        // An identity matrix made at the trace's batch (2), fed to MatMul: the same values at 2 rows, a failed run at 3.
+        const b = seeds.shape[0];
+        const kept = tf.reshape(tf.matMul(tf.eye(b), tf.reshape(seeds, [b, 1])), seeds.shape);
+        a.assign(tf.add(a, tf.mul(kept, tf.reshape(scalars, []))));
+      },
+    });
+    expect(ran).toBe('ort');
+    // The symbolic-batch program was built first, then the part-size one ran.
+    expect(engine.keys.some((k) => k.includes('[b,1,1,1]'))).toBe(true);
+    expect(engine.keys).toContain('add x * s, through an identity made at the trace batch [3,1,1,1] state [3,1,1,1]');
+    // x * (1 + 2 + 3), by hand.
+    expect(Array.from(acc.dataSync())).toEqual([6, 12, 18, 24, 30]);
+    tf.dispose([x, acc]);
+  });
+
   it('refine splits whether it keeps the last iterate or the costliest (judged inside the step)', () => {
     const attack = { norm: 'linf' as const, epsilon: 0.1, tau: 0.5 };
     const start = { images: seven.images.slice(), count: seven.count, msPerInput: 0 };

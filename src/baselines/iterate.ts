@@ -52,7 +52,8 @@ export interface AttackLoop {
    * one input without a batch) and run one part per thread at any size: the
    * trace at a part's size was most of a short loop's compile
    * (docs/refine.md, "Time per input"). Falls back to the part-size program
-   * when the lowering refuses a symbolic batch; partSize then applies.
+   * when the lowering refuses a symbolic batch or a run at a part's size
+   * fails; partSize then applies.
    */
   freeBatch?: boolean;
   engine?: InferenceEngine;
@@ -103,15 +104,30 @@ export function runAttackLoop(loop: AttackLoop): EngineName {
  * last part is padded with copies of its first input, whose results are dropped.
  */
 function runSplit(loop: AttackLoop, engine: InferenceEngine, threads: number, width: number): boolean {
+  const free = loop.freeBatch ? freePlan(loop, engine, threads, width) : undefined;
+  const values = Array.from({ length: loop.iterations }, (_, i) => loop.scalars(i));
+  if (free) {
+    try {
+      return runPlan(loop, free, values);
+    } catch {
+      // A step that lowers with a symbolic batch may still fail when run at a
+      // part's size (a constant made at the trace's size fed to a Concat, say):
+      // nothing was written back yet, so the part-size program starts afresh.
+    }
+  }
+  const fixed = fixedPlan(loop, engine, threads, width);
+  return fixed !== undefined && runPlan(loop, fixed, values);
+}
+
+/** Runs `plan`'s parts with the scalars of every iteration (`values`) and writes the state back. */
+function runPlan(loop: AttackLoop, plan: SplitPlan, values: Float32Array[]): boolean {
   const batch = loop.x.shape[0];
-  const plan = (loop.freeBatch ? freePlan(loop, engine, threads, width) : undefined) ?? fixedPlan(loop, engine, threads, width);
-  if (!plan) return false;
+  const width = values[0]?.length ?? 0;
   const { program, size, parts, used } = plan;
   // A free batch runs the last part at its own size; a fixed one pads it.
   const rows = (data: Float32Array, part: number) => padRows(data, batch, part * size, plan.free ? Math.min(size, batch - part * size) : size);
   const x = loop.x.dataSync() as Float32Array;
   const state = loop.state.map((v) => v.dataSync() as Float32Array);
-  const values = Array.from({ length: loop.iterations }, (_, i) => loop.scalars(i));
   const rounds = Math.ceil(parts / used);
   // One tick per iteration over all rounds: every `rounds` runs of a round's first part.
   let runs = 0;
