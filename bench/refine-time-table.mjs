@@ -5,7 +5,12 @@
  * (model, norm) the mean over that side's processes of refine's CPU and wall
  * ms per input, first call (compile included) and warm, ILFO's (every
  * process that ran it, either build: its code is the same), refine's share of
- * ILFO's time, and refine's mean I-FLOPs (Eq. 9) on each side.
+ * ILFO's time, and refine's mean I-FLOPs (Eq. 9) on each side. Where the
+ * file has ILFO timed as the first call of a fresh process (--ilfo=first,
+ * bench/refine-cold-ab.sh), those are ILFO's figures; otherwise ILFO's run
+ * after refine in the same process (--ilfo). --ilfo-from=FILE takes ILFO's
+ * rows from another such file instead (e.g. refine at 1,000 seeds against
+ * ILFO at 100, per input).
  *
  *   node bench/refine-time-table.mjs bench/results/refine-time-ab2.jsonl --base=/tmp/refine-base
  */
@@ -17,6 +22,13 @@ const rows = readFileSync(file, 'utf8')
   .split('\n')
   .filter((l) => l.includes('"model"'))
   .map((l) => JSON.parse(l));
+const ilfoFrom = process.argv.find((a) => a.startsWith('--ilfo-from='))?.slice(12);
+const ilfoRows = ilfoFrom
+  ? readFileSync(ilfoFrom, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"model"'))
+      .map((l) => JSON.parse(l))
+  : undefined;
 const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
 const pairs = new Map();
 for (const r of rows) {
@@ -38,14 +50,19 @@ const head = [
   'share, warm, CPU before / after',
   'refine mean I-FLOPs before / after',
   'ILFO mean I-FLOPs',
-  'processes before / after',
+  'refine processes before / after, ILFO processes',
   "others' CPUs busy",
 ];
 console.log(`| ${head.join(' | ')} |`);
 console.log(`|${head.map(() => ' --- |').join('')}`);
 for (const p of pairs.values()) {
   const all = [...p.before, ...p.after];
-  const ilfo = all.filter((r) => r.ilfo).map((r) => r.ilfo);
+  const source = ilfoRows ? ilfoRows.filter((r) => r.model === p.model && r.norm === p.norm) : all;
+  const fresh = source.filter((r) => r.ilfoFirst).map((r) => r.ilfoFirst);
+  const ilfo = fresh.length ? fresh : source.filter((r) => r.ilfo).map((r) => r.ilfo);
+  // Refine's processes (an ILFO-only process has no refine call).
+  p.before = p.before.filter((r) => r.refineFirst);
+  p.after = p.after.filter((r) => r.refineFirst);
   const icpu = mean(ilfo.map((i) => i.cpuMs));
   const iwall = mean(ilfo.map((i) => i.wallMs));
   const m = (side, call, what) => mean(p[side].map((r) => r[call][what]));
@@ -64,7 +81,7 @@ for (const p of pairs.values()) {
       `${pct(wcB / icpu)} / ${pct(wcA / icpu)}`,
       `${iflops('before')} % / ${iflops('after')} %`,
       `${(100 * mean(ilfo.map((i) => i.meanIflops))).toFixed(2)} %`,
-      `${p.before.length} / ${p.after.length}`,
+      `${p.before.length} / ${p.after.length}, ${ilfo.length}${fresh.length ? ' (fresh)' : ''}`,
       mean(all.map((r) => r.othersCpus)).toFixed(2),
     ].join(' | ')} |`,
   );

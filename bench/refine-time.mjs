@@ -9,8 +9,17 @@
  * the compile cost. Prints one JSON line: CPU ms per input (process.cpuUsage:
  * every thread of the process) and wall ms per input per call, refine's mean
  * I-FLOPs by the real execution, and how busy other processes kept the CPUs.
+ * --ilfo runs ILFO after refine in the same process (its compile counted, not
+ * the process's first use of onnxruntime and the worker threads); --ilfo=first
+ * runs ILFO alone as the first call of this fresh process, exactly as refine's
+ * first call is timed. --seeds=N (default 100, at most the split's 1,000).
+ * --as-run first runs the model's real execution on the seeds, untimed, as
+ * `deepperform run` does before any method (src/runner/run-suite.ts): that
+ * loads onnxruntime and opens the model's stage sessions, which otherwise
+ * the first timed call pays (refine's, whose costliest iterate is settled
+ * by the real execution; ILFO never runs it).
  *
- *   npm run build && nice -n 10 node bench/refine-time.mjs --model=sdn-tiny --norm=linf [--ilfo] [--dist=<root with dist/>]
+ *   npm run build && nice -n 10 node bench/refine-time.mjs --model=sdn-tiny --norm=linf [--ilfo[=first]] [--seeds=100] [--as-run] [--dist=<root with dist/>]
  */
 import { join } from 'node:path';
 import { cpuSnapshot, othersCpus } from './lib/machine.mjs';
@@ -27,7 +36,7 @@ await initBackend({ backend: 'wasm' });
 const model = arg('model', 'sdn-tiny');
 const norm = arg('norm', 'linf');
 const { network } = await loadAdnn(join(new URL('..', import.meta.url).pathname, 'eval/models', model));
-const ds = takeSeeded(await loadDataset({ name: 'fashion-mnist-embedded', split: 'test' }), 100, 2022);
+const ds = takeSeeded(await loadDataset({ name: 'fashion-mnist-embedded', split: 'test' }), Number(arg('seeds', '100')), 2022);
 const seeds = { images: ds.images, count: ds.count };
 const attack = { norm, epsilon: norm === 'linf' ? 0.1 : 2, tau: 0.5 };
 const start = { images: Float32Array.from(ds.images, (v, i) => Math.min(1, Math.max(0, v + 0.05 * Math.sin(i)))), count: ds.count, msPerInput: 0 };
@@ -48,17 +57,21 @@ const meanIflops = (images) => {
   for (let i = 0; i < flops.length; i++) s += (flops[i] - base[i]) / base[i];
   return s / flops.length;
 };
-const first = time(() => refine(network, seeds, start, attack, {}));
-const second = time(() => refine(network, seeds, start, attack, {}));
-const row = {
-  model,
-  norm,
-  dist: root,
-  refineFirst: { cpuMs: first.cpuMs, wallMs: first.wallMs },
-  refineWarm: { cpuMs: second.cpuMs, wallMs: second.wallMs },
-  refineMeanIflops: meanIflops(second.out.images),
-  sameAsFirst: second.out.images.every((v, i) => v === first.out.images[i]),
-};
+const row = { model, norm, seeds: seeds.count, dist: root, asRun: process.argv.includes('--as-run') };
+if (row.asRun) runBatched(network, seeds, attack.tau);
+if (process.argv.includes('--ilfo=first')) {
+  const r = time(() => ilfo(network, seeds, attack, 0, {}));
+  row.ilfoFirst = { cpuMs: r.cpuMs, wallMs: r.wallMs, meanIflops: meanIflops(r.out.images) };
+} else {
+  const first = time(() => refine(network, seeds, start, attack, {}));
+  const second = time(() => refine(network, seeds, start, attack, {}));
+  Object.assign(row, {
+    refineFirst: { cpuMs: first.cpuMs, wallMs: first.wallMs },
+    refineWarm: { cpuMs: second.cpuMs, wallMs: second.wallMs },
+    refineMeanIflops: meanIflops(second.out.images),
+    sameAsFirst: second.out.images.every((v, i) => v === first.out.images[i]),
+  });
+}
 if (process.argv.includes('--ilfo')) {
   const r = time(() => ilfo(network, seeds, attack, 0, {}));
   row.ilfo = { cpuMs: r.cpuMs, wallMs: r.wallMs, meanIflops: meanIflops(r.out.images) };

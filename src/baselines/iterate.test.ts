@@ -112,11 +112,11 @@ describe('attack loops split over threads', () => {
     seven = { images: ds.images, count: ds.count };
   });
 
-  function splitAndWhole(attack: () => Float32Array): { split: Float32Array; whole: Float32Array; splits: number } {
+  function splitAndWhole(attack: () => Float32Array): { split: Float32Array; whole: Float32Array; splits: number; keys: string[] } {
     const engine = setDefaultInferenceEngine(new CountingEngine({ gradients: 'ort', threads: 2 })) as CountingEngine;
     const split = attack();
     setDefaultInferenceEngine(new InferenceEngine({ gradients: 'ort', threads: 1 }));
-    return { split, whole: attack(), splits: engine.splits };
+    return { split, whole: attack(), splits: engine.splits, keys: engine.keys };
   }
 
   it('ILFO (Adam, 20 iterations): the same inputs', () => {
@@ -172,16 +172,87 @@ describe('attack loops split over threads', () => {
     }
   });
 
+  it('a step the lowering refuses with a symbolic batch (a reduction over it) runs the part-size program', () => {
+    const engine = setDefaultInferenceEngine(new CountingEngine({ gradients: 'ort', threads: 2 })) as CountingEngine;
+    const x = tf.tensor4d(Float32Array.from({ length: 5 }, (_, i) => i + 1), [5, 1, 1, 1]);
+    const acc = tf.variable(tf.zerosLike(x), false);
+    const ran = runAttackLoop({
+      network: oneGateModel(),
+      x,
+      state: [acc],
+      iterations: 3,
+      key: 'add x * s, minus a zero batch sum',
+      partSize: 3,
+      freeBatch: true,
+      tick: () => undefined,
+      scalars: (i) => Float32Array.of(i + 1),
+      step: (seeds, scalars, [a]) => {
+        const zero = tf.sub(tf.sum(seeds, 0, true), tf.sum(seeds, 0, true));
+        a.assign(tf.add(a, tf.add(tf.mul(seeds, tf.reshape(scalars, [])), zero)));
+      },
+    });
+    expect(ran).toBe('ort');
+    expect(engine.keys).toEqual(['add x * s, minus a zero batch sum [3,1,1,1] state [3,1,1,1]']);
+    expect(Array.from(acc.dataSync())).toEqual([6, 12, 18, 24, 30]);
+    tf.dispose([x, acc]);
+  });
+
+  it('a step that lowers with a symbolic batch but fails at a part\'s size runs the part-size program', () => {
+    const engine = setDefaultInferenceEngine(new CountingEngine({ gradients: 'ort', threads: 2 })) as CountingEngine;
+    const x = tf.tensor4d(Float32Array.from({ length: 5 }, (_, i) => i + 1), [5, 1, 1, 1]);
+    const acc = tf.variable(tf.zerosLike(x), false);
+    const ran = runAttackLoop({
+      network: oneGateModel(),
+      x,
+      state: [acc],
+      iterations: 3,
+      key: 'add x * s, through an identity made at the trace batch',
+      partSize: 3,
+      freeBatch: true,
+      tick: () => undefined,
+      scalars: (i) => Float32Array.of(i + 1),
+      step: (seeds, scalars, [a]) => {
+        // An identity matrix made at the trace's batch (2), fed to MatMul: the same values at 2 rows, a failed run at 3.
+        const b = seeds.shape[0];
+        const kept = tf.reshape(tf.matMul(tf.eye(b), tf.reshape(seeds, [b, 1])), seeds.shape);
+        a.assign(tf.add(a, tf.mul(kept, tf.reshape(scalars, []))));
+      },
+    });
+    expect(ran).toBe('ort');
+    // The symbolic-batch program was built first, then the part-size one ran.
+    expect(engine.keys.some((k) => k.includes('[b,1,1,1]'))).toBe(true);
+    expect(engine.keys).toContain('add x * s, through an identity made at the trace batch [3,1,1,1] state [3,1,1,1]');
+    // x * (1 + 2 + 3), by hand.
+    expect(Array.from(acc.dataSync())).toEqual([6, 12, 18, 24, 30]);
+    tf.dispose([x, acc]);
+  });
+
   it('refine splits whether it keeps the last iterate or the costliest (judged inside the step)', () => {
     const attack = { norm: 'linf' as const, epsilon: 0.1, tau: 0.5 };
     const start = { images: seven.images.slice(), count: seven.count, msPerInput: 0 };
     for (const keep of ['last', 'costliest'] as const) {
       const r = splitAndWhole(() => refine(network, seven, start, attack, { steps: 5, keep }).images);
+      // One program with a symbolic batch runs both parts (4 and 3 inputs); the whole batch runs a fixed-shape one.
       expect(r.splits).toBe(1);
+      expect(r.keys[0]).toMatch(/ \[b,28,28,1\] state (\[b(,28,28,1)?\])+$/);
       expect(maxDiff(r.split, r.whole)).toBeLessThan(1e-5);
       expect(maxDiff(r.split, seven.images)).toBeGreaterThan(1e-3);
     }
   });
+
+  // Each model's backward pass lowered with a symbolic batch (max-pool and resize gradients among them); one norm each to stay fast.
+  for (const [name, norm] of [['ranet-tiny', 'linf'], ['skipnet-tiny', 'l2'], ['blockdrop-tiny', 'linf']] as const) {
+    it(`refine (5 steps, ${norm}) on a random-weight ${name}: one program with a symbolic batch over 2 threads, as the fixed one over the batch`, () => {
+      const entry = zooEntry(name);
+      const net = entry.build(entry.defaultConfig({ height: 28, width: 28, channels: 1, range: [0, 1] }, 10), 1);
+      const start = { images: seven.images.slice(), count: seven.count, msPerInput: 0 };
+      const attack = { norm, epsilon: norm === 'linf' ? 0.1 : 1, tau: 0.5 };
+      const r = splitAndWhole(() => refine(net, seven, start, attack, { steps: 5 }).images);
+      expect(r.keys[0]).toContain('[b,28,28,1]');
+      expect(maxDiff(r.split, r.whole)).toBeLessThan(1e-5);
+      net.dispose();
+    });
+  }
 });
 
 describe('padRows', () => {

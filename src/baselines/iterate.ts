@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork } from '../adnn/index.js';
-import { defaultInferenceEngine, type EngineName, type InferenceEngine, type ProgramSpec, type SplitProgram } from '../engine/ort/index.js';
+import { defaultInferenceEngine, OnnxExportError, TRACE_BATCH, type EngineName, type InferenceEngine, type ProgramSpec, type SplitProgram } from '../engine/ort/index.js';
 
 /**
  * The optimisation loop of a per-input attack (ILFO, DeepSloth, refine), written
@@ -46,6 +46,16 @@ export interface AttackLoop {
    * run in turn, at a few more session calls.
    */
   partSize?: number;
+  /**
+   * Split over threads, compile the step once with a symbolic batch
+   * (ProgramSpec.freeBatch: traced at TRACE_BATCH inputs, the scalars the
+   * one input without a batch) and run one part per thread at any size: the
+   * trace at a part's size was most of a short loop's compile
+   * (docs/refine.md, "Time per input"). Falls back to the part-size program
+   * when the lowering refuses a symbolic batch or a run at a part's size
+   * fails; partSize then applies.
+   */
+  freeBatch?: boolean;
   engine?: InferenceEngine;
 }
 
@@ -94,26 +104,30 @@ export function runAttackLoop(loop: AttackLoop): EngineName {
  * last part is padded with copies of its first input, whose results are dropped.
  */
 function runSplit(loop: AttackLoop, engine: InferenceEngine, threads: number, width: number): boolean {
-  const batch = loop.x.shape[0];
-  const wanted = Math.ceil(Math.ceil(batch / Math.min(loop.partSize ?? batch, batch)) / threads) * threads;
-  const size = Math.ceil(batch / wanted);
-  const parts = Math.ceil(batch / size);
-  const used = Math.min(threads, parts);
-  if (used < 2) return false;
-  const partOf = (shape: readonly number[]) => [size, ...shape.slice(1)];
-  const key = `${loop.key} [${partOf(loop.x.shape)}] state ${loop.state.map((v) => `[${partOf(v.shape)}]`).join('')}`;
-  const traced: tf.Tensor[] = [];
-  let program: SplitProgram | undefined;
-  try {
-    program = engine.splitProgram(loop.network, key, loop.network.namedWeights().values(), () => partSpec(loop, partOf, width, traced), used);
-  } finally {
-    tf.dispose(traced);
+  const free = loop.freeBatch ? freePlan(loop, engine, threads, width) : undefined;
+  const values = Array.from({ length: loop.iterations }, (_, i) => loop.scalars(i));
+  if (free) {
+    try {
+      return runPlan(loop, free, values);
+    } catch {
+      // A step that lowers with a symbolic batch may still fail when run at a
+      // part's size (a constant made at the trace's size fed to a Concat, say):
+      // nothing was written back yet, so the part-size program starts afresh.
+    }
   }
-  if (!program) return false;
-  const rows = (data: Float32Array, part: number) => padRows(data, batch, part * size, size);
+  const fixed = fixedPlan(loop, engine, threads, width);
+  return fixed !== undefined && runPlan(loop, fixed, values);
+}
+
+/** Runs `plan`'s parts with the scalars of every iteration (`values`) and writes the state back. */
+function runPlan(loop: AttackLoop, plan: SplitPlan, values: Float32Array[]): boolean {
+  const batch = loop.x.shape[0];
+  const width = values[0]?.length ?? 0;
+  const { program, size, parts, used } = plan;
+  // A free batch runs the last part at its own size; a fixed one pads it.
+  const rows = (data: Float32Array, part: number) => padRows(data, batch, part * size, plan.free ? Math.min(size, batch - part * size) : size);
   const x = loop.x.dataSync() as Float32Array;
   const state = loop.state.map((v) => v.dataSync() as Float32Array);
-  const values = Array.from({ length: loop.iterations }, (_, i) => loop.scalars(i));
   const rounds = Math.ceil(parts / used);
   // One tick per iteration over all rounds: every `rounds` runs of a round's first part.
   let runs = 0;
@@ -131,15 +145,79 @@ function runSplit(loop: AttackLoop, engine: InferenceEngine, threads: number, wi
   const whole = state.map((s, k) => {
     const out = new Float32Array(s.length);
     const row = s.length / batch;
-    results.forEach((r, p) => out.set(r[k].subarray(0, Math.min(size, batch - p * size) * row), p * size * row));
+    results.forEach((r, p) => {
+      const rows = Math.min(size, batch - p * size);
+      // A symbolic batch must come back at the part's size (not, say, broadcast to the trace's).
+      if (r[k].length !== (plan.free ? rows : size) * row) throw new Error(`internal: state ${k} of part ${p} came back with ${r[k].length} values for ${rows} inputs`);
+      out.set(r[k].subarray(0, rows * row), p * size * row);
+    });
     return out;
   });
   writeBack(loop.state, whole);
   return true;
 }
 
+interface SplitPlan {
+  program: SplitProgram;
+  /** Inputs per part (the last may have fewer: padded unless `free`). */
+  size: number;
+  parts: number;
+  /** Parts run at once, one per thread. */
+  used: number;
+  free: boolean;
+}
+
+/**
+ * Parts of at most loop.partSize, as many as the threads or a multiple of
+ * them, the program traced at the part's size; undefined when fewer than two
+ * threads would run or the program does not compile.
+ */
+function fixedPlan(loop: AttackLoop, engine: InferenceEngine, threads: number, width: number): SplitPlan | undefined {
+  const batch = loop.x.shape[0];
+  const wanted = Math.ceil(Math.ceil(batch / Math.min(loop.partSize ?? batch, batch)) / threads) * threads;
+  const size = Math.ceil(batch / wanted);
+  const parts = Math.ceil(batch / size);
+  const used = Math.min(threads, parts);
+  if (used < 2) return undefined;
+  const program = splitProgram(loop, engine, size, width, used, undefined);
+  return program && { program, size, parts, used, free: false };
+}
+
+/**
+ * One part per thread, the program traced at TRACE_BATCH with a symbolic
+ * batch; undefined (the fixed plan runs) when fewer than two threads would
+ * run or the lowering refuses a symbolic batch.
+ */
+function freePlan(loop: AttackLoop, engine: InferenceEngine, threads: number, width: number): SplitPlan | undefined {
+  const batch = loop.x.shape[0];
+  const used = Math.min(threads, batch);
+  if (used < 2) return undefined;
+  try {
+    const program = splitProgram(loop, engine, TRACE_BATCH, width, used, { unbatched: [1] });
+    const size = Math.ceil(batch / used);
+    return program && { program, size, parts: Math.ceil(batch / size), used, free: true };
+  } catch (e) {
+    // Gradients forced onto onnxruntime throw where 'auto' gives undefined: either way the fixed plan is next.
+    if (e instanceof OnnxExportError) return undefined;
+    throw e;
+  }
+}
+
+/** The step compiled by the engine at `size` inputs (the symbolic batch's trace size with `free`), loaded on `used` threads. */
+function splitProgram(loop: AttackLoop, engine: InferenceEngine, size: number, width: number, used: number, free: ProgramSpec['freeBatch']): SplitProgram | undefined {
+  const partOf = (shape: readonly number[]) => [size, ...shape.slice(1)];
+  const shapeKey = (shape: readonly number[]) => `[${free ? ['b', ...shape.slice(1)] : partOf(shape)}]`;
+  const key = `${loop.key} ${shapeKey(loop.x.shape)} state ${loop.state.map((v) => shapeKey(v.shape)).join('')}`;
+  const traced: tf.Tensor[] = [];
+  try {
+    return engine.splitProgram(loop.network, key, loop.network.namedWeights().values(), () => partSpec(loop, partOf, width, traced, free), used);
+  } finally {
+    tf.dispose(traced);
+  }
+}
+
 /** The step traced for one part: state variables of the part's shape (pushed to `traced`, for the caller to dispose). */
-function partSpec(loop: AttackLoop, partOf: (shape: readonly number[]) => number[], width: number, traced: tf.Tensor[]): ProgramSpec {
+function partSpec(loop: AttackLoop, partOf: (shape: readonly number[]) => number[], width: number, traced: tf.Tensor[], freeBatch: ProgramSpec['freeBatch']): ProgramSpec {
   const vars = tf.tidy(() => loop.state.map((v) => tf.variable(tf.zeros(partOf(v.shape)), false)));
   const inputs = [tf.zeros(partOf(loop.x.shape)), tf.zeros([width])];
   traced.push(...vars, ...inputs);
@@ -151,6 +229,7 @@ function partSpec(loop: AttackLoop, partOf: (shape: readonly number[]) => number
       return [];
     },
     name: loop.key,
+    ...(freeBatch ? { freeBatch } : {}),
   };
 }
 

@@ -59,10 +59,11 @@ export const REFINE_DEFAULTS: Readonly<RefineOptions> = Object.freeze({
 });
 
 /**
- * Inputs per program run (iterate.ts's partSize): the trace runs one step for
- * real at this size, so parts of 25 rather than half a batch of 100 cut the
- * compile of every call (ranet-tiny: about 1.4 s to 1.1 s of CPU) for a few
- * more session calls (docs/refine.md, "Time").
+ * Inputs per program run (iterate.ts's partSize) when the step does not
+ * compile with a symbolic batch (it does on the zoo's models: freeBatch):
+ * the trace runs one step for real at this size, so parts of 25 rather than
+ * half a batch of 100 cut the compile of every call (ranet-tiny: about 1.4 s
+ * to 1.1 s of CPU) for a few more session calls (docs/refine.md, "Time").
  */
 const PART_SIZE = 25;
 
@@ -160,6 +161,7 @@ function refineBatch(network: AdaptiveNetwork, x: tf.Tensor4D, start: Float32Arr
       key: `refine ${rule} loss=${opts.loss} keep=${opts.keep} ${attack.norm} eps=${attack.epsilon} tau=${attack.tau}`,
       tick,
       partSize: PART_SIZE,
+      freeBatch: true,
       scalars: (t) => Float32Array.of(scheduledStep(size, t, opts.steps, opts.schedule), ...adamCorrections(t + 1)),
       step: (seeds, scalars, vars) => {
         const a = vars[0] as tf.Variable<tf.Rank.R4>;

@@ -35,7 +35,9 @@ function filledLike(fill: number): Lowering {
   return (call, ctx) => {
     const x = ctx.value(dynInput(call, 'x'));
     if (x.dtype !== 'float32') throw new OnnxExportError(`${call.kernel} of a ${x.dtype} tensor is not supported`);
-    const y = ctx.g.op('Expand', [scalar(ctx, fill), ctx.g.int64(physicalShape(x.shape, x.layout))]);
+    // Under a symbolic batch the shape is the value's own at run time.
+    const shape = ctx.fixed ? ctx.g.int64(physicalShape(x.shape, x.layout)) : ctx.g.op('Shape', [x.name]);
+    const y = ctx.g.op('Expand', [scalar(ctx, fill), shape]);
     ctx.define(call.outputs[0], y, x.layout);
   };
 }
@@ -97,12 +99,14 @@ const maxPoolGrad: Lowering = (call, ctx) => {
   const x = input(call, 'input');
   const win = poolWindow(call, x, dy);
   const g = ctx.g;
-  const [, indices] = g.node('MaxPool', [ctx.operand(x, 'nchw')], { kernel_shape: [...win.kernel], strides: [...win.strides], pads: [...win.pads], ceil_mode: call.attrs.dimRoundingMode === 'ceil' ? 1 : 0 }, 2);
+  const xn = ctx.operand(x, 'nchw');
+  const [, indices] = g.node('MaxPool', [xn], { kernel_shape: [...win.kernel], strides: [...win.strides], pads: [...win.pads], ceil_mode: call.attrs.dimRoundingMode === 'ceil' ? 1 : 0 }, 2);
   const flat = g.int64([-1]);
-  const size = x.shape.reduce((a, b) => a * b, 1);
-  const zeros = g.op('Expand', [scalar(ctx, 0), g.int64([size])]);
+  // Under a symbolic batch the sizes are the input's own at run time.
+  const shape = ctx.fixed ? undefined : g.op('Shape', [xn]);
+  const zeros = shape ? g.op('Reshape', [g.op('Expand', [scalar(ctx, 0), shape]), flat]) : g.op('Expand', [scalar(ctx, 0), g.int64([x.shape.reduce((a, b) => a * b, 1)])]);
   const dx = g.op('ScatterElements', [zeros, g.op('Reshape', [indices, flat]), g.op('Reshape', [ctx.operand(dy, 'nchw'), flat])], { axis: 0, reduction: 'add' });
-  ctx.define(call.outputs[0], g.op('Reshape', [dx, g.int64(physicalShape(x.shape, 'nchw'))]), 'nchw');
+  ctx.define(call.outputs[0], g.op('Reshape', [dx, shape ?? g.int64(physicalShape(x.shape, 'nchw'))]), 'nchw');
 };
 
 /**

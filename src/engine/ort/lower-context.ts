@@ -38,17 +38,37 @@ export class LowerContext {
   private readonly converted = new Map<string, string>();
   private readonly constNames = new Map<ConstValue, Map<string, string>>();
   private readonly memos = new Map<string, string>();
+  private unbatchedDepth = 0;
 
   /**
    * `batch` is the batch size of the trace; the graph's batch dimension is
-   * symbolic. With `fixed`, every shape is the traced one (a training step
-   * or gradient program compiled per batch size): values need not keep the
-   * batch first, and ops may reduce, slice or join along it.
+   * symbolic. With `fixedShapes`, every shape is the traced one (a training
+   * step or gradient program compiled per batch size): values need not keep
+   * the batch first, and ops may reduce, slice or join along it.
    */
   constructor(
     readonly batch: number,
-    readonly fixed = false,
+    private readonly fixedShapes = false,
   ) {}
+
+  /** Whether the ops being lowered have their traced shapes (a fixed-shape graph, or inside unbatched()). */
+  get fixed(): boolean {
+    return this.fixedShapes || this.unbatchedDepth > 0;
+  }
+
+  /**
+   * Lowers ops on values without a batch axis (e.g. a program's per-run
+   * scalars) inside a graph whose batch is symbolic: their shapes are the
+   * traced ones, whatever the batch.
+   */
+  unbatched<T>(lower: () => T): T {
+    this.unbatchedDepth++;
+    try {
+      return lower();
+    } finally {
+      this.unbatchedDepth--;
+    }
+  }
 
   /** A value built once per key (e.g. the patch matrix of an input, shared by a convolution and its filter gradient). */
   memo(key: string, make: () => string): string {

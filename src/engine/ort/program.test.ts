@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../../../test/helpers/tf.js';
-import { CompiledProgram, lowerProgram, loadOnnxruntimeNode, TraceError, type OrtRuntime, type ProgramSpec } from './index.js';
+import { CompiledProgram, lowerProgram, loadOnnxruntimeNode, OnnxExportError, TraceError, type OrtRuntime, type ProgramSpec } from './index.js';
 
 let ort: OrtRuntime;
 beforeAll(async () => {
@@ -95,5 +95,54 @@ describe('programs: fixed shapes, state, outputs', () => {
     const c = compile({ inputs: [tf.zeros([1, 2])], fn: (v) => [v] });
     expect(() => c.run([])).toThrow(RangeError);
     expect(Array.from(c.run([data(tf.tensor2d([[7, 8]]))]).outputs[0])).toEqual([7, 8]);
+  });
+});
+
+describe('programs with a symbolic batch (freeBatch)', () => {
+  // One gradient step on L = sum over the batch of (s - x)^2 with a per-run step size lr:
+  // s <- s - lr * 2 (s - x). Traced at 2 rows; lr has no batch axis.
+  const descent = (update: (s: tf.Variable, x: tf.Tensor, lr: tf.Tensor) => tf.Tensor): ProgramSpec => {
+    const s = tf.variable(tf.zeros([2, 2]), false);
+    return {
+      inputs: [tf.zeros([2, 2]), tf.zeros([1])],
+      state: [s],
+      fn: (x, lr) => {
+        s.assign(update(s, x, lr));
+        return [];
+      },
+      freeBatch: { unbatched: [1] },
+    };
+  };
+  const step = (s: tf.Variable, x: tf.Tensor, lr: tf.Tensor) => {
+    const g = tf.grad((u: tf.Tensor) => tf.sum(tf.square(tf.sub(u, x))))(s);
+    return tf.sub(s, tf.mul(tf.reshape(lr, []), g));
+  };
+
+  it('traced at 2 rows, runs at 3 and 5: the summed loss is left out, its gradient kept', () => {
+    const c = compile(descent(step));
+    expect(c.model.batchedInputs).toEqual([true, false]);
+    // lr 0.25: s1 = s0 - 0.5 (s0 - x) = (s0 + x) / 2.
+    const three = c.run([Float32Array.of(3, 4, 5, 6, 7, 8), Float32Array.of(0.25)], [Float32Array.of(1, 2, 3, 4, 5, 6)]);
+    expect(Array.from(three.state[0]!)).toEqual([2, 3, 4, 5, 6, 7]);
+    const five = c.run([new Float32Array(10).fill(10), Float32Array.of(0.25)], [Float32Array.from({ length: 10 }, (_, i) => i * 2)]);
+    expect(Array.from(five.state[0]!)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    // A loop job gives each run its own lr and carries the state: lr 0.5 jumps to x, lr 0 stays.
+    const job = c.loopJob([Float32Array.of(1, 1, 1, 1, 1, 1), new Float32Array(1)], [new Float32Array(6)], { index: 1, values: [Float32Array.of(0.5), Float32Array.of(0)] }, 2);
+    expect(Array.from(c.loop(job)[0])).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  it('lowers a max-pool gradient whose sizes follow the batch (traced at 2 rows, run at 3)', () => {
+    // d/dx sum(maxPool(x)^2) over a 2x2 image is 2 max at its largest pixel, 0 elsewhere.
+    const c = compile({
+      inputs: [tf.zeros([2, 2, 2, 1])],
+      fn: (x) => [tf.grad((u: tf.Tensor) => tf.sum(tf.square(tf.maxPool(u as tf.Tensor4D, 2, 2, 'valid'))))(x)],
+      freeBatch: { unbatched: [] },
+    });
+    const out = c.run([Float32Array.of(1, 5, 3, 2, 4, 0, 0, 1, 0, 0, 0, 7)]).outputs[0];
+    expect(Array.from(out)).toEqual([0, 10, 0, 0, 8, 0, 0, 0, 0, 0, 0, 14]);
+  });
+
+  it('refuses a reduction over the batch that the new state needs', () => {
+    expect(() => lowerProgram(descent((s, x) => tf.sub(s, tf.mean(x, 0))))).toThrow(OnnxExportError);
   });
 });

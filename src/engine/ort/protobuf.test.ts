@@ -28,4 +28,21 @@ describe('ProtoWriter', () => {
     // 1.0f = 0x3F800000
     expect(bytes(new ProtoWriter().float(2, 1))).toEqual([0x15, 0x00, 0x00, 0x80, 0x3f]);
   });
+
+  it('writes a varint past 32 bits without BigInt the same way (2^40 -> five 0x80, then 0x20)', () => {
+    expect(bytes(new ProtoWriter().varint(1, 2 ** 40))).toEqual([0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20]);
+  });
+
+  it('writes non-ASCII strings as UTF-8 (é -> C3 A9)', () => {
+    expect(bytes(new ProtoWriter().string(2, 'é'))).toEqual([0x12, 0x02, 0xc3, 0xa9]);
+  });
+
+  it('keeps field order across small fields, large byte strings and large nested messages', () => {
+    const big = Uint8Array.from({ length: 300 }, (_, i) => i % 251);
+    // A nested message of 2 + 300 bytes (field 1, length 300 = AC 02), above the inline size.
+    const inner = new ProtoWriter().bytes(1, big);
+    const out = bytes(new ProtoWriter().varint(1, 1).message(2, inner).string(3, 'ab').bytes(4, big).float(5, 1));
+    const expected = [0x08, 0x01, 0x12, 0xaf, 0x02, 0x0a, 0xac, 0x02, ...big, 0x1a, 0x02, 0x61, 0x62, 0x22, 0xac, 0x02, ...big, 0x2d, 0x00, 0x00, 0x80, 0x3f];
+    expect(out).toEqual(expected);
+  });
 });

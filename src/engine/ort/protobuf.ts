@@ -1,7 +1,16 @@
+const utf8 = new TextEncoder();
+const f32 = new Float32Array(1);
+const f32Bytes = new Uint8Array(f32.buffer);
+/** Byte strings and nested messages up to this size are copied into the pending bytes rather than kept as chunks of their own. */
+const INLINE = 256;
+
 /**
  * A minimal protobuf writer, enough for the ONNX ModelProto: varints,
  * length-delimited fields and packed floats. A message is kept as a list of
- * chunks so nesting a 60 MB initializer costs one final copy, not one per level.
+ * chunks so nesting a 60 MB initializer costs one final copy, not one per
+ * level; small fields (names, attributes, dims) go into one pending array,
+ * since a graph has thousands of them (a chunk each made the encoding a
+ * visible part of compiling a program).
  */
 export class ProtoWriter {
   private readonly chunks: Uint8Array[] = [];
@@ -18,29 +27,43 @@ export class ProtoWriter {
   /** Field of wire type 5 (float). */
   float(field: number, value: number): this {
     this.tag(field, 5);
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setFloat32(0, value, true);
-    this.flush();
-    this.push(b);
+    // Little-endian, as the encoding wants (the hosts Node runs on are little-endian).
+    f32[0] = value;
+    this.scratch.push(f32Bytes[0], f32Bytes[1], f32Bytes[2], f32Bytes[3]);
     return this;
   }
 
   string(field: number, value: string): this {
-    return this.bytes(field, new TextEncoder().encode(value));
+    // ASCII (every name the exporter writes) is its own UTF-8.
+    for (let i = 0; i < value.length; i++) {
+      if (value.charCodeAt(i) > 0x7f) return this.bytes(field, utf8.encode(value));
+    }
+    this.tag(field, 2);
+    this.rawVarint(value.length);
+    for (let i = 0; i < value.length; i++) this.scratch.push(value.charCodeAt(i));
+    return this;
   }
 
   bytes(field: number, value: Uint8Array): this {
     this.tag(field, 2);
     this.rawVarint(value.length);
+    if (value.length <= INLINE) {
+      for (let i = 0; i < value.length; i++) this.scratch.push(value[i]);
+      return this;
+    }
     this.flush();
     this.push(value);
     return this;
   }
 
   message(field: number, inner: ProtoWriter): this {
-    inner.flush();
     this.tag(field, 2);
-    this.rawVarint(inner.length);
+    this.rawVarint(inner.length + inner.scratch.length);
+    if (inner.length === 0 && inner.scratch.length <= INLINE) {
+      for (const b of inner.scratch) this.scratch.push(b);
+      return this;
+    }
+    inner.flush();
     this.flush();
     for (const c of inner.chunks) this.push(c);
     return this;
@@ -77,6 +100,16 @@ export class ProtoWriter {
   }
 
   private rawVarint(value: number | bigint): void {
+    if (typeof value === 'number' && value >= 0 && value <= Number.MAX_SAFE_INTEGER && Number.isInteger(value)) {
+      // Without BigInt for the non-negative integers a graph is made of: 7 bits per byte, low first.
+      let n = value;
+      while (n >= 0x80) {
+        this.scratch.push((n % 0x80) | 0x80);
+        n = Math.floor(n / 0x80);
+      }
+      this.scratch.push(n);
+      return;
+    }
     let v = BigInt.asUintN(64, BigInt(value));
     while (v >= 0x80n) {
       this.scratch.push(Number(v & 0x7fn) | 0x80);
