@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadProduct, randomImages } from '../lib/product.mjs';
+import { stepSessionLoader } from './step-session.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const T = +(process.env.T ?? 2);
@@ -18,34 +19,16 @@ const p = await loadProduct(ROOT);
 const ort = await p.load('engine/ort/index.js');
 const runtime = await p.load('engine/ort/runtime.js');
 const inRun = { wall: 0, cpu: 0 };
-let captured;
-// The real runtime, with the Eq. 8 program's session (the one fed hundreds of state tensors) timed and its step-20 feeds kept.
-const loader = () => {
-  const real = runtime.loadOnnxruntimeNode();
-  return {
-    ...real,
-    createSession(model, options) {
-      const s = real.createSession(model, options);
-      if (s.inputNames.length < 10) return s;
-      let runs = 0;
-      return {
-        inputNames: s.inputNames,
-        outputNames: s.outputNames,
-        dispose: () => s.dispose(),
-        run(feeds) {
-          if (++runs === 20) captured = { model, feeds: Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, { data: t.data.slice(), dims: t.dims }])) };
-          const t = performance.now();
-          const c = process.cpuUsage();
-          const out = s.run(feeds);
-          const u = process.cpuUsage(c);
-          inRun.wall += performance.now() - t;
-          inRun.cpu += (u.user + u.system) / 1000;
-          return out;
-        },
-      };
-    },
-  };
-};
+// The real runtime, with the Eq. 8 program's session timed and its step-20 feeds kept.
+const { loader, captured } = stepSessionLoader(runtime, (run) => {
+  const t = performance.now();
+  const c = process.cpuUsage();
+  const out = run();
+  const u = process.cpuUsage(c);
+  inRun.wall += performance.now() - t;
+  inRun.cpu += (u.user + u.system) / 1000;
+  return out;
+});
 ort.setDefaultInferenceEngine(new ort.InferenceEngine({ threads: T, loader }));
 await p.engine.initBackend({ backend: 'wasm', threads: T });
 const { network } = await p.adnn.loadAdnn(join(ROOT, 'fixtures', 'models', 'sdn-tiny'));
@@ -76,13 +59,13 @@ const timed = rows.slice(4, -1);
 const pick = (k) => med(timed.map((row) => row[k])).toFixed(1);
 console.log(`T=${T}, ${timed.length} steps: step wall ${pick('wall')} cpu ${pick('cpu')} ms; inside the program's run: wall ${pick('runWall')} cpu ${pick('runCpu')} ms (medians)`);
 
-if (process.env.PROF && captured) {
+if (process.env.PROF && captured.value) {
   const N = +(process.env.N ?? 20);
   const ortNode = createRequire(join(ROOT, 'package.json'))('onnxruntime-node');
   const dir = mkdtempSync(join(tmpdir(), 'prof-program-'));
   const options = { ...runtime.nativeSessionOptions({ threads: T }), enableProfiling: true, profileFilePrefix: join(dir, 'p') };
-  const session = await ortNode.InferenceSession.create(captured.model, options);
-  const feeds = Object.fromEntries(session.inputNames.map((n) => [n, new ortNode.Tensor('float32', captured.feeds[n].data, captured.feeds[n].dims)]));
+  const session = await ortNode.InferenceSession.create(captured.value.model, options);
+  const feeds = Object.fromEntries(session.inputNames.map((n) => [n, new ortNode.Tensor('float32', captured.value.feeds[n].data, captured.value.feeds[n].dims)]));
   for (let i = 0; i < N; i++) await session.run(feeds);
   await session.endProfiling();
   const events = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]), 'utf8'));

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { loadProduct, randomImages } from '../lib/product.mjs';
+import { stepSessionLoader } from './step-session.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const T = +(process.env.T ?? 2);
@@ -12,28 +13,7 @@ const N = +(process.env.N ?? 30);
 const p = await loadProduct(ROOT);
 const ort = await p.load('engine/ort/index.js');
 const runtime = await p.load('engine/ort/runtime.js');
-let captured;
-const loader = () => {
-  const real = runtime.loadOnnxruntimeNode();
-  return {
-    ...real,
-    createSession(model, options) {
-      const s = real.createSession(model, options);
-      if (s.inputNames.length < 10) return s;
-      let runs = 0;
-      return {
-        ...s,
-        inputNames: s.inputNames,
-        outputNames: s.outputNames,
-        dispose: () => s.dispose(),
-        run(feeds) {
-          if (++runs === 20) captured = { model, feeds: Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, { data: t.data.slice(), dims: t.dims }])) };
-          return s.run(feeds);
-        },
-      };
-    },
-  };
-};
+const { loader, captured } = stepSessionLoader(runtime);
 ort.setDefaultInferenceEngine(new ort.InferenceEngine({ threads: T, loader }));
 await p.engine.initBackend({ backend: 'wasm', threads: T });
 const { network } = await p.adnn.loadAdnn(join(ROOT, 'fixtures', 'models', 'sdn-tiny'));
@@ -49,8 +29,8 @@ network.dispose();
 if (process.env.SAVE) {
   // Keep the program and its feeds for program-ab.mjs (A/B of two builds' programs in one process).
   const { writeFileSync } = await import('node:fs');
-  writeFileSync(`${process.env.SAVE}.onnx`, captured.model);
-  const feeds = Object.fromEntries(Object.entries(captured.feeds).map(([k, t]) => [k, { dims: t.dims, data: Array.from(t.data) }]));
+  writeFileSync(`${process.env.SAVE}.onnx`, captured.value.model);
+  const feeds = Object.fromEntries(Object.entries(captured.value.feeds).map(([k, t]) => [k, { dims: t.dims, data: Array.from(t.data) }]));
   writeFileSync(`${process.env.SAVE}.feeds.json`, JSON.stringify(feeds));
   process.exit(0);
 }
@@ -70,8 +50,8 @@ const ALL = {
 };
 const names = (process.env.VARIANTS ?? 'base,spin,par,ext').split(',');
 const sessions = [];
-for (const n of names) sessions.push([n, await ortNode.InferenceSession.create(captured.model, ALL[n])]);
-const feeds = Object.fromEntries(sessions[0][1].inputNames.map((n) => [n, new ortNode.Tensor('float32', captured.feeds[n].data, captured.feeds[n].dims)]));
+for (const n of names) sessions.push([n, await ortNode.InferenceSession.create(captured.value.model, ALL[n])]);
+const feeds = Object.fromEntries(sessions[0][1].inputNames.map((n) => [n, new ortNode.Tensor('float32', captured.value.feeds[n].data, captured.value.feeds[n].dims)]));
 const rows = Object.fromEntries(names.map((n) => [n, []]));
 for (let i = 0; i < N + 3; i++) {
   for (const [n, s] of sessions) {

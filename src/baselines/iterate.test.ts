@@ -172,7 +172,12 @@ describe('attack loops split over threads', () => {
     }
   });
 
-  it('a step the lowering refuses with a symbolic batch (a reduction over it) runs the part-size program', () => {
+  /**
+   * Five inputs 1..5 in parts of 3 over 2 threads, asking for a symbolic
+   * batch; the step adds x * s to the state for s = 1, 2, 3, so the state
+   * ends at 6x whichever program ran. Returns the programs the engine built.
+   */
+  function freeBatchLoop(key: string, extra: (seeds: tf.Tensor4D) => tf.Tensor4D): string[] {
     const engine = setDefaultInferenceEngine(new CountingEngine({ gradients: 'ort', threads: 2 })) as CountingEngine;
     const x = tf.tensor4d(Float32Array.from({ length: 5 }, (_, i) => i + 1), [5, 1, 1, 1]);
     const acc = tf.variable(tf.zerosLike(x), false);
@@ -181,50 +186,36 @@ describe('attack loops split over threads', () => {
       x,
       state: [acc],
       iterations: 3,
-      key: 'add x * s, minus a zero batch sum',
+      key,
       partSize: 3,
       freeBatch: true,
       tick: () => undefined,
       scalars: (i) => Float32Array.of(i + 1),
-      step: (seeds, scalars, [a]) => {
-        const zero = tf.sub(tf.sum(seeds, 0, true), tf.sum(seeds, 0, true));
-        a.assign(tf.add(a, tf.add(tf.mul(seeds, tf.reshape(scalars, [])), zero)));
-      },
+      step: (seeds, scalars, [a]) => a.assign(tf.add(a, tf.mul(extra(seeds), tf.reshape(scalars, [])))),
     });
     expect(ran).toBe('ort');
-    expect(engine.keys).toEqual(['add x * s, minus a zero batch sum [3,1,1,1] state [3,1,1,1]']);
-    expect(Array.from(acc.dataSync())).toEqual([6, 12, 18, 24, 30]);
-    tf.dispose([x, acc]);
-  });
-
-  it('a step that lowers with a symbolic batch but fails at a part\'s size runs the part-size program', () => {
-    const engine = setDefaultInferenceEngine(new CountingEngine({ gradients: 'ort', threads: 2 })) as CountingEngine;
-    const x = tf.tensor4d(Float32Array.from({ length: 5 }, (_, i) => i + 1), [5, 1, 1, 1]);
-    const acc = tf.variable(tf.zerosLike(x), false);
-    const ran = runAttackLoop({
-      network: oneGateModel(),
-      x,
-      state: [acc],
-      iterations: 3,
-      key: 'add x * s, through an identity made at the trace batch',
-      partSize: 3,
-      freeBatch: true,
-      tick: () => undefined,
-      scalars: (i) => Float32Array.of(i + 1),
-      step: (seeds, scalars, [a]) => {
-        // An identity matrix made at the trace's batch (2), fed to MatMul: the same values at 2 rows, a failed run at 3.
-        const b = seeds.shape[0];
-        const kept = tf.reshape(tf.matMul(tf.eye(b), tf.reshape(seeds, [b, 1])), seeds.shape);
-        a.assign(tf.add(a, tf.mul(kept, tf.reshape(scalars, []))));
-      },
-    });
-    expect(ran).toBe('ort');
-    // The symbolic-batch program was built first, then the part-size one ran.
-    expect(engine.keys.some((k) => k.includes('[b,1,1,1]'))).toBe(true);
-    expect(engine.keys).toContain('add x * s, through an identity made at the trace batch [3,1,1,1] state [3,1,1,1]');
     // x * (1 + 2 + 3), by hand.
     expect(Array.from(acc.dataSync())).toEqual([6, 12, 18, 24, 30]);
     tf.dispose([x, acc]);
+    return engine.keys;
+  }
+
+  it('a step the lowering refuses with a symbolic batch (a reduction over it) runs the part-size program', () => {
+    const key = 'add x * s, minus a zero batch sum';
+    const keys = freeBatchLoop(key, (seeds) => tf.add(seeds, tf.sub(tf.sum(seeds, 0, true), tf.sum(seeds, 0, true))));
+    expect(keys).toEqual([`${key} [3,1,1,1] state [3,1,1,1]`]);
+  });
+
+  it('a step that lowers with a symbolic batch but fails at a part\'s size runs the part-size program', () => {
+    const key = 'add x * s, through an identity made at the trace batch';
+    // An identity matrix made at the trace's batch (2), fed to MatMul: the same values at 2 rows, a failed run at 3.
+    const keys = freeBatchLoop(key, (seeds) => {
+      const b = seeds.shape[0];
+      return tf.reshape(tf.matMul(tf.eye(b), tf.reshape(seeds, [b, 1])), seeds.shape);
+    });
+    // The symbolic-batch program was built first, then the part-size one ran.
+    expect(keys.some((k) => k.includes('[b,1,1,1]'))).toBe(true);
+    expect(keys).toContain(`${key} [3,1,1,1] state [3,1,1,1]`);
   });
 
   it('refine splits whether it keeps the last iterate or the costliest (judged inside the step)', () => {

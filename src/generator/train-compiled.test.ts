@@ -119,6 +119,29 @@ function compare(ort: Run, tfjs: Run): void {
   expect(diffs[diffs.length - 1]).toBeLessThan(6e-3);
 }
 
+/** A two-input step on the ort engine at one thread: G, D and their context (BCE L_perf, Linf 0.1, tau 0.5). */
+function smallStep(gan: boolean): { g: Generator; d: Discriminator; x: tf.Tensor4D; c: StepContext } {
+  setDefaultInferenceEngine(new InferenceEngine({ gradients: 'ort', threads: 1 }));
+  const g = new Generator(spec, 2, 11);
+  const d = new Discriminator(spec, 12);
+  const x = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 13) as tf.Tensor4D;
+  const c: StepContext = {
+    g,
+    d,
+    gOpt: new ScheduledAdam(1e-3, 0.5, 0.999),
+    dOpt: new ScheduledAdam(1e-3, 0.5, 0.999),
+    network,
+    x,
+    attack: { norm: 'linf', epsilon: 0.1, tau: 0.5 },
+    config: { alpha: 1, beta: 0.001, gan, perfLoss: 'bce' },
+    blockFlops: network.meta.blocks.map((b) => b.flops),
+    learningRate: 1e-3,
+    tau: 0.5,
+    stepsAllowed: MIN_COMPILED_STEPS,
+  };
+  return { g, d, x, c };
+}
+
 describe('the compiled Eq. 8 step', () => {
   it('gives the tfjs step\'s losses, weights and running statistics (GAN on)', () => {
     compare(threeSteps('ort', true), threeSteps('tfjs', true));
@@ -145,24 +168,7 @@ describe('the compiled Eq. 8 step', () => {
   });
 
   it('leaves the variables alone until synced, and a weight assigned from outside wins over one not yet written back', () => {
-    setDefaultInferenceEngine(new InferenceEngine({ gradients: 'ort', threads: 1 }));
-    const g = new Generator(spec, 2, 11);
-    const d = new Discriminator(spec, 12);
-    const x = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 13) as tf.Tensor4D;
-    const c: StepContext = {
-      g,
-      d,
-      gOpt: new ScheduledAdam(1e-3, 0.5, 0.999),
-      dOpt: new ScheduledAdam(1e-3, 0.5, 0.999),
-      network,
-      x,
-      attack: { norm: 'linf', epsilon: 0.1, tau: 0.5 },
-      config: { alpha: 1, beta: 0.001, gan: true, perfLoss: 'bce' },
-      blockFlops: network.meta.blocks.map((b) => b.flops),
-      learningRate: 1e-3,
-      tau: 0.5,
-      stepsAllowed: MIN_COMPILED_STEPS,
-    };
+    const { g, d, x, c } = smallStep(true);
     expect(compiledTrainStep(c)).toBeDefined();
     const enc0 = g.store.named().get('enc0.weight')!;
     const dec = [...g.store.named()].find(([n]) => n !== 'enc0.weight' && !n.includes('running_'))![1];
@@ -187,24 +193,7 @@ describe('the compiled Eq. 8 step', () => {
   });
 
   it('is compiled once per generator and settings, freed by releaseCompiledStep; short runs stay on tfjs', () => {
-    setDefaultInferenceEngine(new InferenceEngine({ gradients: 'ort', threads: 1 }));
-    const g = new Generator(spec, 2, 11);
-    const d = new Discriminator(spec, 12);
-    const x = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 13) as tf.Tensor4D;
-    const c: StepContext = {
-      g,
-      d,
-      gOpt: new ScheduledAdam(1e-3, 0.5, 0.999),
-      dOpt: new ScheduledAdam(1e-3, 0.5, 0.999),
-      network,
-      x,
-      attack: { norm: 'linf', epsilon: 0.1, tau: 0.5 },
-      config: { alpha: 1, beta: 0.001, gan: false, perfLoss: 'bce' },
-      blockFlops: network.meta.blocks.map((b) => b.flops),
-      learningRate: 1e-3,
-      tau: 0.5,
-      stepsAllowed: MIN_COMPILED_STEPS,
-    };
+    const { g, d, x, c } = smallStep(false);
     const first = compiledTrainStep(c);
     expect(first).toBeDefined();
     // A new learning rate is an input of the step, not a new program.
