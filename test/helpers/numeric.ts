@@ -12,6 +12,18 @@ export function values(n: number, seed: number): Float32Array {
   return out;
 }
 
+/** Deterministic values in [lo, hi) (the linear congruential sequence of C's rand), so failures reproduce. */
+export function sequence(n: number, seed: number, lo: number, hi: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return lo + ((hi - lo) * s) / 2 ** 31;
+  });
+}
+
+/** n grey 28x28 images with pixels in [0.1, 0.9), from `sequence`. */
+export const greyImages = (n: number, seed: number): tf.Tensor4D => tf.tensor4d(sequence(n * 784, seed, 0.1, 0.9), [n, 28, 28, 1]);
+
 /** max |a - b| relative to the reference's largest magnitude. */
 export function relErr(a: ArrayLike<number>, ref: ArrayLike<number>): number {
   expect(a.length).toBe(ref.length);

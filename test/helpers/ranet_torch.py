@@ -16,12 +16,13 @@ at (the first exit whose max softmax is >= tau; the last always answers).
 """
 import json
 import math
-import struct
 import sys
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from torch_peer import save_safetensors
 
 
 class ConvBasic(nn.Module):
@@ -217,18 +218,6 @@ def randomise(model, calibration):
 LINEAR_STD = 0.3
 
 
-def save(sd, path):
-    header, blobs, off = {}, [], 0
-    for k, v in sd.items():
-        b = v.detach().contiguous().numpy().tobytes()
-        header[k] = {'dtype': 'I64' if v.dtype == torch.int64 else 'F32', 'shape': list(v.shape), 'data_offsets': [off, off + len(b)]}
-        blobs.append(b)
-        off += len(b)
-    h = json.dumps(header).encode()
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
-
-
 def thresholds(conf, count, margin=1e-3):
     """Midpoints between neighbouring confidences of the early exits, spread over their range, at least `margin` from any."""
     values = sorted(v for row in conf[:-1] for v in row)
@@ -253,7 +242,7 @@ def main():
     taus = thresholds(conf, 6)
     last = len(logits) - 1
     exits = [[next((k for k in range(last) if conf[k][i] >= tau), last) for i in range(batch)] for tau in taus]
-    save(model.state_dict(), out + '/ranet.safetensors')
+    save_safetensors(model.state_dict(), out + '/ranet.safetensors')
     json.dump({
         'x': x.permute(0, 2, 3, 1).flatten().tolist(),
         'logits': [l.flatten().tolist() for l in logits],

@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers/cli.js';
 import { tinyImportNet as tinyNet, TINY_IMPORT_MAPPING as mapping } from '../../../test/helpers/import-tiny-net.js';
-import { hasTorch, PYTHON } from '../../../test/helpers/python.mjs';
+import { hasTorch, runTorch } from '../../../test/helpers/python.mjs';
 import { useCpu } from '../../../test/helpers/tf.js';
 import { importTorchWeights, parseSafetensors } from './index.js';
 
@@ -16,22 +15,17 @@ describe('importTorchWeights against PyTorch', () => {
   it.skipIf(!hasTorch())('gives the same outputs as PyTorch on the same input (python3-torch)', () => {
     const dir = tempDir();
     const script = `
-import json, struct, sys, torch
+import json, sys, torch
+from torch_peer import save_safetensors
 torch.manual_seed(0)
 conv = torch.nn.Conv2d(3, 4, 3, padding=1); fc = torch.nn.Linear(4 * 6 * 6, 5)
 x = torch.rand(2, 3, 6, 6)
 y = fc(torch.relu(conv(x)).flatten(1))
 sd = {'conv.weight': conv.weight, 'conv.bias': conv.bias, 'fc.weight': fc.weight, 'fc.bias': fc.bias, 'conv.num_batches_tracked': torch.tensor(3)}
-header, blobs, off = {}, [], 0
-for k, v in sd.items():
-    b = v.detach().contiguous().numpy().tobytes()
-    header[k] = {'dtype': 'I64' if v.dtype == torch.int64 else 'F32', 'shape': list(v.shape), 'data_offsets': [off, off + len(b)]}
-    blobs.append(b); off += len(b)
-h = json.dumps(header).encode()
-open(sys.argv[1] + '/m.safetensors', 'wb').write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
+save_safetensors(sd, sys.argv[1] + '/m.safetensors')
 json.dump({'x': x.permute(0, 2, 3, 1).flatten().tolist(), 'y': y.flatten().tolist()}, open(sys.argv[1] + '/io.json', 'w'))
 `;
-    const r = spawnSync(PYTHON, ['-c', script, dir], { encoding: 'utf8' });
+    const r = runTorch(script, dir);
     expect(r.status, r.stderr).toBe(0);
     const { net, forward } = tinyNet();
     const file = join(dir, 'm.safetensors');

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { hasTorch, PYTHON } from '../../../test/helpers/python.mjs';
+import { greyImages as images, sequence } from '../../../test/helpers/numeric.js';
 import { useCpu } from '../../../test/helpers/tf.js';
 import { InferenceEngine } from '../../engine/ort/index.js';
 import { compileStagedOrt } from '../stages/index.js';
@@ -19,16 +20,6 @@ import { loadOnnxAdnn } from './index.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Deterministic values in [lo, hi) (a linear congruential sequence). */
-function sequence(n: number, seed: number, lo: number, hi: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    return lo + ((hi - lo) * s) / 2 ** 31;
-  });
-}
-
-const images = (n: number, seed: number) => tf.tensor4d(sequence(n * 784, seed, 0.1, 0.9), [n, 28, 28, 1]);
 
 // Needs python3-torch to export the zoo model; gradients.test.ts covers the interpreter where it is missing.
 describe.skipIf(!hasTorch())('the zoo\'s sdn-tiny exported to ONNX by its PyTorch twin', () => {

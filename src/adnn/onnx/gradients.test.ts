@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { greyImages as images, sequence } from '../../../test/helpers/numeric.js';
 import { useCpu } from '../../../test/helpers/tf.js';
 import { initBackend } from '../../engine/index.js';
 import { loadOnnxAdnn } from './index.js';
@@ -18,16 +19,6 @@ import type { OnnxNetwork } from './network.js';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const input = { layout: 'NCHW' as const, mean: [0.286], std: [0.353] };
 
-/** Deterministic values in [lo, hi) (a linear congruential sequence). */
-function sequence(n: number, seed: number, lo: number, hi: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    return lo + ((hi - lo) * s) / 2 ** 31;
-  });
-}
-
-const images = (n: number, seed: number) => tf.tensor4d(sequence(n * 784, seed, 0.1, 0.9), [n, 28, 28, 1]);
 
 /** d/dh f(x + h v) at 0 by central differences against <grad f(x), v>. */
 function directional(f: (x: tf.Tensor4D) => tf.Scalar, x: tf.Tensor4D, v: tf.Tensor4D, h: number): { numeric: number; analytic: number } {

@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { hasTorch, PYTHON } from '../../../../test/helpers/python.mjs';
+import { hasTorch, runTorch } from '../../../../test/helpers/python.mjs';
 import { blockDropStateDict } from '../../../../test/helpers/blockdrop-state-dict.js';
 import { tempDir } from '../../../../test/helpers/cli.js';
 import { importTorchWeights, readSafetensors } from '../../import/index.js';
@@ -17,8 +16,9 @@ function build(stages: [number, number, number] = [18, 18, 18], input = blockDro
 }
 
 const TORCH_SCRIPT = `
-import json, struct, sys, torch
+import json, sys, torch
 from torch import nn
+from torch_peer import randomise, save_safetensors
 import torch.nn.functional as F
 torch.manual_seed(0)
 out = sys.argv[1]
@@ -76,16 +76,6 @@ class Agent(nn.Module):
         f = self.features(x)
         return torch.sigmoid(self.logit(f)), self.vnet(f)
 
-def randomise(model):
-    for m in model.modules():
-        if isinstance(m, nn.Conv2d):
-            nn.init.kaiming_normal_(m.weight, nonlinearity='relu')
-        if isinstance(m, nn.BatchNorm2d):
-            with torch.no_grad():
-                m.weight.uniform_(0.5, 1.5); m.bias.normal_(0, 0.1)
-                m.running_mean.normal_(0, 0.1); m.running_var.uniform_(0.5, 1.5)
-            m.num_batches_tracked.fill_(7)
-
 rnet, agent = Flat((18, 18, 18), 10), Agent(54)
 randomise(rnet); randomise(agent); rnet.eval(); agent.eval()
 x = torch.rand(2, 3, 32, 32)
@@ -93,13 +83,7 @@ with torch.no_grad():
     probs, _ = agent(x)
     logits = rnet(x, (probs >= 0.5).float())
 sd = {**{'agent.' + k: v for k, v in agent.state_dict().items()}, **{'resnet.' + k: v for k, v in rnet.state_dict().items()}}
-header, blobs, off = {}, [], 0
-for k, v in sd.items():
-    b = v.detach().contiguous().numpy().tobytes()
-    header[k] = {'dtype': 'I64' if v.dtype == torch.int64 else 'F32', 'shape': list(v.shape), 'data_offsets': [off, off + len(b)]}
-    blobs.append(b); off += len(b)
-h = json.dumps(header).encode()
-open(out + '/r110.safetensors', 'wb').write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
+save_safetensors(sd, out + '/r110.safetensors')
 json.dump({'x': x.permute(0, 2, 3, 1).flatten().tolist(), 'p': probs.flatten().tolist(), 'logits': logits.flatten().tolist(), 'keys': list(sd.keys())}, open(out + '/io.json', 'w'))
 `;
 
@@ -109,7 +93,7 @@ const torchAvailable = hasTorch();
 describe.skipIf(!torchAvailable)('the same policy and logits as PyTorch (python3-torch; full BlockDrop-110, batch 2)', () => {
   it('blockdrop-110', async () => {
     const dir = tempDir();
-    const r = spawnSync(PYTHON, ['-c', TORCH_SCRIPT, dir], { encoding: 'utf8' });
+    const r = runTorch(TORCH_SCRIPT, dir);
     expect(r.status, r.stderr).toBe(0);
     const ref = JSON.parse(readFileSync(join(dir, 'io.json'), 'utf8')) as { x: number[]; p: number[]; logits: number[]; keys: string[] };
     // The hand listing of the original's keys agrees with the models the script built.

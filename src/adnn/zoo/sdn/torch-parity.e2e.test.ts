@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hasTorch, PYTHON } from '../../../../test/helpers/python.mjs';
+import { hasTorch, runTorch } from '../../../../test/helpers/python.mjs';
 import { tempDir } from '../../../../test/helpers/cli.js';
 import { importTorchWeights, readSafetensors } from '../../import/index.js';
 import { SDN_NORMALIZATION } from './config.js';
@@ -12,8 +11,9 @@ import { sdnTorchMapping } from './torch-names.js';
 import { SDN_ARCHS as ARCHS, sdnConfig as config, type SdnArch as Arch } from '../../../../test/helpers/sdn-archs.js';
 
 const TORCH_SCRIPT = `
-import json, struct, sys, torch
+import json, sys, torch
 from torch import nn
+from torch_peer import randomise, save_safetensors
 torch.manual_seed(0)
 out, K = sys.argv[1], 10
 
@@ -92,25 +92,6 @@ def mobilenet():
         layers.append(Plain(cbn(ci, ci, 3, s, groups=ci) + [nn.ReLU()] + cbn(ci, c, 1, 1) + [nn.ReLU()], side, c, ic)); ci = c
     return SDN(cbn(3, 32, 3, 1) + [nn.ReLU()], layers, [nn.AvgPool2d(2), nn.Flatten(), nn.Linear(1024, K)])
 
-def randomise(model):
-    for m in model.modules():
-        if isinstance(m, nn.Conv2d):
-            nn.init.kaiming_normal_(m.weight, nonlinearity='relu')  # keeps activations O(1) through depth
-        if isinstance(m, nn.BatchNorm2d):
-            with torch.no_grad():
-                m.weight.uniform_(0.5, 1.5); m.bias.normal_(0, 0.1)
-                m.running_mean.normal_(0, 0.1); m.running_var.uniform_(0.5, 1.5)
-            m.num_batches_tracked.fill_(7)
-
-def save(sd, path):
-    header, blobs, off = {}, [], 0
-    for k, v in sd.items():
-        b = v.detach().contiguous().numpy().tobytes()
-        header[k] = {'dtype': 'I64' if v.dtype == torch.int64 else 'F32', 'shape': list(v.shape), 'data_offsets': [off, off + len(b)]}
-        blobs.append(b); off += len(b)
-    h = json.dumps(header).encode()
-    open(path, 'wb').write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
-
 # The SDN code normalises in its data loaders: the PyTorch model sees normalised images.
 norms = {'cifar10': ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]), 'cifar100': ([0.507, 0.487, 0.441], [0.267, 0.256, 0.276]), 'svhn': None}
 x = torch.rand(2, 3, 32, 32)
@@ -120,7 +101,7 @@ for name, make, norm in [('sdn-resnet56', resnet56, 'cifar10'), ('sdn-vgg16', vg
     xin = x if norms[norm] is None else (x - torch.tensor(norms[norm][0]).view(1, 3, 1, 1)) / torch.tensor(norms[norm][1]).view(1, 3, 1, 1)
     with torch.no_grad():
         logits = [o.flatten().tolist() for o in model(xin)]
-    save(model.state_dict(), out + '/' + name + '.safetensors')
+    save_safetensors(model.state_dict(), out + '/' + name + '.safetensors')
     res[name] = {'normalize': norm, 'logits': logits, 'keys': list(model.state_dict().keys())}
 json.dump(res, open(out + '/io.json', 'w'))
 `;
@@ -139,7 +120,7 @@ describe.skipIf(!torchAvailable)('the same logits as PyTorch at every exit (pyth
 
   beforeAll(() => {
     dir = tempDir();
-    const r = spawnSync(PYTHON, ['-c', TORCH_SCRIPT, dir], { encoding: 'utf8' });
+    const r = runTorch(TORCH_SCRIPT, dir);
     expect(r.status, r.stderr).toBe(0);
     run = JSON.parse(readFileSync(join(dir, 'io.json'), 'utf8')) as TorchRun;
   });

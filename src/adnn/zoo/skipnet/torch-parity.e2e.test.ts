@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hasTorch, PYTHON } from '../../../../test/helpers/python.mjs';
+import { hasTorch, runTorch } from '../../../../test/helpers/python.mjs';
 import { tempDir } from '../../../../test/helpers/cli.js';
 import { skipNetStateDict } from '../../../../test/helpers/skipnet-state-dict.js';
 import { importTorchWeights, readSafetensors, stripDataParallelPrefix } from '../../import/index.js';
@@ -21,8 +20,9 @@ function build(gate: Gate, stages: [number, number, number] = [18, 18, 18], inpu
 }
 
 const TORCH_SCRIPT = `
-import json, struct, sys, torch
+import json, sys, torch
 from torch import nn
+from torch_peer import randomise, save_safetensors
 import torch.nn.functional as F
 torch.manual_seed(0)
 out = sys.argv[1]
@@ -91,25 +91,6 @@ class SkipNet(nn.Module):
             mask = (p > 0.5).float().view(-1, 1, 1, 1)
         return self.fc(self.avgpool(x).flatten(1)), torch.stack(ps[:-1], 1)
 
-def randomise(model):
-    for m in model.modules():
-        if isinstance(m, nn.Conv2d):
-            nn.init.kaiming_normal_(m.weight, nonlinearity='relu')
-        if isinstance(m, nn.BatchNorm2d):
-            with torch.no_grad():
-                m.weight.uniform_(0.5, 1.5); m.bias.normal_(0, 0.1)
-                m.running_mean.normal_(0, 0.1); m.running_var.uniform_(0.5, 1.5)
-            m.num_batches_tracked.fill_(7)
-
-def save(sd, path, prefix=''):
-    header, blobs, off = {}, [], 0
-    for k, v in sd.items():
-        b = v.detach().contiguous().numpy().tobytes()
-        header[prefix + k] = {'dtype': 'I64' if v.dtype == torch.int64 else 'F32', 'shape': list(v.shape), 'data_offsets': [off, off + len(b)]}
-        blobs.append(b); off += len(b)
-    h = json.dumps(header).encode()
-    open(path, 'wb').write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
-
 x = torch.rand(2, 3, 32, 32)
 mean, std = torch.tensor([0.4914, 0.4822, 0.4465]).view(1, 3, 1, 1), torch.tensor([0.2023, 0.1994, 0.2010]).view(1, 3, 1, 1)
 res = {'x': x.permute(0, 2, 3, 1).flatten().tolist()}
@@ -117,7 +98,7 @@ for name, ff, prefix in [('recurrent', False, ''), ('feedforward', True, 'module
     model = SkipNet(ff); randomise(model); model.eval()
     with torch.no_grad():
         logits, p = model((x - mean) / std)
-    save(model.state_dict(), out + '/' + name + '.safetensors', prefix)
+    save_safetensors(model.state_dict(), out + '/' + name + '.safetensors', prefix)
     res[name] = {'logits': logits.flatten().tolist(), 'p': p.flatten().tolist(), 'keys': list(model.state_dict().keys())}
 json.dump(res, open(out + '/io.json', 'w'))
 `;
@@ -137,7 +118,7 @@ describe.skipIf(!torchAvailable)('the same gate probabilities and logits as PyTo
 
   beforeAll(() => {
     dir = tempDir();
-    const r = spawnSync(PYTHON, ['-c', TORCH_SCRIPT, dir], { encoding: 'utf8' });
+    const r = runTorch(TORCH_SCRIPT, dir);
     expect(r.status, r.stderr).toBe(0);
     run = JSON.parse(readFileSync(join(dir, 'io.json'), 'utf8')) as TorchRun;
   });
