@@ -8,6 +8,7 @@ import { ARCHS, NORMS, isEarlyExit } from './plan.mjs';
 import { suiteName } from './suites.mjs';
 import { energyStatement, table4, table5, table6, table7 } from './render-attacks.mjs';
 import { method, missing, provenance, suite } from './render-common.mjs';
+import { generatorsSection } from './render-generators.mjs';
 import { mitigationTables } from './render-mitigation.mjs';
 import { renderSummary } from './render-summary.mjs';
 import { duration, fixed, int, isNum, mflops, ms, pct, table } from './format.mjs';
@@ -36,8 +37,7 @@ function lightBudget(p) {
   if (p.light.steps !== undefined) return `light generator (width 16) ${p.light.steps} training steps`;
   const t = p.light.train ?? {};
   const seeds = p.trainingSeeds ?? [p.seed];
-  const cap = p.summary?.minutesByModel ? 'the model\'s cap (ILFO\'s time for 1,000 inputs)' : `${t.minutes} min`;
-  return `light generator (width 16) up to ${t.epochs} epochs with early stopping (validation every ${t.validateEvery} steps on ${t.validationInputs} held-out inputs), capped at ${cap}, trained once per training seed (${seeds.join(', ')})`;
+  return `light generator (width 16) up to ${t.epochs} epochs with early stopping (validation every ${t.validateEvery} steps on ${t.validationInputs} held-out inputs, a safety cap of ${t.minutes} min), trained once per training seed (${seeds.join(', ')})`;
 }
 
 function header(results) {
@@ -194,6 +194,6 @@ export function keptDiscussion(previous) {
 export function renderMarkdown(results, previousMarkdown) {
   const kept = keptDiscussion(previousMarkdown);
   const discussion = kept ? DISCUSSION.replace(/<!-- DISCUSSION:BEGIN -->[\s\S]*?<!-- DISCUSSION:END -->/, () => kept) : DISCUSSION;
-  const parts = [header(results), modelsTable(results), table1(results), table2(results), table4(results), table5(results), table6(results), table7(results), table9(results), mitigationTables(results, { provenance, missing }), timing(results), energyStatement(results), renderSummary(results), discussion];
+  const parts = [header(results), modelsTable(results), table1(results), table2(results), generatorsSection(results), table4(results), table5(results), table6(results), table7(results), table9(results), mitigationTables(results, { provenance, missing }), timing(results), energyStatement(results), renderSummary(results), discussion];
   return `${parts.join('\n\n').replace(/\n{3,}/g, '\n\n')}\n`;
 }

@@ -76,15 +76,15 @@ function summaryGeneratorBlock(plan, arch, trainingSeed) {
   ];
 }
 
-/** The light generator of one training seed: an epochs budget capped at the model's minutes; refine on the baselines suites. */
+/** The light generator of one training seed: an epochs budget with early stopping under a safety cap; refine on the baselines suites. */
 function lightGeneratorBlock(plan, s) {
-  const t = { ...plan.light.train, minutes: plan.summary.minutesByModel?.[s.arch] ?? plan.light.train.minutes };
+  const t = plan.light.train;
   const optional = (key) => (t[key] === undefined ? [] : [`    ${key}: ${t[key]}`]);
   return [
     'generator:',
     `  preset: ${plan.light.preset}`,
     '  train:',
-    "    # An epochs budget with early stopping, capped by wall-clock minutes (ILFO's time for 1,000 inputs).",
+    '    # Trained to convergence: an epochs budget with early stopping; minutes is a safety cap.',
     ...['epochs', 'steps', 'minutes', 'validateEvery', 'validationInputs', 'batchSize', 'learningRate'].flatMap(optional),
     `    seed: ${s.trainingSeed}`,
     ...(baseKind(s.kind) === 'baselines' ? [`  refine: ${plan.refine}`] : []),
