@@ -15,6 +15,8 @@ describe('runSuite / runSuites', () => {
     const error = await runSuite(file, { cwd: dir, cacheDir: join(dir, 'cache') }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SuiteError);
     expect((error as SuiteError).file).toBe(file);
+    // Named relative to options.cwd (the suite's own folder), not to the process's directory.
+    expect((error as SuiteError).message).toMatch(/^bad\.perf\.yaml:\d+:\d+/);
   });
 
   test('runSuite takes one suite file, not a folder of several', async () => {

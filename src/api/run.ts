@@ -4,7 +4,7 @@ import { shippedGeneratorsDir } from '../generator/index.js';
 import { runSuites as runAll, type RunOptions } from '../runner/index.js';
 import { resolveSettings, suiteFiles, type Settings } from '../settings/index.js';
 import { discoverSuites } from '../suite/index.js';
-import { UsageError } from '../util/errors.js';
+import { UsageError, UserError } from '../util/errors.js';
 import { type PerfResult, PerfRun } from './perf-result.js';
 import { checkOptions, type RunSuiteOptions, type RunSuitesOptions } from './options.js';
 
@@ -17,23 +17,41 @@ import { checkOptions, type RunSuiteOptions, type RunSuitesOptions } from './opt
  */
 export async function runSuites(paths: string | readonly string[] = [], options: RunSuitesOptions = {}): Promise<PerfRun> {
   const cwd = checkedCwd(options);
-  const settings = await settingsFor(options, cwd);
-  const { files, searched } = await suiteFiles(typeof paths === 'string' ? [paths] : paths, settings, cwd);
-  if (files.length === 0) throw new UsageError(`no *.perf.yaml suites found under ${searched}`);
-  return new PerfRun(await runAll(runOptions(files, cwd, settings, options)));
+  return relativeTo(cwd, async () => {
+    const settings = await settingsFor(options, cwd);
+    const { files, searched } = await suiteFiles(typeof paths === 'string' ? [paths] : paths, settings, cwd);
+    if (files.length === 0) throw new UsageError(`no *.perf.yaml suites found under ${searched}`);
+    return new PerfRun(await runAll(runOptions(files, cwd, settings, options)));
+  });
 }
 
 /** Runs one suite file and returns its result. */
 export async function runSuite(file: string, options: RunSuiteOptions = {}): Promise<PerfResult> {
   const cwd = checkedCwd(options);
-  const settings = await settingsFor(options, cwd);
-  const files = await discoverSuites([file], cwd);
-  // Checked before running: a folder of suites would otherwise run them all only to throw.
-  if (files.length !== 1) {
-    throw new UsageError(`runSuite(${JSON.stringify(file)}) needs one suite file, found ${files.length}; use runSuites() for folders`);
+  return relativeTo(cwd, async () => {
+    const settings = await settingsFor(options, cwd);
+    const files = await discoverSuites([file], cwd);
+    // Checked before running: a folder of suites would otherwise run them all only to throw.
+    if (files.length !== 1) {
+      throw new UsageError(`runSuite(${JSON.stringify(file)}) needs one suite file, found ${files.length}; use runSuites() for folders`);
+    }
+    const run = new PerfRun(await runAll(runOptions(files, cwd, settings, options)));
+    return run.suites[0]!;
+  });
+}
+
+/**
+ * Runs `work`; a UserError it throws is rethrown with the files it names
+ * relative to the run's `cwd` (options.cwd), as the CLI shows them, instead
+ * of to the process's directory.
+ */
+async function relativeTo<T>(cwd: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof UserError) e.message = e.messageFrom(cwd);
+    throw e;
   }
-  const run = new PerfRun(await runAll(runOptions(files, cwd, settings, options)));
-  return run.suites[0]!;
 }
 
 /**

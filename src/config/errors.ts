@@ -19,7 +19,7 @@ export class ConfigError extends UserError {
     readonly file: string,
     readonly problems: ConfigProblem[],
   ) {
-    // The message (what the API rejects with) is relative to the process's directory; commands show messageFrom(io.cwd).
+    // The message is relative to the process's directory; commands show messageFrom(io.cwd), the API rethrows with it (api/run.ts).
     super(formatConfigProblems(file, problems, process.cwd()));
   }
 

@@ -26,7 +26,7 @@ export class SuiteError extends UserError {
   readonly source?: string;
 
   constructor(file: string, problems: SuiteProblem[], source?: string) {
-    // The message (what the API rejects with) is relative to the process's directory; commands show messageFrom(io.cwd).
+    // The message is relative to the process's directory; commands show messageFrom(io.cwd), the API rethrows with it (api/run.ts).
     super(formatProblems(file, problems, source));
     this.name = 'SuiteError';
     this.file = file;
