@@ -49,8 +49,7 @@ const FULL = {
    * epoch on 1,000; here early stopping has to fire within a run that trains 24 generators on 2
    * cores, and 6,000 inputs every 50 steps (the setting before) took longer than the 50 steps
    * between them. `minutes` (wall time) is a safety cap: a generator that reaches it is reported
-   * as not converged. Tables 4-9 and Table 10 use these generators; the summary's own generators
-   * keep the paper's Table 6 trade-off (`summary.minutesByModel`).
+   * as not converged. Every table and the summary use these generators.
    */
   light: { preset: 'light', train: { epochs: 50, minutes: 15, validateEvery: 250, validationInputs: 2000, batchSize: 32, learningRate: 0.001 } },
   /**
@@ -80,26 +79,15 @@ const FULL = {
   /** Table 10: Eq. 12 retraining against the Linf light generator (src/mitigation's defaults otherwise). */
   retrain: { norms: ['linf'], epochs: 3, trainSeeds: 2000 },
   /**
-   * The summary rows (eval/results/summary.json): per model and norm one
-   * suite where every method sees the same `seeds` test seeds: the light generator trained to an
-   * epochs budget capped by `minutes`, deepperform-refine at its default k (15), ILFO at its
-   * published 300 iterations (Adam), DeepSloth (early-exit models) and random noise.
-   * The cap is the paper's trade-off (Table 6): training may take at most ILFO's time for 1,000
-   * inputs. With ILFO iterating as one onnxruntime program it took 77-196 ms per input at 300
-   * iterations on the shipped tiny models of the same architectures (`msPerInput` of ilfo in
-   * bench/results/default-suites.json at commit 1ab0bb2, from `node bench/default-suites.mjs`;
-   * ILFO got faster since, split over threads), so each model's
-   * cap (`minutesByModel`) is that time for 1,000 inputs, rounded down to 0.1 minute; the
-   * summary's bar table checks it against the ILFO time of the same run. `minutes` is wall time
-   * in the product (performance.now), so a loaded machine trains fewer steps inside it.
-   * Validated as the light generator (every 250 steps on 2,000 inputs, so that validation takes
-   * under a tenth of the capped time); the rows say whether early stopping fired.
+   * The summary rows (eval/results/summary.json): per model, norm and training seed one suite
+   * where every method sees the same `seeds` test seeds: the light generator as above (trained to
+   * convergence; a cache hit from the light suites), deepperform-refine at its default k (15), ILFO
+   * at its published 300 iterations (Adam), DeepSloth (early-exit models) and random noise. The bar
+   * table beside the rows checks the paper's Table 6 trade-off against the ILFO time of the same
+   * run: the generator's training time against ILFO's time for 1,000 inputs.
    */
   summary: {
     seeds: 100,
-    // L_perf, the GAN term and the perturbation bound at the product's defaults (docs/generator-study.md).
-    train: { epochs: 50, minutes: 10, validateEvery: 250, validationInputs: 2000, batchSize: 32, learningRate: 0.001 },
-    minutesByModel: { 'sdn-tiny': 1.8, 'ranet-tiny': 1.7, 'skipnet-tiny': 3.2, 'blockdrop-tiny': 1.2 },
     refine: 15,
     ilfo: {},
     deepsloth: {},
@@ -127,7 +115,6 @@ const QUICK = {
   retrain: { norms: ['linf'], epochs: 1, trainSeeds: 64 },
   summary: {
     seeds: 8,
-    train: { epochs: 1, steps: 4, minutes: 1, validateEvery: 2, validationInputs: 50, batchSize: 8, learningRate: 0.001 },
     refine: 2,
     ilfo: { iterations: 5 },
     deepsloth: { linfSteps: 2, l2Iterations: 3 },

@@ -63,20 +63,7 @@ export function suiteList(plan) {
   return list;
 }
 
-function summaryGeneratorBlock(plan, arch, trainingSeed) {
-  const t = { ...plan.summary.train, minutes: plan.summary.minutesByModel?.[arch] ?? plan.summary.train.minutes, seed: trainingSeed };
-  const optional = (key) => (t[key] === undefined ? [] : [`    ${key}: ${t[key]}`]);
-  return [
-    'generator:',
-    '  preset: light',
-    '  train:',
-    '    # An epochs budget capped by wall-clock minutes (ILFO\'s time for 1,000 inputs).',
-    ...['epochs', 'steps', 'minutes', 'validateEvery', 'validationInputs', 'batchSize', 'learningRate', 'seed'].flatMap(optional),
-    `  refine: ${plan.summary.refine}`,
-  ];
-}
-
-/** The light generator of one training seed: an epochs budget with early stopping under a safety cap; refine on the baselines suites. */
+/** The light generator of one training seed: an epochs budget with early stopping under a safety cap; refine on the baselines and summary suites. */
 function lightGeneratorBlock(plan, s) {
   const t = plan.light.train;
   const optional = (key) => (t[key] === undefined ? [] : [`    ${key}: ${t[key]}`]);
@@ -88,11 +75,11 @@ function lightGeneratorBlock(plan, s) {
     ...['epochs', 'steps', 'minutes', 'validateEvery', 'validationInputs', 'batchSize', 'learningRate'].flatMap(optional),
     `    seed: ${s.trainingSeed}`,
     ...(baseKind(s.kind) === 'baselines' ? [`  refine: ${plan.refine}`] : []),
+    ...(baseKind(s.kind) === 'summary' ? [`  refine: ${plan.summary.refine}`] : []),
   ];
 }
 
 function generatorBlock(plan, s) {
-  if (baseKind(s.kind) === 'summary') return summaryGeneratorBlock(plan, s.arch, s.trainingSeed);
   if (s.kind !== 'full') return lightGeneratorBlock(plan, s);
   const t = plan.train;
   return ['generator:', `  preset: ${plan.full.preset}`, '  train:', `    steps: ${plan.full.steps}`, `    batchSize: ${t.batchSize}`, `    learningRate: ${t.learningRate}`];
