@@ -146,7 +146,7 @@ export async function runEvaluation(root, opts, log) {
       const onPair = (summary) => {
         fresh.sections.summary = { startedAt: new Date().toISOString(), partial: true, machine: machine(), backend: backendLabel(root, product), data: { file, summary } };
         save();
-        commit(`eval: summary results, ${summary.pairs?.length ?? 0} pairs${opts.quick ? ' (quick)' : ''}`);
+        commit(`eval: summary results, ${pairCount(summary.pairs?.length ?? 0)}${opts.quick ? ' (quick)' : ''}`);
       };
       const { summary, failures } = await summarySection(product, suites, { file: where.summary, command, cacheDir: where.cacheDir, cwd: root, retrain: opts.retrain, backend: opts.backend, pairs: opts.pairs, log, onPair });
       return { file, summary, failures };
@@ -222,4 +222,9 @@ export async function runEvaluation(root, opts, log) {
   if (!where.portable) rmSync(where.suitesDir, { recursive: true, force: true });
   log(`results: ${relative(root, where.latest)}${opts.quick ? '' : ` and ${relative(root, dated)}`}; tables: ${relative(root, where.markdown)}; ${((performance.now() - started) / 60000).toFixed(1)} min`);
   return failed ? 1 : 0;
+}
+
+/** "1 pair", "3 pairs". */
+export function pairCount(n) {
+  return `${n} pair${n === 1 ? '' : 's'}`;
 }

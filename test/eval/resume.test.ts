@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 // The evaluation's --resume and --commit (plain ESM run by node).
 import { parseArgs } from '../../eval/lib/args.mjs';
 import { commitFiles, committable } from '../../eval/lib/commit.mjs';
+import { pairCount } from '../../eval/lib/evaluation.mjs';
 import { planFor } from '../../eval/lib/plan.mjs';
 import { mergeResults, notReusable, planKey, readResults, resumePlan, writeAtomic } from '../../eval/lib/results.mjs';
 
@@ -80,6 +81,10 @@ describe('--resume: which sections a previous run finished', () => {
 });
 
 describe('--commit: each section committed as it finishes', () => {
+  it("counts the summary's pairs in the subject in words that agree", () => {
+    expect([pairCount(0), pairCount(1), pairCount(8)]).toEqual(['0 pairs', '1 pair', '8 pairs']);
+  });
+
   const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
   function repo(): string {
     const root = tempDir('eval-commit-');
