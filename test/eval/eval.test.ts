@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseArgs, sectionsFor } from '../../eval/lib/args.mjs';
 import { missingFiles } from '../../eval/lib/dataset-check.mjs';
 import { psnr, psnrPerInput, summarisePsnr } from '../../eval/lib/psnr.mjs';
-import { keptDiscussion, renderMarkdown, successWithinBudget } from '../../eval/lib/render.mjs';
+import { keptDiscussion, renderMarkdown, runScope, successWithinBudget } from '../../eval/lib/render.mjs';
 import { mergeResults } from '../../eval/lib/results.mjs';
 import { suiteList, suiteText } from '../../eval/lib/suites.mjs';
 import { planFor } from '../../eval/lib/plan.mjs';
@@ -145,6 +145,18 @@ describe('RESULTS.md rendering', () => {
     const text = renderMarkdown(r);
     expect(text).toContain('backend tfjs-wasm · other processes kept 0.03 CPUs busy\n');
     expect(text).toContain('backend tfjs-wasm · load average 3.1→4.3');
+  });
+
+  it('says which sections the run computed when it kept others from earlier runs', () => {
+    const r = fakeResults();
+    expect(runScope(r)).toBe('');
+    // A --resume run that started after table1 and light were computed: "took" is mitigation's and baselines' time only.
+    const resumed = { ...r, startedAt: '2026-11-26T04:00:00.000Z' };
+    Object.assign(resumed.sections.mitigation, { startedAt: '2026-11-26T04:00:01.000Z' });
+    Object.assign(resumed.sections.baselines, { startedAt: '2026-11-26T04:30:00.000Z' });
+    expect(runScope(resumed)).toBe(' (this run: --resume, ran mitigation, baselines; table1, light kept from earlier runs, each table with its own date)');
+    expect(runScope({ ...resumed, only: ['10', '11'] })).toBe(' (this run: --only=10,11, ran mitigation, baselines; table1, light kept from earlier runs, each table with its own date)');
+    expect(renderMarkdown(resumed)).toContain('took 60.0 min (this run: --resume, ran mitigation, baselines;');
   });
 
   it('Table 2 shows r and its seed count', () => {
