@@ -97,7 +97,7 @@ describe('trainGenerator', () => {
     out.generator.store.dispose();
   });
 
-  it('is deterministic for a seed', async () => {
+  it('is deterministic for a seed, 0 included (tfjs reads seed 0 as none)', async () => {
     const weights = async (seed: number): Promise<number[]> => {
       const out = await trainGenerator({ network: brightnessGated([]), train, validation, attack, config: { ...CONFIG, seed } });
       const values = [...out.generator.store.named().values()].flatMap((v) => [...v.dataSync()]);
@@ -107,6 +107,7 @@ describe('trainGenerator', () => {
     const [a, b, c] = [await weights(7), await weights(7), await weights(8)];
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
+    expect(await weights(0)).toEqual(await weights(0));
   });
 
   it('stops early after `patience` validations without a gain when validation cannot improve', async () => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../util/errors.js';
+import { tfSeed } from '../util/random.js';
 
 /**
  * Named, seeded weights. Every network (AdNN, generator, discriminator) keeps
@@ -14,10 +15,10 @@ export class ParamStore {
     this.nextSeed = seed;
   }
 
-  /** Creates a variable; `init` receives a fresh seed for random initialisers. */
+  /** Creates a variable; `init` receives a fresh seed for tfjs's random initialisers (tfSeed). */
   add(name: string, init: (seed: number) => tf.Tensor, trainable = true): tf.Variable {
     if (this.vars.has(name)) throw new Error(`duplicate parameter name ${name}`);
-    const t = init(this.nextSeed++);
+    const t = init(tfSeed(this.nextSeed++));
     const v = tf.variable(t, trainable, `${name}_${uniqueSuffix()}`);
     t.dispose();
     this.vars.set(name, v);

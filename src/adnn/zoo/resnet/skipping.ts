@@ -8,6 +8,7 @@ import { IdentityShortcut, type ResidualUnit } from './residual.js';
 import { applyAugmentation, drawAugmentation, type Augmentation } from './augment.js';
 import { difficultyLoss, type DifficultyTarget } from './difficulty.js';
 import { straightThrough, straightThroughSample } from './straight-through.js';
+import { tfSeed } from '../../../util/random.js';
 
 /**
  * One pass of a gating module over a batch. `next` is called once per
@@ -247,7 +248,7 @@ export class SkippingNetwork implements AdaptiveNetwork {
         const [next, p] = tf.tidy(() => {
           if (i < firstConditional) return [unit.apply(h, training)];
           const p = session.next(h);
-          const decision = sample ? straightThroughSample(p, tf.randomUniform([p.shape[0]], 0, 1, 'float32', sample.next())) : straightThrough(p, tau);
+          const decision = sample ? straightThroughSample(p, tf.randomUniform([p.shape[0]], 0, 1, 'float32', tfSeed(sample.next()))) : straightThrough(p, tau);
           const gate = tf.reshape(decision, [-1, 1, 1, 1]);
           const shortcut = unit.shortcut.apply(h, training);
           const ran = unit.combine(h, shortcut, training);
