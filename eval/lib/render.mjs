@@ -69,10 +69,9 @@ function header(results) {
     '',
     'Reproduce everything with `npm run eval`. The models are committed (`eval/models/`); the generators and the',
     'baselines\' inputs are made by the run and cached in `eval/cache/` (not committed). Both are deterministic for the',
-    'same models, seeds and build on the same machine: a light generator trained again from an empty cache',
-    '(`deepperform run eval/suites/light/sdn-tiny-linf.perf.yaml --cache-dir <empty>`) gave bit-identical I-FLOPs, so',
-    'the FLOPs-based numbers reproduce exactly; another CPU may round differently, and timings vary with the machine',
-    'and its load. The suites behind the tables are ordinary suite files:',
+    'same models, seeds and build on the same machine (`npm test`: src/generator/train.test.ts trains twice per seed,',
+    'seed 0 included, and compares the weights), so the FLOPs-based numbers reproduce exactly; another CPU may round',
+    'differently, and timings vary with the machine and its load. The suites behind the tables are ordinary suite files:',
     '`npx deepperform run eval/suites/light eval/suites/light-seeds eval/suites/baselines eval/suites/baselines-seeds eval/suites/full --cache-dir eval/cache`.',
     'Dataset: Debian\'s `dataset-fashion-mnist` (`apt-get install dataset-fashion-mnist`), or `--data-path`.',
   ];
