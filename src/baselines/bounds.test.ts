@@ -169,7 +169,7 @@ describe('batching and seeds', () => {
     expect(Array.from(a)).not.toEqual(Array.from(c));
   });
 
-  it('seed 0 is a seed like any other: random noise and DeepSloth give the same inputs twice', () => {
+  it('seed 0 is a seed like any other: random noise and DeepSloth give the same inputs twice (L2 draws normals)', () => {
     const seeds = makeSeeds();
     const net = linearModel('early-exit');
     for (const norm of ['linf', 'l2'] as const) {
@@ -178,9 +178,6 @@ describe('batching and seeds', () => {
       const sloth = () => BASELINES.deepsloth(net, seeds, attack, 0, { l2Iterations: 2, linfSteps: 2 }).images;
       expect(Array.from(sloth())).toEqual(Array.from(sloth()));
     }
-    // L2 noise draws its radius from seed + 1: seed -1 reaches 0 there.
-    const l2 = { norm: 'l2' as const, epsilon: EPS.l2, tau: 0.5 };
-    expect(Array.from(randomNoise(seeds, net.meta.input, l2, -1).images)).toEqual(Array.from(randomNoise(seeds, net.meta.input, l2, -1).images));
   });
 });
 

@@ -3,7 +3,7 @@ import type { AdaptiveNetwork, ImageBatch } from '../adnn/index.js';
 import { perturb, projectToBall, uniformCrossEntropy, type GeneratedInputs } from '../generator/index.js';
 import { attackInBatches, batchSeed, lossAndGradient, UnsupportedModelError, type BaselineAttack, type BaselineProgress } from './common.js';
 import { runAttackLoop } from './iterate.js';
-import { tfSeed } from '../util/random.js';
+import { seededNormal, seededUniform } from '../nn/index.js';
 import { resolveOptions, type OptionSpecs } from './options.js';
 
 /**
@@ -124,7 +124,7 @@ function linfBatch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAtt
   const range = network.meta.input.range;
   const step = opts.stepSize === 'auto' ? (ORIGINAL_STEP * epsilon) / ORIGINAL_EPS : opts.stepSize;
   const start = opts.randomStart === 'auto' ? step : opts.randomStart;
-  const adv = tf.tidy(() => tf.variable(perturb(x, tf.randomUniform(x.shape, -start, start, 'float32', tfSeed(seed)) as tf.Tensor4D, 'linf', epsilon, range), false));
+  const adv = tf.tidy(() => tf.variable(perturb(x, seededUniform(x.shape, -start, start, seed) as tf.Tensor4D, 'linf', epsilon, range), false));
   try {
     runAttackLoop({
       network,
@@ -153,7 +153,7 @@ function l2Batch(network: AdaptiveNetwork, x: tf.Tensor4D, attack: BaselineAttac
   const lr0 = opts.l2LearningRate === 'auto' ? epsilon : opts.l2LearningRate;
   const lrMin = lr0 * MIN_LR_RATIO;
   const delta = tf.tidy(() => {
-    const g = tf.randomNormal(x.shape, 0, 1, 'float32', tfSeed(seed));
+    const g = seededNormal(x.shape, 0, 1, seed);
     const norm = tf.sqrt(tf.sum(tf.square(g), [1, 2, 3], true));
     return tf.variable(tf.mul(tf.div(g, norm), epsilon) as tf.Tensor4D, false);
   });

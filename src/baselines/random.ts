@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ImageBatch, InputSpec } from '../adnn/index.js';
 import { perturb, type Attack, type GeneratedInputs } from '../generator/index.js';
-import { tfSeed } from '../util/random.js';
+import { seededNormal, seededUniform } from '../nn/index.js';
 
 /**
  * Uniform random noise in the epsilon ball: what any perturbation of that size
@@ -13,7 +13,7 @@ export function randomNoise(seeds: ImageBatch, input: InputSpec, attack: Attack,
   const started = performance.now();
   const adv = tf.tidy(() => {
     const x = tf.tensor4d(seeds.images, shape);
-    const delta = attack.norm === 'linf' ? tf.randomUniform(shape, -attack.epsilon, attack.epsilon, 'float32', tfSeed(seed)) : l2Ball(shape, attack.epsilon, seed);
+    const delta = attack.norm === 'linf' ? seededUniform(shape, -attack.epsilon, attack.epsilon, seed) : l2Ball(shape, attack.epsilon, seed);
     return perturb(x, delta as tf.Tensor4D, attack.norm, attack.epsilon, input.range);
   });
   const images = adv.dataSync() as Float32Array;
@@ -24,8 +24,8 @@ export function randomNoise(seeds: ImageBatch, input: InputSpec, attack: Attack,
 
 function l2Ball(shape: [number, number, number, number], epsilon: number, seed: number): tf.Tensor {
   const d = shape[1] * shape[2] * shape[3];
-  const g = tf.randomNormal(shape, 0, 1, 'float32', tfSeed(seed));
+  const g = seededNormal(shape, 0, 1, seed);
   const norm = tf.sqrt(tf.sum(tf.square(g), [1, 2, 3], true));
-  const radius = tf.mul(epsilon, tf.pow(tf.randomUniform([shape[0], 1, 1, 1], 0, 1, 'float32', tfSeed(seed + 1)), 1 / d));
+  const radius = tf.mul(epsilon, tf.pow(seededUniform([shape[0], 1, 1, 1], 0, 1, seed + 1), 1 / d));
   return tf.mul(tf.div(g, norm), radius);
 }

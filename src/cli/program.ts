@@ -108,7 +108,7 @@ function modelCommands(cli: Command, exit: (code: number) => void, io: CommandIO
     .option('--epochs <n>', 'training epochs', number('--epochs'), 10)
     .option('--batch-size <n>', 'mini-batch size', number('--batch-size'), 64)
     .option('--lr <rate>', 'Adam learning rate', number('--lr'), 1e-3)
-    .option('--seed <n>', 'random seed', number('--seed'), 0)
+    .option('--seed <n>', 'random seed, an integer >= 0', integer('--seed', 0), 0)
     .option('--tau <t>', 'threshold for the reported adaptive FLOPs', number('--tau'), 0.5)
     .requiredOption('--out <dir>', 'folder to write model.json and weights.bin to')
     .option('--backend <name>', 'tfjs backend: wasm, cpu, node (tfjs-node: opt-in, not CI-tested)')

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { convFlops, type FlopsCounter } from './flops.js';
 import type { ParamStore } from './params.js';
 import { convOutLength, convTransposeOutLength, type FeatureShape, type Padding } from './shape.js';
+import { seededNormal } from './random.js';
 
 export type Init = 'he' | { std: number };
 
@@ -29,7 +30,7 @@ export class Conv2d {
   constructor(store: ParamStore, name: string, readonly spec: ConvSpec) {
     const { inChannels: ci, outChannels: co, kernel: k } = spec;
     const std = initStd(spec.init ?? 'he', ci * k * k);
-    this.filter = store.add(`${name}.weight`, (seed) => tf.randomNormal([k, k, ci, co], 0, std, 'float32', seed));
+    this.filter = store.add(`${name}.weight`, (seed) => seededNormal([k, k, ci, co], 0, std, seed));
     if (spec.bias ?? true) this.bias = store.add(`${name}.bias`, () => tf.zeros([co]));
     this.stride = spec.stride ?? 1;
     this.pad = spec.pad ?? 'same';
@@ -76,7 +77,7 @@ export class ConvTranspose2d {
     [this.kh, this.kw] = typeof spec.kernel === 'number' ? [spec.kernel, spec.kernel] : spec.kernel;
     const std = initStd(spec.init ?? 'he', ci * this.kh * this.kw);
     // tfjs keeps transposed filters as [kh, kw, out, in].
-    this.filter = store.add(`${name}.weight`, (seed) => tf.randomNormal([this.kh, this.kw, co, ci], 0, std, 'float32', seed));
+    this.filter = store.add(`${name}.weight`, (seed) => seededNormal([this.kh, this.kw, co, ci], 0, std, seed));
     this.stride = spec.stride ?? 1;
   }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { denseFlops, type FlopsCounter } from './flops.js';
 import type { ParamStore } from './params.js';
+import { seededNormal } from './random.js';
 
 /** Fully connected layer, kernel [in, out]. */
 export class Dense {
@@ -9,7 +10,7 @@ export class Dense {
 
   constructor(store: ParamStore, name: string, readonly inFeatures: number, readonly outFeatures: number) {
     const std = Math.sqrt(1 / inFeatures);
-    this.kernel = store.add(`${name}.weight`, (seed) => tf.randomNormal([inFeatures, outFeatures], 0, std, 'float32', seed));
+    this.kernel = store.add(`${name}.weight`, (seed) => seededNormal([inFeatures, outFeatures], 0, std, seed));
     this.bias = store.add(`${name}.bias`, () => tf.zeros([outFeatures]));
   }
 

@@ -3,6 +3,7 @@ import { convFlops, type FlopsCounter } from './flops.js';
 import type { Init } from './conv.js';
 import type { ParamStore } from './params.js';
 import { convOutLength, type FeatureShape, type Padding } from './shape.js';
+import { seededNormal } from './random.js';
 
 export interface DepthwiseSpec {
   channels: number;
@@ -29,7 +30,7 @@ export class DepthwiseConv2d {
     const init = spec.init ?? 'he';
     // Each output sees k * k inputs of one channel: that is the fan-in.
     const std = init === 'he' ? Math.sqrt(2 / (k * k)) : init.std;
-    this.filter = store.add(`${name}.weight`, (seed) => tf.randomNormal([k, k, c, 1], 0, std, 'float32', seed));
+    this.filter = store.add(`${name}.weight`, (seed) => seededNormal([k, k, c, 1], 0, std, seed));
     if (spec.bias ?? false) this.bias = store.add(`${name}.bias`, () => tf.zeros([c]));
     this.stride = spec.stride ?? 1;
     this.pad = spec.pad ?? 'same';

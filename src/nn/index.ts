@@ -10,3 +10,4 @@ export { FastBatchNorm, batchNormTraining } from './norm-fast.js';
 export { adamDirection, adamUpdate, AdamSchedule, type AdamConfig, type AdamMoments, type AdamScalars } from './adam.js';
 export { DepthwiseConv2d, depthwiseByTaps, type DepthwiseSpec } from './depthwise.js';
 export { convFlops, denseFlops, FlopsCounter, type ConvShape } from './flops.js';
+export { seededDropout, seededNormal, seededUniform } from './random.js';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormTraining, EPS, instanceNormClosedForm } from './norm-grad.js';
 import type { ParamStore } from './params.js';
+import { seededNormal } from './random.js';
 
 export { EPS };
 
@@ -23,7 +24,7 @@ export class BatchNorm {
   protected readonly runningVar: tf.Variable;
 
   constructor(store: ParamStore, name: string, channels: number, private readonly momentum = 0.1) {
-    this.gamma = store.add(`${name}.weight`, (seed) => tf.randomNormal([channels], 1, 0.02, 'float32', seed));
+    this.gamma = store.add(`${name}.weight`, (seed) => seededNormal([channels], 1, 0.02, seed));
     this.beta = store.add(`${name}.bias`, () => tf.zeros([channels]));
     this.runningMean = store.add(`${name}.running_mean`, () => tf.zeros([channels]), false);
     this.runningVar = store.add(`${name}.running_var`, () => tf.ones([channels]), false);

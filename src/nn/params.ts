@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../util/errors.js';
-import { tfSeed } from '../util/random.js';
 
 /**
  * Named, seeded weights. Every network (AdNN, generator, discriminator) keeps
@@ -15,10 +14,10 @@ export class ParamStore {
     this.nextSeed = seed;
   }
 
-  /** Creates a variable; `init` receives a fresh seed for tfjs's random initialisers (tfSeed). */
+  /** Creates a variable; `init` receives a fresh seed for its random initialiser (seededNormal, seededUniform). */
   add(name: string, init: (seed: number) => tf.Tensor, trainable = true): tf.Variable {
     if (this.vars.has(name)) throw new Error(`duplicate parameter name ${name}`);
-    const t = init(tfSeed(this.nextSeed++));
+    const t = init(this.nextSeed++);
     const v = tf.variable(t, trainable, `${name}_${uniqueSuffix()}`);
     t.dispose();
     this.vars.set(name, v);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32, shuffledIndices, tfSeed } from './random.js';
+import { mulberry32, shuffledIndices } from './random.js';
 
 describe('mulberry32', () => {
   it('matches the reference C implementation', () => {
@@ -28,13 +28,5 @@ describe('shuffledIndices', () => {
 
   it('rejects picking more than there is', () => {
     expect(() => shuffledIndices(5, 6, 1)).toThrow(RangeError);
-  });
-});
-
-describe('tfSeed', () => {
-  it('turns 0, which tfjs reads as no seed, into 0.5 and leaves every other seed as it is', () => {
-    expect(tfSeed(0)).toBe(0.5);
-    expect(tfSeed(-0)).toBe(0.5);
-    expect([1, -1, 2022, 7919].map(tfSeed)).toEqual([1, -1, 2022, 7919]);
   });
 });

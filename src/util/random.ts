@@ -17,17 +17,6 @@ export function mulberry32(seed: number): () => number {
 }
 
 /**
- * A seed as tfjs's random ops (randomNormal, randomUniform) need it. They
- * treat a falsy seed as none and draw from Math.random, so seed 0, a seed like
- * any other here (the default training seed), made results differ from run to
- * run. 0 becomes 0.5, which no integer seed is; tfjs hashes the seed's
- * decimal text, so every other seed draws what it always drew.
- */
-export function tfSeed(seed: number): number {
-  return seed === 0 ? 0.5 : seed;
-}
-
-/**
  * The first `n` entries of a seeded Fisher-Yates shuffle of 0..count-1.
  * The shuffle runs front to back, so the first k picks do not depend on n:
  * asking for more seeds extends the earlier list instead of reshuffling it.

@@ -2,13 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptiveNetwork, AdnnMeta, Execution, SoftOutput } from '../../contract.js';
 import type { FlopsCounter } from '../../flops.js';
 import { INPUT_REGISTER, runPlanTfjs, type CallStep, type StagePlan, type Step } from '../../stages/index.js';
-import type { Dense, ParamStore } from '../../../nn/index.js';
+import { seededUniform, type Dense, type ParamStore } from '../../../nn/index.js';
 import { globalAvgPool, type CifarResNet } from './backbone.js';
 import { IdentityShortcut, type ResidualUnit } from './residual.js';
 import { applyAugmentation, drawAugmentation, type Augmentation } from './augment.js';
 import { difficultyLoss, type DifficultyTarget } from './difficulty.js';
 import { straightThrough, straightThroughSample } from './straight-through.js';
-import { tfSeed } from '../../../util/random.js';
 
 /**
  * One pass of a gating module over a batch. `next` is called once per
@@ -248,7 +247,7 @@ export class SkippingNetwork implements AdaptiveNetwork {
         const [next, p] = tf.tidy(() => {
           if (i < firstConditional) return [unit.apply(h, training)];
           const p = session.next(h);
-          const decision = sample ? straightThroughSample(p, tf.randomUniform([p.shape[0]], 0, 1, 'float32', tfSeed(sample.next()))) : straightThrough(p, tau);
+          const decision = sample ? straightThroughSample(p, seededUniform([p.shape[0]], 0, 1, sample.next())) : straightThrough(p, tau);
           const gate = tf.reshape(decision, [-1, 1, 1, 1]);
           const shortcut = unit.shortcut.apply(h, training);
           const ran = unit.combine(h, shortcut, training);

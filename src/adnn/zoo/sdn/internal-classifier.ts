@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FlopsCounter } from '../../flops.js';
-import { Dense, type FeatureShape, type ParamStore } from '../../../nn/index.js';
+import { Dense, seededUniform, type FeatureShape, type ParamStore } from '../../../nn/index.js';
 import type { Exit } from './early-exit.js';
 
 /**
@@ -24,7 +24,7 @@ export class InternalClassifier implements Exit {
     const [h, w, c] = input;
     const side = Math.min(h, w);
     this.kernel = side >= 4 ? Math.floor(side / 4) : 1;
-    if (this.kernel > 1) this.alpha = store.add(`${name}.alpha`, (seed) => tf.randomUniform([], 0, 1, 'float32', seed));
+    if (this.kernel > 1) this.alpha = store.add(`${name}.alpha`, (seed) => seededUniform([], 0, 1, seed));
     const features = Math.floor(h / this.kernel) * Math.floor(w / this.kernel) * c;
     this.linear = new Dense(store, `${name}.linear`, features, classes);
   }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FlopsCounter } from '../../flops.js';
-import type { ParamStore } from '../../../nn/index.js';
+import { seededUniform, type ParamStore } from '../../../nn/index.js';
 
 export interface LstmState {
   h: tf.Tensor2D;
@@ -18,7 +18,7 @@ export class LstmCell {
 
   constructor(store: ParamStore, name: string, readonly inputDim: number, readonly hiddenDim: number) {
     const bound = 1 / Math.sqrt(hiddenDim);
-    const u = (shape: number[]) => (seed: number) => tf.randomUniform(shape, -bound, bound, 'float32', seed);
+    const u = (shape: number[]) => (seed: number) => seededUniform(shape, -bound, bound, seed);
     this.wx = store.add(`${name}.weight_ih`, u([inputDim, 4 * hiddenDim]));
     this.wh = store.add(`${name}.weight_hh`, u([hiddenDim, 4 * hiddenDim]));
     this.bias = store.add(`${name}.bias`, u([4 * hiddenDim]));
