@@ -44,5 +44,8 @@ export function differences(again, before) {
       if (x !== y) out.push(`${m.method} ${field}: ${x}, was ${y}`);
     }
   }
+  for (const n of again.methods) {
+    if (!before.methods.some((m) => m.method === n.method)) out.push(`${n.method}: new`);
+  }
   return out;
 }

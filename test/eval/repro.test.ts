@@ -28,5 +28,6 @@ describe('reproduction check', () => {
       'deepperform iflopsStats: {"mean":0.41,"min":0,"max":0.7,"p50":0.31,"p95":0.7}, was {"mean":0.4,"min":0,"max":0.7,"p50":0.31,"p95":0.7}',
     ]);
     expect(differences(suite([0.4], [0.35]), suite([0.4, 0.08], [0.35, 0.37]))).toEqual(['validation curve: 1 points, was 2', 'random: missing']);
+    expect(differences(suite([0.4, 0.08], [0.35]), suite([0.4], [0.35]))).toEqual(['random: new']);
   });
 });
