@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeAtomic } from './lib/results.mjs';
+import { readResults, writeAtomic } from './lib/results.mjs';
 import { differences, suitesByName } from './lib/repro.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,11 +55,12 @@ function main(arg) {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  const before = suitesByName(JSON.parse(readFileSync(join(root, 'eval/results/latest.json'), 'utf8'))).get(again.name);
+  const before = suitesByName(readResults(join(root, 'eval/results/latest.json'))).get(again.name);
   if (!before) throw new ReproError(`eval/results/latest.json has no suite "${again.name}"`, 2);
   const diff = differences(again, before);
   const stop = (s) => s.training?.record?.stopReason;
-  console.log(diff.length ? `differs from eval/results/latest.json:\n  ${diff.join('\n  ')}` : `identical to eval/results/latest.json (${again.training?.record?.curve?.length ?? 0} validations, ${again.methods.length} methods)`);
+  const validations = again.training?.record?.curve?.length ?? 0;
+  console.log(diff.length ? `differs from eval/results/latest.json:\n  ${diff.join('\n  ')}` : `identical to eval/results/latest.json (${validations} validations, ${again.methods.length} methods)`);
   const result = {
     suite: again.name,
     file,
@@ -68,7 +69,7 @@ function main(arg) {
     commit: git(['rev-parse', 'HEAD']),
     dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '',
     stopReason: { again: stop(again), before: stop(before) },
-    validations: again.training?.record?.curve?.length ?? 0,
+    validations,
     identical: diff.length === 0,
     differences: diff,
   };

@@ -1,3 +1,5 @@
+import { method } from './render-common.mjs';
+
 /**
  * Does a generator of the evaluation reproduce? One suite of eval/suites run
  * again from an empty cache, its result compared with the same suite's in
@@ -34,7 +36,7 @@ export function differences(again, before) {
     if (p.step !== b[i].step || p.iflops !== b[i].iflops) out.push(`validation at step ${p.step}: ${p.iflops}, was ${b[i].iflops} at step ${b[i].step}`);
   });
   for (const m of before.methods) {
-    const n = again.methods.find((x) => x.method === m.method);
+    const n = method(again, m.method);
     if (!n) {
       out.push(`${m.method}: missing`);
       continue;
@@ -45,7 +47,7 @@ export function differences(again, before) {
     }
   }
   for (const n of again.methods) {
-    if (!before.methods.some((m) => m.method === n.method)) out.push(`${n.method}: new`);
+    if (!method(before, n.method)) out.push(`${n.method}: new`);
   }
   return out;
 }

@@ -66,7 +66,7 @@ class VggClassifier implements Exit {
 
   apply(x: tf.Tensor4D, counter?: FlopsCounter, training = false): tf.Tensor2D {
     // Dropout only while training, with its own seeded stream so runs repeat.
-    const drop = (t: tf.Tensor2D): tf.Tensor2D => (training ? (seededDropout(t, 0.5, this.dropSeed++) as tf.Tensor2D) : t);
+    const drop = (t: tf.Tensor2D): tf.Tensor2D => (training ? seededDropout(t, 0.5, this.dropSeed++) : t);
     const flat = tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D;
     const h = drop(tf.relu(this.fc0.apply(flat, counter)));
     return this.out.apply(drop(this.fc1.apply(h, counter)), counter);
