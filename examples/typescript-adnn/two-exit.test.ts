@@ -73,4 +73,19 @@ describe('the example at run time', () => {
     tf.dispose([x, p, logits]);
     net.dispose?.();
   });
+
+  it('draws the same weights twice for seed 0 (tfjs alone would take 0 as no seed)', async () => {
+    const x = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const logits = async () => {
+      const net = await loadUserAdnn(join(HERE, 'two-exit.ts'), 'default', { seed: 0 });
+      const out = net.soft(x);
+      // p reads exit 0's weights (seed), the logits the final classifier's (seed + 1).
+      const values = [...out.p.dataSync(), ...out.logits.dataSync()];
+      tf.dispose([out.p, out.logits]);
+      net.dispose?.();
+      return values;
+    };
+    expect(await logits()).toEqual(await logits());
+    x.dispose();
+  });
 });

@@ -16,10 +16,17 @@ const CLASSES = 10;
 const EXIT0_FLOPS = 2 * (H / 4) * (W / 4) * CLASSES; // 980
 const FINAL_FLOPS = 2 * H * W * CLASSES; // 15,680
 
+// tfjs's randomNormal takes a falsy seed as none (Math.random), so seed 0
+// would change from run to run; it only calls toString() on the seed, and
+// the text '0' is a seed like any other.
+function normalSeed(seed: number): number {
+  return (seed === 0 ? '0' : seed) as unknown as number;
+}
+
 const createAdnn: AdnnModule = ({ tf, options }) => {
   const seed = typeof options.seed === 'number' ? options.seed : 7;
-  const w0 = tf.randomNormal([(H / 4) * (W / 4), CLASSES], 0, 0.5, 'float32', seed);
-  const w1 = tf.randomNormal([H * W, CLASSES], 0, 0.05, 'float32', seed + 1);
+  const w0 = tf.randomNormal([(H / 4) * (W / 4), CLASSES], 0, 0.5, 'float32', normalSeed(seed));
+  const w1 = tf.randomNormal([H * W, CLASSES], 0, 0.05, 'float32', normalSeed(seed + 1));
   const exit0 = (x: tf.Tensor4D): tf.Tensor2D => tf.matMul(tf.reshape(tf.avgPool(x, 4, 4, 'valid'), [-1, (H / 4) * (W / 4)]), w0);
   const final = (x: tf.Tensor4D): tf.Tensor2D => tf.matMul(tf.reshape(x, [-1, H * W]), w1);
 
