@@ -24,6 +24,7 @@ import { runSuiteFolder } from './run-suites.mjs';
 import { writeSuites } from './suites.mjs';
 import { writeRemedySuites } from './remedy-suites.mjs';
 import { summarySection } from './summary-section.mjs';
+import { inputsSince } from './summary.mjs';
 import { table1 } from './table1.mjs';
 
 function backendLabel(root, product) {
@@ -148,7 +149,8 @@ export async function runEvaluation(root, opts, log) {
         save();
         commit(`eval: summary results, ${pairCount(summary.pairs?.length ?? 0)}${opts.quick ? ' (quick)' : ''}`);
       };
-      const { summary, failures } = await summarySection(product, suites, { file: where.summary, command, cacheDir: where.cacheDir, cwd: root, retrain: opts.retrain, backend: opts.backend, pairs: opts.pairs, log, onPair });
+      const since = inputsSince(mergeResults(previous, fresh).sections);
+      const { summary, failures } = await summarySection(product, suites, { file: where.summary, command, cacheDir: where.cacheDir, cwd: root, retrain: opts.retrain, backend: opts.backend, pairs: opts.pairs, since, log, onPair });
       return { file, summary, failures };
     },
   };

@@ -71,6 +71,6 @@ export function renderSummary(results) {
     '',
     'The bar each pair is read against (the per-input attacks as the standard, and the paper\'s Table 6 trade-off for time): DeepPerform or deepperform-refine at least ILFO\'s mean I-FLOPs and 5x random noise\'s; deepperform-refine at most 10 % of ILFO\'s time per input; the generator\'s training at most ILFO\'s time for 1,000 inputs.',
     '',
-    `Command: \`${cmd}\` (resumable: pairs already in the file are kept; \`--retrain\` redoes them) · last pair finished ${summary.updatedAt?.slice(0, 10) ?? '—'} · ${sec.machine ? `${sec.machine.cpu}, ${sec.machine.cores} logical CPUs` : '—'} · backend ${sec.backend ?? '—'}`,
+    `Command: \`${cmd}\` (resumable: pairs already in the file are kept unless older than the light and baselines results; \`--retrain\` redoes them) · last pair finished ${summary.updatedAt?.slice(0, 10) ?? '—'} · ${sec.machine ? `${sec.machine.cpu}, ${sec.machine.cores} logical CPUs` : '—'} · backend ${sec.backend ?? '—'}`,
   ].join('\n');
 }

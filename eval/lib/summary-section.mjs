@@ -3,8 +3,9 @@
  * (eval/suites/summary/ and summary-seeds/), a pair's seeds combined into one
  * row per method (summary.mjs combineSeeds), run one at a time through the product's public API, each pair's rows
  * written to the summary file as soon as it finishes. A pair already in the
- * file is skipped unless --retrain, so an interrupted run resumes where it
- * stopped, across sessions.
+ * file is skipped unless --retrain or it is older than the light and
+ * baselines sections it reads (`since`), so an interrupted run resumes where
+ * it stopped, across sessions, and never keeps rows of replaced generators.
  */
 import { loadavg } from 'node:os';
 import { cpuSnapshot, othersCpus } from '../../bench/lib/machine.mjs';
@@ -27,7 +28,7 @@ function absentFor(arch, norm) {
  * `onPair(summary)` is called after each pair is written (the caller saves
  * latest.json and RESULTS.md there). Returns the summary and the failures.
  */
-export async function summarySection(product, suites, { file, command, cacheDir, cwd, retrain, backend, pairs, log, onPair }) {
+export async function summarySection(product, suites, { file, command, cacheDir, cwd, retrain, backend, pairs, since, log, onPair }) {
   let summary = { ...readSummary(file), command };
   const failures = [];
   // One pair: the summary suite of each training seed (summary/ and summary-seeds/).
@@ -35,10 +36,11 @@ export async function summarySection(product, suites, { file, command, cacheDir,
   for (const s of suites.filter((x) => x.kind === 'summary')) {
     const id = `${s.arch}-${s.norm}`;
     if (pairs && !pairs.includes(id)) continue;
-    if (!retrain && pairDone(summary, s.arch, s.norm)) {
+    if (!retrain && pairDone(summary, s.arch, s.norm, since)) {
       log(`summary ${id}: already in ${file}, skipped (--retrain redoes it)`);
       continue;
     }
+    if (!retrain && pairDone(summary, s.arch, s.norm)) log(`summary ${id}: in ${file} but older than the light and baselines results (${since}), made again`);
     const startedAt = new Date().toISOString();
     const t0 = performance.now();
     const cpu0 = cpuSnapshot();

@@ -136,8 +136,20 @@ export function readSummary(path) {
   return { pairs: [], absent: [], ...s };
 }
 
-export function pairDone(summary, model, norm) {
-  return summary.pairs.some((p) => p.model === model && p.norm === norm);
+/**
+ * Whether the file already holds a pair's rows made after `since` (an ISO
+ * time: when the sections whose generators and inputs the rows read last
+ * ran). Rows older than that may rest on generators trained since, so they
+ * are made again: kept rows must describe the generators the tables show.
+ */
+export function pairDone(summary, model, norm, since) {
+  return summary.pairs.some((p) => p.model === model && p.norm === norm && (since === undefined || (p.startedAt ?? '') >= since));
+}
+
+/** The latest start of the sections a summary pair reads (light: its generators; baselines: ILFO's and DeepSloth's inputs). */
+export function inputsSince(sections) {
+  const times = ['light', 'baselines'].map((name) => sections?.[name]?.startedAt).filter((t) => typeof t === 'string');
+  return times.length ? times.sort().at(-1) : undefined;
 }
 
 /** The summary with one pair's rows, notes and facts replaced, rows in plan order. */

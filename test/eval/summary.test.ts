@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../eval/lib/args.mjs';
 import { DEFAULT_DATA_PATH } from '../../eval/lib/dataset-check.mjs';
 import { pairBar } from '../../eval/lib/render-summary.mjs';
-import { combineSeeds, medianOf, summaryRows, withPair } from '../../eval/lib/summary.mjs';
+import { combineSeeds, inputsSince, medianOf, pairDone, summaryRows, withPair } from '../../eval/lib/summary.mjs';
 import { spawnAsync } from '../helpers/spawn.js';
 
 const ROOT = resolve(__dirname, '../..');
@@ -136,6 +136,29 @@ describe('summary rows (the contract of eval/results/summary.json)', () => {
     expect([bar.beatsIlfo, bar.oneShotBeatsIlfo, bar.fiveTimesRandom]).toEqual([true, false, true]);
     expect(bar.refineShareOfIlfo).toBeCloseTo(0.05, 12);
     expect(bar.trainingShareOfIlfo1000).toBeCloseTo(600 / 700, 12);
+  });
+});
+
+describe('a resumed summary keeps only rows newer than the generators and inputs they read', () => {
+  const file = { rows: [], absent: [], pairs: [{ model: 'sdn-tiny', norm: 'linf', startedAt: '2026-12-07T04:50:14.203Z' }] };
+
+  it('the light and baselines sections set the time; other sections do not', () => {
+    const sections = {
+      light: { startedAt: '2026-12-07T06:55:08.632Z' },
+      baselines: { startedAt: '2026-12-07T07:20:00.000Z' },
+      mitigation: { startedAt: '2026-12-07T08:00:00.000Z' },
+    };
+    expect(inputsSince(sections)).toBe('2026-12-07T07:20:00.000Z');
+    expect(inputsSince({ table1: { startedAt: '2026-12-07T06:00:00.000Z' } })).toBeUndefined();
+    expect(inputsSince(undefined)).toBeUndefined();
+  });
+
+  it('a pair made before the light section last ran is not done; one made after is', () => {
+    expect(pairDone(file, 'sdn-tiny', 'linf', '2026-12-07T06:55:08.632Z')).toBe(false);
+    expect(pairDone(file, 'sdn-tiny', 'linf', '2026-12-07T04:00:00.000Z')).toBe(true);
+    // No light or baselines results to compare with: the rows in the file stand.
+    expect(pairDone(file, 'sdn-tiny', 'linf', undefined)).toBe(true);
+    expect(pairDone(file, 'sdn-tiny', 'l2', undefined)).toBe(false);
   });
 });
 
