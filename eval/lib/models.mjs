@@ -1,8 +1,9 @@
 /**
  * The four tiny models, trained on the full 60k training split with the
  * product's own command (`deepperform train-model`). A trained model is kept
- * in eval/models/<arch>/ and reused: training on wasm is not bit-reproducible,
- * so the FLOPs-based tables reproduce exactly only from the same weights.
+ * in eval/models/<arch>/ and reused: the committed ones cannot be trained
+ * again bit for bit (eval/models/README.md), and the FLOPs-based tables
+ * reproduce exactly only from the same weights.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

@@ -84,7 +84,7 @@ function modelsTable(results) {
     return [a, m.standIn ? 'fixture stand-in (2k slice)' : m.dataset, int(m.epochs), duration(m.trainingSeconds), m.command ? `\`${m.command}\`` : '—'];
   });
   return ['## Models', '', table(['model', 'trained on', 'epochs', 'training time', 'command'], rows), '',
-    'Training times are wall time on this machine while it was shared with other work; training on wasm is not bit-reproducible, which is why the weights are kept.'].join('\n');
+    'Training times are wall time on this machine while it was shared with other work. The weights are kept and reused; eval/models/README.md says why.'].join('\n');
 }
 
 function table1(results) {
