@@ -18,13 +18,12 @@ import { cpuSnapshot, othersCpus } from '../../bench/lib/machine.mjs';
 import { loadProduct } from './product.mjs';
 import { psnrSection } from './psnr-section.mjs';
 import { commitFiles } from './commit.mjs';
-import { RESULTS_FORMAT, RESULTS_VERSION, datedName, machine, mergeResults, planKey, readResults, resumePlan, writeAtomic } from './results.mjs';
+import { RESULTS_FORMAT, RESULTS_VERSION, datedName, inputsSince, machine, mergeResults, planKey, readResults, resumePlan, writeAtomic } from './results.mjs';
 import { renderMarkdown } from './render.mjs';
 import { runSuiteFolder } from './run-suites.mjs';
 import { writeSuites } from './suites.mjs';
 import { writeRemedySuites } from './remedy-suites.mjs';
 import { summarySection } from './summary-section.mjs';
-import { inputsSince } from './summary.mjs';
 import { table1 } from './table1.mjs';
 
 function backendLabel(root, product) {

@@ -55,6 +55,15 @@ export function planKey(plan) {
  * it can: it must have finished (no error, not a partial summary), under the
  * same mode and plan, with no failed suite, row or pair.
  */
+/** Sections whose generators and inputs the summary's rows read (light: the generators; baselines: ILFO's and DeepSloth's inputs). */
+const SUMMARY_INPUTS = ['light', 'baselines'];
+
+/** The latest start of the sections the summary reads, or undefined when none ran. */
+export function inputsSince(sections) {
+  const times = SUMMARY_INPUTS.map((name) => sections?.[name]?.startedAt).filter((t) => typeof t === 'string');
+  return times.length ? times.sort().at(-1) : undefined;
+}
+
 export function notReusable(previous, name, key) {
   const s = previous?.sections?.[name];
   if (!s) return 'not in the results';
@@ -65,6 +74,8 @@ export function notReusable(previous, name, key) {
   if (d.skipped) return `skipped (${d.skipped})`;
   if (d.failures?.length) return `${d.failures.length} failure(s)`;
   if (Object.values(d.suites ?? {}).some((x) => x.status === 'error')) return 'a suite crashed';
+  const since = name === 'summary' ? inputsSince(previous.sections) : undefined;
+  if (since && (s.startedAt ?? '') < since) return 'older than the light or baselines results it reads';
   return undefined;
 }
 
@@ -78,7 +89,9 @@ export function resumePlan(sections, previous, key, { resume, retrain }) {
   const reused = [];
   const why = {};
   for (const name of sections) {
-    const reason = resume && !retrain ? notReusable(previous, name, key) : 'asked';
+    let reason = resume && !retrain ? notReusable(previous, name, key) : 'asked';
+    // Its rows read those sections' generators and inputs, which this run makes again.
+    if (reason === undefined && name === 'summary' && run.some((n) => SUMMARY_INPUTS.includes(n))) reason = 'the light or baselines section runs again';
     if (reason === undefined) reused.push(name);
     else {
       run.push(name);

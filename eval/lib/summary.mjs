@@ -146,12 +146,6 @@ export function pairDone(summary, model, norm, since) {
   return summary.pairs.some((p) => p.model === model && p.norm === norm && (since === undefined || (p.startedAt ?? '') >= since));
 }
 
-/** The latest start of the sections a summary pair reads (light: its generators; baselines: ILFO's and DeepSloth's inputs). */
-export function inputsSince(sections) {
-  const times = ['light', 'baselines'].map((name) => sections?.[name]?.startedAt).filter((t) => typeof t === 'string');
-  return times.length ? times.sort().at(-1) : undefined;
-}
-
 /** The summary with one pair's rows, notes and facts replaced, rows in plan order. */
 export function withPair(summary, { model, norm, rows, absent, facts }, order) {
   const other = (x) => x.model !== model || x.norm !== norm;

@@ -55,6 +55,25 @@ describe('--resume: which sections a previous run finished', () => {
     expect(notReusable(undefined, 'light', KEY)).toBe('not in the results');
   });
 
+  it('a finished summary is reused only if newer than the generators and inputs it reads', () => {
+    const at = (startedAt: string, data: unknown = {}) => ({ ...done(data), startedAt });
+    const sections = (lightAt: string) => ({
+      light: at(lightAt),
+      baselines: at('2026-12-06T01:00:00Z'),
+      summary: at('2026-12-06T02:00:00Z'),
+    });
+    // Light ran again (e.g. --only=light) after the summary: its rows may describe replaced generators.
+    const stale = readResults(written(sections('2026-12-06T03:00:00Z')));
+    expect(notReusable(stale, 'summary', KEY)).toBe('older than the light or baselines results it reads');
+    const fresh = readResults(written(sections('2026-12-06T00:30:00Z')));
+    expect(notReusable(fresh, 'summary', KEY)).toBeUndefined();
+    // A section the summary reads runs in this invocation: so does the summary.
+    const rerun = readResults(written({ ...sections('2026-12-06T00:30:00Z'), baselines: { ...at('2026-12-06T01:00:00Z'), error: 'killed' } }));
+    const r = resumePlan(['light', 'baselines', 'summary'], rerun, KEY, { resume: true, retrain: false });
+    expect(r.run).toEqual(['baselines', 'summary']);
+    expect(r.why.summary).toBe('the light or baselines section runs again');
+  });
+
   it('without --resume, or with --retrain, every asked section runs', () => {
     const previous = readResults(written({ table1: done(), light: done() }));
     expect(resumePlan(['table1', 'light'], previous, KEY, { resume: false, retrain: false }).run).toEqual(['table1', 'light']);

@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../eval/lib/args.mjs';
 import { DEFAULT_DATA_PATH } from '../../eval/lib/dataset-check.mjs';
 import { pairBar } from '../../eval/lib/render-summary.mjs';
-import { combineSeeds, inputsSince, medianOf, pairDone, summaryRows, withPair } from '../../eval/lib/summary.mjs';
+import { inputsSince } from '../../eval/lib/results.mjs';
+import { combineSeeds, medianOf, pairDone, summaryRows, withPair } from '../../eval/lib/summary.mjs';
 import { spawnAsync } from '../helpers/spawn.js';
 
 const ROOT = resolve(__dirname, '../..');
