@@ -81,10 +81,13 @@ function studyRow(group) {
   return `| ${first.config} | ${budgetText(first.budget, protocolOf(first))} | ${group.length} | ${meanSd(e('meanIflops'))} | ${meanSd(e('p50Iflops'))} | ${meanSd(e('fullDepthRate'))} | ${meanSd(t('bestValidationIflops'))} | ${Math.round(mean(t('steps')))} | ${duration(mean(t('seconds')))} |`;
 }
 
+/** Methods of the baselines suite made from its one generator: a study row would compare against one training seed of it. */
+const FROM_THE_GENERATOR = new Set(['deepperform', 'deepperform-refine', 'worst-case']);
+
 function referenceRows(base, seedFlops, total) {
   if (!base) return ['| (no baselines for this pair in eval/results/latest.json) | | | | | | | | |'];
   return base.methods
-    .filter((m) => m.method !== 'deepperform')
+    .filter((m) => !FROM_THE_GENERATOR.has(m.method))
     .map((m) => {
       const fd = fullDepthFromIflops(m.iflops, seedFlops, total);
       return `| **${m.method}** (eval) | | | ${pct(m.iflopsStats.mean)} | ${pct(m.iflopsStats.p50)} | ${isNum(fd) ? pct(fd, 0) : '—'} | | | |`;
