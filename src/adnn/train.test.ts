@@ -1,38 +1,43 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { trainAdnn } from './train.js';
-import { buildSdnTiny, SDN_TINY_DEFAULT } from './zoo/sdn/sdn-tiny.js';
+import { zooEntry } from './zoo/index.js';
 
-const config = { ...SDN_TINY_DEFAULT, widths: [2, 4, 4] as [number, number, number] };
+const INPUT = { height: 28, width: 28, channels: 1, range: [0, 1] as [number, number] };
 const data = (() => {
-  const count = 32;
+  const count = 16;
   const images = new Float32Array(count * 784).map((_, i) => ((i * 7919) % 256) / 255);
   const labels = Int32Array.from({ length: count }, (_, i) => i % 10);
   return { images, labels, count, numClasses: 10 };
 })();
 
-/** Builds and trains a small SDN with `seed` for both the weights and the batch order; returns its weights. */
-async function trained(seed: number): Promise<Map<string, number[]>> {
-  const net = buildSdnTiny(config, seed);
-  await trainAdnn(net, data, { epochs: 1, batchSize: 16, learningRate: 1e-3, seed });
+/**
+ * Builds a tiny zoo model as train-model does (its default configuration) with
+ * `seed` for the weights and the batch order, trains it one epoch of two
+ * batches, and returns its weights.
+ */
+async function trained(arch: string, seed: number): Promise<Map<string, number[]>> {
+  const entry = zooEntry(arch);
+  const net = entry.build(entry.defaultConfig(INPUT, 10), seed);
+  await trainAdnn(net, data, { epochs: 1, batchSize: 8, learningRate: 1e-3, seed });
   const weights = new Map([...net.namedWeights()].map(([n, v]) => [n, Array.from(v.dataSync())]));
-  tf.dispose([...net.namedWeights().values()]);
+  net.dispose?.();
   return weights;
 }
 
-describe('trainAdnn is reproducible from its seed', () => {
+describe('model training is reproducible from its seed', () => {
   // Seed 0 is train-model's default and the eval models' seed; tfjs's normal
   // sampler once read it as "no seed" (src/nn/random.ts).
-  it.each([0, 3])('seed %i: two runs end at the same weights', async (seed) => {
-    const a = await trained(seed);
-    const b = await trained(seed);
+  it.each(['sdn-tiny', 'ranet-tiny', 'skipnet-tiny', 'blockdrop-tiny'])('%s, seed 0: two runs end at the same weights', async (arch) => {
+    const a = await trained(arch, 0);
+    const b = await trained(arch, 0);
     expect(a.size).toBeGreaterThan(0);
     for (const [name, values] of a) expect(b.get(name), name).toEqual(values);
   });
 
   it('a different seed ends elsewhere (so the check above can fail)', async () => {
-    const a = await trained(0);
-    const b = await trained(1);
+    const a = await trained('sdn-tiny', 0);
+    const b = await trained('sdn-tiny', 1);
     const differs = [...a].some(([name, values]) => values.some((v, i) => v !== b.get(name)?.[i]));
     expect(differs).toBe(true);
   });
