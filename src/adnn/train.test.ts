@@ -21,7 +21,7 @@ async function trained(arch: string, seed: number): Promise<Map<string, number[]
   const net = entry.build(entry.defaultConfig(INPUT, 10), seed);
   await trainAdnn(net, data, { epochs: 1, batchSize: 8, learningRate: 1e-3, seed });
   const weights = new Map([...net.namedWeights()].map(([n, v]) => [n, Array.from(v.dataSync())]));
-  net.dispose?.();
+  tf.dispose([...net.namedWeights().values()]);
   return weights;
 }
 
