@@ -143,10 +143,10 @@ export async function runEvaluation(root, opts, log) {
     summary: async () => {
       const file = relative(root, where.summary).split(sep).join('/');
       const command = `npm run eval --${opts.quick ? ' --quick' : ''} --only=summary`;
-      const onPair = (summary) => {
+      const onPair = (summary, id) => {
         fresh.sections.summary = { startedAt: new Date().toISOString(), partial: true, machine: machine(), backend: backendLabel(root, product), data: { file, summary } };
         save();
-        commit(`eval: summary results, ${pairCount(summary.pairs?.length ?? 0)}${opts.quick ? ' (quick)' : ''}`);
+        commit(`eval: summary pair ${id}, ${pairCount(summary.pairs?.length ?? 0)} in the file${opts.quick ? ' (quick)' : ''}`);
       };
       const since = inputsSince(mergeResults(previous, fresh).sections);
       const { summary, failures } = await summarySection(product, suites, { file: where.summary, command, cacheDir: where.cacheDir, cwd: root, retrain: opts.retrain, backend: opts.backend, pairs: opts.pairs, since, log, onPair });

@@ -25,7 +25,7 @@ function absentFor(arch, norm) {
 /**
  * Runs the summary suites of `suites` (those of kind 'summary', optionally
  * only `pairs`, e.g. ["sdn-tiny-linf"]) and keeps `file` up to date.
- * `onPair(summary)` is called after each pair is written (the caller saves
+ * `onPair(summary, id)` is called after each pair is written (the caller saves
  * latest.json and RESULTS.md there). Returns the summary and the failures.
  */
 export async function summarySection(product, suites, { file, command, cacheDir, cwd, retrain, backend, pairs, since, log, onPair }) {
@@ -60,7 +60,7 @@ export async function summarySection(product, suites, { file, command, cacheDir,
       summary.updatedAt = new Date().toISOString();
       writeAtomic(file, `${JSON.stringify(summary, null, 1)}\n`);
       log(`summary ${id}: ${rows.length} rows written to ${file}`);
-      await onPair?.(summary);
+      await onPair?.(summary, id);
     } catch (e) {
       failures.push(`${id}: ${e.message}`);
       log(`summary ${id} failed: ${e.message}`);
