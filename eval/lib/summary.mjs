@@ -82,7 +82,7 @@ export function summaryRows(result, { model, norm, trainingSeed }) {
 }
 
 /** Methods whose inputs depend on the generator, so on its training seed (worst-case takes G's inputs too). */
-const SEED_DEPENDENT = [...GENERATOR_METHODS, 'worst-case'];
+export const SEED_DEPENDENT = [...GENERATOR_METHODS, 'worst-case'];
 
 /** Sample standard deviation (n - 1). */
 export function sampleSdOf(xs) {

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { duration, isNum, pct } from '../lib/format.mjs';
 import { CONFIGS, MODELS, NORMS } from './plan.mjs';
 import { STUDY_FORMAT } from './result.mjs';
+import { SEED_DEPENDENT } from '../lib/summary.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BEGIN = '<!-- STUDY:BEGIN (rendered by node eval/study/render.mjs; edits between the markers are lost) -->';
@@ -81,13 +82,11 @@ function studyRow(group) {
   return `| ${first.config} | ${budgetText(first.budget, protocolOf(first))} | ${group.length} | ${meanSd(e('meanIflops'))} | ${meanSd(e('p50Iflops'))} | ${meanSd(e('fullDepthRate'))} | ${meanSd(t('bestValidationIflops'))} | ${Math.round(mean(t('steps')))} | ${duration(mean(t('seconds')))} |`;
 }
 
-/** Methods of the baselines suite made from its one generator: a study row would compare against one training seed of it. */
-const FROM_THE_GENERATOR = new Set(['deepperform', 'deepperform-refine', 'worst-case']);
-
 function referenceRows(base, seedFlops, total) {
   if (!base) return ['| (no baselines for this pair in eval/results/latest.json) | | | | | | | | |'];
   return base.methods
-    .filter((m) => !FROM_THE_GENERATOR.has(m.method))
+    // The baselines suite has one generator: its methods would compare the study with one training seed.
+    .filter((m) => !SEED_DEPENDENT.includes(m.method))
     .map((m) => {
       const fd = fullDepthFromIflops(m.iflops, seedFlops, total);
       return `| **${m.method}** (eval) | | | ${pct(m.iflopsStats.mean)} | ${pct(m.iflopsStats.p50)} | ${isNum(fd) ? pct(fd, 0) : '—'} | | | |`;

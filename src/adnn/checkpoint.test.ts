@@ -1,17 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { patternImages } from '../../test/helpers/adnn.js';
 import { tempDir } from '../../test/helpers/cli.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { trainAdnn } from './train.js';
 import { buildSdnTiny, SDN_TINY_DEFAULT } from './zoo/sdn/sdn-tiny.js';
 
 const config = { ...SDN_TINY_DEFAULT, widths: [2, 4, 4] as [number, number, number] };
-const data = (() => {
-  const count = 48;
-  const images = new Float32Array(count * 784).map((_, i) => ((i * 7919) % 256) / 255);
-  const labels = Int32Array.from({ length: count }, (_, i) => i % 10);
-  return { images, labels, count, numClasses: 10 };
-})();
+const data = patternImages(48);
 const opts = { epochs: 2, batchSize: 16, learningRate: 1e-3, seed: 5 };
 
 function weightsOf(net: ReturnType<typeof buildSdnTiny>): Map<string, Float32Array> {

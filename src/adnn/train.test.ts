@@ -1,15 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { patternImages } from '../../test/helpers/adnn.js';
 import { trainAdnn } from './train.js';
 import { zooEntry } from './zoo/index.js';
 
 const INPUT = { height: 28, width: 28, channels: 1, range: [0, 1] as [number, number] };
-const data = (() => {
-  const count = 16;
-  const images = new Float32Array(count * 784).map((_, i) => ((i * 7919) % 256) / 255);
-  const labels = Int32Array.from({ length: count }, (_, i) => i % 10);
-  return { images, labels, count, numClasses: 10 };
-})();
+const data = patternImages(16);
 
 /**
  * Builds a tiny zoo model as train-model does (its default configuration) with
